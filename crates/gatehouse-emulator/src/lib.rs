@@ -1,0 +1,287 @@
+//! A local emulator of Meta's Graph API for the system-user surface Gatehouse uses: system users,
+//! app installs, tokens, asset listing and assignment, On Behalf Of, batch, paging, rate limits
+//! and fault injection. The spec is `shared/reference/graph-api.md`; deviations are listed in the
+//! crate README.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), gatehouse_emulator::EmulatorError> {
+//! use gatehouse_emulator::{Emulator, EmulatorConfig, Fixture};
+//! let running = Emulator::start(EmulatorConfig::new(Fixture::demo())).await?;
+//! println!("{} {}", running.url(), running.manifest().businesses[0].name);
+//! running.shutdown().await;
+//! # Ok(()) }
+//! ```
+
+mod auth;
+mod batch;
+mod control;
+mod errors;
+mod faults;
+mod fields;
+mod fixture;
+mod limits;
+mod model;
+mod paging;
+mod params;
+mod rng;
+mod routes;
+mod server;
+mod state;
+mod timefmt;
+
+use std::sync::{Arc, Mutex};
+
+use serde::Serialize;
+use tokio::net::TcpListener;
+
+pub use auth::hmac_hex as appsecret_proof_hex;
+pub use errors::{EmulatorError, GraphError};
+pub use faults::FaultConfig;
+pub use fixture::{
+    AppSpec, AssetSpec, AssignmentSpec, BusinessSpec, Fixture, PersonSpec, Role, ShareSpec,
+    SystemUserSpec, Tier,
+};
+pub use limits::LimitsConfig;
+pub use server::LogEntry;
+
+use model::AssetKind;
+use state::State;
+
+/// The Graph API version the emulator reports (paths may use any `vNN.N`, or none).
+pub const API_VERSION: &str = "v26.0";
+
+/// How to start an emulator.
+#[derive(Debug, Clone)]
+pub struct EmulatorConfig {
+    pub fixture: Fixture,
+    /// Seeds IDs, tokens, trace IDs and fault draws.
+    pub seed: u64,
+    /// 0 picks any free port. The emulator always binds 127.0.0.1.
+    pub port: u16,
+    /// Start-up faults; overrides the fixture's `faults`.
+    pub faults: Option<FaultConfig>,
+    /// Rate-limit budgets; overrides the fixture's `limits`.
+    pub limits: Option<LimitsConfig>,
+    /// Reject ad-account task combinations Meta does not support (100/1752129). Default true.
+    pub strict_task_combinations: bool,
+}
+
+impl EmulatorConfig {
+    pub fn new(fixture: Fixture) -> Self {
+        Self {
+            fixture,
+            seed: 1,
+            port: 0,
+            faults: None,
+            limits: None,
+            strict_task_combinations: true,
+        }
+    }
+
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    pub fn faults(mut self, faults: FaultConfig) -> Self {
+        self.faults = Some(faults);
+        self
+    }
+
+    pub fn limits(mut self, limits: LimitsConfig) -> Self {
+        self.limits = Some(limits);
+        self
+    }
+}
+
+/// The ready line: what a test or tool needs to drive the emulator.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Manifest {
+    pub url: String,
+    pub api_version: &'static str,
+    pub fixture: String,
+    /// Base of the control endpoint (loopback only).
+    pub control_url: String,
+    pub businesses: Vec<ManifestBusiness>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ManifestBusiness {
+    pub id: String,
+    pub name: String,
+    /// A never-expiring token of an admin system user, for the first app in `apps` (null when
+    /// the business has no admin system user or no app).
+    pub admin_token: Option<String>,
+    pub admin_system_user_id: Option<String>,
+    /// A token of a human admin, for the first app in `apps` (or, for a business without an
+    /// app, for the app of the partner that manages it).
+    pub user_token: Option<String>,
+    pub user_id: Option<String>,
+    /// Businesses this one may act for (On Behalf Of).
+    pub clients: Vec<String>,
+    pub apps: Vec<ManifestApp>,
+    /// `{"regular": n, "admin": n}` system users allowed, from the highest app tier.
+    pub system_user_quota: Option<Quota>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ManifestApp {
+    pub id: String,
+    pub name: String,
+    pub secret: String,
+    pub tier: Tier,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, PartialEq)]
+pub struct Quota {
+    pub regular: usize,
+    pub admin: usize,
+}
+
+pub(crate) fn manifest(st: &State, url: &str) -> Manifest {
+    let businesses = st
+        .businesses
+        .iter()
+        .enumerate()
+        .map(|(b, biz)| {
+            let toks = st.manifest_tokens.get(b).cloned().unwrap_or_default();
+            let id_of = |tok: &Option<String>| {
+                tok.as_ref()
+                    .and_then(|t| st.token_index.get(t))
+                    .map(|&t| st.users[st.tokens[t].user].id.clone())
+            };
+            ManifestBusiness {
+                id: biz.id.clone(),
+                name: biz.name.clone(),
+                admin_system_user_id: id_of(&toks.admin_token),
+                user_id: id_of(&toks.user_token),
+                admin_token: toks.admin_token,
+                user_token: toks.user_token,
+                clients: biz.clients.iter().map(|&c| st.businesses[c].id.clone()).collect(),
+                apps: biz.owned[AssetKind::App.ix()]
+                    .iter()
+                    .filter_map(|&a| {
+                        let asset = &st.assets[a];
+                        asset.app().map(|info| ManifestApp {
+                            id: asset.id.clone(),
+                            name: asset.name.clone(),
+                            secret: info.secret.clone(),
+                            tier: info.tier,
+                        })
+                    })
+                    .collect(),
+                system_user_quota: st.business_tier(b).map(|t| {
+                    let (regular, admin) = t.system_user_quota();
+                    Quota { regular, admin }
+                }),
+            }
+        })
+        .collect();
+    Manifest {
+        url: url.to_string(),
+        api_version: API_VERSION,
+        fixture: st.fixture_name.clone(),
+        control_url: format!("{url}/__emulator"),
+        businesses,
+    }
+}
+
+/// Entry point of the library API.
+pub struct Emulator;
+
+impl Emulator {
+    /// Builds the state from the fixture and serves it on 127.0.0.1 until `shutdown` (or drop).
+    pub async fn start(config: EmulatorConfig) -> Result<RunningEmulator, EmulatorError> {
+        let listener = TcpListener::bind(("127.0.0.1", config.port))
+            .await
+            .map_err(|source| EmulatorError::Bind { port: config.port, source })?;
+        let addr = listener
+            .local_addr()
+            .map_err(|source| EmulatorError::Bind { port: config.port, source })?;
+        let url = format!("http://127.0.0.1:{}", addr.port());
+        let fixture = config.fixture;
+        let seed = config.seed;
+        // Building the 100k fixture takes a moment: keep it off the async workers.
+        let (st, fixture) =
+            tokio::task::spawn_blocking(move || State::build(&fixture, seed).map(|s| (s, fixture)))
+                .await
+                .map_err(|e| EmulatorError::Config(format!("fixture build panicked: {e}")))??;
+        let mut st = st;
+        let manifest = manifest(&st, &url);
+        let faults_cfg = config.faults.or(fixture.faults).unwrap_or_default();
+        let limits_cfg = config.limits.or(fixture.limits).unwrap_or_default();
+        let now = st.now();
+        let fault_rng = st.rng.fork(0xFA17);
+        let shared = Arc::new(server::Shared {
+            inner: Mutex::new(server::Inner {
+                st,
+                limiter: limits::Limiter::new(limits_cfg),
+                faults: faults::Faults::new(faults_cfg, fault_rng, now),
+                log: Vec::new(),
+                next_seq: 0,
+                strict_task_combos: config.strict_task_combinations,
+            }),
+            base_url: url.clone(),
+        });
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let task = tokio::spawn(server::serve(listener, shared.clone(), stop_rx));
+        Ok(RunningEmulator { url, manifest, stop: stop_tx, task: Some(task), shared })
+    }
+}
+
+/// A running emulator. Dropping it stops the server too.
+pub struct RunningEmulator {
+    url: String,
+    manifest: Manifest,
+    stop: tokio::sync::watch::Sender<bool>,
+    task: Option<tokio::task::JoinHandle<()>>,
+    shared: Arc<server::Shared>,
+}
+
+impl RunningEmulator {
+    /// `http://127.0.0.1:PORT`: pass it where the client would use `https://graph.facebook.com`.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The manifest as it was at start (the ready line of the binary).
+    pub fn manifest(&self) -> &Manifest {
+        &self.manifest
+    }
+
+    /// Replaces the fault configuration (as `PUT /__emulator/faults` does).
+    pub fn set_faults(&self, faults: FaultConfig) {
+        let mut inner = self.shared.lock();
+        let now = inner.st.now();
+        inner.faults.set(faults, now);
+    }
+
+    /// The request log so far.
+    pub fn request_log(&self) -> Vec<LogEntry> {
+        self.shared.lock().log.clone()
+    }
+
+    /// A JSON snapshot of what was written (as `GET /__emulator/state`).
+    pub fn state_snapshot(&self) -> serde_json::Value {
+        control::snapshot(&self.shared.lock().st)
+    }
+
+    /// Stops accepting, closes open connections and waits for the server task.
+    pub async fn shutdown(mut self) {
+        let _ = self.stop.send(true);
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for RunningEmulator {
+    fn drop(&mut self) {
+        let _ = self.stop.send(true);
+    }
+}

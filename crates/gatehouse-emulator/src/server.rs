@@ -1,0 +1,447 @@
+//! The HTTP side: loopback listener, per-request pipeline (faults, control endpoint, batch,
+//! routing, request log) and the bodies and resets that faults need.
+
+use std::collections::VecDeque;
+use std::convert::Infallible;
+use std::future::Future;
+use std::io;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http_body::{Body, Frame, SizeHint};
+use http_body_util::BodyExt;
+use hyper::body::Incoming;
+use hyper::service::service_fn;
+use serde::Serialize;
+use serde_json::{json, Value};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::time::Sleep;
+
+use crate::batch;
+use crate::errors::GraphError;
+use crate::faults::Faults;
+use crate::limits::Limiter;
+use crate::params::Params;
+use crate::routes::{Ctx, Request, Response};
+use crate::state::State;
+
+/// One handled request, as the control endpoint reports it.
+#[derive(Debug, Clone, Serialize)]
+pub struct LogEntry {
+    pub seq: u64,
+    pub method: String,
+    pub path: String,
+    /// Parameter names and values, with tokens, secrets and proofs shortened.
+    pub params: Vec<(String, String)>,
+    pub status: u16,
+    /// Graph error code, when the answer was an error.
+    pub error_code: Option<u32>,
+    /// The request changed state.
+    pub write: bool,
+    /// Injected fault: `reset`, `transient`, `commit_then_drop`.
+    pub fault: Option<&'static str>,
+    /// Time spent handling, without injected latency.
+    pub duration_us: u64,
+}
+
+pub struct Inner {
+    pub st: State,
+    pub limiter: Limiter,
+    pub faults: Faults,
+    pub log: Vec<LogEntry>,
+    pub next_seq: u64,
+    pub strict_task_combos: bool,
+}
+
+pub struct Shared {
+    pub inner: Mutex<Inner>,
+    pub base_url: String,
+}
+
+impl Shared {
+    pub fn lock(&self) -> MutexGuard<'_, Inner> {
+        // A panic while holding the lock leaves consistent-enough data for an emulator.
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Inner {
+    fn push_log(&mut self, mut entry: LogEntry) {
+        entry.seq = self.next_seq;
+        self.next_seq += 1;
+        // Bounded, so a long benchmark does not grow without limit.
+        if self.log.len() >= 100_000 {
+            self.log.drain(..10_000);
+        }
+        self.log.push(entry);
+    }
+}
+
+fn redact(k: &str, v: &str) -> String {
+    if matches!(
+        k,
+        "access_token"
+            | "client_secret"
+            | "appsecret_proof"
+            | "fb_exchange_token"
+            | "revoke_token"
+            | "input_token"
+    ) && v.len() > 12
+    {
+        format!("{}…", &v[..12])
+    } else if v.len() > 2_000 {
+        format!("{}…", &v[..2_000.min(v.len())])
+    } else {
+        v.to_string()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bodies and streams.
+
+/// A response body sent whole, or in chunks with a delay between them (slow-body fault).
+pub struct EmuBody {
+    chunks: VecDeque<Bytes>,
+    delay: Option<Duration>,
+    pending: Option<Pin<Box<Sleep>>>,
+}
+
+impl EmuBody {
+    pub fn full(bytes: Bytes) -> Self {
+        Self { chunks: VecDeque::from([bytes]), delay: None, pending: None }
+    }
+
+    fn slow(bytes: Bytes, chunk: usize, delay: Duration) -> Self {
+        let mut chunks = VecDeque::new();
+        let mut rest = bytes;
+        while !rest.is_empty() {
+            chunks.push_back(rest.split_to(chunk.min(rest.len())));
+        }
+        Self { chunks, delay: Some(delay), pending: None }
+    }
+}
+
+impl Body for EmuBody {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        let this = &mut *self;
+        if let Some(sleep) = this.pending.as_mut() {
+            match sleep.as_mut().poll(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(()) => this.pending = None,
+            }
+        }
+        let Some(chunk) = this.chunks.pop_front() else {
+            return Poll::Ready(None);
+        };
+        if let (Some(d), false) = (this.delay, this.chunks.is_empty()) {
+            this.pending = Some(Box::pin(tokio::time::sleep(d)));
+        }
+        Poll::Ready(Some(Ok(Frame::data(chunk))))
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.chunks.is_empty()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        SizeHint::with_exact(self.chunks.iter().map(|c| c.len() as u64).sum())
+    }
+}
+
+/// A TCP stream that is closed with RST (SO_LINGER 0) when a fault asked for a reset, so the
+/// client sees "connection reset" rather than a clean close.
+struct ResetStream {
+    inner: TcpStream,
+    reset: Arc<AtomicBool>,
+}
+
+impl Drop for ResetStream {
+    fn drop(&mut self) {
+        if self.reset.load(Ordering::SeqCst) {
+            // A zero linger never blocks: the kernel drops the buffers and sends RST.
+            let _ = socket2::SockRef::from(&self.inner).set_linger(Some(Duration::ZERO));
+        }
+    }
+}
+
+impl AsyncRead for ResetStream {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for ResetStream {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.get_mut().inner).poll_write(cx, buf)
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_shutdown(cx)
+    }
+}
+
+/// The error a service returns to make hyper drop the connection without answering.
+#[derive(Debug)]
+pub struct DropConnection;
+
+impl std::fmt::Display for DropConnection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped by fault injection")
+    }
+}
+
+impl std::error::Error for DropConnection {}
+
+// ---------------------------------------------------------------------------------------------
+// Serving.
+
+pub async fn serve(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    let mut conns = tokio::task::JoinSet::new();
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let Ok((stream, peer)) = accepted else { continue };
+                let _ = stream.set_nodelay(true);
+                let shared = shared.clone();
+                conns.spawn(async move {
+                    let reset = Arc::new(AtomicBool::new(false));
+                    let io = hyper_util::rt::TokioIo::new(ResetStream { inner: stream, reset: reset.clone() });
+                    let svc = service_fn(move |req| handle(shared.clone(), peer, reset.clone(), req));
+                    let _ = hyper::server::conn::http1::Builder::new().serve_connection(io, svc).await;
+                });
+            }
+            _ = stop.changed() => break,
+            Some(_) = conns.join_next(), if !conns.is_empty() => {}
+        }
+    }
+    conns.shutdown().await;
+}
+
+fn json_response(
+    status: u16,
+    body: &Value,
+    headers: &[(String, String)],
+    slow: Option<(usize, Duration)>,
+) -> hyper::Response<EmuBody> {
+    let bytes = Bytes::from(body.to_string());
+    let body = match slow {
+        Some((chunk, delay)) => EmuBody::slow(bytes, chunk, delay),
+        None => EmuBody::full(bytes),
+    };
+    let mut resp = hyper::Response::new(body);
+    *resp.status_mut() =
+        hyper::StatusCode::from_u16(status).unwrap_or(hyper::StatusCode::BAD_REQUEST);
+    let h = resp.headers_mut();
+    h.insert(
+        "content-type",
+        hyper::header::HeaderValue::from_static("application/json; charset=UTF-8"),
+    );
+    h.insert("facebook-api-version", hyper::header::HeaderValue::from_static(crate::API_VERSION));
+    for (k, v) in headers {
+        if let (Ok(name), Ok(value)) = (
+            hyper::header::HeaderName::from_bytes(k.as_bytes()),
+            hyper::header::HeaderValue::from_str(v),
+        ) {
+            h.insert(name, value);
+        }
+    }
+    resp
+}
+
+/// Builds the parameter bag from the query string and a form, multipart or JSON body.
+fn parse_params(query: &str, content_type: &str, body: &[u8]) -> Result<Params, GraphError> {
+    let mut params = Params::from_query(query);
+    let ct = content_type.to_ascii_lowercase();
+    if ct.starts_with("multipart/form-data") {
+        let boundary = content_type
+            .split(';')
+            .map(str::trim)
+            .find_map(|p| p.strip_prefix("boundary="))
+            .map(|b| b.trim_matches('"').to_string())
+            .ok_or_else(|| GraphError::param("Multipart body without boundary"))?;
+        params.extend_multipart(body, &boundary)?;
+    } else if ct.starts_with("application/json") {
+        // The Node SDK posts JSON objects; nested values arrive as JSON text like the others.
+        if !body.is_empty() {
+            match serde_json::from_slice::<Value>(body) {
+                Ok(Value::Object(m)) => {
+                    for (k, v) in m {
+                        let v = match v {
+                            Value::String(s) => s,
+                            other => other.to_string(),
+                        };
+                        params.set(k, v);
+                    }
+                }
+                _ => return Err(GraphError::param("Invalid JSON body")),
+            }
+        }
+    } else if !body.is_empty() {
+        params.extend_urlencoded(body);
+    }
+    Ok(params)
+}
+
+async fn handle(
+    shared: Arc<Shared>,
+    peer: SocketAddr,
+    reset: Arc<AtomicBool>,
+    req: hyper::Request<Incoming>,
+) -> Result<hyper::Response<EmuBody>, DropConnection> {
+    let method = req.method().as_str().to_string();
+    let path = req.uri().path().to_string();
+    let query = req.uri().query().unwrap_or("").to_string();
+    let content_type =
+        req.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let bearer = req
+        .headers()
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("OAuth ")))
+        .map(|v| v.trim().to_string());
+    let body = match req.into_body().collect().await {
+        Ok(b) => b.to_bytes(),
+        Err(_) => return Err(DropConnection),
+    };
+
+    if let Some(rest) = path.strip_prefix("/__emulator") {
+        if !peer.ip().is_loopback() {
+            return Ok(json_response(403, &json!({"error": "loopback only"}), &[], None));
+        }
+        let (status, value) = crate::control::handle(&shared, &method, rest, &query, &body);
+        return Ok(json_response(status, &value, &[], None));
+    }
+
+    let now = shared.lock().st.now();
+    let decision = shared.lock().faults.before(&path, now);
+    if !decision.delay.is_zero() {
+        tokio::time::sleep(decision.delay).await;
+    }
+    let started = Instant::now();
+    let params = parse_params(&query, &content_type, &body);
+    let query_pairs = Params::from_query(&query).pairs().to_vec();
+    let mut inner = shared.lock();
+    let inner = &mut *inner;
+    let mut entry = LogEntry {
+        seq: 0,
+        method: method.clone(),
+        path: path.clone(),
+        params: params
+            .as_ref()
+            .map(|p| p.pairs().iter().map(|(k, v)| (k.clone(), redact(k, v))).collect())
+            .unwrap_or_default(),
+        status: 0,
+        error_code: None,
+        write: false,
+        fault: None,
+        duration_us: 0,
+    };
+    if decision.reset {
+        entry.fault = Some("reset");
+        inner.push_log(entry);
+        reset.store(true, Ordering::SeqCst);
+        return Err(DropConnection);
+    }
+    if let Some(status) = decision.transient_status {
+        let e = GraphError::new(2, "OAuthException", "Service temporarily unavailable")
+            .transient()
+            .with_status(status);
+        let trace = inner.st.rng.fbtrace_id();
+        entry.fault = Some("transient");
+        entry.status = status;
+        entry.error_code = Some(2);
+        inner.push_log(entry);
+        return Ok(json_response(status, &e.to_json(&trace), &[], None));
+    }
+    let params = match params {
+        Ok(p) => p,
+        Err(e) => {
+            let trace = inner.st.rng.fbtrace_id();
+            entry.status = e.status;
+            entry.error_code = Some(e.code);
+            inner.push_log(entry);
+            return Ok(json_response(e.status, &e.to_json(&trace), &[], None));
+        }
+    };
+    let request = Request {
+        method: method.to_ascii_uppercase(),
+        path: path.clone(),
+        params,
+        query: query_pairs,
+        bearer,
+    };
+    let writes_before = inner.st.writes;
+    let is_batch = request.method == "POST" && request.params.get("batch").is_some();
+    let response = {
+        let Inner { st, limiter, faults, strict_task_combos, .. } = inner;
+        let mut ctx = Ctx {
+            st,
+            limiter,
+            base_url: &shared.base_url,
+            forced_throttle: decision.throttle_remaining,
+            strict_task_combos: *strict_task_combos,
+        };
+        if is_batch {
+            // An operation hit by a transient or reset fault does not complete: `null`.
+            let mut drop_op = |p: &str| {
+                let d = faults.before(p, now);
+                d.reset || d.transient_status.is_some()
+            };
+            match batch::run(&mut ctx, &request, &mut drop_op) {
+                Ok(v) => Response { status: 200, body: v, headers: Vec::new() },
+                Err(e) => {
+                    let trace = ctx.st.rng.fbtrace_id();
+                    Response::error(&e, &trace, Vec::new())
+                }
+            }
+        } else {
+            ctx.handle(&request)
+        }
+    };
+    entry.write = inner.st.writes != writes_before;
+    entry.status = response.status;
+    entry.error_code = response
+        .body
+        .get("error")
+        .and_then(|e| e.get("code"))
+        .and_then(Value::as_u64)
+        .map(|c| c as u32);
+    entry.duration_us = started.elapsed().as_micros() as u64;
+    if entry.write && inner.faults.drop_after_commit(&path) {
+        entry.fault = Some("commit_then_drop");
+        inner.push_log(entry);
+        reset.store(true, Ordering::SeqCst);
+        return Err(DropConnection);
+    }
+    let slow = inner.faults.slow_body(&path);
+    inner.push_log(entry);
+    Ok(json_response(response.status, &response.body, &response.headers, slow))
+}

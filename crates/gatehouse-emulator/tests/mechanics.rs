@@ -1,0 +1,303 @@
+//! Batch, usage headers and throttling, fault injection and the control endpoint.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{q, Env};
+use gatehouse_emulator::{EmulatorConfig, FaultConfig, Fixture, LimitsConfig};
+use serde_json::{json, Value};
+
+fn batch_body(ops: &Value) -> String {
+    q(&ops.to_string())
+}
+
+#[tokio::test]
+async fn batch_in_order_with_references_and_nulls() {
+    let env = Env::demo().await;
+    let a = env.agency();
+    let t = a.admin_token.clone().unwrap();
+    let ops = json!([
+        {"method": "POST", "relative_url": format!("v26.0/{}/system_users", a.id), "body": "name=Batch%20SU", "name": "create"},
+        {"method": "POST", "relative_url": "{result=create:$.id}/applications", "body": format!("business_app={}", a.apps[0].id), "depends_on": "create"},
+        {"method": "GET", "relative_url": "v26.0/{result=create:$.id}?fields=id,name"},
+        {"method": "GET", "relative_url": "v26.0/999999?fields=id"},
+        {"method": "GET", "relative_url": "me", "name": "broken", "headers": [{"name": "Authorization", "value": "Bearer EAAbad"}]},
+        {"method": "GET", "relative_url": "me", "depends_on": "broken"},
+    ]);
+    let r = env.post("/v26.0/", &[("access_token", &t), ("batch", &ops.to_string())]).await;
+    let out = r.ok().as_array().unwrap().clone();
+    assert_eq!(out.len(), 6);
+    assert_eq!(out[0]["code"], 200);
+    let created: Value = serde_json::from_str(out[0]["body"].as_str().unwrap()).unwrap();
+    let body1: Value = serde_json::from_str(out[1]["body"].as_str().unwrap()).unwrap();
+    assert_eq!(body1, json!({"success": true}));
+    let read: Value = serde_json::from_str(out[2]["body"].as_str().unwrap()).unwrap();
+    assert_eq!(read, json!({"id": created["id"], "name": "Batch SU"}));
+    assert_eq!(out[3]["code"], 400);
+    let err: Value = serde_json::from_str(out[3]["body"].as_str().unwrap()).unwrap();
+    assert_eq!(err["error"]["error_subcode"], 33);
+    assert_eq!(out[4]["code"], 400);
+    assert!(out[5].is_null(), "an operation whose dependency failed did not complete");
+    assert!(out[0]["headers"].is_array(), "headers by default");
+    // include_headers=false; unversioned root path; body form-encoded by hand.
+    let body = format!(
+        "access_token={t}&include_headers=false&batch={}",
+        batch_body(&json!([{"method": "GET", "relative_url": "me"}]))
+    );
+    let r = env
+        .send("POST", "/", Some("application/x-www-form-urlencoded"), body.into_bytes(), &[])
+        .await
+        .unwrap();
+    assert!(r.ok()[0].get("headers").is_none());
+    // More than 50: code 100.
+    let many: Vec<Value> =
+        (0..51).map(|_| json!({"method": "GET", "relative_url": "me"})).collect();
+    env.post("/v26.0", &[("access_token", &t), ("batch", &Value::Array(many).to_string())])
+        .await
+        .err(100, None);
+    // A transient fault on one operation makes it null; the others complete.
+    env.control(
+        "PUT",
+        "/faults",
+        json!({"transient_error_next": 1, "path_contains": "owned_pages"}),
+    )
+    .await;
+    let ops = json!([
+        {"method": "GET", "relative_url": "me"},
+        {"method": "GET", "relative_url": format!("{}/owned_pages", a.id)},
+        {"method": "GET", "relative_url": "me"},
+    ]);
+    let r = env.post("/v26.0", &[("access_token", &t), ("batch", &ops.to_string())]).await;
+    let out = r.ok().as_array().unwrap();
+    assert_eq!(out[0]["code"], 200);
+    assert!(out[1].is_null());
+    assert_eq!(out[2]["code"], 200);
+}
+
+#[tokio::test]
+async fn usage_headers_count_and_throttle() {
+    let limits = LimitsConfig {
+        buc_calls_per_hour_full: 5,
+        user_calls_per_hour: 3,
+        ..LimitsConfig::default()
+    };
+    let env = Env::with(EmulatorConfig::new(Fixture::demo()).limits(limits)).await;
+    let a = env.agency();
+    let t = a.admin_token.clone().unwrap();
+    let path = format!("/v26.0/{}/owned_ad_accounts?limit=1&access_token={t}", a.id);
+    let mut last = 0;
+    for i in 1..=5u64 {
+        let r = env.get(&path).await;
+        r.ok();
+        let h: Value = serde_json::from_str(&r.headers["x-business-use-case-usage"]).unwrap();
+        let entry = &h[&a.id][0];
+        assert_eq!(entry["type"], "ads_management");
+        assert_eq!(entry["call_count"], i * 100 / 5);
+        assert_eq!(entry["ads_api_access_tier"], "standard_access");
+        last = entry["call_count"].as_u64().unwrap();
+    }
+    assert_eq!(last, 100);
+    let r = env.get(&path).await;
+    r.err(80004, Some(2446079));
+    assert!(r.json["error"]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("(#80004) There have been too many calls"));
+    assert!(r.json["error"]["error_data"]["estimated_time_to_regain_access"].as_u64().unwrap() > 0);
+    let h: Value = serde_json::from_str(&r.headers["x-business-use-case-usage"]).unwrap();
+    assert!(h[&a.id][0]["estimated_time_to_regain_access"].as_u64().unwrap() > 0);
+    // Pages calls are a separate bucket (80001).
+    env.get(&format!("/v26.0/{}/owned_pages?access_token={t}", a.id)).await.ok();
+    // A human's user token: platform limits, X-App-Usage, code 17.
+    let u = a.user_token.clone().unwrap();
+    for _ in 0..3 {
+        let r = env.get(&format!("/v26.0/me?access_token={u}")).await;
+        r.ok();
+        assert!(r.headers.contains_key("x-app-usage"));
+    }
+    env.get(&format!("/v26.0/me?access_token={u}")).await.err(17, None);
+}
+
+#[tokio::test]
+async fn throttle_window_and_613() {
+    let env = Env::with(
+        EmulatorConfig::new(Fixture::demo())
+            .limits(LimitsConfig { ad_account_writes_per_minute: 2, ..LimitsConfig::default() }),
+    )
+    .await;
+    let a = env.agency();
+    let t = a.admin_token.clone().unwrap();
+    let acct =
+        env.get(&format!("/v26.0/{}/owned_ad_accounts?limit=1&access_token={t}", a.id)).await.ok()
+            ["data"][0]["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+    let su = a.admin_system_user_id.clone().unwrap();
+    for _ in 0..2 {
+        env.post(
+            &format!("/v26.0/{acct}/assigned_users"),
+            &[("user", &su), ("tasks", "ANALYZE"), ("access_token", &t)],
+        )
+        .await
+        .ok();
+    }
+    env.post(
+        &format!("/v26.0/{acct}/assigned_users"),
+        &[("user", &su), ("tasks", "ANALYZE"), ("access_token", &t)],
+    )
+    .await
+    .err(613, Some(1487742));
+    // A throttling window: every call fails with its bucket's code until it ends.
+    env.control("PUT", "/faults", json!({"throttle_for_secs": 300})).await;
+    let r = env.get(&format!("/v26.0/{}/owned_pages?access_token={t}", a.id)).await;
+    r.err(80001, None);
+    assert_eq!(r.json["error"]["error_data"]["estimated_time_to_regain_access"], 5);
+    let u = a.user_token.clone().unwrap();
+    env.get(&format!("/v26.0/me?access_token={u}")).await.err(17, None);
+    env.control("DELETE", "/faults", json!({})).await;
+    env.get(&format!("/v26.0/{}/owned_pages?access_token={t}", a.id)).await.ok();
+}
+
+#[tokio::test]
+async fn transient_latency_and_slow_bodies() {
+    let env = Env::demo().await;
+    let t = env.agency().admin_token.clone().unwrap();
+    env.control("PUT", "/faults", json!({"transient_error_next": 1, "transient_status": 503}))
+        .await;
+    let r = env.get(&format!("/v26.0/me?access_token={t}")).await;
+    assert_eq!(r.status, 503);
+    assert_eq!(r.json["error"]["code"], 2);
+    assert_eq!(r.json["error"]["is_transient"], true);
+    env.get(&format!("/v26.0/me?access_token={t}")).await.ok();
+    env.control("PUT", "/faults", json!({"latency_ms": 150, "jitter_ms": 50})).await;
+    let start = Instant::now();
+    env.get(&format!("/v26.0/me?access_token={t}")).await.ok();
+    let took = start.elapsed();
+    assert!(took >= Duration::from_millis(150) && took < Duration::from_millis(1_500), "{took:?}");
+    env.control("PUT", "/faults", json!({"slow_body_delay_ms": 20, "slow_body_chunk_bytes": 16}))
+        .await;
+    let start = Instant::now();
+    let r = env.get(&format!("/v26.0/me?access_token={t}")).await;
+    r.ok();
+    // {"id":"...","name":"Gatehouse Admin"} is over 48 bytes: at least 3 chunks, 2 delays.
+    assert!(start.elapsed() >= Duration::from_millis(40));
+}
+
+#[tokio::test]
+async fn resets_and_commit_then_drop() {
+    let env = Env::demo().await;
+    let a = env.agency();
+    let t = a.admin_token.clone().unwrap();
+    env.control("PUT", "/faults", json!({"reset_next": 1})).await;
+    assert!(env
+        .send("GET", &format!("/v26.0/me?access_token={t}"), None, Vec::new(), &[])
+        .await
+        .is_err());
+    env.get(&format!("/v26.0/me?access_token={t}")).await.ok();
+    // Commit-then-drop: the write lands, the answer is lost; a naive retry duplicates it.
+    env.control(
+        "PUT",
+        "/faults",
+        json!({"commit_then_drop_next": 1, "path_contains": "system_users"}),
+    )
+    .await;
+    let lost = env
+        .try_post(
+            &format!("/v26.0/{}/system_users", a.id),
+            &[("name", "Dropped SU"), ("access_token", &t)],
+        )
+        .await;
+    assert!(lost.is_err(), "response must be lost");
+    let snap = env.control("GET", "/state", json!(null)).await;
+    let sus = snap["businesses"][0]["system_users"].as_array().unwrap();
+    assert!(sus.iter().any(|s| s["name"] == "Dropped SU"), "the write was applied");
+    env.post(
+        &format!("/v26.0/{}/system_users", a.id),
+        &[("name", "Dropped SU"), ("access_token", &t)],
+    )
+    .await
+    .ok();
+    let snap = env.control("GET", "/state", json!(null)).await;
+    let n = snap["businesses"][0]["system_users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["name"] == "Dropped SU")
+        .count();
+    assert_eq!(n, 2);
+    // The request log shows both, the first marked.
+    let log = env.control("GET", "/requests", json!(null)).await;
+    let posts: Vec<&Value> =
+        log["requests"].as_array().unwrap().iter().filter(|e| e["method"] == "POST").collect();
+    assert_eq!(posts.len(), 2);
+    assert_eq!(posts[0]["fault"], "commit_then_drop");
+    assert_eq!(posts[0]["write"], true);
+    assert!(posts[0]["params"].to_string().contains("Dropped SU"));
+    assert!(!posts[0]["params"].to_string().contains(&t), "tokens are shortened in the log");
+    // A read is never dropped by commit-then-drop.
+    env.control("PUT", "/faults", json!({"commit_then_drop_rate": 1.0})).await;
+    env.get(&format!("/v26.0/me?access_token={t}")).await.ok();
+}
+
+#[tokio::test]
+async fn seeded_fault_rates_replay() {
+    let run = || async {
+        let faults = FaultConfig { transient_error_rate: 0.5, ..FaultConfig::default() };
+        let env = Env::with(EmulatorConfig::new(Fixture::demo()).seed(42).faults(faults)).await;
+        let t = env.agency().admin_token.clone().unwrap();
+        let mut pattern = Vec::new();
+        for _ in 0..20 {
+            pattern.push(env.get(&format!("/v26.0/me?access_token={t}")).await.status);
+        }
+        pattern
+    };
+    let (a, b) = (run().await, run().await);
+    assert_eq!(a, b);
+    assert!(a.contains(&200) && a.contains(&500));
+}
+
+#[tokio::test]
+async fn control_endpoint_routes() {
+    let env = Env::demo().await;
+    let m = env.control("GET", "/manifest", json!(null)).await;
+    assert_eq!(m["url"], env.emu.url());
+    let f = env.control("GET", "/faults", json!(null)).await;
+    assert_eq!(f["latency_ms"], 0);
+    let l = env.control("PUT", "/limits", json!({"buc_calls_per_hour_full": 1})).await;
+    assert_eq!(l["buc_calls_per_hour_full"], 1);
+    let bad = env
+        .send("PUT", "/__emulator/faults", Some("application/json"), b"{\"nope\":1}".to_vec(), &[])
+        .await
+        .unwrap();
+    assert_eq!(bad.status, 400);
+    let missing = env.send("GET", "/__emulator/nothing", None, Vec::new(), &[]).await.unwrap();
+    assert_eq!(missing.status, 404);
+    // The library API exposes the same.
+    assert!(env.emu.request_log().is_empty());
+    env.emu.set_faults(FaultConfig { transient_error_next: 1, ..FaultConfig::default() });
+    let t = env.agency().admin_token.clone().unwrap();
+    assert_eq!(env.get(&format!("/v26.0/me?access_token={t}")).await.status, 500);
+    assert_eq!(env.emu.request_log().len(), 1);
+    assert!(env.emu.state_snapshot()["tokens"].as_array().unwrap().len() > 3);
+}
+
+#[tokio::test]
+async fn node_sdk_style_json_bodies() {
+    let env = Env::demo().await;
+    let a = env.agency();
+    let t = a.admin_token.clone().unwrap();
+    let body = json!({"name": "Json SU", "role": "EMPLOYEE", "access_token": t}).to_string();
+    let r = env
+        .send(
+            "POST",
+            &format!("/v26.0/{}/system_users", a.id),
+            Some("application/json"),
+            body.into_bytes(),
+            &[],
+        )
+        .await
+        .unwrap();
+    r.ok();
+}
