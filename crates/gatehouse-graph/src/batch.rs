@@ -1,0 +1,270 @@
+//! Batch requests (spec §10.3): chunks of at most 50 operations, a bounded number of batches in
+//! flight, one result per operation in request order. Only failed (transient) or `null` items
+//! are sent again, and only when they are safe to repeat.
+
+use std::time::{Duration, SystemTime};
+
+use futures_util::stream::{self, StreamExt};
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::auth::Credentials;
+use crate::error::{GraphError, UnsafeOperation};
+use crate::events::{GraphEvent, WaitReason};
+use crate::transport::{throttle_eta, Call, GraphClient, Safety, Target};
+use crate::usage::Usage;
+
+/// Meta's maximum number of operations per batch.
+pub const MAX_BATCH: usize = 50;
+
+/// The outcome of one batch operation: the parsed JSON body of a 2xx answer, or its error.
+pub type BatchItemResult = Result<Value, GraphError>;
+
+impl GraphClient {
+    /// Runs `ops` as batches; the result vector is in the order of `ops`.
+    pub(crate) async fn run_batch(
+        &self,
+        creds: &Credentials,
+        ops: Vec<Call>,
+    ) -> Vec<BatchItemResult> {
+        let policy = &self.shared.config.batch;
+        let chunk = policy.chunk_size.clamp(1, MAX_BATCH);
+        let concurrency = policy.concurrency.max(1);
+        let total = ops.len();
+        let indexed: Vec<(usize, Call)> = ops.into_iter().enumerate().collect();
+        let chunks: Vec<Vec<(usize, Call)>> = indexed.chunks(chunk).map(<[_]>::to_vec).collect();
+        let done: Vec<Vec<(usize, BatchItemResult)>> = stream::iter(chunks)
+            .map(|c| self.run_chunk(creds, c))
+            .buffer_unordered(concurrency)
+            .collect()
+            .await;
+        let mut out: Vec<Option<BatchItemResult>> = (0..total).map(|_| None).collect();
+        for (i, r) in done.into_iter().flatten() {
+            if let Some(slot) = out.get_mut(i) {
+                *slot = Some(r);
+            }
+        }
+        out.into_iter()
+            .map(|r| r.unwrap_or_else(|| Err(GraphError::unexpected(None, "batch item lost"))))
+            .collect()
+    }
+
+    async fn run_chunk(
+        &self,
+        creds: &Credentials,
+        ops: Vec<(usize, Call)>,
+    ) -> Vec<(usize, BatchItemResult)> {
+        let max_rounds = self.shared.config.batch.max_rounds.max(1);
+        let max_wait = self.shared.config.retry.max_throttle_wait;
+        let mut finished: Vec<(usize, BatchItemResult)> = Vec::with_capacity(ops.len());
+        let mut pending = ops;
+        let mut last_err: Vec<Option<GraphError>> = vec![None; pending.len()];
+        for round in 1..=max_rounds {
+            let outer = match self.batch_request(creds, &pending) {
+                Ok(c) => c,
+                Err(e) => {
+                    finished.extend(pending.drain(..).map(|(i, _)| (i, Err(e.clone()))));
+                    break;
+                }
+            };
+            let answer = self.execute(Some(creds), &outer).await;
+            let (items, cause): (Vec<Value>, Option<String>) = match answer {
+                Ok(raw) => match raw.body {
+                    Value::Array(a) => (a, None),
+                    other => {
+                        let e = GraphError::unexpected(
+                            Some(raw.status),
+                            format!("a batch answer that is not an array: {}", kind_of(&other)),
+                        );
+                        finished.extend(pending.drain(..).map(|(i, _)| (i, Err(e.clone()))));
+                        break;
+                    }
+                },
+                // The whole batch may or may not have run: safe items go again, unsafe ones are
+                // reported as unknown.
+                Err(GraphError::OutcomeUnknown { cause, .. }) => (Vec::new(), Some(cause)),
+                Err(e) => {
+                    finished.extend(pending.drain(..).map(|(i, _)| (i, Err(e.clone()))));
+                    break;
+                }
+            };
+            let mut retry: Vec<(usize, Call)> = Vec::new();
+            let mut retry_err: Vec<Option<GraphError>> = Vec::new();
+            let mut wait = Duration::ZERO;
+            let mut throttled_until: Option<Duration> = None;
+            for (k, (i, call)) in pending.drain(..).enumerate() {
+                let item = items.get(k).cloned().unwrap_or(Value::Null);
+                if item.is_null() {
+                    match &call.safety {
+                        Safety::Idempotent => {
+                            retry_err.push(last_err.get(k).cloned().flatten());
+                            retry.push((i, call));
+                        }
+                        Safety::Unsafe(op) => finished.push((
+                            i,
+                            Err(GraphError::OutcomeUnknown {
+                                operation: op.clone(),
+                                cause: cause.clone().unwrap_or_else(|| {
+                                    "the batch answered null for this operation".into()
+                                }),
+                            }),
+                        )),
+                    }
+                    continue;
+                }
+                match item_result(&item) {
+                    Ok(v) => finished.push((i, Ok(v))),
+                    Err((err, body)) => {
+                        let retryable = err.is_throttle()
+                            || (call.safety == Safety::Idempotent && err.is_transient());
+                        if retryable {
+                            if let Some(eta) = throttle_eta(&body, &Usage::default()) {
+                                throttled_until = Some(throttled_until.map_or(eta, |t| t.max(eta)));
+                            }
+                            retry_err.push(Some(err));
+                            retry.push((i, call));
+                        } else {
+                            finished.push((i, Err(err)));
+                        }
+                    }
+                }
+            }
+            if retry.is_empty() {
+                break;
+            }
+            let final_err = |e: Option<GraphError>| {
+                e.unwrap_or_else(|| GraphError::ServiceUnavailable {
+                    details: Box::new(crate::ErrorDetails::local(
+                        "the batch operation did not complete",
+                    )),
+                })
+            };
+            if let Some(eta) = throttled_until {
+                if eta > max_wait {
+                    let until = SystemTime::now() + eta;
+                    for ((i, _), e) in retry.into_iter().zip(retry_err) {
+                        finished.push((i, Err(final_err(e).with_until(until))));
+                    }
+                    break;
+                }
+                wait = eta;
+            }
+            if round == max_rounds {
+                for ((i, _), e) in retry.into_iter().zip(retry_err) {
+                    finished.push((i, Err(final_err(e))));
+                }
+                break;
+            }
+            wait = wait.max(self.backoff(round));
+            self.events.emit(GraphEvent::WaitingUntil {
+                until: SystemTime::now() + wait,
+                wait,
+                reason: WaitReason::BatchRetry { items: retry.len() },
+                next_attempt: round + 1,
+            });
+            tokio::time::sleep(wait).await;
+            pending = retry;
+            last_err = retry_err;
+        }
+        finished
+    }
+
+    /// The outer `POST /{version}/` with `batch=[…]` and `include_headers=false`.
+    fn batch_request(
+        &self,
+        _creds: &Credentials,
+        ops: &[(usize, Call)],
+    ) -> Result<Call, GraphError> {
+        let version = self.version().to_owned();
+        let mut list = Vec::with_capacity(ops.len());
+        let mut all_safe = true;
+        for (_, call) in ops {
+            if call.safety != Safety::Idempotent {
+                all_safe = false;
+            }
+            let mut op = json!({
+                "method": call.method.as_str(),
+                "relative_url": call.relative_url(&version)?,
+            });
+            if call.method == Method::POST && !call.params.is_empty() {
+                let body = url::form_urlencoded::Serializer::new(String::new())
+                    .extend_pairs(call.params.iter())
+                    .finish();
+                op["body"] = Value::String(body);
+            }
+            list.push(op);
+        }
+        let safety = if all_safe {
+            Safety::Idempotent
+        } else {
+            Safety::Unsafe(UnsafeOperation::Other { description: "batch request".into() })
+        };
+        Ok(Call {
+            method: Method::POST,
+            target: Target::Path(Vec::new()),
+            params: vec![
+                ("batch".into(), Value::Array(list).to_string()),
+                ("include_headers".into(), "false".into()),
+            ],
+            safety,
+        })
+    }
+}
+
+fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// One batch element `{"code": 200, "body": "<json>"}` → its body, or its error with the body.
+fn item_result(item: &Value) -> Result<Value, (GraphError, Value)> {
+    let code = item.get("code").and_then(crate::error::as_i64).unwrap_or(0);
+    let status = u16::try_from(code).unwrap_or(0);
+    let body = match item.get("body") {
+        Some(Value::String(s)) if s.trim().is_empty() => Value::Null,
+        Some(Value::String(s)) => {
+            serde_json::from_str(s).unwrap_or_else(|_| Value::String(s.clone()))
+        }
+        // Tolerate servers that embed the body as JSON rather than as a string.
+        Some(other) => other.clone(),
+        None => Value::Null,
+    };
+    if (200..300).contains(&status) && body.get("error").is_none() {
+        Ok(body)
+    } else {
+        let err = if status == 0 {
+            GraphError::unexpected(None, "a batch item without a status code")
+        } else {
+            GraphError::from_api(status, &body)
+        };
+        Err((err, body))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn items_parse() {
+        let ok = json!({"code": 200, "body": "{\"success\":true}"});
+        assert_eq!(item_result(&ok).unwrap(), json!({"success": true}));
+        let embedded = json!({"code": 200, "body": {"id": "1"}});
+        assert_eq!(item_result(&embedded).unwrap()["id"], "1");
+        let err = json!({"code": 400, "body": "{\"error\":{\"message\":\"(#100) ...\",\"type\":\"OAuthException\",\"code\":100,\"error_subcode\":1752129,\"fbtrace_id\":\"x\"}}"});
+        let (e, _) = item_result(&err).unwrap_err();
+        assert_eq!(e.code(), "invalid_input");
+        assert_eq!(e.fbtrace_id(), Some("x"));
+        let throttled = json!({"code": 400, "body": "{\"error\":{\"code\":80004,\"error_data\":{\"estimated_time_to_regain_access\":2}}}"});
+        let (e, body) = item_result(&throttled).unwrap_err();
+        assert!(e.is_throttle());
+        assert_eq!(throttle_eta(&body, &Usage::default()), Some(Duration::from_secs(120)));
+        assert!(item_result(&json!({"body": "{}"})).is_err());
+    }
+}

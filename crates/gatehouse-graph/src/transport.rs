@@ -1,0 +1,610 @@
+//! The HTTP core: one hardened `reqwest::Client`, request building (auth header, proof, pinned
+//! version), retries with backoff and throttling waits, pacing, and response parsing.
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use reqwest::header::{HeaderValue, ACCEPT, AUTHORIZATION};
+use reqwest::{redirect, Method};
+use serde_json::Value;
+use url::Url;
+
+use crate::auth::Credentials;
+use crate::config::{is_loopback, validate_base_url, ClientConfig, Origin};
+use crate::error::{as_i64, GraphError, UnsafeOperation};
+use crate::events::{EventSink, GraphEvent, WaitReason};
+use crate::usage::{Pacer, Usage};
+
+/// The shared, cheap-to-clone Graph API client: one connection pool, one pacer.
+///
+/// Make a [`crate::Session`] per token with [`GraphClient::session`].
+#[derive(Clone, Debug)]
+pub struct GraphClient {
+    pub(crate) shared: Arc<Shared>,
+    pub(crate) events: EventSink,
+}
+
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub(crate) http: reqwest::Client,
+    pub(crate) base: Url,
+    pub(crate) origin: Origin,
+    pub(crate) config: ClientConfig,
+    pub(crate) pacer: Pacer,
+}
+
+/// Whether a request may be sent again after a failure that leaves its outcome unknown.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Safety {
+    /// Reads, and writes whose repetition has the same effect (assignments, revocations).
+    Idempotent,
+    /// Creates: never repeated after the request may have reached the server.
+    Unsafe(UnsafeOperation),
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum Target {
+    /// A path below `/{version}/`, as validated segments.
+    Path(Vec<String>),
+    /// A full URL (a `paging.next`), already checked to be on the base origin.
+    Url(Url),
+}
+
+/// One logical request.
+#[derive(Debug, Clone)]
+pub(crate) struct Call {
+    pub(crate) method: Method,
+    pub(crate) target: Target,
+    /// GET/DELETE: query string. POST: form body.
+    pub(crate) params: Vec<(String, String)>,
+    pub(crate) safety: Safety,
+}
+
+impl Call {
+    pub(crate) fn new(method: Method, path: &[&str], safety: Safety) -> Result<Self, GraphError> {
+        let mut segs = Vec::with_capacity(path.len());
+        for p in path {
+            segs.push(segment(p)?.to_owned());
+        }
+        Ok(Self { method, target: Target::Path(segs), params: Vec::new(), safety })
+    }
+
+    pub(crate) fn get(path: &[&str]) -> Result<Self, GraphError> {
+        Self::new(Method::GET, path, Safety::Idempotent)
+    }
+
+    pub(crate) fn param(mut self, k: &str, v: impl Into<String>) -> Self {
+        self.params.push((k.to_owned(), v.into()));
+        self
+    }
+
+    pub(crate) fn param_opt(self, k: &str, v: Option<impl Into<String>>) -> Self {
+        match v {
+            Some(v) => self.param(k, v),
+            None => self,
+        }
+    }
+
+    /// `{version}/path?query` for a batch operation's `relative_url`.
+    pub(crate) fn relative_url(&self, version: &str) -> Result<String, GraphError> {
+        let Target::Path(segs) = &self.target else {
+            return Err(GraphError::invalid_config("a batch operation needs a path"));
+        };
+        let mut u =
+            Url::parse("http://x/").map_err(|e| GraphError::invalid_config(e.to_string()))?;
+        {
+            let mut p = u
+                .path_segments_mut()
+                .map_err(|_| GraphError::invalid_config("cannot build a path"))?;
+            p.clear().push(version);
+            for s in segs {
+                p.push(s);
+            }
+        }
+        if self.method != Method::POST && !self.params.is_empty() {
+            u.query_pairs_mut().extend_pairs(self.params.iter());
+        }
+        let mut out = u.path().trim_start_matches('/').to_owned();
+        if let Some(q) = u.query() {
+            out.push('?');
+            out.push_str(q);
+        }
+        Ok(out)
+    }
+}
+
+/// A validated path segment: a Graph ID (`123`, `act_123`), an edge name or `me`. Anything that
+/// could change the path or add a query (`/`, `?`, `#`, `..`, spaces) is refused.
+pub(crate) fn segment(s: &str) -> Result<&str, GraphError> {
+    let ok = !s.is_empty()
+        && s.len() <= 128
+        && s != "."
+        && s != ".."
+        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-' || b == b'.');
+    if ok {
+        Ok(s)
+    } else {
+        Err(GraphError::invalid_input("id", format!("{s:?} is not a valid Graph ID or edge name")))
+    }
+}
+
+/// A successful (2xx, no `error`) response.
+#[derive(Debug, Clone)]
+pub(crate) struct RawResponse {
+    pub(crate) status: u16,
+    pub(crate) body: Value,
+    pub(crate) usage: Usage,
+}
+
+enum SendFailure {
+    /// The request never left (connection refused, DNS, TLS handshake): safe to send again.
+    NotSent(String),
+    /// It may have reached the server.
+    Sent { timeout: bool, message: String },
+}
+
+/// Error text of a reqwest error with its causes, never with the URL (which holds no secret, but
+/// is noise).
+fn describe(e: &reqwest::Error) -> String {
+    let mut msg = e.without_url_ref().to_string();
+    let mut src = std::error::Error::source(e);
+    while let Some(s) = src {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        src = s.source();
+    }
+    msg
+}
+
+trait WithoutUrlRef {
+    fn without_url_ref(&self) -> String;
+}
+
+impl WithoutUrlRef for reqwest::Error {
+    fn without_url_ref(&self) -> String {
+        let kind = if self.is_timeout() {
+            "timed out"
+        } else if self.is_connect() {
+            "connection failed"
+        } else if self.is_body() || self.is_decode() {
+            "reading the response failed"
+        } else if self.is_request() {
+            "sending the request failed"
+        } else if self.is_redirect() {
+            "redirect refused"
+        } else {
+            "HTTP error"
+        };
+        kind.to_owned()
+    }
+}
+
+impl GraphClient {
+    /// Builds the client: validates the base URL (HTTPS unless loopback), sets connect, read and
+    /// total timeouts, rustls with the OS trust store, TLS 1.2+, and a redirect policy that never
+    /// leaves the base origin.
+    pub fn new(config: ClientConfig) -> Result<Self, GraphError> {
+        let base = validate_base_url(&config.base_url)?;
+        let origin =
+            Origin::of(&base).ok_or_else(|| GraphError::invalid_config("base URL has no host"))?;
+        let redirect_origin = origin.clone();
+        let policy = redirect::Policy::custom(move |attempt| {
+            if attempt.previous().len() >= 3 {
+                return attempt.stop();
+            }
+            match Origin::of(attempt.url()) {
+                Some(o) if o == redirect_origin => attempt.follow(),
+                _ => attempt.stop(),
+            }
+        });
+        let mut builder = reqwest::Client::builder()
+            .connect_timeout(config.connect_timeout)
+            .read_timeout(config.read_timeout)
+            .timeout(config.request_timeout)
+            .redirect(policy)
+            .user_agent(config.user_agent.clone())
+            .tls_version_min(reqwest::tls::Version::TLS_1_2)
+            .referer(false);
+        if base.scheme() == "https" {
+            builder = builder.https_only(true);
+        }
+        if is_loopback(&base) {
+            builder = builder.no_proxy();
+        }
+        let http = builder.build().map_err(|e| {
+            GraphError::invalid_config(format!("cannot build the HTTP client: {e}"))
+        })?;
+        let pacer = Pacer::new(config.pacing.clone());
+        Ok(Self {
+            shared: Arc::new(Shared { http, base, origin, config, pacer }),
+            events: EventSink::none(),
+        })
+    }
+
+    /// The same client (same pool, same pacer) reporting events to `sink`.
+    pub fn with_events(&self, sink: EventSink) -> Self {
+        Self { shared: self.shared.clone(), events: sink }
+    }
+
+    pub fn config(&self) -> &ClientConfig {
+        &self.shared.config
+    }
+
+    /// A session calling with `credentials`.
+    pub fn session(&self, credentials: Credentials) -> crate::Session {
+        crate::Session::new(self.clone(), credentials)
+    }
+
+    /// A session without a token (only for endpoints that authenticate by parameters).
+    pub(crate) fn version(&self) -> &str {
+        self.shared.config.api_version.as_str()
+    }
+
+    /// Checks a `paging.next` URL: same scheme, host and port as the base; strips any
+    /// `access_token` (and proof, re-added per request).
+    pub(crate) fn same_origin_url(&self, raw: &str) -> Result<Url, GraphError> {
+        let url = Url::parse(raw)
+            .or_else(|_| self.shared.base.join(raw))
+            .map_err(|e| GraphError::unexpected(None, format!("paging.next is not a URL: {e}")))?;
+        if Origin::of(&url).as_ref() != Some(&self.shared.origin) {
+            return Err(GraphError::unexpected(
+                None,
+                format!(
+                    "paging.next points to another host ({}); not followed",
+                    url.host_str().unwrap_or("?")
+                ),
+            ));
+        }
+        Ok(strip_credentials(url))
+    }
+
+    fn build_url(&self, call: &Call, proof: Option<&str>) -> Result<Url, GraphError> {
+        let mut url = match &call.target {
+            Target::Url(u) => u.clone(),
+            Target::Path(segs) => {
+                let mut u = self.shared.base.clone();
+                {
+                    let mut p = u
+                        .path_segments_mut()
+                        .map_err(|_| GraphError::invalid_config("base URL cannot have a path"))?;
+                    p.pop_if_empty().push(self.version());
+                    for s in segs {
+                        p.push(s);
+                    }
+                    if segs.is_empty() {
+                        // The batch endpoint: `/{version}/`.
+                        p.push("");
+                    }
+                }
+                u
+            }
+        };
+        if Origin::of(&url).as_ref() != Some(&self.shared.origin) {
+            return Err(GraphError::invalid_config("refusing to send a request to another host"));
+        }
+        if call.method != Method::POST {
+            let mut q = url.query_pairs_mut();
+            q.extend_pairs(call.params.iter());
+            if let Some(p) = proof {
+                q.append_pair("appsecret_proof", p);
+            }
+        }
+        if url.query() == Some("") {
+            url.set_query(None);
+        }
+        Ok(url)
+    }
+
+    async fn send_once(
+        &self,
+        auth: Option<&Credentials>,
+        call: &Call,
+    ) -> Result<Result<RawResponse, (u16, Value, Usage)>, SendFailure> {
+        let proof = auth.and_then(Credentials::proof);
+        let url = self
+            .build_url(call, proof.as_deref())
+            .map_err(|e| SendFailure::NotSent(e.to_string()))?;
+        let mut req = self.shared.http.request(call.method.clone(), url);
+        req = req.header(ACCEPT, "application/json");
+        if let Some(c) = auth {
+            let mut value =
+                HeaderValue::try_from(format!("Bearer {}", c.token.expose())).map_err(|_| {
+                    SendFailure::NotSent("the token contains invalid characters".into())
+                })?;
+            value.set_sensitive(true);
+            req = req.header(AUTHORIZATION, value);
+        }
+        if call.method == Method::POST {
+            let mut form: Vec<(&str, &str)> =
+                call.params.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            if let Some(p) = proof.as_deref() {
+                form.push(("appsecret_proof", p));
+            }
+            req = req.form(&form);
+        }
+        let resp = match req.send().await {
+            Ok(r) => r,
+            Err(e) if e.is_connect() => return Err(SendFailure::NotSent(describe(&e))),
+            Err(e) if e.is_builder() => return Err(SendFailure::NotSent(describe(&e))),
+            Err(e) => {
+                return Err(SendFailure::Sent { timeout: e.is_timeout(), message: describe(&e) })
+            }
+        };
+        let status = resp.status().as_u16();
+        let usage = Usage::from_headers(resp.headers());
+        if resp.status().is_redirection() {
+            return Ok(Err((
+                status,
+                Value::String("redirect to another host refused".into()),
+                usage,
+            )));
+        }
+        let bytes = match resp.bytes().await {
+            Ok(b) => b,
+            Err(e) => {
+                return Err(SendFailure::Sent { timeout: e.is_timeout(), message: describe(&e) })
+            }
+        };
+        let body: Value = if bytes.iter().all(u8::is_ascii_whitespace) {
+            Value::Null
+        } else {
+            match serde_json::from_slice(&bytes) {
+                Ok(v) => v,
+                Err(_) => {
+                    let text = String::from_utf8_lossy(&bytes);
+                    let snippet: String = text.chars().take(200).collect();
+                    if (200..300).contains(&status) {
+                        return Ok(Err((
+                            status,
+                            Value::String(format!("not JSON: {snippet}")),
+                            usage,
+                        )));
+                    }
+                    Value::String(snippet)
+                }
+            }
+        };
+        if (200..300).contains(&status) && body.get("error").is_none() {
+            Ok(Ok(RawResponse { status, body, usage }))
+        } else {
+            Ok(Err((status, body, usage)))
+        }
+    }
+
+    async fn pace(&self) {
+        let (delay, percent) = self.shared.pacer.delay();
+        if delay > Duration::ZERO {
+            self.events.emit(GraphEvent::WaitingUntil {
+                until: SystemTime::now() + delay,
+                wait: delay,
+                reason: WaitReason::Pacing { usage_percent: percent },
+                next_attempt: 0,
+            });
+            tokio::time::sleep(delay).await;
+        }
+    }
+
+    /// Backoff with full jitter: uniform in `[0, min(max_delay, base * 2^(retry-1))]`.
+    pub(crate) fn backoff(&self, retry: u32) -> Duration {
+        let p = &self.shared.config.retry;
+        let exp = p
+            .base_delay
+            .saturating_mul(1u32.checked_shl(retry.saturating_sub(1)).unwrap_or(u32::MAX));
+        let cap = exp.min(p.max_delay);
+        let cap_ms = u64::try_from(cap.as_millis()).unwrap_or(u64::MAX);
+        Duration::from_millis(fastrand::u64(0..=cap_ms))
+    }
+
+    /// Sends `call`, retrying what is safe to retry, and returns the successful response or the
+    /// typed error.
+    pub(crate) async fn execute(
+        &self,
+        auth: Option<&Credentials>,
+        call: &Call,
+    ) -> Result<RawResponse, GraphError> {
+        let policy = &self.shared.config.retry;
+        let mut waited = Duration::ZERO;
+        let mut attempt: u32 = 0;
+        loop {
+            attempt += 1;
+            self.pace().await;
+            let (err, eta, not_sent) = match self.send_once(auth, call).await {
+                Ok(Ok(raw)) => {
+                    self.shared.pacer.observe(&raw.usage);
+                    return Ok(raw);
+                }
+                Ok(Err((status, body, usage))) => {
+                    self.shared.pacer.observe(&usage);
+                    let mut err = if (300..400).contains(&status) {
+                        GraphError::unexpected(Some(status), "redirect to another host refused")
+                    } else if (200..300).contains(&status) && body.get("error").is_none() {
+                        GraphError::unexpected(Some(status), body.as_str().unwrap_or("").to_owned())
+                    } else {
+                        GraphError::from_api(status, &body)
+                    };
+                    if let Safety::Unsafe(op) = &call.safety {
+                        // A gateway error without a Graph code may come after the write committed.
+                        if status >= 500 && err.graph_code().is_none() {
+                            return Err(GraphError::OutcomeUnknown {
+                                operation: op.clone(),
+                                cause: format!("HTTP {status} without a Graph error"),
+                            });
+                        }
+                    }
+                    let eta = if err.is_throttle() { throttle_eta(&body, &usage) } else { None };
+                    if let Some(e) = eta {
+                        err = err.with_until(SystemTime::now() + e);
+                    }
+                    (err, eta, false)
+                }
+                Err(SendFailure::NotSent(message)) => (GraphError::Network { message }, None, true),
+                Err(SendFailure::Sent { timeout, message }) => {
+                    if let Safety::Unsafe(op) = &call.safety {
+                        return Err(GraphError::OutcomeUnknown {
+                            operation: op.clone(),
+                            cause: if timeout {
+                                format!("timed out after sending ({message})")
+                            } else {
+                                format!("connection lost after sending ({message})")
+                            },
+                        });
+                    }
+                    let err = if timeout {
+                        GraphError::Timeout { message }
+                    } else {
+                        GraphError::Network { message }
+                    };
+                    (err, None, false)
+                }
+            };
+            let retryable = err.is_throttle()
+                || not_sent
+                || (call.safety == Safety::Idempotent && err.is_transient());
+            if !retryable || attempt >= policy.max_attempts {
+                return Err(err);
+            }
+            let wait = match eta {
+                Some(e) if e > policy.max_throttle_wait => return Err(err),
+                Some(e) => e,
+                None => self.backoff(attempt),
+            };
+            if waited + wait > policy.budget {
+                return Err(err);
+            }
+            let reason = if err.is_throttle() {
+                WaitReason::RateLimited {
+                    error_code: err.code(),
+                    graph_code: err.graph_code(),
+                    estimated: eta.is_some(),
+                }
+            } else {
+                WaitReason::Retrying { error_code: err.code(), graph_code: err.graph_code() }
+            };
+            self.events.emit(GraphEvent::WaitingUntil {
+                until: SystemTime::now() + wait,
+                wait,
+                reason,
+                next_attempt: attempt + 1,
+            });
+            tokio::time::sleep(wait).await;
+            waited += wait;
+        }
+    }
+}
+
+/// How long a throttle lasts: the longest `estimated_time_to_regain_access` in the usage headers
+/// or in `error.error_data` (minutes).
+// UNCONFIRMED: whether Meta ever puts estimated_time_to_regain_access in error_data; the headers
+// are the documented place (spec §9.2). Both are read.
+pub(crate) fn throttle_eta(body: &Value, usage: &Usage) -> Option<Duration> {
+    let from_body = body
+        .get("error")
+        .and_then(|e| e.get("error_data"))
+        .and_then(|d| d.get("estimated_time_to_regain_access"))
+        .and_then(as_i64)
+        .filter(|m| *m > 0)
+        .map(|m| Duration::from_secs(m.unsigned_abs() * 60));
+    from_body.into_iter().chain(usage.regain_access_in()).max()
+}
+
+/// Removes `access_token`, `appsecret_proof` and `appsecret_time` from a URL's query.
+pub(crate) fn strip_credentials(mut url: Url) -> Url {
+    let kept: Vec<(String, String)> = url
+        .query_pairs()
+        .filter(|(k, _)| k != "access_token" && k != "appsecret_proof" && k != "appsecret_time")
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    if kept.is_empty() {
+        url.set_query(None);
+    } else {
+        url.query_pairs_mut().clear().extend_pairs(kept);
+    }
+    url
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::ClientConfig;
+
+    fn client(base: &str) -> GraphClient {
+        GraphClient::new(ClientConfig::with_base_url(base)).unwrap()
+    }
+
+    #[test]
+    fn segments_refuse_injection() {
+        for ok in ["123", "act_123", "me", "system_users", "debug_token", "a.b-c"] {
+            assert!(segment(ok).is_ok(), "{ok}");
+        }
+        for bad in ["", "..", ".", "1/2", "1?x=1", "1#f", "a b", "%2F", "ü"] {
+            assert_eq!(segment(bad).unwrap_err().code(), "invalid_input", "{bad}");
+        }
+    }
+
+    #[test]
+    fn urls_are_pinned_and_clean() {
+        let c = client("http://127.0.0.1:9");
+        let call = Call::get(&["123", "system_users"]).unwrap().param("fields", "id,name");
+        let url = c.build_url(&call, Some("abc")).unwrap();
+        assert_eq!(
+            url.as_str(),
+            "http://127.0.0.1:9/v26.0/123/system_users?fields=id%2Cname&appsecret_proof=abc"
+        );
+        let mut post =
+            Call::new(Method::POST, &["123", "system_users"], Safety::Idempotent).unwrap();
+        post = post.param("name", "x");
+        let url = c.build_url(&post, Some("abc")).unwrap();
+        assert_eq!(url.as_str(), "http://127.0.0.1:9/v26.0/123/system_users");
+        // A base with a path prefix keeps it.
+        let c2 = client("https://example.com/graph/");
+        let url = c2.build_url(&Call::get(&["me"]).unwrap(), None).unwrap();
+        assert_eq!(url.as_str(), "https://example.com/graph/v26.0/me");
+    }
+
+    #[test]
+    fn next_urls_same_host_only_and_stripped() {
+        let c = client("http://127.0.0.1:8080");
+        let u = c
+            .same_origin_url("http://127.0.0.1:8080/v26.0/1/owned_pages?limit=25&access_token=EAAB-leak&after=QVFI&appsecret_proof=zz")
+            .unwrap();
+        assert_eq!(u.as_str(), "http://127.0.0.1:8080/v26.0/1/owned_pages?limit=25&after=QVFI");
+        for bad in [
+            "http://127.0.0.1:8081/v26.0/1/owned_pages?after=x",
+            "https://127.0.0.1:8080/v26.0/1/owned_pages",
+            "http://evil.example/v26.0/1/owned_pages?access_token=x",
+            "http://localhost:8080/v26.0/x",
+        ] {
+            assert_eq!(c.same_origin_url(bad).unwrap_err().code(), "unexpected_response", "{bad}");
+        }
+        // A relative next resolves against the base.
+        let u = c.same_origin_url("/v26.0/1/owned_pages?after=x").unwrap();
+        assert_eq!(u.as_str(), "http://127.0.0.1:8080/v26.0/1/owned_pages?after=x");
+    }
+
+    #[test]
+    fn relative_urls_for_batches() {
+        let call = Call::get(&["act_1", "assigned_users"]).unwrap().param("business", "9");
+        assert_eq!(call.relative_url("v26.0").unwrap(), "v26.0/act_1/assigned_users?business=9");
+        let post = Call::new(Method::POST, &["act_1", "assigned_users"], Safety::Idempotent)
+            .unwrap()
+            .param("user", "5");
+        assert_eq!(post.relative_url("v26.0").unwrap(), "v26.0/act_1/assigned_users");
+    }
+
+    #[test]
+    fn backoff_is_bounded() {
+        let c = client("http://127.0.0.1:9");
+        for retry in 1..40 {
+            let d = c.backoff(retry);
+            assert!(d <= c.config().retry.max_delay, "{retry}: {d:?}");
+        }
+        assert!(c.backoff(1) <= c.config().retry.base_delay);
+    }
+
+    #[test]
+    fn throttle_eta_sources() {
+        let body = serde_json::json!({"error": {"code": 80004, "error_data": {"estimated_time_to_regain_access": 3}}});
+        assert_eq!(throttle_eta(&body, &Usage::default()), Some(Duration::from_secs(180)));
+        assert_eq!(throttle_eta(&serde_json::json!({}), &Usage::default()), None);
+    }
+}
