@@ -6,7 +6,7 @@ use std::time::Duration;
 ///
 /// [`code`](Self::code) is a stable machine-readable string for the UI and the CLI's `--json`;
 /// [`explanation`](Self::explanation) says in plain words what happened and what to do.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum SecretStoreError {
     /// No D-Bus session bus, or no Secret Service provider (gnome-keyring, KWallet, KeePassXC)

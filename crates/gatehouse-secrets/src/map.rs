@@ -46,6 +46,7 @@ pub(crate) fn map_keyring_error(err: KError, user: &str) -> SecretStoreError {
         KError::BadStoreFormat(reason) => {
             SecretStoreError::Platform(format!("the keyring is malformed: {reason}"))
         }
+        // The caller fills in the length, which only it knows.
         KError::TooLong(_, max) => {
             SecretStoreError::TooLong { len: 0, max: usize::try_from(max).unwrap_or(usize::MAX) }
         }

@@ -238,6 +238,34 @@ mod tests {
     }
 
     #[test]
+    fn debug_never_contains_generated_values() {
+        // A small deterministic fuzz: many values of many lengths and alphabets.
+        let alphabet: Vec<char> =
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~+/=é€😀"
+                .chars()
+                .collect();
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..2000 {
+            let len = 4 + (next() % 400) as usize;
+            let value: String =
+                (0..len).map(|_| alphabet[(next() % alphabet.len() as u64) as usize]).collect();
+            let secret = Secret::new(value.clone());
+            let wrapped = Some(vec![secret.clone()]);
+            for text in [format!("{secret:?}"), format!("{wrapped:?}"), format!("{wrapped:#?}")] {
+                assert!(!text.contains(&value), "{text}");
+            }
+            let masked = secret.masked(4);
+            assert!(!masked.contains(&value) || len < 4, "{masked}");
+        }
+    }
+
+    #[test]
     fn secret_is_send_and_sync() {
         fn assert_send_sync<T: Send + Sync>() {}
         assert_send_sync::<Secret>();

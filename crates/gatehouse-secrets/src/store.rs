@@ -76,7 +76,7 @@ impl StoreConfig {
 }
 
 /// What [`SecretStore::probe`] found, for the UI to show at start.
-#[derive(Debug)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StoreStatus {
     /// The keyring answers and its default collection is unlocked.
     Ready,
@@ -148,8 +148,10 @@ pub enum MockFault {
 ///
 /// Cheap to clone: clones share the worker, which stops when the last clone is dropped.
 ///
-/// Use the `async` methods from async code (Tauri commands) and the `*_blocking` ones from
-/// plain threads (the CLI); never a `*_blocking` method on an async runtime thread.
+/// Use the `async` methods from async code (Tauri commands; their futures are `Send` and need a
+/// tokio runtime with the time driver, as Tauri's has) and the `*_blocking` ones from plain
+/// threads (the CLI); never a `*_blocking` method on an async runtime thread. The keyring itself
+/// never runs on the caller's thread or runtime: zbus drives D-Bus on its own executor thread.
 ///
 /// The Secret Service connection is opened on the first call (or [`probe`](Self::probe)), not
 /// when the store is created, and opened again after a connection failure, so a keyring
@@ -443,10 +445,14 @@ impl Worker {
             Op::Probe => self.probe(fault),
             Op::Set { user, label, secret } => {
                 let entry = self.entry(&user, &label, fault)?;
-                entry
-                    .set_secret(secret.expose().as_bytes())
-                    .map(|()| Outcome::Done)
-                    .map_err(|e| map_keyring_error(e, &user))
+                entry.set_secret(secret.expose().as_bytes()).map(|()| Outcome::Done).map_err(|e| {
+                    match map_keyring_error(e, &user) {
+                        SecretStoreError::TooLong { max, .. } => {
+                            SecretStoreError::TooLong { len: secret.len(), max }
+                        }
+                        other => other,
+                    }
+                })
             }
             Op::Get { user } => {
                 let entry = self.entry(&user, "", fault)?;

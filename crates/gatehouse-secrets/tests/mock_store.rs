@@ -263,3 +263,19 @@ fn nothing_formatted_contains_the_secret() {
         assert!(!text.contains("SECRET"), "{text}");
     }
 }
+
+#[test]
+fn async_futures_are_send() {
+    // Tauri commands need `Send` futures.
+    fn assert_send<T: Send>(_: &T) {}
+    let store = store();
+    let key = SecretKey::admin_token("acme").unwrap();
+    let value = secret("v");
+    assert_send(&store.set(&key, &value));
+    assert_send(&store.get(&key));
+    assert_send(&store.delete(&key));
+    assert_send(&store.probe());
+    fn assert_send_sync_clone<T: Send + Sync + Clone + 'static>() {}
+    assert_send_sync_clone::<SecretStore>();
+    assert_send_sync_clone::<SecretStoreError>();
+}
