@@ -22,6 +22,32 @@
 //! assert!(!store.delete_blocking(&key).unwrap()); // idempotent
 //! assert!(store.get_blocking(&key).unwrap().is_none());
 //! ```
+//!
+//! # Keyring states, as observed with gnome-keyring 42.1 (Debian 12)
+//!
+//! | situation | [`SecretStore::probe`] | get / set / delete |
+//! |---|---|---|
+//! | unlocked login keyring | `keyring_ready` | work |
+//! | no session bus (`DBUS_SESSION_BUS_ADDRESS` to a missing socket, or unset with no `$XDG_RUNTIME_DIR/bus`) | `keyring_no_secret_service` | `keyring_no_secret_service`, at once |
+//! | session bus, daemon (D-Bus-activated or `--start`) with no keyring file | `keyring_no_default_collection` | set: `keyring_no_default_collection`; get/delete of a missing entry: `None`/`false` |
+//! | login keyring locked, no display | `keyring_locked` (asked without a prompt) | `keyring_locked` at once (the prompter cannot open a display: "prompt dismissed") |
+//! | login keyring locked, display, nobody answers the dialog | `keyring_locked` | `keyring_timeout` after the timeout; later calls also time out until the dialog is answered |
+//!
+//! # Tests
+//!
+//! `cargo test -p gatehouse-secrets` runs everything that needs no keyring (mock store, error
+//! mapping, redaction, the no-session-bus cases in a child process). The tests marked
+//! `#[ignore]` need `dbus-run-session` and gnome-keyring; run them in a throwaway session:
+//!
+//! ```sh
+//! tmp=$(mktemp -d); mkdir -p $tmp/data $tmp/run; chmod 700 $tmp/run
+//! XDG_DATA_HOME=$tmp/data XDG_RUNTIME_DIR=$tmp/run dbus-run-session -- bash -c \
+//!   'echo "" | gnome-keyring-daemon --unlock --components=secrets >/dev/null &&
+//!    cargo test -p gatehouse-secrets -- --ignored'
+//! ```
+//!
+//! `cargo run -p gatehouse-secrets --example keyring_check [timeout-seconds]` shows what the store
+//! sees on any machine.
 
 mod error;
 mod key;
