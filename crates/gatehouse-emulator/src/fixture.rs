@@ -528,6 +528,9 @@ fn build_portfolio(label: &str, n: usize, clients: &[ClientPlan], seed: u64) -> 
         shares.push(share(&b.pixels[0].id, &["ADVERTISE", "ANALYZE", "EDIT", "UPLOAD"]));
         shares.push(share(&b.instagram_accounts[0].id, &["ADVERTISE", "ANALYZE", "CONTENT"]));
         shares.push(share(&b.whatsapp_business_accounts[0].id, &["MANAGE", "DEVELOP"]));
+        if let Some(app) = b.apps.first() {
+            shares.push(share(&app.id, &["MANAGE", "DEVELOP"]));
+        }
         b.shares = shares;
         businesses.push(b);
     }

@@ -120,6 +120,26 @@ async fn usage_headers_count_and_throttle() {
 }
 
 #[tokio::test]
+async fn app_platform_limit_is_code_4() {
+    let env = Env::with(
+        EmulatorConfig::new(Fixture::demo())
+            .limits(LimitsConfig { app_calls_per_hour: 2, ..LimitsConfig::default() }),
+    )
+    .await;
+    let a = env.agency();
+    let app = &a.apps[0];
+    // App tokens and user tokens count against the app's platform budget.
+    let app_token = format!("{}|{}", app.id, app.secret);
+    let u = a.user_token.clone().unwrap();
+    env.get(&format!("/v26.0/{}?access_token={app_token}", a.id)).await.ok();
+    let r = env.get(&format!("/v26.0/me?access_token={u}")).await;
+    r.ok();
+    let usage: Value = serde_json::from_str(&r.headers["x-app-usage"]).unwrap();
+    assert_eq!(usage["call_count"], 100);
+    env.get(&format!("/v26.0/me?access_token={u}")).await.err(4, None);
+}
+
+#[tokio::test]
 async fn throttle_window_and_613() {
     let env = Env::with(
         EmulatorConfig::new(Fixture::demo())
