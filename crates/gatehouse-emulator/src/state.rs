@@ -267,6 +267,13 @@ impl State {
                     Some(NodeRef::User(u)) => *u,
                     _ => return Err(EmulatorError::Fixture(format!("unknown user {}", asg.user))),
                 };
+                if st.business_reach(a, st.users[u].business).is_none() {
+                    return Err(EmulatorError::Fixture(format!(
+                        "user {} cannot be assigned asset {}: its business neither owns it nor was \
+                         shared it",
+                        asg.user, asg.asset
+                    )));
+                }
                 let tasks = st.static_tasks(st.assets[a].kind, &asg.tasks)?;
                 st.assign(a, u, tasks);
             }

@@ -332,7 +332,7 @@ impl Ctx<'_> {
         self.require_user_visible(a.caller, u)?;
         let st = &*self.st;
         let view = a.view(st);
-        let Some(kind) = view.user_edge(u, edge) else {
+        let Some(kind) = View::user_edge(edge) else {
             return Err(GraphError::nonexisting_field(edge, "User"));
         };
         let pp = PageParams::from_params(a.params, kind.max_page())?;

@@ -6,7 +6,6 @@ use serde_json::{json, Map, Value};
 use super::Ctx;
 use crate::auth::{token_error, unknown_token, Caller};
 use crate::errors::{GraphError, GraphResult};
-use crate::model::ALL_KINDS;
 use crate::params::Params;
 use crate::state::{AssetIx, NodeRef, TokenKind, TokenStatus, SIXTY_DAYS};
 
@@ -135,7 +134,7 @@ impl Ctx<'_> {
                 }
                 for &x in &user.assigned {
                     let asset = &st.assets[x];
-                    if ALL_KINDS.contains(&asset.kind) && asset.kind.scope_targets(scope) {
+                    if asset.kind.scope_targets(scope) {
                         targets.push(asset.numeric_id());
                     }
                 }

@@ -207,7 +207,7 @@ impl View<'_> {
                 }),
                 "finance_permission" if user.kind == UserKind::SystemUser => Some(Value::Null),
                 "ip_permission" if user.kind == UserKind::SystemUser => Some(Value::Null),
-                edge => match self.user_edge(u, edge) {
+                edge => match Self::user_edge(edge) {
                     Some(_) => Some(self.list_edge(NodeRef::User(u), edge, f)?),
                     None => None,
                 },
@@ -240,7 +240,7 @@ impl View<'_> {
     }
 
     /// The asset kind listed by a user edge: `assigned_*`, or `applications` (installed apps).
-    pub fn user_edge(&self, _u: UserIx, edge: &str) -> Option<AssetKind> {
+    pub fn user_edge(edge: &str) -> Option<AssetKind> {
         if edge == "applications" {
             return Some(AssetKind::App);
         }
@@ -318,7 +318,7 @@ impl View<'_> {
             }
             NodeRef::User(u) => {
                 let user = &st.users[u];
-                let Some(kind) = self.user_edge(u, edge) else {
+                let Some(kind) = Self::user_edge(edge) else {
                     return Err(GraphError::nonexisting_field(edge, "User"));
                 };
                 let list: Vec<AssetIx> = if edge == "applications" {
