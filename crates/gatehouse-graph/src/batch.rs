@@ -56,6 +56,7 @@ impl GraphClient {
     ) -> Vec<(usize, BatchItemResult)> {
         let max_rounds = self.shared.config.batch.max_rounds.max(1);
         let max_wait = self.shared.config.retry.max_throttle_wait;
+        let retry_rejected = self.shared.config.retry.retry_rejected_writes;
         let mut finished: Vec<(usize, BatchItemResult)> = Vec::with_capacity(ops.len());
         let mut pending = ops;
         let mut last_err: Vec<Option<GraphError>> = vec![None; pending.len()];
@@ -115,8 +116,8 @@ impl GraphClient {
                 match item_result(&item) {
                     Ok(v) => finished.push((i, Ok(v))),
                     Err((err, body)) => {
-                        let retryable = err.is_throttle()
-                            || (call.safety == Safety::Idempotent && err.is_transient());
+                        let retryable = (call.safety == Safety::Idempotent && err.is_transient())
+                            || (err.is_throttle() && retry_rejected);
                         if retryable {
                             if let Some(eta) = throttle_eta(&body, &Usage::default()) {
                                 throttled_until = Some(throttled_until.map_or(eta, |t| t.max(eta)));

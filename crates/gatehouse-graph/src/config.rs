@@ -75,6 +75,11 @@ pub struct RetryPolicy {
     /// Longest throttling wait (`estimated_time_to_regain_access`) honoured by waiting. A longer
     /// one is returned at once as [`GraphError::RateLimited`] with the time access comes back.
     pub max_throttle_wait: Duration,
+    /// Also retry non-idempotent writes (creates, token generation) that were *rejected* by
+    /// throttling (4, 17, 32, 341, 613, 800xx, 429). A throttled request was refused before it
+    /// ran, so this is safe in principle; it is off by default so that only idempotent requests
+    /// are ever retried automatically, and the caller gets [`GraphError::RateLimited`] instead.
+    pub retry_rejected_writes: bool,
 }
 
 impl Default for RetryPolicy {
@@ -85,6 +90,7 @@ impl Default for RetryPolicy {
             max_delay: Duration::from_secs(30),
             budget: Duration::from_secs(180),
             max_throttle_wait: Duration::from_secs(5 * 60),
+            retry_rejected_writes: false,
         }
     }
 }

@@ -8,6 +8,7 @@ use reqwest::header::{HeaderValue, ACCEPT, AUTHORIZATION};
 use reqwest::{redirect, Method};
 use serde_json::Value;
 use url::Url;
+use zeroize::Zeroizing;
 
 use crate::auth::Credentials;
 use crate::config::{is_loopback, validate_base_url, ClientConfig, Origin};
@@ -136,6 +137,20 @@ pub(crate) struct RawResponse {
     pub(crate) usage: Usage,
 }
 
+/// A response that is not a success.
+struct Failure {
+    status: u16,
+    body: Value,
+    usage: Usage,
+    retry_after: Option<Duration>,
+}
+
+/// `Retry-After` in seconds (the HTTP-date form is ignored; Meta sends neither, spec §9.2).
+fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    let v = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?;
+    v.trim().parse::<u64>().ok().map(Duration::from_secs)
+}
+
 enum SendFailure {
     /// The request never left (connection refused, DNS, TLS handshake): safe to send again.
     NotSent(String),
@@ -235,7 +250,7 @@ impl GraphClient {
         crate::Session::new(self.clone(), credentials)
     }
 
-    /// A session without a token (only for endpoints that authenticate by parameters).
+    /// The pinned API version, such as `v26.0`.
     pub(crate) fn version(&self) -> &str {
         self.shared.config.api_version.as_str()
     }
@@ -295,22 +310,22 @@ impl GraphClient {
         Ok(url)
     }
 
-    async fn send_once(
+    /// The `reqwest::Request` for one attempt: pinned URL, sensitive `Authorization: Bearer`
+    /// header, proof in the query (GET/DELETE) or the form body (POST).
+    pub(crate) fn build_request(
         &self,
         auth: Option<&Credentials>,
         call: &Call,
-    ) -> Result<Result<RawResponse, (u16, Value, Usage)>, SendFailure> {
+    ) -> Result<reqwest::Request, GraphError> {
         let proof = auth.and_then(Credentials::proof);
-        let url = self
-            .build_url(call, proof.as_deref())
-            .map_err(|e| SendFailure::NotSent(e.to_string()))?;
+        let url = self.build_url(call, proof.as_deref())?;
         let mut req = self.shared.http.request(call.method.clone(), url);
         req = req.header(ACCEPT, "application/json");
         if let Some(c) = auth {
-            let mut value =
-                HeaderValue::try_from(format!("Bearer {}", c.token.expose())).map_err(|_| {
-                    SendFailure::NotSent("the token contains invalid characters".into())
-                })?;
+            let bearer = Zeroizing::new(format!("Bearer {}", c.token.expose()));
+            let mut value = HeaderValue::try_from(bearer.as_str()).map_err(|_| {
+                GraphError::invalid_input("token", "the token contains invalid characters")
+            })?;
             value.set_sensitive(true);
             req = req.header(AUTHORIZATION, value);
         }
@@ -322,7 +337,18 @@ impl GraphClient {
             }
             req = req.form(&form);
         }
-        let resp = match req.send().await {
+        req.build()
+            .map_err(|e| GraphError::invalid_config(format!("cannot build the request: {e}")))
+    }
+
+    async fn send_once(
+        &self,
+        auth: Option<&Credentials>,
+        call: &Call,
+    ) -> Result<Result<RawResponse, Failure>, SendFailure> {
+        let request =
+            self.build_request(auth, call).map_err(|e| SendFailure::NotSent(e.to_string()))?;
+        let resp = match self.shared.http.execute(request).await {
             Ok(r) => r,
             Err(e) if e.is_connect() => return Err(SendFailure::NotSent(describe(&e))),
             Err(e) if e.is_builder() => return Err(SendFailure::NotSent(describe(&e))),
@@ -332,12 +358,14 @@ impl GraphClient {
         };
         let status = resp.status().as_u16();
         let usage = Usage::from_headers(resp.headers());
+        let retry_after = retry_after(resp.headers());
         if resp.status().is_redirection() {
-            return Ok(Err((
+            return Ok(Err(Failure {
                 status,
-                Value::String("redirect to another host refused".into()),
+                body: Value::String("redirect to another host refused".into()),
                 usage,
-            )));
+                retry_after,
+            }));
         }
         let bytes = match resp.bytes().await {
             Ok(b) => b,
@@ -354,11 +382,12 @@ impl GraphClient {
                     let text = String::from_utf8_lossy(&bytes);
                     let snippet: String = text.chars().take(200).collect();
                     if (200..300).contains(&status) {
-                        return Ok(Err((
+                        return Ok(Err(Failure {
                             status,
-                            Value::String(format!("not JSON: {snippet}")),
+                            body: Value::String(format!("not JSON: {snippet}")),
                             usage,
-                        )));
+                            retry_after,
+                        }));
                     }
                     Value::String(snippet)
                 }
@@ -367,7 +396,7 @@ impl GraphClient {
         if (200..300).contains(&status) && body.get("error").is_none() {
             Ok(Ok(RawResponse { status, body, usage }))
         } else {
-            Ok(Err((status, body, usage)))
+            Ok(Err(Failure { status, body, usage, retry_after }))
         }
     }
 
@@ -413,7 +442,7 @@ impl GraphClient {
                     self.shared.pacer.observe(&raw.usage);
                     return Ok(raw);
                 }
-                Ok(Err((status, body, usage))) => {
+                Ok(Err(Failure { status, body, usage, retry_after })) => {
                     self.shared.pacer.observe(&usage);
                     let mut err = if (300..400).contains(&status) {
                         GraphError::unexpected(Some(status), "redirect to another host refused")
@@ -431,7 +460,14 @@ impl GraphClient {
                             });
                         }
                     }
-                    let eta = if err.is_throttle() { throttle_eta(&body, &usage) } else { None };
+                    let eta = if err.is_throttle() {
+                        throttle_eta(&body, &usage).into_iter().chain(retry_after).max()
+                    } else if err.is_transient() {
+                        // 503 with Retry-After (not Meta's habit, but proxies and emulators).
+                        retry_after
+                    } else {
+                        None
+                    };
                     if let Some(e) = eta {
                         err = err.with_until(SystemTime::now() + e);
                     }
@@ -457,9 +493,9 @@ impl GraphClient {
                     (err, None, false)
                 }
             };
-            let retryable = err.is_throttle()
-                || not_sent
-                || (call.safety == Safety::Idempotent && err.is_transient());
+            let retryable = not_sent
+                || (call.safety == Safety::Idempotent && err.is_transient())
+                || (err.is_throttle() && policy.retry_rejected_writes);
             if !retryable || attempt >= policy.max_attempts {
                 return Err(err);
             }
@@ -579,6 +615,28 @@ mod tests {
         // A relative next resolves against the base.
         let u = c.same_origin_url("/v26.0/1/owned_pages?after=x").unwrap();
         assert_eq!(u.as_str(), "http://127.0.0.1:8080/v26.0/1/owned_pages?after=x");
+    }
+
+    #[test]
+    fn the_authorization_header_is_sensitive_and_the_url_clean() {
+        use gatehouse_secrets::Secret;
+        let c = client("http://127.0.0.1:9");
+        let creds =
+            Credentials::with_app_secret(Secret::new("EAAB-tok".into()), Secret::new("s".into()));
+        let req = c.build_request(Some(&creds), &Call::get(&["me"]).unwrap()).unwrap();
+        let auth = req.headers().get(AUTHORIZATION).unwrap();
+        assert!(auth.is_sensitive());
+        assert_eq!(auth.to_str().unwrap(), "Bearer EAAB-tok");
+        assert!(!format!("{:?}", req.headers()).contains("EAAB-tok"));
+        assert!(!req.url().as_str().contains("EAAB-tok"));
+        let proof =
+            crate::appsecret_proof(&Secret::new("EAAB-tok".into()), &Secret::new("s".into()));
+        assert_eq!(req.url().query(), Some(format!("appsecret_proof={proof}").as_str()));
+        let bad = Credentials::token(Secret::new("bad\ntoken".into()));
+        assert_eq!(
+            c.build_request(Some(&bad), &Call::get(&["me"]).unwrap()).unwrap_err().code(),
+            "invalid_input"
+        );
     }
 
     #[test]

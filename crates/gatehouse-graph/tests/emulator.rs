@@ -13,6 +13,7 @@ use gatehouse_graph::*;
 fn fast_config(url: &str) -> ClientConfig {
     let mut c = ClientConfig::with_base_url(url);
     c.retry = RetryPolicy {
+        retry_rejected_writes: false,
         max_attempts: 8,
         base_delay: Duration::from_millis(2),
         max_delay: Duration::from_millis(20),
@@ -672,4 +673,40 @@ async fn missing_permission_and_wrong_ids_are_typed() {
     let e = admin.system_user("1/../me").await.unwrap_err();
     assert_eq!(e.code(), "invalid_input");
     assert_eq!(env.emu.request_log().len(), before);
+}
+
+#[tokio::test]
+async fn managed_business_link_and_unlink() {
+    let env = Env::start(Fixture::demo()).await;
+    let b = env.agency();
+    let client = env
+        .emu
+        .manifest()
+        .businesses
+        .iter()
+        // A client without an app of its own: its admin's token is for the partner's app.
+        .find(|c| b.clients.contains(&c.id) && c.user_token.is_some() && c.apps.is_empty())
+        .cloned()
+        .expect("a client business with an admin person's token");
+    let user =
+        env.client.session(Credentials::token(Secret::new(client.user_token.clone().unwrap())));
+    let linked = user.add_managed_business(&b.id, &client.id).await;
+    assert!(
+        linked.is_ok() || linked.as_ref().is_err_and(|e| e.code() != "outcome_unknown"),
+        "{linked:?}"
+    );
+    user.remove_managed_business(&b.id, &client.id).await.unwrap();
+    // Unlinked: the partner cannot get a token in the client business any more.
+    let e = env
+        .admin()
+        .client_access_token(&client.id, &b.apps[0].id, &[Scope::AdsRead], None)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), "missing_permission", "{e:?}");
+    user.add_managed_business(&b.id, &client.id).await.unwrap();
+    assert!(env
+        .admin()
+        .client_access_token(&client.id, &b.apps[0].id, &[Scope::AdsRead], None)
+        .await
+        .is_ok());
 }

@@ -16,6 +16,7 @@ const APP_SECRET: &str = "app-secret-value";
 fn config(base: &str) -> ClientConfig {
     let mut c = ClientConfig::with_base_url(base);
     c.retry = RetryPolicy {
+        retry_rejected_writes: false,
         max_attempts: 4,
         base_delay: Duration::from_millis(5),
         max_delay: Duration::from_millis(20),
@@ -184,20 +185,97 @@ async fn a_timed_out_token_generation_may_have_been_issued() {
     assert_eq!(server.count(), 1);
 }
 
-#[tokio::test]
-async fn a_throttled_create_is_resent_because_it_was_rejected() {
-    let server = TestServer::start(|_, n| {
+fn throttle_then_ok() -> impl Fn(&support::Req, usize) -> Reply + Send + Sync + 'static {
+    |_, n| {
         if n == 0 {
             Reply::Json(400, graph_error(4, "(#4) Application request limit reached"))
         } else {
             Reply::Json(200, json!({"id": "9"}))
         }
-    })
-    .await;
-    let id =
-        session(&server).create_system_user("1", "X", NewSystemUserRole::Employee).await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_throttled_create_is_not_retried_by_default() {
+    let server = TestServer::start(throttle_then_ok()).await;
+    let err = session(&server)
+        .create_system_user("1", "X", NewSystemUserRole::Employee)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "rate_limited");
+    assert_eq!(server.count(), 1);
+}
+
+#[tokio::test]
+async fn a_throttled_create_is_resent_when_rejected_writes_may_be_retried() {
+    let server = TestServer::start(throttle_then_ok()).await;
+    let mut cfg = config(&server.url());
+    cfg.retry.retry_rejected_writes = true;
+    let id = session_with(cfg, true)
+        .create_system_user("1", "X", NewSystemUserRole::Employee)
+        .await
+        .unwrap();
     assert_eq!(id, "9");
     assert_eq!(server.count(), 2);
+}
+
+#[tokio::test]
+async fn retry_after_is_honoured_on_503() {
+    let server = TestServer::start(|_, n| {
+        if n == 0 {
+            Reply::JsonWithHeaders(
+                503,
+                json!({"error": {"code": 2, "message": "busy"}}),
+                vec![("Retry-After".into(), "1".into())],
+            )
+        } else {
+            Reply::Json(200, json!({"id": "1"}))
+        }
+    })
+    .await;
+    let (sink, mut rx) = EventSink::channel();
+    let t = std::time::Instant::now();
+    session(&server).with_events(sink).me().await.unwrap();
+    assert!(t.elapsed() >= Duration::from_secs(1));
+    let GraphEvent::WaitingUntil { wait, .. } = rx.try_recv().unwrap();
+    assert_eq!(wait, Duration::from_secs(1));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 6)]
+async fn batches_run_with_bounded_concurrency() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    let in_flight = Arc::new(AtomicUsize::new(0));
+    let peak = Arc::new(AtomicUsize::new(0));
+    let (f, p) = (in_flight.clone(), peak.clone());
+    let server = TestServer::start(move |req, _| {
+        let now = f.fetch_add(1, Ordering::SeqCst) + 1;
+        p.fetch_max(now, Ordering::SeqCst);
+        let ops: Vec<Value> = serde_json::from_str(&req.param("batch").unwrap()).unwrap();
+        let out: Vec<Value> =
+            ops.iter().map(|_| json!({"code": 200, "body": "{\"success\":true}"})).collect();
+        // Handlers run synchronously: block a little so batches overlap, then release.
+        std::thread::sleep(Duration::from_millis(150));
+        f.fetch_sub(1, Ordering::SeqCst);
+        Reply::Json(200, Value::Array(out))
+    })
+    .await;
+    let mut cfg = config(&server.url());
+    cfg.batch.concurrency = 3;
+    let s = session_with(cfg, true);
+    let items: Vec<Unassignment> = (0..500)
+        .map(|i| Unassignment {
+            kind: AssetKind::Page,
+            asset_id: format!("{}", 100 + i),
+            user_id: "7".into(),
+        })
+        .collect();
+    let results = s.unassign_many(&items).await;
+    assert!(results.iter().all(Result::is_ok));
+    assert_eq!(server.count(), 10, "500 operations in batches of 50");
+    let peak = peak.load(Ordering::SeqCst);
+    assert!(peak <= 3, "at most 3 batches in flight, saw {peak}");
+    assert!(peak >= 2, "batches ran concurrently, saw {peak}");
 }
 
 #[tokio::test]
