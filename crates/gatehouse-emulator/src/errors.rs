@@ -16,7 +16,9 @@ pub struct GraphError {
 }
 
 impl GraphError {
-    /// A Graph error whose message gets the usual `(#code)` prefix.
+    /// A Graph error whose message gets the usual `(#code)` prefix. HTTP 400 by default.
+    // UNCONFIRMED: the HTTP status of code 190 (400 is what client code observes; some Meta APIs
+    // answer 401); we use 400 for every Graph error except injected transient ones.
     pub fn new(code: u32, kind: &'static str, message: impl AsRef<str>) -> Self {
         Self {
             status: 400,

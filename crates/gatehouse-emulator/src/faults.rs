@@ -100,6 +100,7 @@ impl Faults {
         PreDecision {
             delay,
             reset,
+            // UNCONFIRMED: whether codes 1/2 come with HTTP 500 or 400; 500 unless configured.
             transient_status: transient.then(|| c.transient_status.unwrap_or(500)),
             throttle_remaining,
         }

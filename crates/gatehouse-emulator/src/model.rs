@@ -23,6 +23,9 @@ pub const ALL_KINDS: [AssetKind; 7] = [
     AssetKind::App,
 ];
 
+/// Page tasks accepted on POST assigned_users (SDK-CG + the two v26 additions).
+// UNCONFIRMED: whether DRAFT is assignable on Pages (spec §12 item 9); it is not in the POST enum,
+// so it is rejected here.
 pub const PAGE_TASKS: &[&str] = &[
     "ADVERTISE",
     "ANALYZE",

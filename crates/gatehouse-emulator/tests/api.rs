@@ -106,6 +106,20 @@ async fn versions_token_transport_and_bodies() {
         list.ok()["data"].as_array().unwrap().iter().map(|u| u["name"].as_str().unwrap()).collect();
     assert!(names.contains(&"Form SU") && names.contains(&"Multipart SU"));
     assert_ne!(form_id, mp_id);
+    // Read-after-write: `fields` on the POST.
+    let r = env
+        .post(
+            &format!("/v26.0/{}/system_users", a.id),
+            &[
+                ("name", "RAW SU"),
+                ("role", "EMPLOYEE"),
+                ("fields", "id,name,role"),
+                ("access_token", &t),
+            ],
+        )
+        .await;
+    assert_eq!(r.ok()["name"], "RAW SU");
+    assert_eq!(r.json["role"], "EMPLOYEE");
     // Query parameters on a POST work too (the OBO guide style).
     let r =
         env.post(&format!("/v26.0/{}/system_users?name=QuerySU&access_token={t}", a.id), &[]).await;

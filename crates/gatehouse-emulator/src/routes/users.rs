@@ -87,6 +87,8 @@ impl Ctx<'_> {
                  create an app or claim an existing one.",
             ));
         };
+        // UNCONFIRMED: which business or app the count is keyed to (spec §12 item 5); we count the
+        // system users of the creating business against the best tier among its own apps.
         let (max_regular, max_admin) = tier.system_user_quota();
         // UNCONFIRMED: whether OBO system users count toward the limit (spec §6.3); they do not.
         let count = |r: Role| {
@@ -99,6 +101,7 @@ impl Ctx<'_> {
                 })
                 .count()
         };
+        // UNCONFIRMED: the `type` of 3949/3965 (spec §12 item 4); OAuthException as guessed there.
         match role {
             Role::Admin if count(Role::Admin) >= max_admin => {
                 return Err(GraphError::new(
@@ -123,6 +126,12 @@ impl Ctx<'_> {
             .map_err(|e| GraphError::new(1, "OAuthException", e.to_string()))?;
         st.users[u].created_by = a.caller.user;
         st.writes += 1;
+        // Read-after-write (§10.4): `fields` on the POST returns those fields of the new node.
+        if !a.fields.is_empty() {
+            let mut node = a.view(&*self.st).render_user(u, a.fields, true)?;
+            node["id"] = json!(id);
+            return Ok(node);
+        }
         Ok(json!({ "id": id }))
     }
 
