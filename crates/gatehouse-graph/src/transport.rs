@@ -152,16 +152,31 @@ fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
 }
 
 enum SendFailure {
+    /// The request could not be built: a caller or configuration error, never retried.
+    Local(GraphError),
     /// The request never left (connection refused, DNS, TLS handshake): safe to send again.
-    NotSent(String),
+    NotSent { timeout: bool, message: String },
     /// It may have reached the server.
     Sent { timeout: bool, message: String },
 }
 
-/// Error text of a reqwest error with its causes, never with the URL (which holds no secret, but
-/// is noise).
+/// Error text of a reqwest error: its kind and its causes, without the URL (which holds no
+/// secret, but is noise).
 fn describe(e: &reqwest::Error) -> String {
-    let mut msg = e.without_url_ref().to_string();
+    let kind = if e.is_timeout() {
+        "timed out"
+    } else if e.is_connect() {
+        "connection failed"
+    } else if e.is_body() || e.is_decode() {
+        "reading the response failed"
+    } else if e.is_request() {
+        "sending the request failed"
+    } else if e.is_redirect() {
+        "redirect refused"
+    } else {
+        "HTTP error"
+    };
+    let mut msg = kind.to_owned();
     let mut src = std::error::Error::source(e);
     while let Some(s) = src {
         msg.push_str(": ");
@@ -169,29 +184,6 @@ fn describe(e: &reqwest::Error) -> String {
         src = s.source();
     }
     msg
-}
-
-trait WithoutUrlRef {
-    fn without_url_ref(&self) -> String;
-}
-
-impl WithoutUrlRef for reqwest::Error {
-    fn without_url_ref(&self) -> String {
-        let kind = if self.is_timeout() {
-            "timed out"
-        } else if self.is_connect() {
-            "connection failed"
-        } else if self.is_body() || self.is_decode() {
-            "reading the response failed"
-        } else if self.is_request() {
-            "sending the request failed"
-        } else if self.is_redirect() {
-            "redirect refused"
-        } else {
-            "HTTP error"
-        };
-        kind.to_owned()
-    }
 }
 
 impl GraphClient {
@@ -346,12 +338,15 @@ impl GraphClient {
         auth: Option<&Credentials>,
         call: &Call,
     ) -> Result<Result<RawResponse, Failure>, SendFailure> {
-        let request =
-            self.build_request(auth, call).map_err(|e| SendFailure::NotSent(e.to_string()))?;
+        let request = self.build_request(auth, call).map_err(SendFailure::Local)?;
         let resp = match self.shared.http.execute(request).await {
             Ok(r) => r,
-            Err(e) if e.is_connect() => return Err(SendFailure::NotSent(describe(&e))),
-            Err(e) if e.is_builder() => return Err(SendFailure::NotSent(describe(&e))),
+            Err(e) if e.is_connect() => {
+                return Err(SendFailure::NotSent { timeout: e.is_timeout(), message: describe(&e) })
+            }
+            Err(e) if e.is_builder() => {
+                return Err(SendFailure::Local(GraphError::invalid_config(describe(&e))))
+            }
             Err(e) => {
                 return Err(SendFailure::Sent { timeout: e.is_timeout(), message: describe(&e) })
             }
@@ -473,7 +468,15 @@ impl GraphClient {
                     }
                     (err, eta, false)
                 }
-                Err(SendFailure::NotSent(message)) => (GraphError::Network { message }, None, true),
+                Err(SendFailure::Local(e)) => return Err(e),
+                Err(SendFailure::NotSent { timeout, message }) => {
+                    let err = if timeout {
+                        GraphError::Timeout { message }
+                    } else {
+                        GraphError::Network { message }
+                    };
+                    (err, None, true)
+                }
                 Err(SendFailure::Sent { timeout, message }) => {
                     if let Safety::Unsafe(op) = &call.safety {
                         return Err(GraphError::OutcomeUnknown {

@@ -705,3 +705,26 @@ async fn reconciliation_finds_the_new_system_user() {
     let r = s.reconcile_system_user_create("9", "Nobody", &[]).await.unwrap();
     assert_eq!(r, CreateReconciliation::NotCreated);
 }
+
+#[tokio::test]
+async fn futures_and_streams_can_be_spawned() {
+    fn is_send<T: Send>(_: &T) {}
+    let s = session_with(config("http://127.0.0.1:9"), true);
+    is_send(&s.me());
+    is_send(&s.assign_many(&[]));
+    is_send(&s.system_users("1"));
+    is_send(&s.system_users("1").collect_all());
+    is_send(&s.debug_token(&Secret::new("x".into())));
+    is_send(&s.create_system_user("1", "x", NewSystemUserRole::Admin));
+    let handle = tokio::spawn({
+        let s = s.clone();
+        async move {
+            s.assets("1", AssetKind::Page, Relation::Owned, &ListOptions::default())
+                .collect_all()
+                .await
+        }
+    });
+    // Nothing listens on port 9: a typed network error, not a panic.
+    let err = handle.await.unwrap().unwrap_err();
+    assert!(matches!(err.code(), "network" | "timeout"), "{err:?}");
+}
