@@ -135,7 +135,7 @@ fn run_op(
     drop_op: &mut dyn FnMut(&str) -> bool,
 ) -> OpResult {
     let fail = |ctx: &mut Ctx<'_>, e: GraphError| {
-        let trace = ctx.st.rng.fbtrace_id();
+        let trace = ctx.st.trace_rng.fbtrace_id();
         Some((e.status, e.to_json(&trace), Vec::new()))
     };
     let method = op.get("method").and_then(Value::as_str).unwrap_or("GET").to_ascii_uppercase();

@@ -374,7 +374,7 @@ async fn handle(
         let e = GraphError::new(2, "OAuthException", "Service temporarily unavailable")
             .transient()
             .with_status(status);
-        let trace = inner.st.rng.fbtrace_id();
+        let trace = inner.st.trace_rng.fbtrace_id();
         entry.fault = Some("transient");
         entry.status = status;
         entry.error_code = Some(2);
@@ -384,7 +384,7 @@ async fn handle(
     let params = match params {
         Ok(p) => p,
         Err(e) => {
-            let trace = inner.st.rng.fbtrace_id();
+            let trace = inner.st.trace_rng.fbtrace_id();
             entry.status = e.status;
             entry.error_code = Some(e.code);
             inner.push_log(entry);
@@ -418,7 +418,7 @@ async fn handle(
             match batch::run(&mut ctx, &request, &mut drop_op) {
                 Ok(v) => Response { status: 200, body: v, headers: Vec::new() },
                 Err(e) => {
-                    let trace = ctx.st.rng.fbtrace_id();
+                    let trace = ctx.st.trace_rng.fbtrace_id();
                     Response::error(&e, &trace, Vec::new())
                 }
             }

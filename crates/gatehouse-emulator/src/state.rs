@@ -177,8 +177,10 @@ pub struct State {
     pub manifest_tokens: Vec<BusinessTokens>,
     /// Page tokens already derived, per (parent token, Page), so `/me/accounts` is stable.
     pub page_tokens: HashMap<(TokenIx, AssetIx), TokenIx>,
-    /// IDs, tokens and trace IDs.
+    /// IDs and tokens.
     pub rng: Rng,
+    /// `fbtrace_id`s, on their own stream so errors do not shift the IDs of later objects.
+    pub trace_rng: Rng,
     /// Seconds added to the wall clock (control endpoint `clock`), to test expiry.
     pub clock_offset: i64,
     /// Bumped by every applied write; lets the server tell writes from reads.
@@ -212,6 +214,7 @@ impl State {
             manifest_tokens: Vec::new(),
             page_tokens: HashMap::new(),
             rng: rng.fork(1),
+            trace_rng: rng.fork(2),
             clock_offset: 0,
             writes: 0,
             fixture_name: fixture.name.clone(),

@@ -36,8 +36,10 @@ fn ready_line_then_sigterm() {
     assert!(resp.starts_with("HTTP/1.1 200"), "{resp}");
     assert!(resp.contains("Gatehouse Admin"));
 
-    let status =
-        Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");
+    let status = Command::new("sh")
+        .args(["-c", &format!("kill -TERM {}", child.id())])
+        .status()
+        .expect("kill");
     assert!(status.success());
     assert!(child.wait().expect("wait").success());
     // Exactly one line was printed.

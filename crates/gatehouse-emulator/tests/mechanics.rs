@@ -195,7 +195,7 @@ async fn transient_latency_and_slow_bodies() {
     let start = Instant::now();
     env.get(&format!("/v26.0/me?access_token={t}")).await.ok();
     let took = start.elapsed();
-    assert!(took >= Duration::from_millis(150) && took < Duration::from_millis(1_500), "{took:?}");
+    assert!(took >= Duration::from_millis(150) && took < Duration::from_secs(5), "{took:?}");
     env.control("PUT", "/faults", json!({"slow_body_delay_ms": 20, "slow_body_chunk_bytes": 16}))
         .await;
     let start = Instant::now();

@@ -89,7 +89,7 @@ impl Ctx<'_> {
         match result {
             Ok(body) => Response { status: 200, body, headers },
             Err(e) => {
-                let trace = self.st.rng.fbtrace_id();
+                let trace = self.st.trace_rng.fbtrace_id();
                 Response::error(&e, &trace, headers)
             }
         }
