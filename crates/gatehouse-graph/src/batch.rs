@@ -208,7 +208,11 @@ impl GraphClient {
         } else {
             Safety::Unsafe(UnsafeOperation::Other { description: "batch request".into() })
         };
+        let mut objects: Vec<String> = ops.iter().filter_map(|(_, c)| c.object()).collect();
+        objects.sort();
+        objects.dedup();
         Ok(Call {
+            extra_objects: objects,
             method: Method::POST,
             target: Target::Path(Vec::new()),
             params: vec![

@@ -166,6 +166,7 @@ async fn fetch_page<T: DeserializeOwned>(st: &mut State<T>) -> Result<Option<Pag
                 target: Target::Url(u.clone()),
                 params: Vec::new(),
                 safety: st.base.safety.clone(),
+                extra_objects: Vec::new(),
             },
         };
         let raw = match st.client.execute(Some(&st.creds), &call).await {

@@ -11,7 +11,7 @@ use url::Url;
 use zeroize::Zeroizing;
 
 use crate::auth::Credentials;
-use crate::config::{is_loopback, validate_base_url, ClientConfig, Origin};
+use crate::config::{is_loopback, validate_base_url, ApiVersion, ClientConfig, Origin};
 use crate::error::{as_i64, GraphError, UnsafeOperation};
 use crate::events::{EventSink, GraphEvent, WaitReason};
 use crate::usage::{Pacer, Usage};
@@ -59,6 +59,9 @@ pub(crate) struct Call {
     /// GET/DELETE: query string. POST: form body.
     pub(crate) params: Vec<(String, String)>,
     pub(crate) safety: Safety,
+    /// Business objects the call is about besides its own path (a batch's operations), for
+    /// pacing.
+    pub(crate) extra_objects: Vec<String>,
 }
 
 impl Call {
@@ -67,7 +70,13 @@ impl Call {
         for p in path {
             segs.push(segment(p)?.to_owned());
         }
-        Ok(Self { method, target: Target::Path(segs), params: Vec::new(), safety })
+        Ok(Self {
+            method,
+            target: Target::Path(segs),
+            params: Vec::new(),
+            safety,
+            extra_objects: Vec::new(),
+        })
     }
 
     pub(crate) fn get(path: &[&str]) -> Result<Self, GraphError> {
@@ -84,6 +93,23 @@ impl Call {
             Some(v) => self.param(k, v),
             None => self,
         }
+    }
+
+    /// The business object the call is about: the first path segment (after the version).
+    pub(crate) fn object(&self) -> Option<String> {
+        match &self.target {
+            Target::Path(segs) => segs.first().cloned(),
+            Target::Url(u) => {
+                let mut segs = u.path_segments()?;
+                segs.find(|s| s.starts_with('v') && ApiVersion::parse(s).is_ok())?;
+                segs.next().map(str::to_owned)
+            }
+        }
+    }
+
+    /// [`Call::object`] and [`Call::extra_objects`].
+    pub(crate) fn objects(&self) -> Vec<String> {
+        self.object().into_iter().chain(self.extra_objects.iter().cloned()).collect()
     }
 
     /// `{version}/path?query` for a batch operation's `relative_url`.
@@ -395,8 +421,10 @@ impl GraphClient {
         }
     }
 
-    async fn pace(&self) {
-        let (delay, percent) = self.shared.pacer.delay();
+    async fn pace(&self, call: &Call) {
+        let objects = call.objects();
+        let keys: Vec<&str> = objects.iter().map(String::as_str).collect();
+        let (delay, percent) = self.shared.pacer.delay(&keys);
         if delay > Duration::ZERO {
             self.events.emit(GraphEvent::WaitingUntil {
                 until: SystemTime::now() + delay,
@@ -431,14 +459,14 @@ impl GraphClient {
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
-            self.pace().await;
+            self.pace(call).await;
             let (err, eta, not_sent) = match self.send_once(auth, call).await {
                 Ok(Ok(raw)) => {
-                    self.shared.pacer.observe(&raw.usage);
+                    self.shared.pacer.observe(&raw.usage, call.object().as_deref());
                     return Ok(raw);
                 }
                 Ok(Err(Failure { status, body, usage, retry_after })) => {
-                    self.shared.pacer.observe(&usage);
+                    self.shared.pacer.observe(&usage, call.object().as_deref());
                     let mut err = if (300..400).contains(&status) {
                         GraphError::unexpected(Some(status), "redirect to another host refused")
                     } else if (200..300).contains(&status) && body.get("error").is_none() {
@@ -640,6 +668,23 @@ mod tests {
             c.build_request(Some(&bad), &Call::get(&["me"]).unwrap()).unwrap_err().code(),
             "invalid_input"
         );
+    }
+
+    #[test]
+    fn call_objects_for_pacing() {
+        assert_eq!(
+            Call::get(&["act_1", "assigned_users"]).unwrap().object().as_deref(),
+            Some("act_1")
+        );
+        let u = Url::parse("http://127.0.0.1:1/v26.0/123/owned_pages?after=x").unwrap();
+        let c = Call {
+            method: Method::GET,
+            target: Target::Url(u),
+            params: vec![],
+            safety: Safety::Idempotent,
+            extra_objects: vec!["9".into()],
+        };
+        assert_eq!(c.objects(), vec!["123".to_string(), "9".to_string()]);
     }
 
     #[test]

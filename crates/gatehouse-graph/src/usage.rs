@@ -1,6 +1,7 @@
 //! Usage headers (spec §9.2) and pacing: the closer usage gets to 100%, the longer the client
 //! waits before each request.
 
+use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -130,34 +131,80 @@ impl Usage {
     }
 }
 
+/// Ad-account IDs appear with and without `act_`; usage keys are compared without it.
+pub(crate) fn object_key(id: &str) -> &str {
+    id.strip_prefix("act_").unwrap_or(id)
+}
+
+/// Upper bound of remembered per-object usages (old ones are dropped first).
+const MAX_OBJECTS: usize = 10_000;
+
+#[derive(Debug, Default)]
+struct PacerState {
+    /// App- and Page-level usage: applies to every request.
+    global: Option<(f64, Instant)>,
+    /// Business Use Case (and ad-account) usage per business object: applies to requests on
+    /// that object only, so one busy ad account does not slow down the others.
+    objects: HashMap<String, (f64, Instant)>,
+}
+
 /// Remembers the latest usage and turns it into a delay before the next request.
 #[derive(Debug)]
 pub(crate) struct Pacer {
     policy: PacingPolicy,
-    state: Mutex<Option<(f64, Instant)>>,
+    state: Mutex<PacerState>,
 }
 
 impl Pacer {
     pub(crate) fn new(policy: PacingPolicy) -> Self {
-        Self { policy, state: Mutex::new(None) }
+        Self { policy, state: Mutex::new(PacerState::default()) }
     }
 
-    pub(crate) fn observe(&self, usage: &Usage) {
-        if let Some(p) = usage.max_percent() {
-            if let Ok(mut s) = self.state.lock() {
-                *s = Some((p, Instant::now()));
+    /// Records a response's usage. `target` is the object the request was about (its first path
+    /// segment), to which `X-Ad-Account-Usage` belongs.
+    pub(crate) fn observe(&self, usage: &Usage, target: Option<&str>) {
+        let Ok(mut s) = self.state.lock() else { return };
+        let now = Instant::now();
+        let global = [usage.app_percent, usage.page_percent]
+            .into_iter()
+            .flatten()
+            .fold(None, |acc: Option<f64>, v| Some(acc.map_or(v, |a| a.max(v))));
+        if let Some(g) = global {
+            s.global = Some((g, now));
+        }
+        let mut per_object: Vec<(String, f64)> = Vec::new();
+        for b in &usage.business_use_cases {
+            let p = b.call_count.max(b.total_cputime).max(b.total_time);
+            per_object.push((object_key(&b.object_id).to_owned(), p));
+        }
+        if let (Some(p), Some(t)) = (usage.ad_account_percent, target) {
+            per_object.push((object_key(t).to_owned(), p));
+        }
+        let memory = self.policy.memory;
+        if s.objects.len() + per_object.len() > MAX_OBJECTS {
+            s.objects.retain(|_, (_, at)| at.elapsed() <= memory);
+        }
+        for (k, p) in per_object {
+            let e = s.objects.entry(k).or_insert((p, now));
+            // Several BUC types on one object: keep the highest of this response.
+            if e.1 == now {
+                e.0 = e.0.max(p)
+            } else {
+                *e = (p, now)
             }
         }
     }
 
-    /// `(delay, percent)` to apply before the next request; zero below the start threshold.
-    pub(crate) fn delay(&self) -> (Duration, f64) {
-        let Some((p, at)) = self.state.lock().ok().and_then(|s| *s) else {
-            return (Duration::ZERO, 0.0);
+    /// `(delay, percent)` before a request on `targets`; zero below the start threshold.
+    pub(crate) fn delay(&self, targets: &[&str]) -> (Duration, f64) {
+        let Ok(s) = self.state.lock() else { return (Duration::ZERO, 0.0) };
+        let fresh = |v: Option<&(f64, Instant)>| {
+            v.filter(|(_, at)| at.elapsed() <= self.policy.memory).map(|(p, _)| *p)
         };
-        if at.elapsed() > self.policy.memory {
-            return (Duration::ZERO, 0.0);
-        }
+        let p = std::iter::once(fresh(s.global.as_ref()))
+            .chain(targets.iter().map(|t| fresh(s.objects.get(object_key(t)))))
+            .flatten()
+            .fold(0.0_f64, f64::max);
         (pacing_delay(&self.policy, p), p)
     }
 }
@@ -234,10 +281,42 @@ mod tests {
         assert!(pacing_delay(&p, 90.0) > pacing_delay(&p, 85.0));
         assert_eq!(pacing_delay(&PacingPolicy::off(), 100.0), Duration::ZERO);
         let pacer = Pacer::new(p);
-        assert_eq!(pacer.delay().0, Duration::ZERO);
-        pacer.observe(&Usage { app_percent: Some(80.0), ..Usage::default() });
-        assert_eq!(pacer.delay(), (Duration::from_secs(1), 80.0));
-        pacer.observe(&Usage::default()); // no header: keeps the last value
-        assert_eq!(pacer.delay().1, 80.0);
+        assert_eq!(pacer.delay(&[]).0, Duration::ZERO);
+        pacer.observe(&Usage { app_percent: Some(80.0), ..Usage::default() }, None);
+        assert_eq!(pacer.delay(&[]), (Duration::from_secs(1), 80.0));
+        pacer.observe(&Usage::default(), None); // no header: keeps the last value
+        assert_eq!(pacer.delay(&["x"]).1, 80.0);
+    }
+
+    #[test]
+    fn pacing_is_per_business_object() {
+        let p = PacingPolicy {
+            start_percent: 60.0,
+            max_delay: Duration::from_secs(4),
+            memory: Duration::from_secs(60),
+        };
+        let pacer = Pacer::new(p);
+        let busy = BusinessUseCaseUsage {
+            object_id: "222".into(),
+            use_case: "ads_management".into(),
+            call_count: 100.0,
+            total_cputime: 1.0,
+            total_time: 1.0,
+            regain_access_in: None,
+            access_tier: None,
+        };
+        pacer.observe(
+            &Usage { business_use_cases: vec![busy], ..Usage::default() },
+            Some("act_222"),
+        );
+        assert_eq!(pacer.delay(&["act_222"]), (Duration::from_secs(4), 100.0));
+        assert_eq!(pacer.delay(&["222"]).1, 100.0);
+        assert_eq!(pacer.delay(&["act_333"]), (Duration::ZERO, 0.0));
+        assert_eq!(pacer.delay(&[]), (Duration::ZERO, 0.0));
+        pacer.observe(
+            &Usage { ad_account_percent: Some(80.0), ..Usage::default() },
+            Some("act_333"),
+        );
+        assert_eq!(pacer.delay(&["act_333", "act_444"]).1, 80.0);
     }
 }

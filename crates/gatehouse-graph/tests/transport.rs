@@ -399,6 +399,36 @@ async fn high_usage_slows_requests_down() {
     assert!(elapsed >= Duration::from_millis(320));
 }
 
+#[tokio::test]
+async fn pacing_applies_to_the_busy_object_only() {
+    let server = TestServer::start(|req, _| {
+        let mut headers = Vec::new();
+        if req.path().contains("act_222") {
+            headers.push((
+                "X-Business-Use-Case-Usage".to_string(),
+                r#"{"222":[{"type":"ads_management","call_count":96,"total_cputime":5,"total_time":5,"estimated_time_to_regain_access":0}]}"#.to_string(),
+            ));
+        }
+        Reply::JsonWithHeaders(200, json!({"data": []}), headers)
+    })
+    .await;
+    let mut cfg = config(&server.url());
+    cfg.pacing = PacingPolicy {
+        start_percent: 60.0,
+        max_delay: Duration::from_millis(500),
+        memory: Duration::from_secs(60),
+    };
+    let (sink, mut rx) = EventSink::channel();
+    let s = session_with(cfg, false).with_events(sink);
+    s.assigned_users(AssetKind::AdAccount, "222", Some("1")).collect_all().await.unwrap();
+    s.assigned_users(AssetKind::AdAccount, "333", Some("1")).collect_all().await.unwrap();
+    assert!(rx.try_recv().is_err(), "another ad account is not slowed down");
+    s.assigned_users(AssetKind::AdAccount, "act_222", Some("1")).collect_all().await.unwrap();
+    let GraphEvent::WaitingUntil { reason, wait, .. } = rx.try_recv().unwrap();
+    assert!(matches!(reason, WaitReason::Pacing { usage_percent } if usage_percent == 96.0));
+    assert!(wait > Duration::from_millis(300), "{wait:?}");
+}
+
 fn page_reply(base: &str, req: &support::Req, total: usize, next_host: Option<&str>) -> Reply {
     let after: usize = req.param("after").and_then(|a| a.parse().ok()).unwrap_or(0);
     let limit: usize = req.param("limit").and_then(|l| l.parse().ok()).unwrap_or(25);
