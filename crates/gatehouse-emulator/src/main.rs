@@ -1,24 +1,33 @@
-//! `gatehouse-emulator --fixture demo|scale:N|PATH --port 0 --seed S [--faults JSON]`: prints one
-//! JSON line (the manifest) on stdout when ready, then serves until SIGINT or SIGTERM.
+//! `gatehouse-emulator --fixture demo|scale:N|PATH --port 0 --seed S [--faults JSON]
+//! [--limits JSON]`: prints one JSON line (the manifest) on stdout when ready, then serves until
+//! SIGINT or SIGTERM.
 
 use std::process::ExitCode;
 
-use gatehouse_emulator::{Emulator, EmulatorConfig, FaultConfig, Fixture};
+use gatehouse_emulator::{Emulator, EmulatorConfig, FaultConfig, Fixture, LimitsConfig};
 
 const USAGE: &str =
     "usage: gatehouse-emulator [--fixture demo|scale:N|PATH] [--port N] [--seed N] \
-                     [--faults JSON] [--lenient-task-combinations]";
+                     [--faults JSON] [--limits JSON] [--lenient-task-combinations]";
 
 struct Args {
     fixture: String,
     port: u16,
     seed: u64,
     faults: Option<String>,
+    limits: Option<String>,
     lenient: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
-    let mut args = Args { fixture: "demo".into(), port: 0, seed: 1, faults: None, lenient: false };
+    let mut args = Args {
+        fixture: "demo".into(),
+        port: 0,
+        seed: 1,
+        faults: None,
+        limits: None,
+        lenient: false,
+    };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         let (flag, inline) = match a.split_once('=') {
@@ -33,6 +42,7 @@ fn parse_args() -> Result<Args, String> {
             "--port" => args.port = value("--port")?.parse().map_err(|e| format!("--port: {e}"))?,
             "--seed" => args.seed = value("--seed")?.parse().map_err(|e| format!("--seed: {e}"))?,
             "--faults" => args.faults = Some(value("--faults")?),
+            "--limits" => args.limits = Some(value("--limits")?),
             "--lenient-task-combinations" => args.lenient = true,
             "-h" | "--help" => return Err(USAGE.into()),
             other => return Err(format!("unknown argument {other}\n{USAGE}")),
@@ -87,6 +97,15 @@ async fn main() -> ExitCode {
             Ok(f) => config = config.faults(f),
             Err(e) => {
                 eprintln!("gatehouse-emulator: --faults: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    if let Some(l) = &args.limits {
+        match serde_json::from_str::<LimitsConfig>(l) {
+            Ok(l) => config = config.limits(l),
+            Err(e) => {
+                eprintln!("gatehouse-emulator: --limits: {e}");
                 return ExitCode::from(2);
             }
         }

@@ -147,6 +147,9 @@ impl AssetKind {
     }
 
     /// The system user's `assigned_*` edge for this type.
+    // UNCONFIRMED: R-SU lists only the Page, ad-account, catalog, WABA and asset-group edges;
+    // `assigned_pixels`, `assigned_instagram_assets` and `assigned_applications` (SDK-CG `User`)
+    // are served the same way for completeness.
     pub fn assigned_edge(self) -> &'static str {
         match self {
             AssetKind::Page => "assigned_pages",

@@ -57,6 +57,11 @@ fn bad_arguments_fail_cleanly() {
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
     let out = Command::new(env!("CARGO_BIN_EXE_gatehouse-emulator"))
+        .args(["--limits", "{\"nope\": 1}"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let out = Command::new(env!("CARGO_BIN_EXE_gatehouse-emulator"))
         .args(["--bogus"])
         .output()
         .expect("run");
