@@ -321,3 +321,41 @@ async fn node_sdk_style_json_bodies() {
         .unwrap();
     r.ok();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_clients_and_port_in_use() {
+    let env = std::sync::Arc::new(Env::demo().await);
+    let a = env.agency().clone();
+    let t = a.admin_token.clone().unwrap();
+    let mut tasks = Vec::new();
+    for i in 0..40 {
+        let env = env.clone();
+        let (t, biz) = (t.clone(), a.id.clone());
+        tasks.push(tokio::spawn(async move {
+            if i % 4 == 0 {
+                let name = format!("Parallel {i}");
+                env.post(
+                    &format!("/v26.0/{biz}/system_users"),
+                    &[("name", &name), ("access_token", &t)],
+                )
+                .await
+                .status
+            } else {
+                env.get(&format!("/v26.0/{biz}/owned_ad_accounts?limit=100&access_token={t}"))
+                    .await
+                    .status
+            }
+        }));
+    }
+    let mut statuses = Vec::new();
+    for task in tasks {
+        statuses.push(task.await.unwrap());
+    }
+    // 10 creations against a quota of 9 free regular seats: exactly one 400 (3949).
+    assert_eq!(statuses.iter().filter(|s| **s == 400).count(), 1);
+    assert_eq!(env.emu.request_log().len(), 40);
+    let taken =
+        gatehouse_emulator::Emulator::start(EmulatorConfig::new(Fixture::demo()).port(env.port))
+            .await;
+    assert!(matches!(taken, Err(gatehouse_emulator::EmulatorError::Bind { .. })));
+}
