@@ -96,12 +96,9 @@ impl GraphError {
         ))
     }
 
-    pub fn unknown_path(path: &str) -> Self {
-        Self::raw(
-            803,
-            "OAuthException",
-            format!("(#803) Some of the aliases you requested do not exist: {path}"),
-        )
+    /// Code 2500 for trailing path segments the API does not know.
+    pub fn unknown_path(components: &str) -> Self {
+        Self::new(2500, "OAuthException", format!("Unknown path components: {components}"))
     }
 
     /// Code 10: the caller's role does not allow the action.

@@ -149,6 +149,10 @@ async fn error_envelope_is_exact() {
     let e = &r.err(100, None)["error"];
     assert!(e["message"].as_str().unwrap().starts_with("(#100) "), "{e}");
     assert!(e.get("error_subcode").is_none());
+    // Unknown trailing path components: 2500.
+    let r = env.get(&format!("/v26.0/me/accounts/extra?access_token={t}")).await;
+    r.err(2500, None);
+    assert_eq!(r.json["error"]["message"], "(#2500) Unknown path components: /extra");
 }
 
 #[tokio::test]

@@ -117,10 +117,10 @@ impl Ctx<'_> {
         let Some(first) = segs.first() else {
             return Err(GraphError::unsupported(&method, ""));
         };
-        let node = self.resolve(&caller, first)?;
+        let node = self.resolve(&caller, first, &method)?;
         let edge = segs.get(1).copied();
         if segs.len() > 2 {
-            return Err(GraphError::unknown_path(&req.path));
+            return Err(GraphError::unknown_path(&format!("/{}", segs[2..].join("/"))));
         }
 
         let usage = self.usage_for(&caller, node, edge, &method);
@@ -160,12 +160,9 @@ impl Ctx<'_> {
         };
         match (method.as_str(), node, edge) {
             ("GET", node, None) => self.read_node(&args, node),
-            ("DELETE", node, None) => {
-                // UNCONFIRMED: Meta's exact error for DELETE /{system-user-id}; system users
-                // cannot be deleted through the API (D-CRU), so it answers like any unsupported
-                // delete.
-                Err(GraphError::unsupported("delete", &node_id(self.st, node)))
-            }
+            // Nodes are neither updated nor deleted here. UNCONFIRMED: Meta's exact error for
+            // DELETE /{system-user-id}; system users cannot be deleted through the API (D-CRU), so
+            // it answers like any unsupported delete (100/33).
             (m, node, None) => Err(GraphError::unsupported(m, &node_id(self.st, node))),
             (m, NodeRef::Business(b), Some(edge)) => self.business_edge(&args, m, b, edge),
             (m, NodeRef::User(u), Some(edge)) => self.user_edge(&args, m, u, edge),
@@ -174,7 +171,7 @@ impl Ctx<'_> {
     }
 
     /// Looks up a node ID (or `me`); invisible or unknown IDs are 100/33 later, by handlers.
-    fn resolve(&self, caller: &Caller, id: &str) -> GraphResult<NodeRef> {
+    fn resolve(&self, caller: &Caller, id: &str, method: &str) -> GraphResult<NodeRef> {
         if id == "me" {
             if let Some(p) = caller.page {
                 return Ok(NodeRef::Asset(p));
@@ -190,10 +187,10 @@ impl Ctx<'_> {
         }
         match self.st.index.get(id) {
             Some(NodeRef::User(u)) if self.st.users[*u].removed => {
-                Err(GraphError::unsupported("get", id))
+                Err(GraphError::unsupported(method, id))
             }
             Some(n) => Ok(*n),
-            None => Err(GraphError::unsupported("get", id)),
+            None => Err(GraphError::unsupported(method, id)),
         }
     }
 
