@@ -164,7 +164,7 @@ pub enum GraphError {
     #[error("the object does not exist or is not assigned to this user")]
     AssetNotAssigned { details: Box<ErrorDetails> },
     /// 3949 / 3965: the business reached its (admin) system-user limit.
-    #[error("the business has reached its {} system-user limit", if *admin { "admin" } else { "" })]
+    #[error("the business has reached its {}system-user limit", if *admin { "admin " } else { "" })]
     SystemUserLimit {
         /// `true` for the admin-system-user limit (3965).
         admin: bool,
@@ -492,6 +492,30 @@ impl GraphError {
         }
     }
 
+    /// Fills what Meta's 3949/3965 message leaves out, from what the caller knows: the app's
+    /// access tier (`Limited`/`Full`, see [`system_user_quota`]) and how many system users of
+    /// that kind the business has. Values already known are kept. Other errors are unchanged.
+    pub fn with_limit_context(mut self, access_tier: Option<&str>, existing: Option<u32>) -> Self {
+        if let GraphError::SystemUserLimit { admin, tier, limit, current, .. } = &mut self {
+            if tier.is_none() {
+                *tier = access_tier.map(|t| normalize_tier(t).unwrap_or(t).to_owned());
+            }
+            if limit.is_none() {
+                *limit = tier.as_deref().and_then(system_user_quota).map(|(regular, admins)| {
+                    if *admin {
+                        admins
+                    } else {
+                        regular
+                    }
+                });
+            }
+            if current.is_none() {
+                *current = existing;
+            }
+        }
+        self
+    }
+
     pub(crate) fn with_until(mut self, at: SystemTime) -> Self {
         if let GraphError::RateLimited { until, .. } = &mut self {
             *until = Some(at);
@@ -781,6 +805,29 @@ impl GraphError {
             rate_limited_until_unix: self.rate_limited_until().map(unix_secs),
             details: self.details().cloned(),
         }
+    }
+}
+
+/// `Limited` or `Full` for the tier names in use: the 2026 names, the old feature's names
+/// (`standard`/`advanced`) and the `ads_api_access_tier` header values.
+// UNCONFIRMED: the header still uses `development_access`/`standard_access` (spec §9.2); they are
+// read as Limited/Full.
+fn normalize_tier(t: &str) -> Option<&'static str> {
+    match t.trim().to_ascii_lowercase().as_str() {
+        "limited" | "limited access" | "standard" | "standard access" | "development_access" => {
+            Some("Limited")
+        }
+        "full" | "full access" | "advanced" | "advanced access" | "standard_access" => Some("Full"),
+        _ => None,
+    }
+}
+
+/// System users a business may have for an app's Marketing API access tier (spec §7.1):
+/// `(regular, admin)`: Limited 1 + 1, Full 10 + 1.
+pub fn system_user_quota(tier: &str) -> Option<(u32, u32)> {
+    match normalize_tier(tier)? {
+        "Limited" => Some((1, 1)),
+        _ => Some((10, 1)),
     }
 }
 
@@ -1262,6 +1309,36 @@ mod tests {
         assert!(e.explanation().contains("admin system users (1 of 1)"));
         let e = err(3949, None, "reached the limit for apps with Full Access");
         assert!(matches!(e, GraphError::SystemUserLimit { tier: Some(ref t), .. } if t == "Full"));
+    }
+
+    #[test]
+    fn limit_context_is_filled_in() {
+        let e = err(
+            3949,
+            None,
+            "This Business Manager has reached maximum number of system user limit.",
+        );
+        let e = e.with_limit_context(Some("full"), Some(10));
+        match &e {
+            GraphError::SystemUserLimit { tier, limit, current, .. } => {
+                assert_eq!((tier.as_deref(), *limit, *current), (Some("Full"), Some(10), Some(10)));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(
+            e.explanation().contains("(10 of 10) for an app with Full Marketing API access"),
+            "{}",
+            e.explanation()
+        );
+        let e = err(3965, None, "x").with_limit_context(Some("development_access"), None);
+        assert!(
+            matches!(e, GraphError::SystemUserLimit { limit: Some(1), ref tier, .. } if tier.as_deref() == Some("Limited"))
+        );
+        assert_eq!(system_user_quota("Limited"), Some((1, 1)));
+        assert_eq!(system_user_quota("ADVANCED"), Some((10, 1)));
+        assert_eq!(system_user_quota("gold"), None);
+        let other = err(100, None, "x").with_limit_context(Some("Full"), Some(1));
+        assert_eq!(other.code(), "invalid_input");
     }
 
     #[test]

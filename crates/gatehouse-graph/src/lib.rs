@@ -41,7 +41,8 @@ pub use auth::{appsecret_proof, Credentials};
 pub use batch::{BatchItemResult, MAX_BATCH};
 pub use config::{ApiVersion, BatchPolicy, ClientConfig, PacingPolicy, RetryPolicy, SecretParams};
 pub use error::{
-    ErrorDetails, ErrorReport, GraphError, RateLimitScope, TokenProblem, UnsafeOperation,
+    system_user_quota, ErrorDetails, ErrorReport, GraphError, RateLimitScope, TokenProblem,
+    UnsafeOperation,
 };
 pub use events::{EventSink, GraphEvent, WaitReason};
 pub use gatehouse_secrets::Secret;
