@@ -3,7 +3,7 @@
 mod common;
 
 use common::{proof, q, Env};
-use serde_json::{json, Value};
+use serde_json::json;
 
 fn path_of(url: &str, port: u16) -> String {
     let prefix = format!("http://127.0.0.1:{port}");
@@ -260,5 +260,13 @@ async fn employee_sees_only_its_assets() {
     env.get(&format!("/v26.0/{}/owned_ad_accounts?access_token={plain}", a.id))
         .await
         .err(200, None);
-    let _: Value = Value::Null;
+    env.get(&format!("/v26.0/{}?fields=owned_ad_accounts&access_token={plain}", a.id))
+        .await
+        .err(200, None);
+    // Nested system_users needs an admin, like the edge itself.
+    env.get(&format!("/v26.0/{}?fields=system_users&access_token={tok}", a.id)).await.err(10, None);
+    let r = env
+        .get(&format!("/v26.0/{}?fields=system_users{{id,role}}&access_token={admin}", a.id))
+        .await;
+    assert!(r.ok()["system_users"]["data"].as_array().unwrap().len() >= 2);
 }

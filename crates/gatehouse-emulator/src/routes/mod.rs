@@ -18,7 +18,7 @@ use crate::model::AssetKind;
 use crate::paging::{LinkBase, PageParams};
 use crate::params::Params;
 use crate::state::{AssetIx, BizIx, NodeRef, State, TokenKind, UserIx, UserKind};
-use render::{business_edge, edge_kind, AssetExtras, View};
+use render::{edge_kind, is_business_list_edge, AssetExtras, View};
 
 /// A parsed Graph request (HTTP or one batch operation).
 #[derive(Debug, Clone)]
@@ -277,18 +277,10 @@ impl Ctx<'_> {
         }
         self.require_member(a.caller, b, "get")?;
         let st = &*self.st;
-        if business_edge(edge).is_none()
-            && !matches!(edge, "system_users" | "business_users" | "managed_businesses")
-        {
+        if !is_business_list_edge(edge) {
             return Err(GraphError::nonexisting_field(edge, "Business"));
         }
-        require_scope(st, a.caller, "business_management")?;
-        if edge == "system_users" && !self.is_admin_of(a.caller, b) {
-            return Err(GraphError::permission(
-                "You do not have permission to perform this action. Listing system users requires an \
-                 admin of this business.",
-            ));
-        }
+        a.view(st).check_business_edge(b, edge)?;
         let max = edge_kind(edge).map(AssetKind::max_page).unwrap_or(100);
         let pp = PageParams::from_params(a.params, max)?;
         let search = if edge == "owned_ad_accounts" || edge == "client_ad_accounts" {

@@ -231,12 +231,32 @@ impl View<'_> {
                     "https://business.facebook.com/settings/?business_id={}",
                     biz.id
                 ))),
-                edge if business_edge(edge).is_some() => {
+                edge if is_business_list_edge(edge) => {
+                    self.check_business_edge(b, edge)?;
                     Some(self.list_edge(NodeRef::Business(b), edge, f)?)
                 }
                 _ => None,
             })
         })
+    }
+
+    /// Listing a business's edges needs `business_management`; `system_users` needs an admin.
+    pub fn check_business_edge(&self, b: BizIx, edge: &str) -> GraphResult<()> {
+        if self.caller.token.is_some() && !self.caller.has_scope(self.st, "business_management") {
+            return Err(GraphError::missing_scope("business_management"));
+        }
+        let admin = self.caller.page.is_none()
+            && self.caller.user.is_some_and(|u| {
+                let user = &self.st.users[u];
+                user.business == b && user.role == Role::Admin
+            });
+        if edge == "system_users" && self.caller.token.is_some() && !admin {
+            return Err(GraphError::permission(
+                "You do not have permission to perform this action. Listing system users requires \
+                 an admin of this business.",
+            ));
+        }
+        Ok(())
     }
 
     /// The asset kind listed by a user edge: `assigned_*`, or `applications` (installed apps).
@@ -431,6 +451,12 @@ impl View<'_> {
             .collect::<GraphResult<Vec<_>>>()?;
         Ok(envelope(data, &page, pp, links))
     }
+}
+
+/// Whether `edge` is a listing edge of Business (assets, people, clients).
+pub fn is_business_list_edge(edge: &str) -> bool {
+    business_edge(edge).is_some()
+        || matches!(edge, "system_users" | "business_users" | "managed_businesses")
 }
 
 /// `(kind, is_client)` for a Business asset edge.
