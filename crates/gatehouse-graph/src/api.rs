@@ -12,7 +12,8 @@ use crate::config::SecretParams;
 use crate::error::{GraphError, UnsafeOperation};
 use crate::events::EventSink;
 use crate::models::{
-    Asset, AssignedUser, Business, IssuedToken, Me, PageAccount, SystemUser, TokenInfo,
+    Asset, AssignedUser, Business, BusinessUser, IssuedToken, Me, PageAccount, SystemUser,
+    TokenInfo,
 };
 use crate::paging::{paged, Paged};
 use crate::scopes::Scope;
@@ -305,6 +306,22 @@ impl Session {
             .pointer("/summary/total_count")
             .and_then(crate::error::as_i64)
             .and_then(|n| u64::try_from(n).ok()))
+    }
+
+    /// `GET /{asset-id}`: one asset of a known kind, with its list fields.
+    pub async fn asset(&self, kind: AssetKind, asset_id: &str) -> Result<Asset, GraphError> {
+        let node = kind.node_id(asset_id);
+        let call = Call::get(&[&node])?.param("fields", kind.list_fields(Relation::Owned));
+        self.get_json(&call).await
+    }
+
+    /// `GET /{business-id}/business_users`: the people of a business, with their roles.
+    pub fn business_users(&self, business_id: &str) -> Paged<BusinessUser> {
+        self.list(
+            Call::get(&[business_id, "business_users"])
+                .map(|c| c.param("fields", "id,name,role").param("summary", "total_count")),
+            100,
+        )
     }
 
     // ----- system users ---------------------------------------------------------------------
@@ -636,6 +653,16 @@ impl Session {
         )?
         .param("existing_client_business_id", client_business_id);
         expect_success(&self.call(&call).await?)
+    }
+
+    /// `GET /{partner}/managed_businesses`: the client businesses the partner acts for.
+    // UNCONFIRMED: a GET form of this edge (spec §6 documents POST and DELETE only).
+    pub fn managed_businesses(&self, partner_business_id: &str) -> Paged<Business> {
+        self.list(
+            Call::get(&[partner_business_id, "managed_businesses"])
+                .map(|c| c.param("fields", "id,name,verification_status")),
+            100,
+        )
     }
 
     /// `DELETE /{partner}/managed_businesses?existing_client_business_id=`: removes the link and

@@ -144,6 +144,20 @@ pub struct SystemUser {
     pub ip_permission: Option<String>,
 }
 
+/// A person in a business (`GET /{business-id}/business_users`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BusinessUser {
+    #[serde(deserialize_with = "id_string")]
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    /// `ADMIN`, `EMPLOYEE`, … (business roles).
+    #[serde(default)]
+    pub role: Option<SystemUserRole>,
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
 /// An asset as listed on a Business edge or a system user's `assigned_*` edge. One shape for all
 /// seven kinds; kind-specific fields are optional.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -710,3 +710,30 @@ async fn managed_business_link_and_unlink() {
         .await
         .is_ok());
 }
+
+#[tokio::test]
+async fn people_single_assets_and_managed_businesses() {
+    let env = Env::start(Fixture::demo()).await;
+    let b = env.agency();
+    let admin = env.admin();
+    let (people, p) = admin.business_users(&b.id).collect_all().await.unwrap();
+    assert!(!people.is_empty());
+    assert_eq!(p.total, Some(people.len() as u64));
+    assert!(people.iter().any(|u| u.role == Some(SystemUserRole::Admin)));
+    for kind in [AssetKind::AdAccount, AssetKind::Page, AssetKind::Instagram] {
+        let first = admin
+            .assets(&b.id, kind, Relation::Owned, &ListOptions::default())
+            .find(|_| true)
+            .await
+            .unwrap()
+            .unwrap();
+        let one = admin.asset(kind, &first.id).await.unwrap();
+        assert_eq!(one.id, first.id, "{kind}");
+        assert_eq!(one.label(), first.label(), "{kind}");
+    }
+    let e = admin.asset(AssetKind::Page, "1234567").await.unwrap_err();
+    assert_eq!(e.code(), "asset_not_assigned");
+    let (clients, _) = admin.managed_businesses(&b.id).collect_all().await.unwrap();
+    let ids: HashSet<String> = clients.into_iter().map(|c| c.id).collect();
+    assert_eq!(ids, b.clients.iter().cloned().collect::<HashSet<_>>());
+}
