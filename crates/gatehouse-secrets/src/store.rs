@@ -12,6 +12,9 @@ use zeroize::Zeroize;
 
 use crate::error::SecretStoreError;
 use crate::key::SecretKey;
+
+/// The profile id of the throwaway entry [`SecretStore::self_check`] writes.
+const SELF_CHECK_PROFILE: &str = "gatehouse-self-check";
 use crate::map::{map_connect_error, map_keyring_error};
 use crate::secret::Secret;
 
@@ -231,6 +234,38 @@ impl SecretStore {
             Ok(outcome) => outcome.into_status(),
             Err(err) => StoreStatus::Unavailable(err),
         }
+    }
+
+    /// Stores, reads back and deletes a throwaway entry: proof that secrets can really be kept,
+    /// which [`probe`](Self::probe) alone cannot give (it never writes). May prompt to unlock.
+    /// Returns how long the round trip took.
+    pub async fn self_check(&self) -> Result<Duration, SecretStoreError> {
+        let started = Instant::now();
+        let key = SecretKey::new(SELF_CHECK_PROFILE, crate::SecretKind::AppSecret)
+            .map_err(|e| SecretStoreError::Platform(format!("self-check key: {e}")))?;
+        // Not a real secret, but unique per run so a stale entry cannot pass for a fresh write.
+        let nonce = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let probe = Secret::new(format!("gatehouse-self-check-{nonce:x}-{}", std::process::id()));
+        self.set(&key, &probe).await?;
+        let read = self.get(&key).await;
+        let deleted = self.delete(&key).await;
+        match read? {
+            Some(value) if value == probe => {}
+            Some(_) => {
+                return Err(SecretStoreError::Platform(
+                    "the keyring returned a different value than was stored".into(),
+                ))
+            }
+            None => {
+                return Err(SecretStoreError::Platform(
+                    "the keyring did not keep the test entry".into(),
+                ))
+            }
+        }
+        deleted?;
+        Ok(started.elapsed())
     }
 
     /// [`set`](Self::set) for non-async callers: blocks this thread up to the timeout.

@@ -4,7 +4,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use gatehouse_secrets::{
-    Backend, MockFault, Secret, SecretKey, SecretStore, SecretStoreError, StoreConfig,
+    Backend, MockFault, Secret, SecretKey, SecretKind, SecretStore, SecretStoreError, StoreConfig,
     MAX_SECRET_BYTES,
 };
 
@@ -278,4 +278,17 @@ fn async_futures_are_send() {
     fn assert_send_sync_clone<T: Send + Sync + Clone + 'static>() {}
     assert_send_sync_clone::<SecretStore>();
     assert_send_sync_clone::<SecretStoreError>();
+}
+
+#[tokio::test]
+async fn self_check_round_trips_and_leaves_nothing_behind() {
+    let store = store();
+    let elapsed = store.self_check().await.expect("self-check on a working store");
+    assert!(elapsed < Duration::from_secs(5));
+    let key = SecretKey::new("gatehouse-self-check", SecretKind::AppSecret).expect("key");
+    assert_eq!(store.get(&key).await.expect("get"), None, "the test entry was deleted");
+
+    store.inject_mock_fault(MockFault::Locked).expect("inject");
+    let error = store.self_check().await.expect_err("a locked keyring fails the check");
+    assert_eq!(error.code(), "keyring_locked");
 }

@@ -164,3 +164,10 @@ fn no_session_bus_at_all_is_no_secret_service() {
     let _ = std::fs::remove_dir_all(&dir);
     println!("{out}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a real Secret Service; scripts/test.sh runs it inside dbus-run-session"]
+async fn real_secret_service_self_check() {
+    let store = real_store();
+    store.self_check().await.expect("self-check against the real Secret Service");
+}

@@ -1,0 +1,12 @@
+//! Gatehouse workflows: the product's verbs (connect a portfolio, look at its system users, …)
+//! over the typed Graph client, shared by the desktop app and the CLI. No Tauri here.
+//!
+//! - [`Portfolio`]: one connected business portfolio (a Graph session plus what we know of it).
+//! - [`demo`]: the sample portfolio served by the in-process emulator, for first runs and tries.
+
+pub mod demo;
+mod error;
+mod portfolio;
+
+pub use error::{Error, Result};
+pub use portfolio::{Portfolio, PortfolioKind, PortfolioOverview, Quota, SystemUserSummary};

@@ -1,0 +1,134 @@
+//! One connected business portfolio and the overview the app opens on.
+
+use futures::TryFutureExt;
+use gatehouse_graph::{Session, SystemUser, SystemUserRole};
+use serde::Serialize;
+
+use crate::Result;
+
+/// Where a portfolio's data comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum PortfolioKind {
+    /// The sample portfolio served by the in-process emulator: nothing leaves the computer.
+    Demo,
+    /// A real business portfolio at Meta.
+    Meta,
+}
+
+/// A business portfolio Gatehouse can act on: a Graph session with the admin's credentials and
+/// the business it works in.
+#[derive(Debug)]
+pub struct Portfolio {
+    kind: PortfolioKind,
+    business_id: String,
+    session: Session,
+    /// System users the business may have as (regular, admin), when known. Meta does not report
+    /// it: it follows the highest access tier among the apps the business owns (graph-api.md
+    /// §7.1), which the user tells us or a limit error reveals.
+    allowed: Option<(u32, u32)>,
+}
+
+/// The system-user quota: how many of each role exist and may exist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Quota {
+    pub regular_used: u32,
+    pub regular_allowed: u32,
+    pub admin_used: u32,
+    pub admin_allowed: u32,
+}
+
+/// A system user as the list shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SystemUserSummary {
+    pub id: String,
+    pub name: String,
+    /// `admin`, `regular`, or Meta's own word for a role Gatehouse does not model.
+    pub role: String,
+    /// When Meta reports it, as Meta wrote it (ISO 8601).
+    pub created_time: Option<String>,
+}
+
+/// What the app shows first about a portfolio.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct PortfolioOverview {
+    pub kind: PortfolioKind,
+    pub business_id: String,
+    pub business_name: String,
+    /// `verified`, `not_verified`, `pending`, … as Meta reports it.
+    pub verification_status: Option<String>,
+    /// `admin_required`, `all_required` or `none`.
+    pub two_factor: Option<String>,
+    pub system_users: Vec<SystemUserSummary>,
+    pub quota: Option<Quota>,
+}
+
+impl Portfolio {
+    pub fn new(kind: PortfolioKind, business_id: impl Into<String>, session: Session) -> Self {
+        Self { kind, business_id: business_id.into(), session, allowed: None }
+    }
+
+    /// The system-user allowance (regular, admin), when it is known.
+    pub fn with_allowance(mut self, regular: u32, admin: u32) -> Self {
+        self.allowed = Some((regular, admin));
+        self
+    }
+
+    pub fn kind(&self) -> PortfolioKind {
+        self.kind
+    }
+
+    pub fn business_id(&self) -> &str {
+        &self.business_id
+    }
+
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    /// The business and all its system users, fetched concurrently.
+    pub async fn overview(&self) -> Result<PortfolioOverview> {
+        let business = self.session.business(&self.business_id).map_err(crate::Error::from);
+        let users =
+            self.session.system_users(&self.business_id).collect_all().map_err(crate::Error::from);
+        let (business, (users, _progress)) = futures::try_join!(business, users)?;
+        let system_users: Vec<SystemUserSummary> = users.iter().map(summary).collect();
+        let count = |role: &str| {
+            u32::try_from(system_users.iter().filter(|u| u.role == role).count())
+                .unwrap_or(u32::MAX)
+        };
+        let quota = self.allowed.map(|(regular_allowed, admin_allowed)| Quota {
+            regular_used: count("regular"),
+            regular_allowed,
+            admin_used: count("admin"),
+            admin_allowed,
+        });
+        Ok(PortfolioOverview {
+            kind: self.kind,
+            business_name: business.name.unwrap_or_else(|| format!("Business {}", business.id)),
+            business_id: business.id,
+            verification_status: business.verification_status,
+            two_factor: business.two_factor_type,
+            system_users,
+            quota,
+        })
+    }
+}
+
+fn summary(user: &SystemUser) -> SystemUserSummary {
+    let role = match &user.role {
+        Some(SystemUserRole::Admin) => "admin".to_owned(),
+        Some(SystemUserRole::Employee) | None => "regular".to_owned(),
+        Some(SystemUserRole::Other(other)) => other.to_lowercase(),
+    };
+    SystemUserSummary {
+        id: user.id.clone(),
+        name: user.name.clone(),
+        role,
+        created_time: user.created_time.as_ref().and_then(|v| v.as_str()).map(str::to_owned),
+    }
+}

@@ -1,0 +1,24 @@
+//! The demo portfolio end to end: the in-process emulator and the overview the app opens on.
+
+use gatehouse_core::{demo, PortfolioKind};
+
+#[tokio::test]
+async fn demo_portfolio_overview_lists_its_system_users_and_quota() {
+    let demo = demo::start().await.expect("demo starts");
+    assert!(demo.url().starts_with("http://127.0.0.1:"), "loopback only: {}", demo.url());
+
+    let overview = demo.portfolio().overview().await.expect("overview");
+    assert_eq!(overview.kind, PortfolioKind::Demo);
+    assert!(!overview.business_name.is_empty());
+    assert!(!overview.business_name.starts_with("Business "), "a real-looking name");
+    let admins = overview.system_users.iter().filter(|u| u.role == "admin").count();
+    assert!(admins >= 1, "the demo business has an admin system user: {overview:?}");
+    let quota = overview.quota.expect("the demo knows its allowance");
+    assert_eq!(quota.regular_allowed, 10, "the demo business owns a Full-tier app");
+    assert_eq!(quota.admin_allowed, 1);
+    assert_eq!(quota.admin_used as usize, admins);
+    assert_eq!(
+        quota.regular_used as usize,
+        overview.system_users.iter().filter(|u| u.role == "regular").count()
+    );
+}

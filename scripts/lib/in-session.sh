@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs inside `xvfb-run … dbus-run-session`: unlocks a throwaway GNOME Keyring, runs the tests that
+# need the real Secret Service, then drives the real app binary through tauri-driver + WebKitWebDriver.
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+cd "$ROOT"
+
+session_dir="$(mktemp -d)"
+trap 'kill ${driver_pid:-} 2>/dev/null || true; rm -rf "$session_dir"' EXIT
+export XDG_DATA_HOME="$session_dir/data" XDG_RUNTIME_DIR="$session_dir/run"
+mkdir -p "$XDG_DATA_HOME" "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
+# An empty password plus newline creates and unlocks the login collection (printf '' would not).
+echo "" | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+
+step "Keyring: store, read back and delete through the real Secret Service"
+cargo nextest run -p gatehouse-secrets --locked --run-ignored only --no-fail-fast
+
+step "End to end: the real app under WebDriver"
+tauri-driver --port 4444 >"$ROOT/artifacts/e2e/tauri-driver.log" 2>&1 &
+driver_pid=$!
+for _ in $(seq 1 50); do
+  (exec 3<>/dev/tcp/127.0.0.1/4444) 2>/dev/null && break
+  sleep 0.2
+done
+GATEHOUSE_APP_BIN="$APP_BIN" "$VENV/bin/pytest" -v -p no:cacheprovider tests/e2e

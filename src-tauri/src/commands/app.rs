@@ -1,0 +1,46 @@
+//! Facts about the running app and its environment that the shell shows.
+
+use serde::Serialize;
+use specta::Type;
+use tauri::State;
+
+use crate::{state::AppState, CommandError};
+
+/// What the shell shows in its header and About section.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct AppInfo {
+    pub name: String,
+    pub version: String,
+    /// The OS family, so the UI can name the right keychain ("Keychain", "Credential Manager", …).
+    pub os: String,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn app_info() -> AppInfo {
+    AppInfo {
+        name: "Gatehouse".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        os: std::env::consts::OS.into(),
+    }
+}
+
+/// The result of a keychain round trip.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct KeyringReport {
+    /// Which keychain answered, in words a user recognises.
+    pub store: String,
+    /// How long storing, reading back and deleting a test entry took.
+    pub round_trip_ms: u32,
+}
+
+/// Stores, reads back and deletes a test entry in the OS keyring.
+#[tauri::command]
+#[specta::specta]
+pub async fn keyring_status(state: State<'_, AppState>) -> Result<KeyringReport, CommandError> {
+    let elapsed = state.secrets()?.self_check().await?;
+    Ok(KeyringReport {
+        store: "Secret Service".into(),
+        round_trip_ms: u32::try_from(elapsed.as_millis()).unwrap_or(u32::MAX),
+    })
+}

@@ -1,0 +1,5 @@
+//! Tauri commands, one module per area. Commands live in modules, not in `lib.rs`: a command
+//! defined at the crate root collides with the macro's generated names (E0255).
+
+pub mod app;
+pub mod portfolio;

@@ -1,0 +1,71 @@
+"""The real Gatehouse binary driven through tauri-driver (WebDriver on 127.0.0.1:4444).
+
+Run by scripts/lib/in-session.sh inside Xvfb and a D-Bus session with an unlocked GNOME Keyring.
+Every test leaves a screenshot of the window in artifacts/e2e/<test>.png.
+"""
+
+import os
+import pathlib
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.options import ArgOptions
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "artifacts" / "e2e"
+DRIVER_URL = os.environ.get("GATEHOUSE_WEBDRIVER_URL", "http://127.0.0.1:4444")
+
+
+def app_binary() -> str:
+    path = os.environ.get("GATEHOUSE_APP_BIN")
+    if not path:
+        target = os.environ.get("CARGO_TARGET_DIR", str(ROOT / "target"))
+        path = os.path.join(target, "debug", "gatehouse-desktop")
+    if not os.access(path, os.X_OK):
+        raise RuntimeError(f"The app binary {path} is missing: build it with scripts/test.sh")
+    return path
+
+
+class App:
+    """A thin helper over the WebDriver session with the waits the tests need."""
+
+    def __init__(self, driver: webdriver.Remote):
+        self.driver = driver
+        self.wait = WebDriverWait(driver, 20)
+
+    def heading(self, text: str):
+        return self.wait.until(
+            EC.visibility_of_element_located((By.XPATH, f"//h1[normalize-space()='{text}']"))
+        )
+
+    def text(self, text: str):
+        return self.wait.until(
+            EC.visibility_of_element_located((By.XPATH, f"//*[normalize-space(text())='{text}']"))
+        )
+
+    def link(self, name: str):
+        return self.wait.until(
+            EC.element_to_be_clickable((By.XPATH, f"//nav//a[normalize-space()='{name}']"))
+        )
+
+    def button(self, name: str):
+        return self.wait.until(
+            EC.element_to_be_clickable((By.XPATH, f"//button[normalize-space()='{name}']"))
+        )
+
+
+@pytest.fixture
+def app(request):
+    options = ArgOptions()
+    options.set_capability("browserName", "wry")
+    options.set_capability("tauri:options", {"application": app_binary()})
+    driver = webdriver.Remote(command_executor=DRIVER_URL, options=options)
+    try:
+        yield App(driver)
+    finally:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        driver.get_screenshot_as_file(str(ARTIFACTS / f"{request.node.name}.png"))
+        driver.quit()

@@ -1,0 +1,59 @@
+"""The app shell: window, navigation, the real keychain check, theme, keyboard use."""
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+
+def test_window_opens_on_start_screen_with_navigation(app):
+    assert app.driver.title == "Gatehouse"
+    app.heading("Welcome to Gatehouse")
+    nav_links = [a.text for a in app.driver.find_elements(By.CSS_SELECTOR, "nav[aria-label='Main'] a")]
+    assert nav_links == ["Start", "System users", "Settings"]
+    app.text("Demo: nothing leaves this computer")
+    assert app.link("Start").get_attribute("aria-current") == "page"
+
+
+def test_settings_checks_the_real_keychain(app):
+    app.link("Settings").click()
+    app.heading("Settings")
+    # The check stores, reads back and deletes an entry in the session's GNOME Keyring.
+    app.text("The keychain is ready")
+    result = app.driver.find_element(By.XPATH, "//span[contains(., 'answered in')]").text
+    assert result.startswith("Secret Service answered in ")
+    app.button("Check again").click()
+    app.text("The keychain is ready")
+    version = app.driver.find_element(By.CSS_SELECTOR, "[data-testid='app-version']").text
+    assert version == "0.1.0"
+
+
+def test_keyboard_navigation_and_dark_theme(app):
+    app.heading("Welcome to Gatehouse")
+    body = app.driver.find_element(By.TAG_NAME, "body")
+    body.send_keys(Keys.TAB)  # Start
+    app.driver.switch_to.active_element.send_keys(Keys.TAB)  # System users
+    app.driver.switch_to.active_element.send_keys(Keys.TAB)  # Settings
+    focused = app.driver.switch_to.active_element
+    assert focused.text == "Settings"
+    focused.send_keys(Keys.ENTER)
+    app.heading("Settings")
+    app.driver.find_element(By.XPATH, "//label[normalize-space()='Dark']").click()
+    app.text("The keychain is ready")
+    theme = app.driver.execute_script("return document.documentElement.dataset.theme")
+    assert theme == "dark"
+    stored = app.driver.execute_script("return localStorage.getItem('gatehouse.theme')")
+    assert stored == "dark"
+
+
+def test_demo_portfolio_lists_system_users(app):
+    # The demo portfolio is the in-process emulator: the list comes through the real Graph client.
+    app.link("System users").click()
+    app.heading("System users")
+    table = app.wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "[role='grid']"))
+    label = table.get_attribute("aria-label")
+    assert label.startswith("System users of ") and len(label) > len("System users of ")
+    rows = table.find_elements(By.CSS_SELECTOR, "[role='row']")
+    assert len(rows) >= 2, "a header row and at least the admin system user"
+    roles = [r.text for r in table.find_elements(By.CSS_SELECTOR, ".badge")]
+    assert "Admin" in roles
+    quota = app.driver.find_element(By.CSS_SELECTOR, ".quota__used").text
+    assert "regular system users" in quota and "on the Full tier" in quota

@@ -1,0 +1,9 @@
+import { commands } from "../bindings";
+import type { Backend } from "./backend";
+
+/** The real backend: the generated, typed Tauri commands. */
+export const tauriBackend: Backend = {
+  appInfo: () => commands.appInfo(),
+  keyringStatus: () => commands.keyringStatus(),
+  portfolioOverview: () => commands.portfolioOverview(),
+};

@@ -1,0 +1,47 @@
+import type { ReactNode } from "react";
+import type { CommandError } from "../bindings";
+
+export type CalloutTone = "info" | "success" | "warning" | "error";
+
+const icons: Record<CalloutTone, string> = {
+  info: "M10 2a8 8 0 1 0 0 16 8 8 0 0 0 0-16Zm0 4.25a1 1 0 1 1 0 2 1 1 0 0 1 0-2ZM9 10h2v5H9z",
+  success: "M10 2a8 8 0 1 0 0 16 8 8 0 0 0 0-16Zm-1.2 11.2-3.5-3.5 1.4-1.4 2.1 2.1 4.6-4.6 1.4 1.4z",
+  warning: "M10 2 1 18h18L10 2Zm-1 5h2v6H9zm0 7.5h2v2H9z",
+  error: "M10 2a8 8 0 1 0 0 16 8 8 0 0 0 0-16Zm3.5 10.1-1.4 1.4L10 11.4l-2.1 2.1-1.4-1.4L8.6 10 6.5 7.9l1.4-1.4L10 8.6l2.1-2.1 1.4 1.4-2.1 2.1z",
+};
+
+export interface CalloutProps {
+  tone: CalloutTone;
+  title: string;
+  children?: ReactNode;
+}
+
+/** One component for every inline message, so tone, icon and layout never drift apart. */
+export function Callout({ tone, title, children }: CalloutProps) {
+  return (
+    <div className={`callout callout--${tone}`} role={tone === "error" ? "alert" : "status"}>
+      <svg className="callout__icon" viewBox="0 0 20 20" aria-hidden="true">
+        <path fill="currentColor" d={icons[tone]} />
+      </svg>
+      <div className="callout__body">
+        <span className="callout__title">{title}</span>
+        {children}
+      </div>
+    </div>
+  );
+}
+
+/** An error from the backend: plain explanation, the fix when there is one, details folded away. */
+export function ErrorCallout({ error, title }: { error: CommandError; title?: string }) {
+  return (
+    <Callout tone="error" title={title ?? error.message}>
+      {title && <span>{error.message}</span>}
+      {error.fix && <span>{error.fix}</span>}
+      <details>
+        <summary>Details</summary>
+        <code>{error.code}</code>
+        {error.detail && <p>{error.detail}</p>}
+      </details>
+    </Callout>
+  );
+}

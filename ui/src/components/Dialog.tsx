@@ -1,0 +1,35 @@
+import type { ReactNode } from "react";
+import { Dialog as AriaDialog, Heading, Modal, ModalOverlay } from "react-aria-components";
+
+export interface DialogProps {
+  title: string;
+  isOpen: boolean;
+  onOpenChange: (open: boolean) => void;
+  /** Escape and outside clicks close the dialog unless it holds something that must not be lost. */
+  isDismissable?: boolean;
+  children: ReactNode;
+}
+
+/** The one modal dialog: focus is trapped and restored, Escape closes, the title labels it. */
+export function Dialog({ title, isOpen, onOpenChange, isDismissable = true, children }: DialogProps) {
+  return (
+    <ModalOverlay
+      className="modal-overlay"
+      isOpen={isOpen}
+      onOpenChange={onOpenChange}
+      isDismissable={isDismissable}
+      isKeyboardDismissDisabled={!isDismissable}
+    >
+      <Modal className="modal">
+        <AriaDialog className="dialog">
+          <Heading slot="title">{title}</Heading>
+          {children}
+        </AriaDialog>
+      </Modal>
+    </ModalOverlay>
+  );
+}
+
+export function DialogActions({ children }: { children: ReactNode }) {
+  return <div className="dialog__actions">{children}</div>;
+}

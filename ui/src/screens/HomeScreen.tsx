@@ -1,0 +1,63 @@
+const steps = [
+  {
+    title: "Add a system user",
+    text: "A non-human account your integrations sign in as. Regular is recommended; Admin only when it must manage others.",
+  },
+  {
+    title: "Give it assets",
+    text: "Pages, ad accounts, catalogs, pixels, Instagram and WhatsApp accounts, each with only the tasks it needs.",
+  },
+  {
+    title: "Pick an app, permissions and an expiry",
+    text: "Gatehouse checks everything Meta will check before it asks for a token, and explains what is missing.",
+  },
+  {
+    title: "Copy the token once",
+    text: "Copied straight from the app, hidden from clipboard history and cleared after a countdown.",
+  },
+];
+
+export function HomeScreen() {
+  return (
+    <div className="page">
+      <header className="page__header">
+        <h1>Welcome to Gatehouse</h1>
+        <p className="page__lede">
+          Set up system users for a Meta business portfolio and hand out their access tokens safely, in the same
+          order as Meta Business Suite, with every step explained.
+        </p>
+      </header>
+      <section className="card" aria-labelledby="how-title">
+        <div className="card__header">
+          <h2 id="how-title" className="card__title">
+            How it works
+          </h2>
+        </div>
+        <ol className="steps">
+          {steps.map((step, index) => (
+            <li key={step.title} className="step">
+              <span className="step__number" aria-hidden="true">
+                {index + 1}
+              </span>
+              <div>
+                <div className="step__title">{step.title}</div>
+                <div className="step__text">{step.text}</div>
+              </div>
+            </li>
+          ))}
+        </ol>
+      </section>
+      <section className="card" aria-labelledby="secrets-title">
+        <div className="card__header">
+          <h2 id="secrets-title" className="card__title">
+            Where your secrets live
+          </h2>
+        </div>
+        <p className="muted">
+          Access tokens and app secrets are kept only in this computer's keychain, never in files, logs or this
+          window's storage. A token is shown on screen only when you ask to reveal it.
+        </p>
+      </section>
+    </div>
+  );
+}

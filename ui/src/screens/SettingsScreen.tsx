@@ -1,0 +1,116 @@
+import { useEffect, useState } from "react";
+import { useBackend } from "../backend/context";
+import type { Result } from "../backend/result";
+import type { AppInfo, CommandError, KeyringReport } from "../bindings";
+import { Button } from "../components/Button";
+import { Callout, ErrorCallout } from "../components/Callout";
+import { SegmentedControl } from "../components/SegmentedControl";
+import type { ThemeChoice } from "../theme";
+
+const themeOptions = [
+  { value: "system", label: "Match system" },
+  { value: "light", label: "Light" },
+  { value: "dark", label: "Dark" },
+] as const;
+
+/** Rust's OS family names, as people write them. */
+function osName(os: string): string {
+  const names: Record<string, string> = { linux: "Linux", macos: "macOS", windows: "Windows" };
+  return names[os] ?? os;
+}
+
+type KeyringState = { phase: "checking" } | { phase: "done"; result: Result<KeyringReport, CommandError> };
+
+export function SettingsScreen({ theme, onThemeChange }: { theme: ThemeChoice; onThemeChange: (t: ThemeChoice) => void }) {
+  const backend = useBackend();
+  const [info, setInfo] = useState<AppInfo | null>(null);
+  const [keyring, setKeyring] = useState<KeyringState>({ phase: "checking" });
+  // Each press of "Check again" bumps this; the effect runs one check per value.
+  const [checkRound, setCheckRound] = useState(0);
+
+  useEffect(() => {
+    void backend.appInfo().then(setInfo);
+  }, [backend]);
+
+  useEffect(() => {
+    let current = true;
+    void backend.keyringStatus().then((result) => {
+      if (current) setKeyring({ phase: "done", result });
+    });
+    return () => {
+      current = false;
+    };
+  }, [backend, checkRound]);
+
+  const checkAgain = () => {
+    setKeyring({ phase: "checking" });
+    setCheckRound((round) => round + 1);
+  };
+
+  return (
+    <div className="page">
+      <header className="page__header">
+        <h1>Settings</h1>
+      </header>
+
+      <section className="card" aria-labelledby="appearance-title">
+        <div className="card__header">
+          <h2 id="appearance-title" className="card__title">
+            Appearance
+          </h2>
+        </div>
+        <SegmentedControl
+          label="Theme"
+          value={theme}
+          options={themeOptions}
+          onChange={onThemeChange}
+        />
+      </section>
+
+      <section className="card" aria-labelledby="keychain-title">
+        <div className="card__header">
+          <div className="stack-sm">
+            <h2 id="keychain-title" className="card__title">
+              Keychain
+            </h2>
+            <p className="muted">
+              Gatehouse keeps tokens and app secrets in this computer's keychain and nowhere else. This check
+              stores, reads back and deletes a test entry.
+            </p>
+          </div>
+          <span className="spacer" />
+          <Button onPress={checkAgain} isDisabled={keyring.phase === "checking"}>
+            Check again
+          </Button>
+        </div>
+        <div aria-live="polite">
+          {keyring.phase === "checking" ? (
+            <Callout tone="info" title="Checking the keychain…" />
+          ) : keyring.result.status === "ok" ? (
+            <Callout tone="success" title="The keychain is ready">
+              <span>
+                {keyring.result.data.store} answered in {keyring.result.data.round_trip_ms} ms.
+              </span>
+            </Callout>
+          ) : (
+            <ErrorCallout error={keyring.result.error} title="The keychain is not usable" />
+          )}
+        </div>
+      </section>
+
+      <section className="card" aria-labelledby="about-title">
+        <div className="card__header">
+          <h2 id="about-title" className="card__title">
+            About
+          </h2>
+        </div>
+        <dl className="definition-list">
+          <dt>Version</dt>
+          <dd data-testid="app-version">{info ? info.version : "…"}</dd>
+          <dt>System</dt>
+          <dd>{info ? osName(info.os) : "…"}</dd>
+        </dl>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,97 @@
+import { Cell, Column, Row, Table, TableBody, TableHeader } from "react-aria-components";
+import { Button } from "../components/Button";
+import { Callout, ErrorCallout } from "../components/Callout";
+import { quotaSentence, type OverviewState } from "../portfolio";
+
+const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
+
+function formatDate(iso: string | null): string {
+  if (!iso) return "—";
+  // Meta writes offsets as +0000; Date wants +00:00.
+  const date = new Date(iso.replace(/([+-]\d\d)(\d\d)$/, "$1:$2"));
+  return Number.isNaN(date.getTime()) ? iso : dateFormat.format(date);
+}
+
+function roleLabel(role: string): string {
+  if (role === "admin") return "Admin";
+  if (role === "regular") return "Regular";
+  return role.charAt(0).toUpperCase() + role.slice(1);
+}
+
+export function SystemUsersScreen({ overview, onReload }: { overview: OverviewState; onReload: () => void }) {
+  if (overview.phase === "loading") {
+    return (
+      <div className="page">
+        <header className="page__header">
+          <h1>System users</h1>
+        </header>
+        <Callout tone="info" title="Loading the portfolio's system users…" />
+      </div>
+    );
+  }
+  if (overview.result.status === "error") {
+    return (
+      <div className="page">
+        <header className="page__header">
+          <h1>System users</h1>
+        </header>
+        <ErrorCallout error={overview.result.error} title="The system users could not be loaded" />
+        <div>
+          <Button onPress={onReload}>Try again</Button>
+        </div>
+      </div>
+    );
+  }
+
+  const data = overview.result.data;
+  const quota = data.quota ? quotaSentence(data.quota) : null;
+  return (
+    <div className="page">
+      <header className="page__header">
+        <h1>System users</h1>
+        <p className="page__lede">
+          Accounts for your integrations, not for people. Each one gets only the assets and permissions its job
+          needs, and its own access token.
+        </p>
+      </header>
+
+      {quota && (
+        <section className="card quota" aria-label="System-user quota">
+          <p className="quota__used">{quota.used}.</p>
+          <p className="muted">{quota.raise}</p>
+        </section>
+      )}
+
+      <section className="card card--flush">
+        <Table aria-label={`System users of ${data.business_name}`} className="table">
+          <TableHeader className="table__header">
+            <Column isRowHeader className="table__column">
+              Name
+            </Column>
+            <Column className="table__column">Role</Column>
+            <Column className="table__column">Created</Column>
+            <Column className="table__column">ID</Column>
+          </TableHeader>
+          <TableBody
+            className="table__body"
+            items={data.system_users}
+            renderEmptyState={() => (
+              <p className="table__empty">This portfolio has no system users yet.</p>
+            )}
+          >
+            {(user) => (
+              <Row id={user.id} className="table__row">
+                <Cell className="table__cell table__cell--strong">{user.name}</Cell>
+                <Cell className="table__cell">
+                  <span className={user.role === "admin" ? "badge badge--accent" : "badge"}>{roleLabel(user.role)}</span>
+                </Cell>
+                <Cell className="table__cell">{formatDate(user.created_time)}</Cell>
+                <Cell className="table__cell mono muted">{user.id}</Cell>
+              </Row>
+            )}
+          </TableBody>
+        </Table>
+      </section>
+    </div>
+  );
+}
