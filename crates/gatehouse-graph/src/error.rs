@@ -812,7 +812,7 @@ impl GraphError {
 /// (`standard`/`advanced`) and the `ads_api_access_tier` header values.
 // UNCONFIRMED: the header still uses `development_access`/`standard_access` (spec §9.2); they are
 // read as Limited/Full.
-fn normalize_tier(t: &str) -> Option<&'static str> {
+pub(crate) fn normalize_tier(t: &str) -> Option<&'static str> {
     match t.trim().to_ascii_lowercase().as_str() {
         "limited" | "limited access" | "standard" | "standard access" | "development_access" => {
             Some("Limited")

@@ -263,6 +263,17 @@ impl GraphClient {
         &self.shared.config
     }
 
+    /// The app's Marketing API access tier as last reported by the usage headers
+    /// (`ads_api_access_tier`, sent on ads_management calls), normalized to `Limited`/`Full`
+    /// when recognised. `None` until such a header was seen. Feeds
+    /// [`GraphError::with_limit_context`] and [`crate::system_user_quota`].
+    pub fn observed_access_tier(&self) -> Option<String> {
+        self.shared
+            .pacer
+            .access_tier()
+            .map(|t| crate::error::normalize_tier(&t).map(str::to_owned).unwrap_or(t))
+    }
+
     /// A session calling with `credentials`.
     pub fn session(&self, credentials: Credentials) -> crate::Session {
         crate::Session::new(self.clone(), credentials)

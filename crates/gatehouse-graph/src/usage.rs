@@ -146,6 +146,8 @@ struct PacerState {
     /// Business Use Case (and ad-account) usage per business object: applies to requests on
     /// that object only, so one busy ad account does not slow down the others.
     objects: HashMap<String, (f64, Instant)>,
+    /// The latest `ads_api_access_tier` seen.
+    access_tier: Option<String>,
 }
 
 /// Remembers the latest usage and turns it into a delay before the next request.
@@ -173,6 +175,9 @@ impl Pacer {
             s.global = Some((g, now));
         }
         let mut per_object: Vec<(String, f64)> = Vec::new();
+        if let Some(t) = usage.business_use_cases.iter().find_map(|b| b.access_tier.clone()) {
+            s.access_tier = Some(t);
+        }
         for b in &usage.business_use_cases {
             let p = b.call_count.max(b.total_cputime).max(b.total_time);
             per_object.push((object_key(&b.object_id).to_owned(), p));
@@ -193,6 +198,11 @@ impl Pacer {
                 *e = (p, now)
             }
         }
+    }
+
+    /// The latest `ads_api_access_tier` header value.
+    pub(crate) fn access_tier(&self) -> Option<String> {
+        self.state.lock().ok().and_then(|s| s.access_tier.clone())
     }
 
     /// `(delay, percent)` before a request on `targets`; zero below the start threshold.

@@ -304,6 +304,9 @@ async fn assign_list_and_unassign_with_typed_tasks() {
         .unwrap_err();
     assert!(matches!(&e, GraphError::InvalidInput { field: Some(f), .. } if f == "tasks"), "{e:?}");
     assert_eq!(e.graph_subcode(), Some(1752129));
+    // Ad-account calls report the app's access tier in their usage header.
+    let tier = env.client.observed_access_tier().expect("ads_api_access_tier seen");
+    assert_eq!(tier, format!("{:?}", b.apps[0].tier));
     // Unassign.
     admin
         .unassign(&Unassignment {
