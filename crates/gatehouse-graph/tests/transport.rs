@@ -758,3 +758,39 @@ async fn futures_and_streams_can_be_spawned() {
     let err = handle.await.unwrap().unwrap_err();
     assert!(matches!(err.code(), "network" | "timeout"), "{err:?}");
 }
+
+#[tokio::test]
+async fn formatted_sessions_errors_and_tokens_never_show_secrets() {
+    let server = TestServer::start(|req, _| match req.path() {
+        "/v26.0/100/access_tokens" => {
+            Reply::Json(200, json!({"access_token": "EAAB-issued-secret"}))
+        }
+        _ => {
+            Reply::Json(400, graph_error(190, "Error validating access token: Session has expired"))
+        }
+    })
+    .await;
+    let s = session(&server);
+    let req = TokenRequest {
+        app_id: "555".into(),
+        scopes: vec![Scope::AdsRead],
+        expires_in_60_days: false,
+    };
+    let issued = s.generate_token("100", &req).await.unwrap();
+    let err = s.me().await.unwrap_err();
+    let texts = [
+        format!("{s:?}"),
+        format!("{:?}", s.credentials()),
+        format!("{issued:?}"),
+        format!("{err:?}"),
+        err.to_string(),
+        serde_json::to_string(&err.report()).unwrap(),
+        format!("{:?}", s.client()),
+    ];
+    for t in &texts {
+        for secret in [TOKEN, APP_SECRET, "EAAB-issued-secret"] {
+            assert!(!t.contains(secret), "{secret} in {t}");
+        }
+    }
+    assert_eq!(err.code(), "token_expired");
+}
