@@ -11,6 +11,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::app::app_info,
             commands::app::keyring_status,
             commands::portfolio::portfolio_overview,
+            commands::portfolio::create_system_user,
         ],
     )
 }

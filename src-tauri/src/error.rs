@@ -16,6 +16,8 @@ pub struct CommandError {
     pub fix: Option<String>,
     /// Technical detail for a "Details" disclosure (error codes, trace ids). Never a secret.
     pub detail: Option<String>,
+    /// The input field the error is about (`name`, `tasks`, …), so the UI can mark it.
+    pub field: Option<String>,
 }
 
 impl CommandError {
@@ -25,6 +27,7 @@ impl CommandError {
             message: "Something went wrong inside Gatehouse.".into(),
             fix: Some("Try again. If it keeps happening, restart Gatehouse.".into()),
             detail: Some(detail.into()),
+            field: None,
         }
     }
 }
@@ -43,6 +46,7 @@ impl From<&gatehouse_secrets::SecretStoreError> for CommandError {
             message: error.explanation().into(),
             fix: None,
             detail: Some(error.to_string()),
+            field: None,
         }
     }
 }
@@ -54,6 +58,7 @@ impl From<gatehouse_core::Error> for CommandError {
             message: error.explanation(),
             fix: Some(error.fix()),
             detail: Some(error.detail()),
+            field: error.field().map(str::to_owned),
         }
     }
 }

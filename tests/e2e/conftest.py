@@ -32,9 +32,15 @@ def app_binary() -> str:
 class App:
     """A thin helper over the WebDriver session with the waits the tests need."""
 
-    def __init__(self, driver: webdriver.Remote):
+    def __init__(self, driver: webdriver.Remote, name: str):
         self.driver = driver
+        self.name = name
         self.wait = WebDriverWait(driver, 20)
+
+    def screenshot(self, step: str) -> None:
+        """Saves the window mid-test as artifacts/e2e/<test>--<step>.png."""
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        self.driver.get_screenshot_as_file(str(ARTIFACTS / f"{self.name}--{step}.png"))
 
     def heading(self, text: str):
         return self.wait.until(
@@ -64,7 +70,7 @@ def app(request):
     options.set_capability("tauri:options", {"application": app_binary()})
     driver = webdriver.Remote(command_executor=DRIVER_URL, options=options)
     try:
-        yield App(driver)
+        yield App(driver, request.node.name)
     finally:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         driver.get_screenshot_as_file(str(ARTIFACTS / f"{request.node.name}.png"))

@@ -57,3 +57,19 @@ def test_demo_portfolio_lists_system_users(app):
     assert "Admin" in roles
     quota = app.driver.find_element(By.CSS_SELECTOR, ".quota__used").text
     assert "regular system users" in quota and "on the Full tier" in quota
+
+
+def test_add_a_regular_system_user(app):
+    app.link("System users").click()
+    app.heading("System users")
+    app.button("Add system user").click()
+    dialog = app.wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "[role='dialog']"))
+    name = dialog.find_element(By.XPATH, ".//input[@type='text']")
+    assert app.driver.switch_to.active_element == name, "the name field has focus"
+    name.send_keys("Conversions API server")
+    app.screenshot("dialog")
+    name.send_keys(Keys.ENTER)
+    app.text("“Conversions API server” was added as a regular system user.")
+    table = app.driver.find_element(By.CSS_SELECTOR, "[role='grid']")
+    app.wait.until(lambda d: "Conversions API server" in table.text)
+    assert not app.driver.find_elements(By.CSS_SELECTOR, "[role='dialog']")

@@ -46,6 +46,7 @@ describe("app shell", () => {
           message: "No keychain service is running on this computer.",
           fix: "Install and start GNOME Keyring or KWallet, then check again.",
           detail: "no Secret Service is available: connection refused",
+          field: null,
         },
       },
     });
@@ -107,6 +108,7 @@ describe("system users", () => {
           message: "The access token Gatehouse uses for this portfolio has expired.",
           fix: "Connect the portfolio again with a new token.",
           detail: "Error validating access token (Graph code 190, subcode 463, trace AbC)",
+          field: null,
         },
       },
     });

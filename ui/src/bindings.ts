@@ -10,6 +10,8 @@ export const commands = {
 	keyringStatus: () => typedError<KeyringReport, CommandError>(__TAURI_INVOKE("keyring_status")),
 	/**  The business, its system users and the system-user quota. */
 	portfolioOverview: () => typedError<PortfolioOverview, CommandError>(__TAURI_INVOKE("portfolio_overview")),
+	/**  Adds a system user to the portfolio. A lost answer is reconciled, never retried blindly. */
+	createSystemUser: (name: string, role: NewRole) => typedError<CreatedSystemUser, CommandError>(__TAURI_INVOKE("create_system_user", { name, role })),
 };
 
 /* Types */
@@ -31,6 +33,20 @@ export type CommandError = {
 	fix: string | null,
 	/**  Technical detail for a "Details" disclosure (error codes, trace ids). Never a secret. */
 	detail: string | null,
+	/**  The input field the error is about (`name`, `tasks`, …), so the UI can mark it. */
+	field: string | null,
+};
+
+/**  A system user that now exists. */
+export type CreatedSystemUser = {
+	id: string,
+	name: string,
+	role: string,
+	/**
+	 *  Meta's answer was lost on the way and Gatehouse found the new system user by listing:
+	 *  worth telling the user why it took longer, never a duplicate.
+	 */
+	recovered_after_lost_answer: boolean,
 };
 
 /**  The result of a keychain round trip. */
@@ -40,6 +56,13 @@ export type KeyringReport = {
 	/**  How long storing, reading back and deleting a test entry took. */
 	round_trip_ms: number,
 };
+
+/**  The role of a new system user, in the words Business Suite uses. */
+export type NewRole = 
+/**  Reaches only the assets assigned to it (Meta's `EMPLOYEE`). Recommended. */
+"regular" | 
+/**  Can also create system users and assign assets (Meta's `ADMIN`). */
+"admin";
 
 /**  Where a portfolio's data comes from. */
 export type PortfolioKind = 

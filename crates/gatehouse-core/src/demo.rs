@@ -54,6 +54,11 @@ impl DemoPortfolio {
         &self.portfolio
     }
 
+    /// The emulator itself: tests inject faults and read its request log through it.
+    pub fn emulator(&self) -> &RunningEmulator {
+        &self.emulator
+    }
+
     /// The emulator's base URL (loopback).
     pub fn url(&self) -> &str {
         self.emulator.url()

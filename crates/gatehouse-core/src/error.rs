@@ -6,6 +6,9 @@ use gatehouse_graph::GraphError;
 pub enum Error {
     #[error(transparent)]
     Graph(#[from] GraphError),
+    /// Meta's answer to a create was lost and more than one new system user has that name.
+    #[error("{count} new system users are named {name:?}")]
+    AmbiguousCreate { name: String, count: usize },
     /// The demo portfolio could not be started (the emulator failed to bind or build).
     #[error("the demo portfolio could not start: {0}")]
     DemoUnavailable(String),
@@ -18,6 +21,7 @@ impl Error {
     pub fn code(&self) -> &'static str {
         match self {
             Self::Graph(e) => e.code(),
+            Self::AmbiguousCreate { .. } => "create_ambiguous",
             Self::DemoUnavailable(_) => "demo_unavailable",
         }
     }
@@ -26,6 +30,10 @@ impl Error {
     pub fn explanation(&self) -> String {
         match self {
             Self::Graph(e) => e.explanation(),
+            Self::AmbiguousCreate { name, count } => format!(
+                "Meta's answer was lost on the way, and {count} new system users named \"{name}\" \
+                 now exist, so Gatehouse cannot tell which one is yours."
+            ),
             Self::DemoUnavailable(_) => {
                 "The demo portfolio could not start on this computer.".to_owned()
             }
@@ -36,6 +44,10 @@ impl Error {
     pub fn fix(&self) -> String {
         match self {
             Self::Graph(e) => e.fix(),
+            Self::AmbiguousCreate { .. } => "Look at the list of system users, keep the one you \
+                                              want and rename the others; Meta does not let apps \
+                                              delete system users."
+                .to_owned(),
             Self::DemoUnavailable(_) => {
                 "Restart Gatehouse. If it keeps happening, another program may be blocking local \
                  network ports (127.0.0.1)."
@@ -61,7 +73,17 @@ impl Error {
                     None => report.message,
                 }
             }
+            Self::AmbiguousCreate { name, count } => format!("{count} candidates named {name:?}"),
             Self::DemoUnavailable(detail) => detail.clone(),
+        }
+    }
+
+    /// The input field the error is about, when it is about one (so the UI can mark it).
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Self::Graph(GraphError::InvalidInput { field, .. }) => field.as_deref(),
+            Self::AmbiguousCreate { .. } => Some("name"),
+            _ => None,
         }
     }
 }

@@ -7,6 +7,8 @@
 pub mod demo;
 mod error;
 mod portfolio;
+mod system_users;
 
 pub use error::{Error, Result};
 pub use portfolio::{Portfolio, PortfolioKind, PortfolioOverview, Quota, SystemUserSummary};
+pub use system_users::{CreatedSystemUser, NewRole};

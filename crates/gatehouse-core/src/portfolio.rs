@@ -90,6 +90,11 @@ impl Portfolio {
         &self.session
     }
 
+    /// The Marketing API access tier the allowance implies (`Limited` or `Full`), when known.
+    pub fn access_tier(&self) -> Option<&'static str> {
+        self.allowed.map(|(regular, _)| if regular <= 1 { "Limited" } else { "Full" })
+    }
+
     /// The business and all its system users, fetched concurrently.
     pub async fn overview(&self) -> Result<PortfolioOverview> {
         let business = self.session.business(&self.business_id).map_err(crate::Error::from);
@@ -119,10 +124,18 @@ impl Portfolio {
     }
 }
 
-fn summary(user: &SystemUser) -> SystemUserSummary {
+/// The word the UI and the quota use for a role.
+pub(crate) fn role_label(role: crate::NewRole) -> &'static str {
+    match role {
+        crate::NewRole::Regular => "regular",
+        crate::NewRole::Admin => "admin",
+    }
+}
+
+pub(crate) fn summary(user: &SystemUser) -> SystemUserSummary {
     let role = match &user.role {
-        Some(SystemUserRole::Admin) => "admin".to_owned(),
-        Some(SystemUserRole::Employee) | None => "regular".to_owned(),
+        Some(SystemUserRole::Admin) => role_label(crate::NewRole::Admin).to_owned(),
+        Some(SystemUserRole::Employee) | None => role_label(crate::NewRole::Regular).to_owned(),
         Some(SystemUserRole::Other(other)) => other.to_lowercase(),
     };
     SystemUserSummary {

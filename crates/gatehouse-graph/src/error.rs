@@ -245,7 +245,7 @@ impl GraphError {
     }
 
     /// A locally detected invalid input, before any request is sent.
-    pub(crate) fn invalid_input(field: &str, message: impl Into<String>) -> Self {
+    pub fn invalid_input(field: &str, message: impl Into<String>) -> Self {
         GraphError::InvalidInput {
             field: Some(field.to_owned()),
             details: Box::new(ErrorDetails::local(message)),

@@ -1,6 +1,6 @@
 //! The portfolio the user works in and its system users.
 
-use gatehouse_core::PortfolioOverview;
+use gatehouse_core::{CreatedSystemUser, NewRole, PortfolioOverview};
 use tauri::State;
 
 use crate::{state::AppState, CommandError};
@@ -12,4 +12,15 @@ pub async fn portfolio_overview(
     state: State<'_, AppState>,
 ) -> Result<PortfolioOverview, CommandError> {
     Ok(state.portfolio().await?.overview().await?)
+}
+
+/// Adds a system user to the portfolio. A lost answer is reconciled, never retried blindly.
+#[tauri::command]
+#[specta::specta]
+pub async fn create_system_user(
+    state: State<'_, AppState>,
+    name: String,
+    role: NewRole,
+) -> Result<CreatedSystemUser, CommandError> {
+    Ok(state.portfolio().await?.create_system_user(&name, role).await?)
 }

@@ -1,4 +1,11 @@
-import type { AppInfo, CommandError, KeyringReport, PortfolioOverview } from "../bindings";
+import type {
+  AppInfo,
+  CommandError,
+  CreatedSystemUser,
+  KeyringReport,
+  NewRole,
+  PortfolioOverview,
+} from "../bindings";
 import type { Result } from "./result";
 
 /**
@@ -11,4 +18,6 @@ export interface Backend {
   keyringStatus(): Promise<Result<KeyringReport, CommandError>>;
   /** The business the user works in, its system users and their quota. */
   portfolioOverview(): Promise<Result<PortfolioOverview, CommandError>>;
+  /** Adds a system user; a lost answer is reconciled by the engine, never sent twice. */
+  createSystemUser(name: string, role: NewRole): Promise<Result<CreatedSystemUser, CommandError>>;
 }

@@ -1,10 +1,18 @@
-import type { AppInfo, CommandError, KeyringReport, PortfolioOverview } from "../bindings";
+import type {
+  AppInfo,
+  CommandError,
+  CreatedSystemUser,
+  KeyringReport,
+  PortfolioOverview,
+} from "../bindings";
 import type { Backend } from "./backend";
 import type { Result } from "./result";
 
 export interface MockBackendOptions {
   keyring?: Result<KeyringReport, CommandError>;
   overview?: Result<PortfolioOverview, CommandError>;
+  /** Answers to `createSystemUser`, one per call; after they run out, creates succeed. */
+  createErrors?: CommandError[];
 }
 
 /** A small demo-like portfolio for UI tests. */
@@ -29,10 +37,13 @@ export function mockBackend(options: MockBackendOptions = {}) {
     status: "ok",
     data: { store: "Secret Service", round_trip_ms: 12 },
   };
-  const overview: Result<PortfolioOverview, CommandError> = options.overview ?? {
+  // A copy, so creates in one test never leak into the next.
+  let overview: Result<PortfolioOverview, CommandError> = options.overview ?? {
     status: "ok",
-    data: sampleOverview,
+    data: structuredClone(sampleOverview),
   };
+  const createErrors = [...(options.createErrors ?? [])];
+  let nextId = 610000000000100;
   const backend: Backend = {
     appInfo: () => {
       calls.push("appInfo");
@@ -45,6 +56,28 @@ export function mockBackend(options: MockBackendOptions = {}) {
     portfolioOverview: () => {
       calls.push("portfolioOverview");
       return Promise.resolve(overview);
+    },
+    createSystemUser: (name, role) => {
+      calls.push(`createSystemUser:${name}:${role}`);
+      const error = createErrors.shift();
+      if (error) return Promise.resolve({ status: "error", error });
+      const created: CreatedSystemUser = {
+        id: String(nextId++),
+        name: name.trim(),
+        role,
+        recovered_after_lost_answer: false,
+      };
+      if (overview.status === "ok") {
+        const data = overview.data;
+        const quota = data.quota && {
+          ...data.quota,
+          regular_used: data.quota.regular_used + (role === "regular" ? 1 : 0),
+          admin_used: data.quota.admin_used + (role === "admin" ? 1 : 0),
+        };
+        const user = { id: created.id, name: created.name, role, created_time: "2026-11-22T12:00:00+0000" };
+        overview = { status: "ok", data: { ...data, quota, system_users: [...data.system_users, user] } };
+      }
+      return Promise.resolve({ status: "ok", data: created });
     },
   };
   return { backend, calls };

@@ -6,4 +6,5 @@ export const tauriBackend: Backend = {
   appInfo: () => commands.appInfo(),
   keyringStatus: () => commands.keyringStatus(),
   portfolioOverview: () => commands.portfolioOverview(),
+  createSystemUser: (name, role) => commands.createSystemUser(name, role),
 };

@@ -1,7 +1,10 @@
+import { useState } from "react";
 import { Cell, Column, Row, Table, TableBody, TableHeader } from "react-aria-components";
+import type { CreatedSystemUser } from "../bindings";
 import { Button } from "../components/Button";
 import { Callout, ErrorCallout } from "../components/Callout";
 import { quotaSentence, type OverviewState } from "../portfolio";
+import { AddSystemUserDialog } from "./AddSystemUserDialog";
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
 
@@ -19,6 +22,9 @@ function roleLabel(role: string): string {
 }
 
 export function SystemUsersScreen({ overview, onReload }: { overview: OverviewState; onReload: () => void }) {
+  const [adding, setAdding] = useState(false);
+  const [added, setAdded] = useState<CreatedSystemUser | null>(null);
+
   if (overview.phase === "loading") {
     return (
       <div className="page">
@@ -47,13 +53,35 @@ export function SystemUsersScreen({ overview, onReload }: { overview: OverviewSt
   const quota = data.quota ? quotaSentence(data.quota) : null;
   return (
     <div className="page">
-      <header className="page__header">
-        <h1>System users</h1>
-        <p className="page__lede">
-          Accounts for your integrations, not for people. Each one gets only the assets and permissions its job
-          needs, and its own access token.
-        </p>
+      <header className="page__header page__header--row">
+        <div className="stack-sm">
+          <h1>System users</h1>
+          <p className="page__lede">
+            Accounts for your integrations, not for people. Each one gets only the assets and permissions its job
+            needs, and its own access token.
+          </p>
+        </div>
+        <span className="spacer" />
+        <Button variant="primary" onPress={() => setAdding(true)}>
+          Add system user
+        </Button>
       </header>
+
+      {added && (
+        <Callout tone="success" title={`“${added.name}” was added as ${added.role === "admin" ? "an admin" : "a regular"} system user.`}>
+          {added.recovered_after_lost_answer && (
+            <span>Meta's answer was lost on the way; Gatehouse checked the list and found it, so it was not added twice.</span>
+          )}
+        </Callout>
+      )}
+      <AddSystemUserDialog
+        isOpen={adding}
+        onOpenChange={setAdding}
+        onCreated={(created) => {
+          setAdded(created);
+          onReload();
+        }}
+      />
 
       {quota && (
         <section className="card quota" aria-label="System-user quota">

@@ -1,0 +1,88 @@
+//! Adding system users: never twice, and with limit errors that say what the limit is.
+
+use gatehouse_graph::{CreateReconciliation, GraphError, NewSystemUserRole};
+use serde::{Deserialize, Serialize};
+
+use crate::portfolio::{role_label, Portfolio};
+use crate::{Error, Result};
+
+/// The role of a new system user, in the words Business Suite uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum NewRole {
+    /// Reaches only the assets assigned to it (Meta's `EMPLOYEE`). Recommended.
+    Regular,
+    /// Can also create system users and assign assets (Meta's `ADMIN`).
+    Admin,
+}
+
+/// A system user that now exists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct CreatedSystemUser {
+    pub id: String,
+    pub name: String,
+    pub role: String,
+    /// Meta's answer was lost on the way and Gatehouse found the new system user by listing:
+    /// worth telling the user why it took longer, never a duplicate.
+    pub recovered_after_lost_answer: bool,
+}
+
+impl Portfolio {
+    /// Creates a system user. When the answer is lost (timeout, dropped connection), lists the
+    /// system users to learn whether Meta created it, and creates again only if it did not.
+    pub async fn create_system_user(&self, name: &str, role: NewRole) -> Result<CreatedSystemUser> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(GraphError::invalid_input("name", "the system user needs a name").into());
+        }
+        let session = self.session();
+        let business = self.business_id();
+        // The list before the create is the baseline for reconciling a lost answer, and gives
+        // a limit error its numbers.
+        let (before, _) = session.system_users(business).collect_all().await?;
+        let known: Vec<String> = before.iter().map(|u| u.id.clone()).collect();
+        let graph_role = match role {
+            NewRole::Regular => NewSystemUserRole::Employee,
+            NewRole::Admin => NewSystemUserRole::Admin,
+        };
+        let created = |id: String, recovered: bool| CreatedSystemUser {
+            id,
+            name: name.to_owned(),
+            role: role_label(role).to_owned(),
+            recovered_after_lost_answer: recovered,
+        };
+
+        let mut attempts_left = 2;
+        loop {
+            attempts_left -= 1;
+            let outcome = session.create_system_user(business, name, graph_role).await;
+            match outcome {
+                Ok(id) => return Ok(created(id, attempts_left == 0)),
+                Err(GraphError::OutcomeUnknown { .. }) if attempts_left > 0 => {
+                    match session.reconcile_system_user_create(business, name, &known).await? {
+                        CreateReconciliation::Created(user) => return Ok(created(user.id, true)),
+                        // Meta did not create it: one more try is safe.
+                        CreateReconciliation::NotCreated => continue,
+                        CreateReconciliation::Ambiguous(users) => {
+                            return Err(Error::AmbiguousCreate {
+                                name: name.to_owned(),
+                                count: users.len(),
+                            })
+                        }
+                    }
+                }
+                Err(error) => {
+                    let existing = before
+                        .iter()
+                        .filter(|u| crate::portfolio::summary(u).role == role_label(role))
+                        .count();
+                    return Err(error
+                        .with_limit_context(self.access_tier(), u32::try_from(existing).ok())
+                        .into());
+                }
+            }
+        }
+    }
+}

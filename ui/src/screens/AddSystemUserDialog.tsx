@@ -1,0 +1,105 @@
+import { useState } from "react";
+import { Form, Label, RadioButton, RadioField, RadioGroup, Text } from "react-aria-components";
+import { useBackend } from "../backend/context";
+import type { CommandError, CreatedSystemUser, NewRole } from "../bindings";
+import { Button } from "../components/Button";
+import { ErrorCallout } from "../components/Callout";
+import { Dialog, DialogActions } from "../components/Dialog";
+import { TextField } from "../components/TextField";
+
+const roles: { value: NewRole; label: string; description: string }[] = [
+  {
+    value: "regular",
+    label: "Regular (recommended)",
+    description: "Reaches only the assets you assign to it. Right for almost every integration.",
+  },
+  {
+    value: "admin",
+    label: "Admin",
+    description:
+      "Can also add system users and give out access to every asset in the portfolio. Only for tools that manage access themselves.",
+  },
+];
+
+export interface AddSystemUserDialogProps {
+  isOpen: boolean;
+  onOpenChange: (open: boolean) => void;
+  onCreated: (created: CreatedSystemUser) => void;
+}
+
+/** Name and role of a new system user. What was typed survives an error, so it can be fixed. */
+export function AddSystemUserDialog({ isOpen, onOpenChange, onCreated }: AddSystemUserDialogProps) {
+  const backend = useBackend();
+  const [name, setName] = useState("");
+  const [role, setRole] = useState<NewRole>("regular");
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<CommandError | null>(null);
+
+  const close = (open: boolean) => {
+    if (pending) return;
+    if (!open) {
+      setError(null);
+    }
+    onOpenChange(open);
+  };
+
+  const submit = async () => {
+    if (pending) return;
+    setPending(true);
+    setError(null);
+    const result = await backend.createSystemUser(name, role);
+    setPending(false);
+    if (result.status === "error") {
+      setError(result.error);
+      return;
+    }
+    setName("");
+    setRole("regular");
+    onCreated(result.data);
+    onOpenChange(false);
+  };
+
+  const nameError = error?.field === "name" ? error : null;
+  return (
+    <Dialog title="Add a system user" isOpen={isOpen} onOpenChange={close} isDismissable={!pending}>
+      <Form
+        className="stack"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void submit();
+        }}
+      >
+        <TextField
+          label="Name"
+          description="Name it after its job, such as “Conversions API server”. Everyone in the portfolio sees this name."
+          value={name}
+          onChange={setName}
+          isRequired
+          autoFocus
+          isInvalid={nameError !== null}
+          errorMessage={nameError ? nameError.message : "Give the system user a name."}
+        />
+        <RadioGroup className="stack-sm" value={role} onChange={(value) => setRole(value === "admin" ? "admin" : "regular")}>
+          <Label className="field__label">Role</Label>
+          {roles.map((option) => (
+            <RadioField key={option.value} value={option.value} className="choice">
+              <RadioButton className="choice__button">{option.label}</RadioButton>
+              <Text slot="description" className="choice__description">
+                {option.description}
+              </Text>
+            </RadioField>
+          ))}
+        </RadioGroup>
+        {error && !nameError && <ErrorCallout error={error} title="The system user was not added" />}
+        <DialogActions>
+          <Button slot="close" isDisabled={pending}>
+            Cancel
+          </Button>
+          <Button type="submit" variant="primary" isDisabled={pending}>
+            {pending ? "Adding…" : "Add system user"}
+          </Button>
+        </DialogActions>
+      </Form>
+    </Dialog>
+  );
+}

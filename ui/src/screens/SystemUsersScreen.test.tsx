@@ -1,0 +1,79 @@
+import { screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+import { App } from "../App";
+import { mockBackend } from "../backend/mockBackend";
+import type { CommandError } from "../bindings";
+import { expectNoSeriousA11yViolations } from "../test/axe";
+import { renderWithBackend } from "../test/render";
+
+const limitError: CommandError = {
+  code: "system_user_limit",
+  message: "This portfolio already has 10 of the 10 regular system users Meta allows on the Full tier.",
+  fix: "Reuse an existing system user for this integration.",
+  detail: "(#3949) This Business Manager has reached maximum number of system user limit. (Graph code 3949, subcode -, trace Ab1)",
+  field: null,
+};
+
+async function openDialog() {
+  const user = userEvent.setup();
+  window.location.hash = "#/system-users";
+  await user.click(await screen.findByRole("button", { name: "Add system user" }));
+  const dialog = await screen.findByRole("dialog", { name: "Add a system user" });
+  return { user, dialog };
+}
+
+describe("adding a system user", () => {
+  it("adds a regular system user by keyboard and shows it in the list", async () => {
+    const { backend, calls } = mockBackend();
+    renderWithBackend(<App />, backend);
+    const { user, dialog } = await openDialog();
+    expect(within(dialog).getByRole("radio", { name: /Regular \(recommended\)/ })).toHaveProperty("checked", true);
+    await expectNoSeriousA11yViolations();
+    await user.keyboard("CAPI Server{Enter}");
+    expect(await screen.findByText("“CAPI Server” was added as a regular system user.")).toBeTruthy();
+    expect(calls).toContain("createSystemUser:CAPI Server:regular");
+    const table = await screen.findByRole("grid");
+    expect(within(table).getByText("CAPI Server")).toBeTruthy();
+    expect(screen.queryByRole("dialog")).toBeNull();
+  });
+
+  it("explains the limit in plain words and keeps what was typed", async () => {
+    const { backend } = mockBackend({ createErrors: [limitError] });
+    renderWithBackend(<App />, backend);
+    const { user, dialog } = await openDialog();
+    await user.keyboard("Eleventh");
+    await user.click(within(dialog).getByRole("radio", { name: /Admin/ }));
+    await user.click(within(dialog).getByRole("button", { name: "Add system user" }));
+    expect(await within(dialog).findByText("The system user was not added")).toBeTruthy();
+    expect(within(dialog).getByText(limitError.message)).toBeTruthy();
+    expect(within(dialog).getByText(limitError.fix ?? "")).toBeTruthy();
+    expect(within(dialog).getByRole("textbox", { name: "Name" })).toHaveProperty("value", "Eleventh");
+    expect(within(dialog).getByRole("radio", { name: /Admin/ })).toHaveProperty("checked", true);
+    expect(within(dialog).queryByText(/3949/)).toBeTruthy();
+  });
+
+  it("marks the name field when the error is about the name", async () => {
+    const { backend } = mockBackend({
+      createErrors: [
+        { code: "invalid_input", message: "The system user needs a name.", fix: null, detail: null, field: "name" },
+      ],
+    });
+    renderWithBackend(<App />, backend);
+    const { user, dialog } = await openDialog();
+    await user.keyboard("   ");
+    await user.click(within(dialog).getByRole("button", { name: "Add system user" }));
+    await waitFor(() =>
+      expect(within(dialog).getByRole("textbox", { name: "Name" }).getAttribute("aria-invalid")).toBe("true"),
+    );
+  });
+
+  it("closes with Escape without adding anything", async () => {
+    const { backend, calls } = mockBackend();
+    renderWithBackend(<App />, backend);
+    const { user } = await openDialog();
+    await user.keyboard("Half typed{Escape}");
+    await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
+    expect(calls.some((c) => c.startsWith("createSystemUser"))).toBe(false);
+  });
+});
