@@ -1,3 +1,6 @@
+import { Card } from "../components/Card";
+import { Page } from "../components/Page";
+
 const steps = [
   {
     title: "Add a system user",
@@ -19,20 +22,11 @@ const steps = [
 
 export function HomeScreen() {
   return (
-    <div className="page">
-      <header className="page__header">
-        <h1>Welcome to Gatehouse</h1>
-        <p className="page__lede">
-          Set up system users for a Meta business portfolio and hand out their access tokens safely, in the same
-          order as Meta Business Suite, with every step explained.
-        </p>
-      </header>
-      <section className="card" aria-labelledby="how-title">
-        <div className="card__header">
-          <h2 id="how-title" className="card__title">
-            How it works
-          </h2>
-        </div>
+    <Page
+      title="Welcome to Gatehouse"
+      lede="Set up system users for a Meta business portfolio and hand out their access tokens safely, in the same order as Meta Business Suite, with every step explained."
+    >
+      <Card title="How it works">
         <ol className="steps">
           {steps.map((step, index) => (
             <li key={step.title} className="step">
@@ -46,18 +40,13 @@ export function HomeScreen() {
             </li>
           ))}
         </ol>
-      </section>
-      <section className="card" aria-labelledby="secrets-title">
-        <div className="card__header">
-          <h2 id="secrets-title" className="card__title">
-            Where your secrets live
-          </h2>
-        </div>
+      </Card>
+      <Card title="Where your secrets live">
         <p className="muted">
           Access tokens and app secrets are kept only in this computer's keychain, never in files, logs or this
           window's storage. A token is shown on screen only when you ask to reveal it.
         </p>
-      </section>
-    </div>
+      </Card>
+    </Page>
   );
 }

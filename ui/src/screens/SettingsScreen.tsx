@@ -4,6 +4,8 @@ import type { Result } from "../backend/result";
 import type { AppInfo, CommandError, KeyringReport } from "../bindings";
 import { Button } from "../components/Button";
 import { Callout, ErrorCallout } from "../components/Callout";
+import { Card } from "../components/Card";
+import { Page } from "../components/Page";
 import { SegmentedControl } from "../components/SegmentedControl";
 import type { ThemeChoice } from "../theme";
 
@@ -48,41 +50,20 @@ export function SettingsScreen({ theme, onThemeChange }: { theme: ThemeChoice; o
   };
 
   return (
-    <div className="page">
-      <header className="page__header">
-        <h1>Settings</h1>
-      </header>
+    <Page title="Settings">
+      <Card title="Appearance">
+        <SegmentedControl label="Theme" value={theme} options={themeOptions} onChange={onThemeChange} />
+      </Card>
 
-      <section className="card" aria-labelledby="appearance-title">
-        <div className="card__header">
-          <h2 id="appearance-title" className="card__title">
-            Appearance
-          </h2>
-        </div>
-        <SegmentedControl
-          label="Theme"
-          value={theme}
-          options={themeOptions}
-          onChange={onThemeChange}
-        />
-      </section>
-
-      <section className="card" aria-labelledby="keychain-title">
-        <div className="card__header">
-          <div className="stack-sm">
-            <h2 id="keychain-title" className="card__title">
-              Keychain
-            </h2>
-            <p className="muted">
-              Gatehouse keeps tokens and app secrets in this computer's keychain and nowhere else. This check
-              stores, reads back and deletes a test entry.
-            </p>
-          </div>
-          <span className="spacer" />
+      <Card
+        title="Keychain"
+        description="Gatehouse keeps tokens and app secrets in this computer's keychain and nowhere else. This check stores, reads back and deletes a test entry."
+        actions={
           <Button onPress={checkAgain} isDisabled={keyring.phase === "checking"}>
             Check again
           </Button>
-        </div>
+        }
+      >
         <div aria-live="polite">
           {keyring.phase === "checking" ? (
             <Callout tone="info" title="Checking the keychain…" />
@@ -96,21 +77,16 @@ export function SettingsScreen({ theme, onThemeChange }: { theme: ThemeChoice; o
             <ErrorCallout error={keyring.result.error} title="The keychain is not usable" />
           )}
         </div>
-      </section>
+      </Card>
 
-      <section className="card" aria-labelledby="about-title">
-        <div className="card__header">
-          <h2 id="about-title" className="card__title">
-            About
-          </h2>
-        </div>
+      <Card title="About">
         <dl className="definition-list">
           <dt>Version</dt>
           <dd data-testid="app-version">{info ? info.version : "…"}</dd>
           <dt>System</dt>
           <dd>{info ? osName(info.os) : "…"}</dd>
         </dl>
-      </section>
-    </div>
+      </Card>
+    </Page>
   );
 }

@@ -3,6 +3,7 @@ import { Cell, Column, Row, Table, TableBody, TableHeader } from "react-aria-com
 import type { CreatedSystemUser } from "../bindings";
 import { Button } from "../components/Button";
 import { Callout, ErrorCallout } from "../components/Callout";
+import { Page } from "../components/Page";
 import { quotaSentence, type OverviewState } from "../portfolio";
 import { AddSystemUserDialog } from "./AddSystemUserDialog";
 
@@ -27,46 +28,34 @@ export function SystemUsersScreen({ overview, onReload }: { overview: OverviewSt
 
   if (overview.phase === "loading") {
     return (
-      <div className="page">
-        <header className="page__header">
-          <h1>System users</h1>
-        </header>
+      <Page title="System users">
         <Callout tone="info" title="Loading the portfolio's system users…" />
-      </div>
+      </Page>
     );
   }
   if (overview.result.status === "error") {
     return (
-      <div className="page">
-        <header className="page__header">
-          <h1>System users</h1>
-        </header>
+      <Page title="System users">
         <ErrorCallout error={overview.result.error} title="The system users could not be loaded" />
         <div>
           <Button onPress={onReload}>Try again</Button>
         </div>
-      </div>
+      </Page>
     );
   }
 
   const data = overview.result.data;
   const quota = data.quota ? quotaSentence(data.quota) : null;
   return (
-    <div className="page">
-      <header className="page__header page__header--row">
-        <div className="stack-sm">
-          <h1>System users</h1>
-          <p className="page__lede">
-            Accounts for your integrations, not for people. Each one gets only the assets and permissions its job
-            needs, and its own access token.
-          </p>
-        </div>
-        <span className="spacer" />
+    <Page
+      title="System users"
+      lede="Accounts for your integrations, not for people. Each one gets only the assets and permissions its job needs, and its own access token."
+      actions={
         <Button variant="primary" onPress={() => setAdding(true)}>
           Add system user
         </Button>
-      </header>
-
+      }
+    >
       {added && (
         <Callout tone="success" title={`“${added.name}” was added as ${added.role === "admin" ? "an admin" : "a regular"} system user.`}>
           {added.recovered_after_lost_answer && (
@@ -120,6 +109,6 @@ export function SystemUsersScreen({ overview, onReload }: { overview: OverviewSt
           </TableBody>
         </Table>
       </section>
-    </div>
+    </Page>
   );
 }
