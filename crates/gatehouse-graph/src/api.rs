@@ -538,6 +538,17 @@ impl Session {
 
     // ----- apps and tokens ------------------------------------------------------------------
 
+    /// `GET /{system-user-id}/applications`: the apps installed for the system user (spec §3.1),
+    /// so a preflight can tell whether installing is still needed.
+    // UNCONFIRMED: SDK-CG documents only the POST on this edge; the GET is what the emulator
+    // serves. A caller should treat an error here as "unknown" and install anyway (idempotent).
+    pub fn installed_apps(&self, system_user_id: &str) -> Paged<Asset> {
+        self.list(
+            Call::get(&[system_user_id, "applications"]).map(|c| c.param("fields", "id,name")),
+            100,
+        )
+    }
+
     /// `POST /{system-user-id}/applications`: installs `app_id` for the system user (spec §3.1).
     /// Installing twice has the same effect, so it is retried like a read.
     pub async fn install_app(&self, system_user_id: &str, app_id: &str) -> Result<(), GraphError> {
