@@ -12,6 +12,12 @@ pub enum Error {
     /// The demo portfolio could not be started (the emulator failed to bind or build).
     #[error("the demo portfolio could not start: {0}")]
     DemoUnavailable(String),
+    /// Meta's answer to a token generation was lost: a token may exist that nobody saw.
+    #[error("a token may have been issued for system user {system_user_id} (app {app_id})")]
+    TokenMayHaveBeenIssued { system_user_id: String, app_id: String, cause: String },
+    /// Only 60-day tokens can be refreshed.
+    #[error("a token that never expires cannot be refreshed")]
+    NeverExpiringToken,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -23,6 +29,8 @@ impl Error {
             Self::Graph(e) => e.code(),
             Self::AmbiguousCreate { .. } => "create_ambiguous",
             Self::DemoUnavailable(_) => "demo_unavailable",
+            Self::TokenMayHaveBeenIssued { .. } => "token_may_have_been_issued",
+            Self::NeverExpiringToken => "token_never_expires",
         }
     }
 
@@ -37,6 +45,14 @@ impl Error {
             Self::DemoUnavailable(_) => {
                 "The demo portfolio could not start on this computer.".to_owned()
             }
+            Self::TokenMayHaveBeenIssued { .. } => "The connection was lost after Gatehouse asked \
+                Meta for a new token. Meta may have issued one that Gatehouse never received: it \
+                cannot be shown or listed, and it stays valid until it is revoked or all tokens of \
+                this system user are invalidated."
+                .to_owned(),
+            Self::NeverExpiringToken => "This token never expires, so there is nothing to \
+                refresh: only 60-day tokens can be refreshed."
+                .to_owned(),
         }
     }
 
@@ -53,6 +69,14 @@ impl Error {
                  network ports (127.0.0.1)."
                     .to_owned()
             }
+            Self::TokenMayHaveBeenIssued { .. } => "Choose one: generate a new token now (the \
+                unseen token, if any, stays valid until revoked), or first invalidate all tokens \
+                of this system user (this also stops the tokens your integrations use) and then \
+                generate a new one. Gatehouse never generates again on its own."
+                .to_owned(),
+            Self::NeverExpiringToken => "Keep using it, or generate a 60-day token instead and \
+                revoke this one."
+                .to_owned(),
         }
     }
 
@@ -63,6 +87,10 @@ impl Error {
             Self::Graph(e) => {
                 let report = e.report();
                 match report.details {
+                    // A locally detected error carries its own message (what exactly was wrong).
+                    Some(d) if d.graph_code.is_none() && d.http_status.is_none() => {
+                        format!("{}: {}", report.message, d.message)
+                    }
                     Some(d) => format!(
                         "{} (Graph code {}, subcode {}, trace {})",
                         report.message,
@@ -75,6 +103,10 @@ impl Error {
             }
             Self::AmbiguousCreate { name, count } => format!("{count} candidates named {name:?}"),
             Self::DemoUnavailable(detail) => detail.clone(),
+            Self::TokenMayHaveBeenIssued { system_user_id, app_id, cause } => {
+                format!("POST /{system_user_id}/access_tokens for app {app_id}: {cause}")
+            }
+            Self::NeverExpiringToken => "debug_token reports expires_at = 0".to_owned(),
         }
     }
 

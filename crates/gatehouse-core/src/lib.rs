@@ -8,7 +8,12 @@ pub mod demo;
 mod error;
 mod portfolio;
 mod system_users;
+mod tokens;
 
 pub use error::{Error, Result};
 pub use portfolio::{Portfolio, PortfolioKind, PortfolioOverview, Quota, SystemUserSummary};
 pub use system_users::{CreatedSystemUser, NewRole};
+pub use tokens::{
+    parse_scopes, GeneratedToken, Preflight, PreflightCheck, Revoked, ScopeTargets, TokenExpiry,
+    TokenReport,
+};

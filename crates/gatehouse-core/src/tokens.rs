@@ -1,0 +1,628 @@
+//! The token lifecycle of a system user: preflight, app install, generation with a post-check,
+//! inspection, refresh, revocation and invalidation (spec §3, §5, §11).
+//!
+//! A token is only ever handed back as a [`Secret`], next to serializable metadata; no type here
+//! that derives `Serialize` holds one.
+
+use std::collections::BTreeSet;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use gatehouse_graph::{
+    AssetKind, Credentials, ErrorDetails, GraphError, ListOptions, Relation, Scope, Secret,
+    TokenInfo, TokenProblem, TokenRequest, TokenType,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::{Error, Portfolio, Result};
+
+/// How long a new token lives (spec §3.2, §7.2). Meta recommends expiring tokens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum TokenExpiry {
+    /// `set_token_expires_in_60_days=true`: expires 60 days after generation; refreshable.
+    SixtyDays,
+    /// Never expires until revoked or invalidated.
+    Never,
+}
+
+/// One check of a [`Preflight`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct PreflightCheck {
+    /// Stable identifier: `app_usable`, `app_installed`, `scopes_allowed`, `assets_<kind>`,
+    /// `custom_audience_terms`.
+    pub id: String,
+    pub ok: bool,
+    /// Whether a failed check stops generation. Non-blocking checks are warnings (or, like
+    /// `app_installed`, something Gatehouse does as a step).
+    pub blocking: bool,
+    /// A plain sentence saying what was found.
+    pub title: String,
+    /// What to do when not ok.
+    pub fix: Option<String>,
+}
+
+/// What Gatehouse checked before generating a token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Preflight {
+    pub system_user_id: String,
+    pub app_id: String,
+    /// The scopes that will be requested: the chosen ones plus their dependencies, sorted.
+    pub scopes: Vec<String>,
+    /// Dependencies Gatehouse added to the chosen scopes (spec §11.2).
+    pub added_dependencies: Vec<String>,
+    pub checks: Vec<PreflightCheck>,
+    /// No blocking check failed.
+    pub ready: bool,
+}
+
+/// The assets one scope is limited to (`granular_scopes` of `debug_token`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ScopeTargets {
+    pub scope: String,
+    /// Asset IDs; empty when the grant is not limited to specific assets.
+    pub target_ids: Vec<String>,
+}
+
+/// What a token really is, according to Meta (`debug_token`). Never contains the token.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct TokenReport {
+    /// `system_user`, `user`, `page`, `app` or `unknown`.
+    pub kind: String,
+    pub app_id: Option<String>,
+    /// The app's name.
+    pub application: Option<String>,
+    /// The system user (or user) the token belongs to.
+    pub user_id: Option<String>,
+    pub issued_at_unix: Option<f64>,
+    /// `None` when the token never expires (or Meta did not say).
+    pub expires_at_unix: Option<f64>,
+    pub never_expires: bool,
+    /// Whole days left until expiry, when it expires.
+    pub expires_in_days: Option<f64>,
+    pub scopes: Vec<String>,
+    pub scope_targets: Vec<ScopeTargets>,
+    pub valid: bool,
+}
+
+/// A new token and what Meta says it has. The token is shown once and never serialized.
+#[derive(Debug, Clone)]
+pub struct GeneratedToken {
+    /// The token itself (redacted in `Debug`).
+    pub token: Secret,
+    /// `debug_token` on the new token.
+    pub post_check: TokenReport,
+}
+
+/// The result of a revocation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct Revoked {
+    /// The token was already unusable (revoked, invalidated or expired): nothing was changed.
+    pub already_invalid: bool,
+}
+
+/// Parses permission names typed by a person (CLI, text field). Unknown names, and names that
+/// are not allowed for system-user tokens (such as the deprecated `publish_actions`), are an
+/// invalid input on the field `scope`.
+pub fn parse_scopes<S: AsRef<str>>(names: &[S]) -> Result<Vec<Scope>> {
+    let mut out = Vec::with_capacity(names.len());
+    let mut unknown = Vec::new();
+    for name in names {
+        let name = name.as_ref().trim();
+        if name.is_empty() {
+            continue;
+        }
+        match Scope::parse(name) {
+            Some(s) if !out.contains(&s) => out.push(s),
+            Some(_) => {}
+            None => unknown.push(name.to_owned()),
+        }
+    }
+    if !unknown.is_empty() {
+        return Err(GraphError::invalid_input(
+            "scope",
+            format!("not a permission a system-user token can have: {}", unknown.join(", ")),
+        )
+        .into());
+    }
+    if out.is_empty() {
+        return Err(GraphError::invalid_input("scope", "choose at least one permission").into());
+    }
+    Ok(out)
+}
+
+/// The asset kind a scope acts on, when it needs one assigned to the system user.
+// UNCONFIRMED: Meta does not publish a scope → asset table. This follows the scopes' names and
+// the granular_scopes targets (spec §3.6): ad accounts for ads_*, Pages for pages_* and the
+// Page-level insights, mailbox, events and leads scopes, catalogs for catalog_management,
+// WABAs for whatsapp_*, Instagram accounts for instagram_*. business_management, commerce_*,
+// attribution_read, publish_video, private_computation_access and
+// read_audience_network_insights are not tied to an assignable asset kind here.
+fn asset_kind_for(scope: Scope) -> Option<AssetKind> {
+    let name = scope.as_str();
+    if name.starts_with("ads_") {
+        Some(AssetKind::AdAccount)
+    } else if name.starts_with("pages_")
+        || matches!(
+            scope,
+            Scope::ReadInsights
+                | Scope::PageEvents
+                | Scope::ReadPageMailboxes
+                | Scope::LeadsRetrieval
+        )
+    {
+        Some(AssetKind::Page)
+    } else if scope == Scope::CatalogManagement {
+        Some(AssetKind::Catalog)
+    } else if name.starts_with("whatsapp_") {
+        Some(AssetKind::WhatsappBusinessAccount)
+    } else if name.starts_with("instagram_") {
+        Some(AssetKind::Instagram)
+    } else {
+        None
+    }
+}
+
+/// Scopes whose use involves Custom Audiences, so the ad accounts' Custom Audience terms matter.
+// UNCONFIRMED: creating Custom Audiences needs ads_management and accepted terms on the ad
+// account; Meta does not tie the terms to a scope in the spec.
+fn is_audience_scope(scope: Scope) -> bool {
+    scope == Scope::AdsManagement
+}
+
+fn kind_words(kind: AssetKind) -> (&'static str, &'static str) {
+    match kind {
+        AssetKind::AdAccount => ("ad account", "ad accounts"),
+        AssetKind::Page => ("Page", "Pages"),
+        AssetKind::Catalog => ("catalog", "catalogs"),
+        AssetKind::Pixel => ("pixel", "pixels"),
+        AssetKind::Instagram => ("Instagram account", "Instagram accounts"),
+        AssetKind::WhatsappBusinessAccount => {
+            ("WhatsApp Business account", "WhatsApp Business accounts")
+        }
+        AssetKind::App => ("app", "apps"),
+    }
+}
+
+fn unix_now() -> f64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs_f64()).unwrap_or(0.0)
+}
+
+fn secs(v: Option<i64>) -> Option<f64> {
+    // Unix seconds fit an f64 exactly for the next few million years.
+    v.filter(|s| *s > 0).map(|s| s as f64)
+}
+
+/// Builds the serializable report from `debug_token`.
+pub(crate) fn report(info: &TokenInfo) -> TokenReport {
+    let kind = match info.token_type {
+        Some(TokenType::SystemUser) => "system_user",
+        Some(TokenType::User) => "user",
+        Some(TokenType::Page) => "page",
+        Some(TokenType::App) => "app",
+        Some(TokenType::Other) | None => "unknown",
+    };
+    let never_expires = info.expires_at == Some(0);
+    let expires_at_unix = secs(info.expires_at);
+    let expires_in_days = expires_at_unix.map(|at| ((at - unix_now()) / 86_400.0).max(0.0).floor());
+    let mut scope_targets: Vec<ScopeTargets> = Vec::new();
+    for g in &info.granular_scopes {
+        match scope_targets.iter_mut().find(|t| t.scope == g.scope) {
+            Some(t) => t.target_ids.extend(g.target_ids.iter().cloned()),
+            None => scope_targets
+                .push(ScopeTargets { scope: g.scope.clone(), target_ids: g.target_ids.clone() }),
+        }
+    }
+    TokenReport {
+        kind: kind.to_owned(),
+        app_id: info.app_id.clone(),
+        application: info.application.clone(),
+        user_id: info.user_id.clone(),
+        issued_at_unix: secs(info.issued_at),
+        expires_at_unix,
+        never_expires,
+        expires_in_days,
+        scopes: info.scopes.clone(),
+        scope_targets,
+        valid: info.is_valid,
+    }
+}
+
+/// The typed error for a token `debug_token` reports as not valid.
+fn invalid_token_error(info: &TokenInfo) -> GraphError {
+    let e = info.error.as_ref();
+    let details = Box::new(ErrorDetails {
+        graph_code: Some(e.and_then(|e| e.code).unwrap_or(190)),
+        graph_subcode: e.and_then(|e| e.subcode),
+        error_type: Some("OAuthException".into()),
+        message: e
+            .and_then(|e| e.message.clone())
+            .unwrap_or_else(|| "debug_token reports the token as not valid".into()),
+        ..ErrorDetails::default()
+    });
+    // UNCONFIRMED: the 190 subcodes after revoke or invalidate (spec §12 item 2); only 463
+    // (expired) is told apart.
+    if details.graph_subcode == Some(463) {
+        GraphError::TokenExpired { details }
+    } else {
+        GraphError::TokenInvalid { problem: TokenProblem::Invalid, details }
+    }
+}
+
+fn check(id: &str, ok: bool, blocking: bool, title: String, fix: Option<String>) -> PreflightCheck {
+    PreflightCheck { id: id.to_owned(), ok, blocking, title, fix: if ok { None } else { fix } }
+}
+
+impl Portfolio {
+    /// Checks, without changing anything, whether a token with `scopes` for `app_id` can be
+    /// generated for the system user and will be useful: the app is usable by the business and
+    /// installed for the system user, the scopes are allowed (dependencies added and reported),
+    /// the system user has assets for the chosen scopes, and the Custom Audience terms are
+    /// accepted on its ad accounts when an audience scope is chosen.
+    pub async fn token_preflight(
+        &self,
+        system_user_id: &str,
+        app_id: &str,
+        scopes: &[Scope],
+    ) -> Result<Preflight> {
+        let session = self.session();
+        let business = self.business_id();
+        let (all, added) = Scope::with_dependencies(scopes);
+        let mut checks = Vec::new();
+
+        // The app: owned by the business or shared with it.
+        let owned = session
+            .assets(business, AssetKind::App, Relation::Owned, &ListOptions::default())
+            .collect_all();
+        let client = session
+            .assets(business, AssetKind::App, Relation::Client, &ListOptions::default())
+            .collect_all();
+        let installed = session.installed_apps(system_user_id).collect_all();
+        let (owned, client, installed) = futures::join!(owned, client, installed);
+        let (owned, _) = owned?;
+        // A business may have no client apps edge worth failing on.
+        let client = client.map(|(c, _)| c).unwrap_or_default();
+        let app = owned.iter().chain(client.iter()).find(|a| a.id == app_id);
+        let app_name = app.map_or_else(|| format!("app {app_id}"), |a| a.label().to_owned());
+        checks.push(check(
+            "app_usable",
+            app.is_some(),
+            true,
+            match app {
+                Some(_) => format!("{app_name} belongs to this business or is shared with it."),
+                None => {
+                    format!("App {app_id} is neither owned by this business nor shared with it.")
+                }
+            },
+            Some(
+                "Choose an app the business owns, or have its owner share it with this business \
+                 (Business settings → Accounts → Apps)."
+                    .into(),
+            ),
+        ));
+
+        // Installed for the system user. Not blocking: installing is a step of generation.
+        let installed_check = match installed {
+            Ok((apps, _)) => {
+                let ok = apps.iter().any(|a| a.id == app_id);
+                check(
+                    "app_installed",
+                    ok,
+                    false,
+                    if ok {
+                        format!("{app_name} is installed for this system user.")
+                    } else {
+                        format!("{app_name} is not installed for this system user yet.")
+                    },
+                    Some("Gatehouse installs it as a step before generating the token.".into()),
+                )
+            }
+            Err(e) => check(
+                "app_installed",
+                false,
+                false,
+                format!("Gatehouse could not tell whether {app_name} is installed ({}).", e.code()),
+                Some("Gatehouse installs it as a step before generating the token.".into()),
+            ),
+        };
+        checks.push(installed_check);
+
+        // Scopes: typed scopes are all allowed for system-user tokens (§11.1).
+        let chosen: Vec<&str> = scopes.iter().map(|s| s.as_str()).collect();
+        let added_names: Vec<String> = added.iter().map(|s| s.as_str().to_owned()).collect();
+        checks.push(check(
+            "scopes_allowed",
+            !scopes.is_empty(),
+            true,
+            if scopes.is_empty() {
+                "No permission was chosen.".to_owned()
+            } else if added_names.is_empty() {
+                format!(
+                    "{} can be granted to a system-user token; no dependency was missing.",
+                    chosen.join(", ")
+                )
+            } else {
+                format!(
+                    "{} can be granted to a system-user token; Gatehouse adds the permissions they \
+                     depend on: {}.",
+                    chosen.join(", "),
+                    added_names.join(", ")
+                )
+            },
+            Some("Choose at least one permission.".into()),
+        ));
+
+        // Assets of the kinds the chosen scopes act on.
+        let mut kinds: Vec<(AssetKind, Vec<&str>)> = Vec::new();
+        for s in scopes {
+            if let Some(kind) = asset_kind_for(*s) {
+                match kinds.iter_mut().find(|(k, _)| *k == kind) {
+                    Some((_, names)) => names.push(s.as_str()),
+                    None => kinds.push((kind, vec![s.as_str()])),
+                }
+            }
+        }
+        let lists = futures::future::join_all(
+            kinds
+                .iter()
+                .map(|(kind, _)| session.system_user_assets(system_user_id, *kind).collect_all()),
+        )
+        .await;
+        let mut assigned_ad_accounts: Vec<String> = Vec::new();
+        for ((kind, names), list) in kinds.iter().zip(lists) {
+            let (assets, _) = list?;
+            let (one, many) = kind_words(*kind);
+            if *kind == AssetKind::AdAccount {
+                assigned_ad_accounts = assets.iter().map(|a| a.id.clone()).collect();
+            }
+            let n = assets.len();
+            checks.push(check(
+                &format!("assets_{kind}"),
+                n > 0,
+                true,
+                match n {
+                    0 => format!(
+                        "The system user has no {one} assigned, which {} needs.",
+                        names.join(", ")
+                    ),
+                    1 => format!("The system user has 1 {one} assigned, for {}.", names.join(", ")),
+                    _ => format!(
+                        "The system user has {n} {many} assigned, for {}.",
+                        names.join(", ")
+                    ),
+                },
+                Some(format!(
+                    "Assign at least one {one} to the system user first, or leave out {}.",
+                    names.join(", ")
+                )),
+            ));
+        }
+
+        // Custom Audience terms on the assigned ad accounts.
+        if scopes.iter().any(|s| is_audience_scope(*s)) && !assigned_ad_accounts.is_empty() {
+            checks.push(self.audience_terms_check(&assigned_ad_accounts).await?);
+        }
+
+        let ready = checks.iter().all(|c| c.ok || !c.blocking);
+        Ok(Preflight {
+            system_user_id: system_user_id.to_owned(),
+            app_id: app_id.to_owned(),
+            scopes: all.iter().map(|s| s.as_str().to_owned()).collect(),
+            added_dependencies: added_names,
+            checks,
+            ready,
+        })
+    }
+
+    /// Whether the Custom Audience terms are accepted on every one of `accounts` (`act_…`). The
+    /// terms are read from the business's ad-account lists (`tos_accepted`).
+    async fn audience_terms_check(&self, accounts: &[String]) -> Result<PreflightCheck> {
+        let session = self.session();
+        let business = self.business_id();
+        let options = ListOptions {
+            fields: Some("id,account_id,name,tos_accepted".into()),
+            ..ListOptions::default()
+        };
+        let wanted: BTreeSet<&str> = accounts.iter().map(String::as_str).collect();
+        let owned =
+            session.assets(business, AssetKind::AdAccount, Relation::Owned, &options).collect_all();
+        let client = session
+            .assets(business, AssetKind::AdAccount, Relation::Client, &options)
+            .collect_all();
+        let (owned, client) = futures::join!(owned, client);
+        let (owned, _) = owned?;
+        let client = client.map(|(c, _)| c).unwrap_or_default();
+        let mut missing: Vec<String> = Vec::new();
+        let mut unknown = 0usize;
+        let mut seen = BTreeSet::new();
+        for a in owned.iter().chain(client.iter()).filter(|a| wanted.contains(a.id.as_str())) {
+            if !seen.insert(a.id.clone()) {
+                continue;
+            }
+            // Graph's `tos_accepted` maps each accepted terms name to 1.
+            let accepted = a
+                .extra
+                .get("tos_accepted")
+                .and_then(|v| v.as_object())
+                .is_some_and(|m| m.contains_key("custom_audience_tos"));
+            if !accepted {
+                missing.push(a.id.clone());
+            }
+        }
+        unknown += wanted.len().saturating_sub(seen.len());
+        let ok = missing.is_empty();
+        let mut title = if ok {
+            "The Custom Audience terms are accepted on the system user's ad accounts.".to_owned()
+        } else {
+            format!(
+                "The Custom Audience terms are not accepted on {} of the system user's ad accounts: \
+                 {}.",
+                missing.len(),
+                missing.join(", ")
+            )
+        };
+        if unknown > 0 {
+            title.push_str(&format!(" {unknown} ad account(s) could not be checked."));
+        }
+        let fix = missing.first().map(|act| {
+            format!(
+                "An admin of each ad account accepts the terms once in Ads Manager (for example \
+                 https://business.facebook.com/ads/manage/customaudiences/tos/?act={}); until \
+                 then the token cannot create Custom Audiences there.",
+                act.trim_start_matches("act_")
+            )
+        });
+        Ok(PreflightCheck { id: "custom_audience_terms".into(), ok, blocking: false, title, fix })
+    }
+
+    /// Installs `app_id` for the system user (`POST /{su}/applications`). Installing an app that
+    /// is already installed changes nothing, so this is safe to call every time.
+    pub async fn install_app(&self, system_user_id: &str, app_id: &str) -> Result<()> {
+        Ok(self.session().install_app(system_user_id, app_id).await?)
+    }
+
+    /// Installs the app (idempotent), generates a token with `scopes` plus their dependencies,
+    /// then asks Meta what the new token really has (`debug_token`).
+    ///
+    /// Generation is never retried: when the answer is lost the error is
+    /// [`Error::TokenMayHaveBeenIssued`] and the user chooses what to do.
+    pub async fn generate_token(
+        &self,
+        system_user_id: &str,
+        app_id: &str,
+        scopes: &[Scope],
+        expiry: TokenExpiry,
+    ) -> Result<GeneratedToken> {
+        if scopes.is_empty() {
+            return Err(GraphError::invalid_input("scope", "choose at least one permission").into());
+        }
+        self.install_app(system_user_id, app_id).await?;
+        let (all, _) = Scope::with_dependencies(scopes);
+        let request = TokenRequest {
+            app_id: app_id.to_owned(),
+            scopes: all,
+            expires_in_60_days: expiry == TokenExpiry::SixtyDays,
+        };
+        let token = match self.session().generate_token(system_user_id, &request).await {
+            Ok(token) => token,
+            Err(GraphError::OutcomeUnknown { cause, .. }) => {
+                return Err(Error::TokenMayHaveBeenIssued {
+                    system_user_id: system_user_id.to_owned(),
+                    app_id: app_id.to_owned(),
+                    cause,
+                })
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let post_check = report(&self.debug(&token).await?);
+        Ok(GeneratedToken { token, post_check })
+    }
+
+    /// `debug_token`, asked with the portfolio's credentials and, when those belong to another
+    /// app, with the token itself.
+    async fn debug(&self, token: &Secret) -> Result<TokenInfo> {
+        match self.session().debug_token(token).await {
+            Ok(info) => Ok(info),
+            // The portfolio's token is for another app ("did not match the Viewing App"):
+            // a valid token may inspect itself.
+            Err(GraphError::InvalidInput { .. } | GraphError::MissingPermission { .. }) => {
+                let own = self.session().client().session(Credentials::token(token.clone()));
+                Ok(own.debug_token(token).await?)
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// What a token is (kind, app, system user, scopes and their assets, expiry). A token that
+    /// is no longer valid (revoked, invalidated, expired) is an error saying so.
+    pub async fn inspect_token(&self, token: &Secret) -> Result<TokenReport> {
+        let info = self.debug(token).await?;
+        if !info.is_valid {
+            return Err(invalid_token_error(&info).into());
+        }
+        Ok(report(&info))
+    }
+
+    /// A new 60-day token in place of `token` (`oauth/access_token`, spec §3.3); the old one
+    /// keeps working until its own expiry. `app_secret` is the secret of the token's app.
+    /// A token that never expires is refused with [`Error::NeverExpiringToken`].
+    pub async fn refresh_token(
+        &self,
+        token: &Secret,
+        app_secret: &Secret,
+    ) -> Result<GeneratedToken> {
+        let before = self.inspect_token(token).await?;
+        if before.never_expires {
+            return Err(Error::NeverExpiringToken);
+        }
+        let app_id = before.app_id.ok_or_else(|| {
+            GraphError::invalid_input("token", "Meta did not say which app the token is for")
+        })?;
+        let own = self
+            .session()
+            .client()
+            .session(Credentials::with_app_secret(token.clone(), app_secret.clone()));
+        let issued = own.refresh_token(&app_id, app_secret).await?;
+        let token = issued.access_token;
+        let post_check = report(&self.debug(&token).await?);
+        Ok(GeneratedToken { token, post_check })
+    }
+
+    /// Revokes one token at once (`oauth/revoke`, spec §3.5). `app_secret` is the secret of the
+    /// token's app. Revoking a token that is already unusable changes nothing.
+    pub async fn revoke_token(&self, token: &Secret, app_secret: &Secret) -> Result<Revoked> {
+        let info = self.debug(token).await?;
+        if !info.is_valid {
+            return Ok(Revoked { already_invalid: true });
+        }
+        let app_id = info.app_id.ok_or_else(|| {
+            GraphError::invalid_input("token", "Meta did not say which app the token is for")
+        })?;
+        // The caller's token must be of the same app as the revoked one: the token itself is.
+        let own = self
+            .session()
+            .client()
+            .session(Credentials::with_app_secret(token.clone(), app_secret.clone()));
+        own.revoke_token(&app_id, app_secret, token).await?;
+        Ok(Revoked { already_invalid: false })
+    }
+
+    /// Invalidates every token of the system user (`DELETE /{su}/access_tokens`, spec §3.4),
+    /// including any that may have been issued without being seen. New tokens can be generated
+    /// afterwards.
+    pub async fn invalidate_all_tokens(&self, system_user_id: &str) -> Result<()> {
+        Ok(self.session().invalidate_all_tokens(system_user_id).await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scope_names_are_checked_with_the_field() {
+        let e = parse_scopes(&["ads_management", "publish_actions"]).unwrap_err();
+        assert_eq!(e.code(), "invalid_input");
+        assert_eq!(e.field(), Some("scope"));
+        assert_eq!(parse_scopes(&[" ads_read ", "ads_read"]).unwrap(), vec![Scope::AdsRead]);
+        assert_eq!(parse_scopes::<&str>(&[]).unwrap_err().field(), Some("scope"));
+    }
+
+    #[test]
+    fn scopes_map_to_the_assets_they_need() {
+        assert_eq!(asset_kind_for(Scope::AdsRead), Some(AssetKind::AdAccount));
+        assert_eq!(asset_kind_for(Scope::PagesShowList), Some(AssetKind::Page));
+        assert_eq!(asset_kind_for(Scope::CatalogManagement), Some(AssetKind::Catalog));
+        assert_eq!(
+            asset_kind_for(Scope::WhatsappBusinessMessaging),
+            Some(AssetKind::WhatsappBusinessAccount)
+        );
+        assert_eq!(asset_kind_for(Scope::InstagramBasic), Some(AssetKind::Instagram));
+        assert_eq!(asset_kind_for(Scope::BusinessManagement), None);
+    }
+}

@@ -1,0 +1,292 @@
+//! The token lifecycle against the demo portfolio: preflight, install, generate with a
+//! post-check, inspect, refresh, revoke, invalidate, and a lost answer that is never retried.
+
+use gatehouse_core::{demo, parse_scopes, NewRole, TokenExpiry};
+use gatehouse_emulator::FaultConfig;
+use gatehouse_graph::{
+    AdAccountTask, AssetKind, Assignment, ListOptions, Relation, Scope, Secret, TaskSet,
+};
+
+const SIXTY_DAYS: f64 = 60.0 * 86_400.0;
+
+/// The demo, a new regular system user with one ad account (MANAGE, ADVERTISE, ANALYZE), and
+/// the demo app's ID and secret.
+struct Setup {
+    demo: demo::DemoPortfolio,
+    system_user: String,
+    ad_account: String,
+    app_id: String,
+    app_secret: Secret,
+}
+
+async fn setup() -> Setup {
+    let demo = demo::start().await.expect("demo");
+    let app = demo.emulator().manifest().businesses[0].apps[0].clone();
+    let portfolio = demo.portfolio();
+    let system_user =
+        portfolio.create_system_user("Token Server", NewRole::Regular).await.expect("created").id;
+    let (accounts, _) = portfolio
+        .session()
+        .assets(
+            portfolio.business_id(),
+            AssetKind::AdAccount,
+            Relation::Owned,
+            &ListOptions { page_size: Some(25), ..ListOptions::default() },
+        )
+        .collect_all()
+        .await
+        .expect("ad accounts");
+    let ad_account = accounts[0].id.clone();
+    portfolio
+        .session()
+        .assign(&Assignment {
+            asset_id: ad_account.clone(),
+            user_id: system_user.clone(),
+            tasks: TaskSet::of(vec![
+                AdAccountTask::Manage,
+                AdAccountTask::Advertise,
+                AdAccountTask::Analyze,
+            ]),
+            business_id: Some(portfolio.business_id().to_owned()),
+        })
+        .await
+        .expect("assigned");
+    Setup { demo, system_user, ad_account, app_id: app.id, app_secret: Secret::new(app.secret) }
+}
+
+fn now() -> f64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs_f64()
+}
+
+fn posts_to_access_tokens(demo: &demo::DemoPortfolio) -> usize {
+    demo.emulator()
+        .request_log()
+        .iter()
+        .filter(|e| e.method == "POST" && e.path.ends_with("access_tokens"))
+        .count()
+}
+
+#[tokio::test]
+async fn preflight_reports_the_missing_install_then_passes_after_installing() {
+    let s = setup().await;
+    let portfolio = s.demo.portfolio();
+    let preflight = portfolio
+        .token_preflight(&s.system_user, &s.app_id, &[Scope::AdsManagement])
+        .await
+        .expect("preflight");
+    let by_id = |p: &gatehouse_core::Preflight, id: &str| {
+        p.checks.iter().find(|c| c.id == id).cloned().unwrap_or_else(|| panic!("no {id}: {p:?}"))
+    };
+    assert!(by_id(&preflight, "app_usable").ok);
+    let installed = by_id(&preflight, "app_installed");
+    assert!(!installed.ok, "{installed:?}");
+    assert!(installed.fix.as_deref().unwrap().contains("installs it as a step"));
+    assert!(by_id(&preflight, "scopes_allowed").ok);
+    assert!(by_id(&preflight, "assets_ad_account").ok);
+    assert!(by_id(&preflight, "assets_ad_account").title.contains("1 ad account"));
+    // The terms check ran over the assigned ad account (accepted or not: it is a warning).
+    let terms = by_id(&preflight, "custom_audience_terms");
+    assert!(!terms.blocking);
+    assert_eq!(preflight.added_dependencies, vec!["pages_read_engagement", "pages_show_list"]);
+    assert_eq!(
+        preflight.scopes,
+        vec!["ads_management", "pages_read_engagement", "pages_show_list"]
+    );
+    assert!(preflight.ready, "installing is a step, not a blocker: {preflight:?}");
+
+    portfolio.install_app(&s.system_user, &s.app_id).await.expect("installed");
+    portfolio.install_app(&s.system_user, &s.app_id).await.expect("installing twice is fine");
+    let after = portfolio
+        .token_preflight(&s.system_user, &s.app_id, &[Scope::AdsManagement])
+        .await
+        .expect("preflight");
+    assert!(by_id(&after, "app_installed").ok);
+    assert!(by_id(&after, "app_installed").fix.is_none());
+}
+
+#[tokio::test]
+async fn preflight_blocks_on_missing_assets_and_unknown_apps() {
+    let s = setup().await;
+    let portfolio = s.demo.portfolio();
+    let preflight = portfolio
+        .token_preflight(
+            &s.system_user,
+            &s.app_id,
+            &[Scope::CatalogManagement, Scope::WhatsappBusinessMessaging],
+        )
+        .await
+        .expect("preflight");
+    assert!(!preflight.ready);
+    for id in ["assets_catalog", "assets_whatsapp_business_account"] {
+        let c = preflight.checks.iter().find(|c| c.id == id).expect(id);
+        assert!(!c.ok && c.blocking, "{c:?}");
+        assert!(c.fix.as_deref().unwrap().starts_with("Assign at least one"), "{c:?}");
+    }
+    assert!(preflight.added_dependencies.contains(&"business_management".to_owned()));
+    assert!(preflight.added_dependencies.contains(&"whatsapp_business_management".to_owned()));
+
+    let other = portfolio
+        .token_preflight(&s.system_user, "5550999999999", &[Scope::AdsRead])
+        .await
+        .expect("preflight");
+    let app = other.checks.iter().find(|c| c.id == "app_usable").unwrap();
+    assert!(!app.ok && app.blocking && app.fix.is_some(), "{app:?}");
+    assert!(!other.ready);
+}
+
+#[tokio::test]
+async fn a_sixty_day_token_is_checked_after_generation() {
+    let s = setup().await;
+    let generated = s
+        .demo
+        .portfolio()
+        .generate_token(&s.system_user, &s.app_id, &[Scope::AdsManagement], TokenExpiry::SixtyDays)
+        .await
+        .expect("generated");
+    let report = &generated.post_check;
+    assert_eq!(report.kind, "system_user");
+    assert!(report.valid);
+    assert_eq!(report.app_id.as_deref(), Some(s.app_id.as_str()));
+    assert_eq!(report.user_id.as_deref(), Some(s.system_user.as_str()));
+    assert!(report.scopes.contains(&"ads_management".to_owned()), "{report:?}");
+    assert!(report.scopes.contains(&"pages_show_list".to_owned()), "dependencies are sent");
+    let targets = report.scope_targets.iter().find(|t| t.scope == "ads_management").unwrap();
+    let numeric = s.ad_account.trim_start_matches("act_");
+    assert!(
+        targets.target_ids.iter().any(|t| t.trim_start_matches("act_") == numeric),
+        "{targets:?} should name {}",
+        s.ad_account
+    );
+    assert!(!report.never_expires);
+    let expires = report.expires_at_unix.expect("expires");
+    assert!((expires - now() - SIXTY_DAYS).abs() < 3_600.0, "{expires}");
+    assert!(matches!(report.expires_in_days, Some(d) if (59.0..=60.0).contains(&d)));
+    // Generation installed the app on the way.
+    let after = s
+        .demo
+        .portfolio()
+        .token_preflight(&s.system_user, &s.app_id, &[Scope::AdsManagement])
+        .await
+        .unwrap();
+    assert!(after.checks.iter().any(|c| c.id == "app_installed" && c.ok));
+}
+
+#[tokio::test]
+async fn a_never_expiring_token_says_so_and_cannot_be_refreshed() {
+    let s = setup().await;
+    let portfolio = s.demo.portfolio();
+    let generated = portfolio
+        .generate_token(&s.system_user, &s.app_id, &[Scope::AdsRead], TokenExpiry::Never)
+        .await
+        .expect("generated");
+    assert!(generated.post_check.never_expires);
+    assert_eq!(generated.post_check.expires_at_unix, None);
+    assert_eq!(generated.post_check.scopes, vec!["ads_read"]);
+    let error = portfolio.refresh_token(&generated.token, &s.app_secret).await.unwrap_err();
+    assert_eq!(error.code(), "token_never_expires");
+    assert!(error.explanation().contains("never expires"), "{}", error.explanation());
+}
+
+#[tokio::test]
+async fn scopes_that_are_not_allowed_are_refused_with_the_field() {
+    let error = parse_scopes(&["ads_management", "publish_actions"]).unwrap_err();
+    assert_eq!(error.code(), "invalid_input");
+    assert_eq!(error.field(), Some("scope"));
+    assert!(error.detail().contains("publish_actions"), "{}", error.detail());
+
+    let s = setup().await;
+    let error = s
+        .demo
+        .portfolio()
+        .generate_token(&s.system_user, &s.app_id, &[], TokenExpiry::SixtyDays)
+        .await
+        .unwrap_err();
+    assert_eq!(error.field(), Some("scope"));
+    assert_eq!(posts_to_access_tokens(&s.demo), 0);
+}
+
+#[tokio::test]
+async fn inspect_refresh_revoke_and_invalidate() {
+    let s = setup().await;
+    let portfolio = s.demo.portfolio();
+    let first = portfolio
+        .generate_token(&s.system_user, &s.app_id, &[Scope::AdsRead], TokenExpiry::SixtyDays)
+        .await
+        .expect("generated");
+
+    let inspected = portfolio.inspect_token(&first.token).await.expect("inspected");
+    assert_eq!(inspected, first.post_check);
+
+    let refreshed = portfolio.refresh_token(&first.token, &s.app_secret).await.expect("refreshed");
+    assert_ne!(refreshed.token, first.token);
+    assert!(refreshed.post_check.valid);
+    assert_eq!(refreshed.post_check.scopes, vec!["ads_read"]);
+    assert!(refreshed.post_check.expires_at_unix.is_some());
+    // The old token keeps working until its own expiry.
+    assert!(portfolio.inspect_token(&first.token).await.is_ok());
+
+    let revoked = portfolio.revoke_token(&first.token, &s.app_secret).await.expect("revoked");
+    assert!(!revoked.already_invalid);
+    let error = portfolio.inspect_token(&first.token).await.unwrap_err();
+    assert_eq!(error.code(), "token_invalid");
+    assert!(error.detail().contains("190"), "{}", error.detail());
+    let again = portfolio.revoke_token(&first.token, &s.app_secret).await.expect("no-op");
+    assert!(again.already_invalid);
+    // The refreshed token is another token: still valid.
+    assert!(portfolio.inspect_token(&refreshed.token).await.is_ok());
+
+    portfolio.invalidate_all_tokens(&s.system_user).await.expect("invalidated");
+    assert_eq!(
+        portfolio.inspect_token(&refreshed.token).await.unwrap_err().code(),
+        "token_invalid"
+    );
+    // New tokens can be generated afterwards.
+    let fresh = portfolio
+        .generate_token(&s.system_user, &s.app_id, &[Scope::AdsRead], TokenExpiry::SixtyDays)
+        .await
+        .expect("generated after invalidation");
+    assert!(fresh.post_check.valid);
+}
+
+#[tokio::test]
+async fn a_lost_answer_is_reported_as_may_have_been_issued_and_never_retried() {
+    let s = setup().await;
+    let portfolio = s.demo.portfolio();
+    portfolio.install_app(&s.system_user, &s.app_id).await.expect("installed");
+    s.demo.emulator().set_faults(FaultConfig {
+        commit_then_drop_next: 1,
+        path_contains: Some("access_tokens".into()),
+        ..FaultConfig::default()
+    });
+    let error = portfolio
+        .generate_token(&s.system_user, &s.app_id, &[Scope::AdsRead], TokenExpiry::SixtyDays)
+        .await
+        .unwrap_err();
+    assert_eq!(error.code(), "token_may_have_been_issued");
+    assert!(error.explanation().contains("never received"), "{}", error.explanation());
+    let fix = error.fix();
+    assert!(fix.contains("generate a new token") && fix.contains("invalidate all tokens"), "{fix}");
+    assert!(error.detail().contains(&s.system_user), "{}", error.detail());
+    assert_eq!(posts_to_access_tokens(&s.demo), 1, "generation is never sent twice");
+}
+
+#[tokio::test]
+async fn formatted_results_never_contain_the_token() {
+    let s = setup().await;
+    let generated = s
+        .demo
+        .portfolio()
+        .generate_token(&s.system_user, &s.app_id, &[Scope::AdsRead], TokenExpiry::SixtyDays)
+        .await
+        .expect("generated");
+    let token = generated.token.expose().to_owned();
+    assert!(token.len() > 20);
+    for text in
+        [format!("{generated:?}"), format!("{generated:#?}"), format!("{:?}", generated.post_check)]
+    {
+        assert!(!text.contains(&token), "the token leaked: {text}");
+    }
+    let refreshed =
+        s.demo.portfolio().refresh_token(&generated.token, &s.app_secret).await.expect("refreshed");
+    assert!(!format!("{refreshed:?}").contains(refreshed.token.expose()));
+}
