@@ -1,0 +1,195 @@
+//! The command line, as clap types.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use gatehouse_graph::AssetKind;
+
+/// Gatehouse: system users, assets and tokens of Meta business portfolios.
+///
+/// Secrets (admin token, app secret) are never taken from the command line: `profile add` reads
+/// them from stdin or asks for them, and every other command reads them from the keyring.
+#[derive(Debug, Parser)]
+#[command(name = "gatehouse", version, propagate_version = true)]
+pub struct Cli {
+    /// The profile to act on (see `gatehouse profile list`); optional when there is only one.
+    #[arg(long, global = true, value_name = "ID")]
+    pub profile: Option<String>,
+    /// Act on a fresh in-process demo portfolio (nothing leaves the computer).
+    #[arg(long, global = true, conflicts_with_all = ["profile", "base_url"])]
+    pub demo: bool,
+    /// The Graph API base URL: overrides the profile's (for example an emulator on 127.0.0.1);
+    /// for `profile add`, the profile's base URL.
+    #[arg(long, global = true, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Read the profile's admin token and app secret from stdin (two lines) instead of the
+    /// keyring, for automation without a keyring. Never pass secrets as arguments.
+    #[arg(long, global = true, conflicts_with = "demo")]
+    pub secrets_stdin: bool,
+    /// Print one JSON document on stdout (errors too, as {"error": {…}}).
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Add, list or remove portfolio profiles.
+    #[command(subcommand)]
+    Profile(ProfileCommand),
+    /// Start the demo emulator, print its URL and businesses as JSON, serve until Ctrl-C.
+    Demo(DemoArgs),
+    /// List or create system users.
+    #[command(subcommand)]
+    SystemUsers(SystemUsersCommand),
+    /// List the business's assets.
+    #[command(subcommand)]
+    Assets(AssetsCommand),
+    /// Give a system user tasks on many assets at once.
+    Assign(AssignArgs),
+    /// Remove a system user from many assets at once.
+    Unassign(UnassignArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProfileCommand {
+    /// Add a profile. The admin token and the app secret are read from stdin (two lines) or
+    /// asked for without echo; they are checked against Meta (/me and the business) and stored
+    /// in the keyring.
+    Add(ProfileAddArgs),
+    /// List the profiles (no secrets).
+    List,
+    /// Remove a profile and its keyring entries.
+    Remove {
+        /// The profile's id.
+        id: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ProfileAddArgs {
+    /// The profile's id: lowercase letters, digits and '-'.
+    pub id: String,
+    /// The business portfolio's id.
+    #[arg(long = "business", value_name = "ID")]
+    pub business_id: String,
+    /// The Meta app's id (its secret signs every request with appsecret_proof).
+    #[arg(long = "app", value_name = "ID")]
+    pub app_id: String,
+    /// A human name (default: the business's name).
+    #[arg(long)]
+    pub label: Option<String>,
+    /// The Graph API version.
+    #[arg(long, default_value = crate::profiles::DEFAULT_API_VERSION)]
+    pub api_version: String,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Port on 127.0.0.1 (0 picks a free one).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// Also save a profile with this id pointing at the demo (its secrets go to the keyring).
+    #[arg(long, value_name = "ID")]
+    pub save_profile: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SystemUsersCommand {
+    /// The business's system users, with the quota when known.
+    List,
+    /// Create a system user (regular unless --admin). A lost answer is reconciled, never
+    /// duplicated.
+    Create {
+        /// The new system user's name.
+        name: String,
+        /// Create an admin system user (can create system users and assign assets).
+        #[arg(long)]
+        admin: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AssetsCommand {
+    /// List the assets of one kind.
+    List(AssetsListArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AssetsListArgs {
+    pub kind: KindArg,
+    /// Assets shared to the business by its clients instead of owned ones.
+    #[arg(long)]
+    pub client: bool,
+    /// Only assets whose name (or id) contains this text (ad accounts: Meta's search).
+    #[arg(long, value_name = "Q")]
+    pub search: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct AssignArgs {
+    pub kind: KindArg,
+    /// The assets' ids (ad accounts with or without `act_`).
+    #[arg(required = true, value_name = "ASSET_ID")]
+    pub asset_ids: Vec<String>,
+    /// The system user (or business user) to give the tasks to.
+    #[arg(long, value_name = "ID")]
+    pub system_user: String,
+    /// Comma-separated tasks of this kind, e.g. ANALYZE,ADVERTISE for ad accounts.
+    #[arg(long, value_delimiter = ',', required = true, value_name = "T1,T2")]
+    pub tasks: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct UnassignArgs {
+    pub kind: KindArg,
+    #[arg(required = true, value_name = "ASSET_ID")]
+    pub asset_ids: Vec<String>,
+    /// The system user (or business user) to remove.
+    #[arg(long, value_name = "ID")]
+    pub system_user: String,
+}
+
+/// The asset kinds, as typed on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KindArg {
+    #[value(alias = "page")]
+    Pages,
+    #[value(alias = "ad-account")]
+    AdAccounts,
+    #[value(alias = "catalog")]
+    Catalogs,
+    #[value(alias = "pixel")]
+    Pixels,
+    Instagram,
+    #[value(alias = "waba")]
+    Whatsapp,
+    #[value(alias = "app")]
+    Apps,
+}
+
+impl KindArg {
+    pub fn kind(self) -> AssetKind {
+        match self {
+            KindArg::Pages => AssetKind::Page,
+            KindArg::AdAccounts => AssetKind::AdAccount,
+            KindArg::Catalogs => AssetKind::Catalog,
+            KindArg::Pixels => AssetKind::Pixel,
+            KindArg::Instagram => AssetKind::Instagram,
+            KindArg::Whatsapp => AssetKind::WhatsappBusinessAccount,
+            KindArg::Apps => AssetKind::App,
+        }
+    }
+
+    /// Plural words for progress lines.
+    pub fn words(self) -> &'static str {
+        match self {
+            KindArg::Pages => "Pages",
+            KindArg::AdAccounts => "ad accounts",
+            KindArg::Catalogs => "catalogs",
+            KindArg::Pixels => "pixels",
+            KindArg::Instagram => "Instagram accounts",
+            KindArg::Whatsapp => "WhatsApp Business accounts",
+            KindArg::Apps => "apps",
+        }
+    }
+}

@@ -1,0 +1,695 @@
+//! What each command does. Results go to stdout (one JSON document with `--json`), progress
+//! and warnings to stderr.
+
+use std::collections::HashSet;
+use std::io::{BufRead, IsTerminal, Write};
+
+use futures::StreamExt;
+use gatehouse_core::demo::DemoPortfolio;
+use gatehouse_core::{NewRole, Portfolio, PortfolioKind};
+use gatehouse_emulator::{Emulator, EmulatorConfig, Fixture};
+use gatehouse_graph::{
+    ApiVersion, Asset, AssetKind, Assignment, ClientConfig, Credentials, GraphClient, GraphError,
+    ListOptions, Relation, Secret, Session, TaskSet, Unassignment,
+};
+use gatehouse_secrets::SecretStore;
+use serde::Serialize;
+use serde_json::json;
+use zeroize::Zeroizing;
+
+use crate::cli::{
+    AssetsCommand, AssetsListArgs, AssignArgs, Cli, Command, DemoArgs, KindArg, ProfileAddArgs,
+    ProfileCommand, SystemUsersCommand, UnassignArgs,
+};
+use crate::error::{exit, item_error, CliError, ErrorDoc};
+use crate::keyring::{self, ProfileSecrets};
+use crate::profiles::{Profile, ProfileError, ProfileStore};
+
+/// The global flags.
+#[derive(Debug, Clone)]
+pub struct Global {
+    pub profile: Option<String>,
+    pub demo: bool,
+    pub base_url: Option<String>,
+    pub secrets_stdin: bool,
+    pub json: bool,
+}
+
+/// Runs one parsed command line; returns the exit code of a command that ran to its end.
+pub async fn run(cli: Cli) -> Result<u8, CliError> {
+    let g = Global {
+        profile: cli.profile,
+        demo: cli.demo,
+        base_url: cli.base_url,
+        secrets_stdin: cli.secrets_stdin,
+        json: cli.json,
+    };
+    match cli.command {
+        Command::Profile(cmd) => {
+            no_demo(&g, "profile")?;
+            match cmd {
+                ProfileCommand::Add(args) => profile_add(&g, args).await,
+                ProfileCommand::List => profile_list(&g),
+                ProfileCommand::Remove { id } => profile_remove(&g, &id).await,
+            }
+        }
+        Command::Demo(args) => {
+            no_demo(&g, "demo")?;
+            demo(args).await
+        }
+        Command::SystemUsers(SystemUsersCommand::List) => system_users_list(&g).await,
+        Command::SystemUsers(SystemUsersCommand::Create { name, admin }) => {
+            system_users_create(&g, &name, admin).await
+        }
+        Command::Assets(AssetsCommand::List(args)) => assets_list(&g, args).await,
+        Command::Assign(args) => assign(&g, args).await,
+        Command::Unassign(args) => unassign(&g, args).await,
+    }
+}
+
+fn no_demo(g: &Global, command: &str) -> Result<(), CliError> {
+    if g.demo {
+        return Err(CliError::usage(
+            "usage",
+            format!("--demo does not apply to `gatehouse {command}`"),
+            "Use --demo with system-users, assets, assign or unassign.",
+        ));
+    }
+    Ok(())
+}
+
+fn print_json(value: &impl Serialize) -> Result<(), CliError> {
+    let text = serde_json::to_string_pretty(value)
+        .map_err(|e| CliError::Input(format!("cannot format the output: {e}")))?;
+    println!("{text}");
+    Ok(())
+}
+
+// ----- connecting ----------------------------------------------------------------------------
+
+/// The portfolio a command acts on: the demo (kept alive while the command runs) or a profile.
+pub enum Connection {
+    Demo(Box<DemoPortfolio>),
+    Profile { profile: Box<Profile>, portfolio: Portfolio },
+}
+
+impl Connection {
+    pub fn portfolio(&self) -> &Portfolio {
+        match self {
+            Connection::Demo(d) => d.portfolio(),
+            Connection::Profile { portfolio, .. } => portfolio,
+        }
+    }
+}
+
+/// A Graph session with a profile's (or given) secrets. The secrets are copied into the
+/// credentials as new zeroized `Secret`s.
+pub fn session_for(
+    base_url: Option<&str>,
+    api_version: &str,
+    secrets: &ProfileSecrets,
+) -> Result<Session, CliError> {
+    let mut config = match base_url {
+        Some(url) => ClientConfig::with_base_url(url),
+        None => ClientConfig::default(),
+    };
+    config.api_version = ApiVersion::parse(api_version)?;
+    let client = GraphClient::new(config)?;
+    let credentials = Credentials::with_app_secret(
+        Secret::new(secrets.admin_token.expose().to_owned()),
+        Secret::new(secrets.app_secret.expose().to_owned()),
+    );
+    Ok(client.session(credentials))
+}
+
+/// Picks `--profile`, or the only profile there is.
+fn select_profile(g: &Global, profiles: &ProfileStore) -> Result<Profile, CliError> {
+    if let Some(id) = &g.profile {
+        return Ok(profiles.get(id)?);
+    }
+    let mut all = profiles.list()?;
+    match all.len() {
+        1 => {
+            let only = all.remove(0);
+            eprintln!("Using profile {}.", only.id);
+            Ok(only)
+        }
+        0 => Err(CliError::usage(
+            "profile_required",
+            "No profile is set up yet.",
+            "Add one with `gatehouse profile add <id> --business <id> --app <id>`, or try \
+             `--demo`.",
+        )),
+        n => Err(CliError::usage(
+            "profile_required",
+            format!("There are {n} profiles; say which one to use."),
+            "Add `--profile <id>` (see `gatehouse profile list`).",
+        )),
+    }
+}
+
+async fn connect(g: &Global) -> Result<Connection, CliError> {
+    if g.demo {
+        eprintln!("Starting the demo portfolio (an emulator on 127.0.0.1)…");
+        let demo = gatehouse_core::demo::start().await?;
+        return Ok(Connection::Demo(Box::new(demo)));
+    }
+    let profiles = ProfileStore::from_env()?;
+    let profile = select_profile(g, &profiles)?;
+    let secrets = if g.secrets_stdin {
+        read_secrets()?
+    } else {
+        let store = keyring::open_from_env()?;
+        keyring::load_secrets(&store, &profile.id).await?
+    };
+    let base_url = g.base_url.as_deref().or(profile.base_url.as_deref());
+    let session = session_for(base_url, &profile.api_version, &secrets)?;
+    let portfolio = Portfolio::new(PortfolioKind::Meta, profile.business_id.clone(), session);
+    Ok(Connection::Profile { profile: Box::new(profile), portfolio })
+}
+
+// ----- profiles ------------------------------------------------------------------------------
+
+/// What `profile add` checked and saved.
+#[derive(Debug, Serialize)]
+pub struct AddedProfile {
+    pub profile: Profile,
+    /// Who the admin token belongs to (`/me`).
+    pub token_user_id: String,
+    pub token_user_name: Option<String>,
+    pub business_name: Option<String>,
+}
+
+/// Checks the secrets against the API (`/me`, the business, and `debug_token`'s app when it
+/// answers), then stores them in the keyring and the profile in the config directory. Nothing is
+/// saved when a check fails; the keyring entries are removed again when the profile cannot be
+/// written.
+pub async fn add_profile(
+    profiles: &ProfileStore,
+    store: &SecretStore,
+    mut profile: Profile,
+    secrets: &ProfileSecrets,
+) -> Result<AddedProfile, CliError> {
+    profile.validate()?;
+    if profiles.list()?.iter().any(|p| p.id == profile.id) {
+        return Err(ProfileError::AlreadyExists(profile.id).into());
+    }
+    let session = session_for(profile.base_url.as_deref(), &profile.api_version, secrets)?;
+    eprintln!("Checking the admin token…");
+    let me = session.me().await?;
+    eprintln!("Checking business {}…", profile.business_id);
+    let business = session.business(&profile.business_id).await?;
+    match session.debug_token(&secrets.admin_token).await {
+        Ok(info) => {
+            if let Some(app_id) = info.app_id.as_deref() {
+                if app_id != profile.app_id {
+                    return Err(CliError::usage(
+                        "app_mismatch",
+                        format!(
+                            "The admin token belongs to app {app_id}, not to app {}.",
+                            profile.app_id
+                        ),
+                        format!("Use `--app {app_id}`, or a token generated for the app given."),
+                    ));
+                }
+            }
+        }
+        Err(e) => eprintln!("warning: could not confirm the token's app: {}", e.explanation()),
+    }
+    if profile.label.trim().is_empty() {
+        profile.label =
+            business.name.clone().unwrap_or_else(|| format!("Business {}", business.id));
+    }
+    keyring::store_secrets(store, &profile.id, secrets).await?;
+    if let Err(e) = profiles.add(profile.clone()) {
+        let _ = keyring::delete_secrets(store, &profile.id).await;
+        return Err(e.into());
+    }
+    Ok(AddedProfile {
+        profile,
+        token_user_id: me.id,
+        token_user_name: me.name,
+        business_name: business.name,
+    })
+}
+
+/// Deletes a profile's keyring entries, then the profile. Returns how many keyring entries
+/// existed. When the keyring fails the profile is kept, so the removal can be tried again.
+pub async fn remove_profile(
+    profiles: &ProfileStore,
+    store: &SecretStore,
+    id: &str,
+) -> Result<(Profile, usize), CliError> {
+    let profile = profiles.get(id)?;
+    let deleted = keyring::delete_secrets(store, id).await?;
+    profiles.remove(id)?;
+    Ok((profile, deleted))
+}
+
+/// Reads one secret line from a reader into a zeroized buffer, trimmed in place.
+pub fn read_secret_line(reader: &mut impl BufRead, what: &str) -> Result<Secret, CliError> {
+    let mut buf = Zeroizing::new(String::with_capacity(4096));
+    reader
+        .read_line(&mut buf)
+        .map_err(|e| CliError::Input(format!("cannot read the {what} from stdin: {e}")))?;
+    let end = buf.trim_end().len();
+    buf.truncate(end);
+    let start = buf.len() - buf.trim_start().len();
+    buf.drain(..start);
+    if buf.is_empty() {
+        return Err(CliError::Input(format!(
+            "the {what} is empty (expected on its own stdin line)"
+        )));
+    }
+    Ok(Secret::new(std::mem::take(&mut *buf)))
+}
+
+fn read_secrets() -> Result<ProfileSecrets, CliError> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        let ask = |prompt: &str, what: &str| -> Result<Secret, CliError> {
+            let value = Zeroizing::new(
+                rpassword::prompt_password(prompt)
+                    .map_err(|e| CliError::Input(format!("cannot read the {what}: {e}")))?,
+            );
+            let trimmed = value.trim();
+            if trimmed.is_empty() {
+                return Err(CliError::Input(format!("the {what} is empty")));
+            }
+            Ok(Secret::new(trimmed.to_owned()))
+        };
+        Ok(ProfileSecrets {
+            admin_token: ask("Admin token (input hidden): ", "admin token")?,
+            app_secret: ask("App secret (input hidden): ", "app secret")?,
+        })
+    } else {
+        let mut lock = stdin.lock();
+        Ok(ProfileSecrets {
+            admin_token: read_secret_line(&mut lock, "admin token")?,
+            app_secret: read_secret_line(&mut lock, "app secret")?,
+        })
+    }
+}
+
+async fn profile_add(g: &Global, args: ProfileAddArgs) -> Result<u8, CliError> {
+    let profiles = ProfileStore::from_env()?;
+    let profile = Profile {
+        id: args.id,
+        label: args.label.unwrap_or_default(),
+        business_id: args.business_id,
+        app_id: args.app_id,
+        base_url: g.base_url.clone(),
+        api_version: args.api_version,
+    };
+    // Fail on a bad id or a taken one before asking for secrets.
+    profile.validate()?;
+    if profiles.list()?.iter().any(|p| p.id == profile.id) {
+        return Err(ProfileError::AlreadyExists(profile.id).into());
+    }
+    let store = keyring::open_from_env()?;
+    let secrets = read_secrets()?;
+    let added = add_profile(&profiles, &store, profile, &secrets).await?;
+    if g.json {
+        print_json(&added)?;
+    } else {
+        println!(
+            "Added profile {} ({}): business {}, token of {} ({}).",
+            added.profile.id,
+            added.profile.label,
+            added.profile.business_id,
+            added.token_user_name.as_deref().unwrap_or("?"),
+            added.token_user_id
+        );
+    }
+    Ok(exit::OK)
+}
+
+fn profile_list(g: &Global) -> Result<u8, CliError> {
+    let profiles = ProfileStore::from_env()?;
+    let all = profiles.list()?;
+    if g.json {
+        print_json(&json!({ "profiles": all }))?;
+    } else if all.is_empty() {
+        eprintln!("No profiles yet. Add one with `gatehouse profile add`.");
+    } else {
+        for p in &all {
+            let api = p.base_url.as_deref().unwrap_or("Meta");
+            println!(
+                "{}\t{}\tbusiness {}\tapp {}\t{} {}",
+                p.id, p.label, p.business_id, p.app_id, api, p.api_version
+            );
+        }
+    }
+    Ok(exit::OK)
+}
+
+async fn profile_remove(g: &Global, id: &str) -> Result<u8, CliError> {
+    let profiles = ProfileStore::from_env()?;
+    // Fail on an unknown profile before touching the keyring.
+    profiles.get(id)?;
+    let store = keyring::open_from_env()?;
+    let (profile, deleted) = remove_profile(&profiles, &store, id).await?;
+    if g.json {
+        print_json(&json!({ "removed": profile.id, "keyring_entries_deleted": deleted }))?;
+    } else {
+        println!("Removed profile {} and {deleted} keyring entries.", profile.id);
+    }
+    Ok(exit::OK)
+}
+
+// ----- demo ----------------------------------------------------------------------------------
+
+async fn demo(args: DemoArgs) -> Result<u8, CliError> {
+    if let Some(id) = &args.save_profile {
+        crate::profiles::validate_id(id)?;
+    }
+    let emulator = Emulator::start(EmulatorConfig::new(Fixture::demo()).port(args.port))
+        .await
+        .map_err(|e| gatehouse_core::Error::DemoUnavailable(e.to_string()))?;
+    let manifest = emulator.manifest().clone();
+    let mut saved = None;
+    if let Some(id) = &args.save_profile {
+        saved = Some(save_demo_profile(id, &manifest).await?);
+    }
+    let businesses: Vec<_> = manifest
+        .businesses
+        .iter()
+        .map(|b| {
+            json!({
+                "id": b.id,
+                "name": b.name,
+                "admin_system_user_id": b.admin_system_user_id,
+                "clients": b.clients,
+                "apps": b.apps.iter().map(|a| json!({"id": a.id, "name": a.name, "tier": a.tier}))
+                    .collect::<Vec<_>>(),
+                "system_user_quota": b.system_user_quota,
+            })
+        })
+        .collect();
+    let line = json!({
+        "url": manifest.url,
+        "api_version": manifest.api_version,
+        "businesses": businesses,
+        "profile": saved,
+    });
+    println!("{line}");
+    let _ = std::io::stdout().flush();
+    eprintln!("Serving the demo portfolio at {}. Press Ctrl-C to stop.", manifest.url);
+    wait_for_signal().await;
+    eprintln!("Stopping the demo.");
+    emulator.shutdown().await;
+    Ok(exit::OK)
+}
+
+/// Saves (or replaces, when the old one also pointed at a loopback emulator) a profile for the
+/// demo's first business, its secrets in the keyring.
+async fn save_demo_profile(
+    id: &str,
+    manifest: &gatehouse_emulator::Manifest,
+) -> Result<String, CliError> {
+    let unavailable =
+        |m: &str| CliError::from(gatehouse_core::Error::DemoUnavailable(m.to_owned()));
+    let business = manifest.businesses.first().ok_or_else(|| unavailable("no demo business"))?;
+    let app = business.apps.first().ok_or_else(|| unavailable("the demo business has no app"))?;
+    let token = business.admin_token.clone().ok_or_else(|| unavailable("no demo admin token"))?;
+    let profiles = ProfileStore::from_env()?;
+    let store = keyring::open_from_env()?;
+    if let Ok(old) = profiles.get(id) {
+        let loopback = old.base_url.as_deref().is_some_and(|u| u.starts_with("http://127.0.0.1"));
+        if !loopback {
+            return Err(ProfileError::AlreadyExists(id.to_owned()).into());
+        }
+        remove_profile(&profiles, &store, id).await?;
+    }
+    let profile = Profile {
+        id: id.to_owned(),
+        label: format!("Demo: {}", business.name),
+        business_id: business.id.clone(),
+        app_id: app.id.clone(),
+        base_url: Some(manifest.url.clone()),
+        api_version: manifest.api_version.to_owned(),
+    };
+    let secrets = ProfileSecrets {
+        admin_token: Secret::new(token),
+        app_secret: Secret::new(app.secret.clone()),
+    };
+    add_profile(&profiles, &store, profile, &secrets).await?;
+    Ok(id.to_owned())
+}
+
+async fn wait_for_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = ctrl_c => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = ctrl_c.await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = ctrl_c.await;
+    }
+}
+
+// ----- system users --------------------------------------------------------------------------
+
+async fn system_users_list(g: &Global) -> Result<u8, CliError> {
+    let conn = connect(g).await?;
+    let overview = conn.portfolio().overview().await?;
+    if g.json {
+        print_json(&overview)?;
+    } else {
+        println!("{} ({})", overview.business_name, overview.business_id);
+        for u in &overview.system_users {
+            println!("{}\t{}\t{}", u.id, u.role, u.name);
+        }
+        if let Some(q) = overview.quota {
+            eprintln!(
+                "Quota: {}/{} regular, {}/{} admin.",
+                q.regular_used, q.regular_allowed, q.admin_used, q.admin_allowed
+            );
+        }
+    }
+    Ok(exit::OK)
+}
+
+async fn system_users_create(g: &Global, name: &str, admin: bool) -> Result<u8, CliError> {
+    if name.trim().is_empty() {
+        return Err(CliError::usage(
+            "invalid_input",
+            "The system user needs a name.",
+            "Give a name, for example `gatehouse system-users create \"Reporting\"`.",
+        ));
+    }
+    let conn = connect(g).await?;
+    let role = if admin { NewRole::Admin } else { NewRole::Regular };
+    eprintln!("Creating system user {:?}…", name.trim());
+    let created = conn.portfolio().create_system_user(name, role).await?;
+    if created.recovered_after_lost_answer {
+        eprintln!(
+            "Meta's answer was lost; the new system user was found by listing (no duplicate)."
+        );
+    }
+    if g.json {
+        print_json(&created)?;
+    } else {
+        println!("{}\t{}\t{}", created.id, created.role, created.name);
+    }
+    Ok(exit::OK)
+}
+
+// ----- assets --------------------------------------------------------------------------------
+
+fn matches_search(asset: &Asset, query: &str) -> bool {
+    let q = query.to_lowercase();
+    let has = |s: Option<&str>| s.is_some_and(|s| s.to_lowercase().contains(&q));
+    has(Some(&asset.id))
+        || has(asset.name.as_deref())
+        || has(asset.ig_username.as_deref())
+        || has(asset.account_id.as_deref())
+}
+
+async fn assets_list(g: &Global, args: AssetsListArgs) -> Result<u8, CliError> {
+    let kind = args.kind.kind();
+    let relation = if args.client { Relation::Client } else { Relation::Owned };
+    let search = args.search.filter(|s| !s.trim().is_empty());
+    let conn = connect(g).await?;
+    let portfolio = conn.portfolio();
+    let options = ListOptions {
+        // Meta searches ad-account edges itself; other kinds are filtered here.
+        search: if kind == AssetKind::AdAccount { search.clone() } else { None },
+        ..ListOptions::default()
+    };
+    let mut pages = portfolio.session().assets(portfolio.business_id(), kind, relation, &options);
+    let mut assets = Vec::new();
+    let mut progress = None;
+    while let Some(page) = pages.next().await {
+        let page = page?;
+        eprintln!("Listing {}: {}", args.kind.words(), page.progress);
+        progress = Some(page.progress);
+        assets.extend(page.items);
+    }
+    if let (Some(q), false) = (&search, kind == AssetKind::AdAccount) {
+        assets.retain(|a| matches_search(a, q));
+    }
+    if g.json {
+        print_json(&json!({
+            "kind": kind,
+            "relation": relation,
+            "search": search,
+            "count": assets.len(),
+            "total_count": progress.and_then(|p| p.total),
+            "assets": assets,
+        }))?;
+    } else {
+        for a in &assets {
+            let name = a.name.as_deref().or(a.ig_username.as_deref()).unwrap_or("");
+            println!("{}\t{}", a.id, name);
+        }
+        eprintln!("{} {}.", assets.len(), args.kind.words());
+    }
+    Ok(exit::OK)
+}
+
+// ----- assignments ---------------------------------------------------------------------------
+
+/// Parses `--tasks` for a kind: an invalid task is a usage error naming the valid ones.
+pub fn parse_tasks(kind: KindArg, names: &[String]) -> Result<TaskSet, CliError> {
+    let names: Vec<&str> = names.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect();
+    let as_usage = |e: GraphError| {
+        let message = e.details().map_or_else(|| e.to_string(), |d| d.message.clone());
+        let code = if kind == KindArg::Apps { "invalid_kind" } else { "invalid_task" };
+        CliError::usage(code, message, "Pass --tasks with tasks of this asset kind.")
+    };
+    let tasks = TaskSet::parse(kind.kind(), &names).map_err(as_usage)?;
+    tasks.validate().map_err(as_usage)?;
+    Ok(tasks)
+}
+
+fn unique(ids: &[String]) -> Vec<String> {
+    let mut seen = HashSet::new();
+    ids.iter()
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty() && seen.insert(s.clone()))
+        .collect()
+}
+
+/// One asset's outcome in a bulk command.
+#[derive(Debug, Serialize)]
+struct ItemResult {
+    asset_id: String,
+    ok: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<ErrorDoc>,
+}
+
+fn report_bulk(
+    g: &Global,
+    verb: &str,
+    head: serde_json::Value,
+    ids: &[String],
+    results: Vec<Result<(), GraphError>>,
+) -> Result<u8, CliError> {
+    let items: Vec<ItemResult> = ids
+        .iter()
+        .zip(&results)
+        .map(|(id, r)| ItemResult {
+            asset_id: id.clone(),
+            ok: r.is_ok(),
+            error: r.as_ref().err().map(item_error),
+        })
+        .collect();
+    let failed = items.iter().filter(|i| !i.ok).count();
+    let succeeded = items.len() - failed;
+    if g.json {
+        let mut doc = head;
+        if let Some(map) = doc.as_object_mut() {
+            map.insert("succeeded".into(), succeeded.into());
+            map.insert("failed".into(), failed.into());
+            map.insert(
+                "results".into(),
+                serde_json::to_value(&items)
+                    .map_err(|e| CliError::Input(format!("cannot format the output: {e}")))?,
+            );
+        }
+        print_json(&doc)?;
+    } else {
+        for i in &items {
+            match &i.error {
+                None => println!("ok\t{}", i.asset_id),
+                Some(e) => println!("failed\t{}\t{} ({}) {}", i.asset_id, e.message, e.code, e.fix),
+            }
+        }
+    }
+    eprintln!("{verb}: {succeeded} done, {failed} failed.");
+    Ok(match (succeeded, failed) {
+        (_, 0) => exit::OK,
+        (0, _) => results
+            .into_iter()
+            .find_map(Result::err)
+            .map_or(exit::API, |e| CliError::from(e).exit_code()),
+        _ => exit::PARTIAL,
+    })
+}
+
+async fn assign(g: &Global, args: AssignArgs) -> Result<u8, CliError> {
+    let tasks = parse_tasks(args.kind, &args.tasks)?;
+    let ids = unique(&args.asset_ids);
+    let conn = connect(g).await?;
+    let portfolio = conn.portfolio();
+    let business = portfolio.business_id().to_owned();
+    let items: Vec<Assignment> = ids
+        .iter()
+        .map(|id| Assignment {
+            asset_id: id.clone(),
+            user_id: args.system_user.clone(),
+            tasks: tasks.clone(),
+            business_id: Some(business.clone()),
+        })
+        .collect();
+    eprintln!(
+        "Assigning {} {} to {} with {}…",
+        items.len(),
+        args.kind.words(),
+        args.system_user,
+        tasks.names().join(",")
+    );
+    let results = portfolio.session().assign_many(&items).await;
+    let head = json!({
+        "action": "assign",
+        "kind": args.kind.kind(),
+        "system_user_id": args.system_user,
+        "tasks": tasks.names(),
+    });
+    report_bulk(g, "Assign", head, &ids, results)
+}
+
+async fn unassign(g: &Global, args: UnassignArgs) -> Result<u8, CliError> {
+    let kind = args.kind.kind();
+    if !kind.has_assigned_users() {
+        return Err(CliError::usage(
+            "invalid_kind",
+            "Apps are not assigned to system users; they are installed for them.",
+            "Use another asset kind.",
+        ));
+    }
+    let ids = unique(&args.asset_ids);
+    let conn = connect(g).await?;
+    let items: Vec<Unassignment> = ids
+        .iter()
+        .map(|id| Unassignment { kind, asset_id: id.clone(), user_id: args.system_user.clone() })
+        .collect();
+    eprintln!("Removing {} from {} {}…", args.system_user, items.len(), args.kind.words());
+    let results = conn.portfolio().session().unassign_many(&items).await;
+    let head = json!({ "action": "unassign", "kind": kind, "system_user_id": args.system_user });
+    report_bulk(g, "Unassign", head, &ids, results)
+}

@@ -1,0 +1,159 @@
+//! The CLI's errors, their exit codes and how they are printed.
+
+use gatehouse_graph::GraphError;
+use gatehouse_secrets::SecretStoreError;
+use serde::Serialize;
+
+use crate::profiles::ProfileError;
+
+/// Exit codes (documented in the crate README).
+pub mod exit {
+    /// Everything worked.
+    pub const OK: u8 = 0;
+    /// Meta's Graph API (or the emulator) refused or failed, or the network did.
+    pub const API: u8 = 1;
+    /// The command line was wrong: unknown flag, invalid kind or task, missing value.
+    pub const USAGE: u8 = 2;
+    /// The keyring failed: no Secret Service, locked, timed out, denied, missing entry.
+    pub const KEYRING: u8 = 3;
+    /// A bulk command finished with some items failed and some done (see the per-item results).
+    pub const PARTIAL: u8 = 4;
+    /// Profile or configuration problem: unknown profile, none selected, id taken, unreadable
+    /// or unwritable config directory.
+    pub const PROFILE: u8 = 5;
+    /// Reading the secrets from stdin or the terminal failed.
+    pub const INPUT: u8 = 6;
+}
+
+/// Why a command failed.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// Wrong command line, detected before anything was sent.
+    #[error("{message}")]
+    Usage { code: &'static str, message: String, fix: String },
+    #[error(transparent)]
+    Workflow(#[from] gatehouse_core::Error),
+    #[error("{0}")]
+    Keyring(#[from] SecretStoreError),
+    /// A keyring entry a profile needs is not there.
+    #[error("the keyring has no {what} for profile {profile:?}")]
+    MissingSecret { profile: String, what: &'static str },
+    #[error(transparent)]
+    Profile(#[from] ProfileError),
+    /// stdin or the terminal could not be read.
+    #[error("{0}")]
+    Input(String),
+}
+
+impl From<GraphError> for CliError {
+    fn from(e: GraphError) -> Self {
+        CliError::Workflow(e.into())
+    }
+}
+
+/// The `{"error": {…}}` document of `--json`.
+#[derive(Debug, Serialize)]
+pub struct ErrorDoc {
+    pub code: String,
+    pub message: String,
+    pub fix: String,
+    pub detail: Option<String>,
+}
+
+impl CliError {
+    pub fn usage(code: &'static str, message: impl Into<String>, fix: impl Into<String>) -> Self {
+        CliError::Usage { code, message: message.into(), fix: fix.into() }
+    }
+
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Usage { .. } => exit::USAGE,
+            CliError::Workflow(gatehouse_core::Error::Graph(GraphError::InvalidConfig {
+                ..
+            })) => exit::USAGE,
+            CliError::Workflow(_) => exit::API,
+            CliError::Keyring(_) | CliError::MissingSecret { .. } => exit::KEYRING,
+            CliError::Profile(
+                ProfileError::InvalidId { .. } | ProfileError::InvalidField { .. },
+            ) => exit::USAGE,
+            CliError::Profile(_) => exit::PROFILE,
+            CliError::Input(_) => exit::INPUT,
+        }
+    }
+
+    pub fn doc(&self) -> ErrorDoc {
+        match self {
+            CliError::Usage { code, message, fix } => ErrorDoc {
+                code: (*code).to_owned(),
+                message: message.clone(),
+                fix: fix.clone(),
+                detail: None,
+            },
+            CliError::Workflow(e) => ErrorDoc {
+                code: e.code().to_owned(),
+                message: e.explanation(),
+                fix: e.fix(),
+                detail: Some(e.detail()),
+            },
+            CliError::Keyring(e) => {
+                let explanation = e.explanation();
+                // The explanation already says what to do; keep the first sentence as the
+                // message and the whole text as the fix.
+                let message = match explanation.split_once(". ") {
+                    Some((first, _)) => format!("{first}."),
+                    None => explanation.to_owned(),
+                };
+                ErrorDoc {
+                    code: e.code().to_owned(),
+                    message,
+                    fix: explanation.to_owned(),
+                    detail: Some(e.to_string()),
+                }
+            }
+            CliError::MissingSecret { profile, .. } => ErrorDoc {
+                code: "keyring_entry_missing".to_owned(),
+                message: format!("{self}."),
+                fix: format!(
+                    "Add the profile again: `gatehouse profile remove {profile}` then `gatehouse \
+                     profile add {profile} …`."
+                ),
+                detail: None,
+            },
+            CliError::Profile(e) => ErrorDoc {
+                code: e.code().to_owned(),
+                message: format!("{e}."),
+                fix: e.fix(),
+                detail: None,
+            },
+            CliError::Input(message) => ErrorDoc {
+                code: "input_failed".to_owned(),
+                message: message.clone(),
+                fix: "Give the admin token and the app secret on two lines of stdin, or run in \
+                      a terminal to be asked for them."
+                    .to_owned(),
+                detail: None,
+            },
+        }
+    }
+
+    /// Prints the error on stdout as one JSON document (`--json`) or on stderr in plain words.
+    pub fn print(&self, json: bool) {
+        let doc = self.doc();
+        if json {
+            let value = serde_json::json!({ "error": doc });
+            println!("{value}");
+        } else {
+            eprintln!("error: {}", doc.message);
+            eprintln!("  fix: {}", doc.fix);
+            match &doc.detail {
+                Some(detail) => eprintln!("  code: {} ({detail})", doc.code),
+                None => eprintln!("  code: {}", doc.code),
+            }
+        }
+    }
+}
+
+/// The error's one-item document for per-item results of bulk commands.
+pub fn item_error(e: &GraphError) -> ErrorDoc {
+    CliError::from(e.clone()).doc()
+}

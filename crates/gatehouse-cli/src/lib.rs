@@ -1,0 +1,62 @@
+//! The `gatehouse` command line over the Gatehouse engine: portfolio profiles (metadata in the
+//! config directory, secrets in the OS keyring), the demo emulator, system users, assets and
+//! bulk assignments. See the crate README for commands and exit codes.
+
+pub mod cli;
+pub mod commands;
+pub mod error;
+pub mod keyring;
+pub mod profiles;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::error::{exit, CliError};
+
+/// Parses the command line, runs the command and returns the exit code.
+pub fn main_entry() -> ExitCode {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let wants_json = args.iter().any(|a| a == "--json");
+    let cli = match cli::Cli::try_parse_from(&args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+                let _ = e.print();
+                return ExitCode::from(exit::OK);
+            }
+            if wants_json {
+                let message = first_line(&e.to_string());
+                CliError::usage("usage", message, "Run `gatehouse --help` for the commands.")
+                    .print(true);
+            } else {
+                let _ = e.print();
+            }
+            return ExitCode::from(exit::USAGE);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(exit::API);
+        }
+    };
+    let json = cli.json;
+    match runtime.block_on(commands::run(cli)) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            e.print(json);
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+fn first_line(s: &str) -> String {
+    s.lines()
+        .map(|l| l.trim_start_matches("error: ").trim())
+        .find(|l| !l.is_empty())
+        .unwrap_or("invalid command line")
+        .to_owned()
+}
