@@ -15,5 +15,5 @@ pub use portfolio::{Portfolio, PortfolioKind, PortfolioOverview, Quota, SystemUs
 pub use system_users::{CreatedSystemUser, NewRole};
 pub use tokens::{
     parse_scopes, GeneratedToken, Preflight, PreflightCheck, Revoked, ScopeTargets, TokenExpiry,
-    TokenReport,
+    TokenReport, TokenStep,
 };

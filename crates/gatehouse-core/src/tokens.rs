@@ -87,6 +87,10 @@ pub struct TokenReport {
     pub scopes: Vec<String>,
     pub scope_targets: Vec<ScopeTargets>,
     pub valid: bool,
+    /// `true` when this comes from Meta (`debug_token`); `false` when the post-check could not
+    /// run and the report only restates what was asked for (see
+    /// [`GeneratedToken::post_check_error`]).
+    pub verified: bool,
 }
 
 /// A new token and what Meta says it has. The token is shown once and never serialized.
@@ -96,6 +100,24 @@ pub struct GeneratedToken {
     pub token: Secret,
     /// `debug_token` on the new token.
     pub post_check: TokenReport,
+    /// Why the post-check could not run, in plain words, when it could not. The token was
+    /// issued all the same and is returned: losing it would leave an unseen valid token.
+    pub post_check_error: Option<String>,
+}
+
+/// A step of a token workflow, for progress display (`generate_token_with_progress`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum TokenStep {
+    /// Installing the app for the system user (nothing changes if it already is).
+    InstallingApp,
+    /// Asking Meta for the token (sent once, never retried).
+    Generating,
+    /// Asking Meta what the new token has (`debug_token`).
+    Checking,
+    /// Done.
+    Done,
 }
 
 /// The result of a revocation.
@@ -230,6 +252,51 @@ pub(crate) fn report(info: &TokenInfo) -> TokenReport {
         scopes: info.scopes.clone(),
         scope_targets,
         valid: info.is_valid,
+        verified: true,
+    }
+}
+
+/// What is known of a token Meta just issued when `debug_token` could not be asked.
+fn unverified_report(
+    app_id: &str,
+    system_user_id: &str,
+    scopes: &[Scope],
+    sixty: bool,
+) -> TokenReport {
+    let now = unix_now().floor();
+    let expires_at_unix = sixty.then_some(now + 60.0 * 86_400.0);
+    TokenReport {
+        kind: "system_user".into(),
+        app_id: Some(app_id.to_owned()),
+        application: None,
+        user_id: Some(system_user_id.to_owned()),
+        issued_at_unix: Some(now),
+        expires_at_unix,
+        never_expires: !sixty,
+        expires_in_days: sixty.then_some(60.0),
+        scopes: scopes.iter().map(|s| s.as_str().to_owned()).collect(),
+        scope_targets: Vec::new(),
+        valid: true,
+        verified: false,
+    }
+}
+
+/// Runs the post-check; a failure keeps the token and says why.
+async fn run_post_check(
+    portfolio: &Portfolio,
+    token: &Secret,
+    fallback: impl FnOnce() -> TokenReport,
+) -> (TokenReport, Option<String>) {
+    match portfolio.debug(token).await {
+        Ok(info) => (report(&info), None),
+        Err(e) => (
+            fallback(),
+            Some(format!(
+                "The token was issued, but Gatehouse could not ask Meta what it contains: {} \
+                 Inspect it later to see its permissions and assets.",
+                e.explanation()
+            )),
+        ),
     }
 }
 
@@ -498,9 +565,22 @@ impl Portfolio {
         scopes: &[Scope],
         expiry: TokenExpiry,
     ) -> Result<GeneratedToken> {
+        self.generate_token_with_progress(system_user_id, app_id, scopes, expiry, |_| {}).await
+    }
+
+    /// [`Portfolio::generate_token`], calling `progress` as each step starts.
+    pub async fn generate_token_with_progress(
+        &self,
+        system_user_id: &str,
+        app_id: &str,
+        scopes: &[Scope],
+        expiry: TokenExpiry,
+        mut progress: impl FnMut(TokenStep) + Send,
+    ) -> Result<GeneratedToken> {
         if scopes.is_empty() {
             return Err(GraphError::invalid_input("scope", "choose at least one permission").into());
         }
+        progress(TokenStep::InstallingApp);
         self.install_app(system_user_id, app_id).await?;
         let (all, _) = Scope::with_dependencies(scopes);
         let request = TokenRequest {
@@ -508,6 +588,7 @@ impl Portfolio {
             scopes: all,
             expires_in_60_days: expiry == TokenExpiry::SixtyDays,
         };
+        progress(TokenStep::Generating);
         let token = match self.session().generate_token(system_user_id, &request).await {
             Ok(token) => token,
             Err(GraphError::OutcomeUnknown { cause, .. }) => {
@@ -519,8 +600,13 @@ impl Portfolio {
             }
             Err(e) => return Err(e.into()),
         };
-        let post_check = report(&self.debug(&token).await?);
-        Ok(GeneratedToken { token, post_check })
+        progress(TokenStep::Checking);
+        let (post_check, post_check_error) = run_post_check(self, &token, || {
+            unverified_report(app_id, system_user_id, &request.scopes, request.expires_in_60_days)
+        })
+        .await;
+        progress(TokenStep::Done);
+        Ok(GeneratedToken { token, post_check, post_check_error })
     }
 
     /// `debug_token`, asked with the portfolio's credentials and, when those belong to another
@@ -560,7 +646,7 @@ impl Portfolio {
         if before.never_expires {
             return Err(Error::NeverExpiringToken);
         }
-        let app_id = before.app_id.ok_or_else(|| {
+        let app_id = before.app_id.clone().ok_or_else(|| {
             GraphError::invalid_input("token", "Meta did not say which app the token is for")
         })?;
         let own = self
@@ -569,8 +655,17 @@ impl Portfolio {
             .session(Credentials::with_app_secret(token.clone(), app_secret.clone()));
         let issued = own.refresh_token(&app_id, app_secret).await?;
         let token = issued.access_token;
-        let post_check = report(&self.debug(&token).await?);
-        Ok(GeneratedToken { token, post_check })
+        let (post_check, post_check_error) = run_post_check(self, &token, || {
+            let mut r = before.clone();
+            let now = unix_now().floor();
+            r.issued_at_unix = Some(now);
+            r.expires_at_unix = Some(now + 60.0 * 86_400.0);
+            r.expires_in_days = Some(60.0);
+            r.verified = false;
+            r
+        })
+        .await;
+        Ok(GeneratedToken { token, post_check, post_check_error })
     }
 
     /// Revokes one token at once (`oauth/revoke`, spec §3.5). `app_secret` is the secret of the

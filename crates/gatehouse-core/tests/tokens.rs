@@ -1,7 +1,7 @@
 //! The token lifecycle against the demo portfolio: preflight, install, generate with a
 //! post-check, inspect, refresh, revoke, invalidate, and a lost answer that is never retried.
 
-use gatehouse_core::{demo, parse_scopes, NewRole, TokenExpiry};
+use gatehouse_core::{demo, parse_scopes, NewRole, TokenExpiry, TokenStep};
 use gatehouse_emulator::FaultConfig;
 use gatehouse_graph::{
     AdAccountTask, AssetKind, Assignment, ListOptions, Relation, Scope, Secret, TaskSet,
@@ -289,4 +289,112 @@ async fn formatted_results_never_contain_the_token() {
     let refreshed =
         s.demo.portfolio().refresh_token(&generated.token, &s.app_secret).await.expect("refreshed");
     assert!(!format!("{refreshed:?}").contains(refreshed.token.expose()));
+}
+
+#[tokio::test]
+async fn generation_reports_its_steps() {
+    let s = setup().await;
+    let mut steps = Vec::new();
+    let generated = s
+        .demo
+        .portfolio()
+        .generate_token_with_progress(
+            &s.system_user,
+            &s.app_id,
+            &[Scope::AdsRead],
+            TokenExpiry::SixtyDays,
+            |step| steps.push(step),
+        )
+        .await
+        .expect("generated");
+    assert!(generated.post_check.verified && generated.post_check_error.is_none());
+    assert_eq!(
+        steps,
+        vec![TokenStep::InstallingApp, TokenStep::Generating, TokenStep::Checking, TokenStep::Done]
+    );
+}
+
+#[tokio::test]
+async fn a_failed_post_check_still_hands_over_the_token() {
+    let s = setup().await;
+    s.demo.emulator().set_faults(FaultConfig {
+        transient_error_next: 1_000,
+        path_contains: Some("debug_token".into()),
+        ..FaultConfig::default()
+    });
+    let generated = s
+        .demo
+        .portfolio()
+        .generate_token(&s.system_user, &s.app_id, &[Scope::AdsRead], TokenExpiry::Never)
+        .await
+        .expect("the token is not lost");
+    assert!(!generated.post_check.verified);
+    assert!(generated.post_check.never_expires);
+    assert_eq!(generated.post_check.scopes, vec!["ads_read"]);
+    let why = generated.post_check_error.expect("explained");
+    assert!(why.contains("was issued"), "{why}");
+    s.demo.emulator().set_faults(FaultConfig::default());
+    let inspected = s.demo.portfolio().inspect_token(&generated.token).await.expect("valid");
+    assert!(inspected.verified && inspected.never_expires);
+}
+
+#[tokio::test]
+async fn custom_audience_terms_are_checked_on_the_assigned_ad_accounts() {
+    let s = setup().await;
+    let portfolio = s.demo.portfolio();
+    let (accounts, _) = portfolio
+        .session()
+        .assets(
+            portfolio.business_id(),
+            AssetKind::AdAccount,
+            Relation::Owned,
+            &ListOptions {
+                fields: Some("id,account_id,name,tos_accepted".into()),
+                ..ListOptions::default()
+            },
+        )
+        .collect_all()
+        .await
+        .expect("ad accounts");
+    let accepted = |a: &gatehouse_graph::Asset| {
+        a.extra
+            .get("tos_accepted")
+            .and_then(|v| v.as_object())
+            .is_some_and(|m| m.contains_key("custom_audience_tos"))
+    };
+    let first_ok = accepted(accounts.iter().find(|a| a.id == s.ad_account).expect("listed"));
+    let terms = |p: &gatehouse_core::Preflight| {
+        p.checks.iter().find(|c| c.id == "custom_audience_terms").cloned().expect("terms check")
+    };
+    let before = portfolio
+        .token_preflight(&s.system_user, &s.app_id, &[Scope::AdsManagement])
+        .await
+        .unwrap();
+    assert_eq!(terms(&before).ok, first_ok, "{:?}", terms(&before));
+
+    // Assign an account whose terms are not accepted: the check fails, naming it, as a warning.
+    let refused = accounts.iter().find(|a| !accepted(a)).expect("the demo has some");
+    portfolio
+        .session()
+        .assign(&Assignment {
+            asset_id: refused.id.clone(),
+            user_id: s.system_user.clone(),
+            tasks: TaskSet::of(vec![AdAccountTask::Advertise, AdAccountTask::Analyze]),
+            business_id: Some(portfolio.business_id().to_owned()),
+        })
+        .await
+        .expect("assigned");
+    let after = portfolio
+        .token_preflight(&s.system_user, &s.app_id, &[Scope::AdsManagement])
+        .await
+        .unwrap();
+    let check = terms(&after);
+    assert!(!check.ok && !check.blocking, "{check:?}");
+    assert!(check.title.contains(&refused.id), "{check:?}");
+    assert!(check.fix.as_deref().unwrap().contains("customaudiences/tos"), "{check:?}");
+    assert!(after.ready, "the terms only matter for Custom Audiences");
+    // ads_read alone does not ask for the terms.
+    let read =
+        portfolio.token_preflight(&s.system_user, &s.app_id, &[Scope::AdsRead]).await.unwrap();
+    assert!(read.checks.iter().all(|c| c.id != "custom_audience_terms"));
 }
