@@ -70,7 +70,10 @@ def app(request):
     options.set_capability("tauri:options", {"application": app_binary()})
     driver = webdriver.Remote(command_executor=DRIVER_URL, options=options)
     try:
-        yield App(driver, request.node.name)
+        app = App(driver, request.node.name)
+        # Ready once the demo portfolio has loaded: nothing moves after that.
+        app.text("Demo: nothing leaves this computer")
+        yield app
     finally:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         driver.get_screenshot_as_file(str(ARTIFACTS / f"{request.node.name}.png"))

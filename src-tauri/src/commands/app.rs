@@ -38,9 +38,14 @@ pub struct KeyringReport {
 #[tauri::command]
 #[specta::specta]
 pub async fn keyring_status(state: State<'_, AppState>) -> Result<KeyringReport, CommandError> {
-    let elapsed = state.secrets()?.self_check().await?;
+    let store = state.secrets()?;
+    let elapsed = store.self_check().await?;
+    let name = match store.backend() {
+        gatehouse_secrets::Backend::SecretService => "Secret Service",
+        gatehouse_secrets::Backend::Mock => "In-memory test store",
+    };
     Ok(KeyringReport {
-        store: "Secret Service".into(),
+        store: name.into(),
         round_trip_ms: u32::try_from(elapsed.as_millis()).unwrap_or(u32::MAX),
     })
 }
