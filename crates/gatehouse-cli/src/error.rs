@@ -96,19 +96,13 @@ impl CliError {
                 detail: Some(e.detail()),
             },
             CliError::Keyring(e) => {
+                // The explanation says what happened, then what to do.
                 let explanation = e.explanation();
-                // The explanation already says what to do; keep the first sentence as the
-                // message and the whole text as the fix.
-                let message = match explanation.split_once(". ") {
-                    Some((first, _)) => format!("{first}."),
-                    None => explanation.to_owned(),
+                let (message, fix) = match explanation.split_once(". ") {
+                    Some((first, rest)) => (format!("{first}."), rest.to_owned()),
+                    None => (explanation.to_owned(), "Try again.".to_owned()),
                 };
-                ErrorDoc {
-                    code: e.code().to_owned(),
-                    message,
-                    fix: explanation.to_owned(),
-                    detail: Some(e.to_string()),
-                }
+                ErrorDoc { code: e.code().to_owned(), message, fix, detail: Some(e.to_string()) }
             }
             CliError::MissingSecret { profile, .. } => ErrorDoc {
                 code: "keyring_entry_missing".to_owned(),

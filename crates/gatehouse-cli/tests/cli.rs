@@ -538,3 +538,83 @@ fn real_keyring_profile_round_trip() {
     assert!(store.get_blocking(&key).unwrap().is_none());
     assert!(store.get_blocking(&SecretKey::app_secret(id).unwrap()).unwrap().is_none());
 }
+
+/// With no session bus, the Secret Service is unavailable: a keyring error (exit 3) that says
+/// so, never a silent fallback to another store.
+#[test]
+fn no_secret_service_is_a_keyring_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let profiles = ProfileStore::at(dir.path());
+    profiles
+        .add(Profile {
+            id: "acme".into(),
+            label: "Acme".into(),
+            business_id: "1".into(),
+            app_id: "2".into(),
+            base_url: Some("http://127.0.0.1:9".into()),
+            api_version: "v26.0".into(),
+        })
+        .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_gatehouse"))
+        .args(["system-users", "list", "--json"])
+        .env("GATEHOUSE_CONFIG_DIR", dir.path())
+        .env_remove("GATEHOUSE_KEYRING")
+        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/gatehouse-test-bus")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", String::from_utf8_lossy(&out.stderr));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["error"]["code"], "keyring_no_secret_service");
+    assert!(doc["error"]["fix"].as_str().unwrap().contains("dbus-run-session"));
+    // A backend name that is not known is refused too.
+    let out = Command::new(env!("CARGO_BIN_EXE_gatehouse"))
+        .args(["system-users", "list"])
+        .env("GATEHOUSE_CONFIG_DIR", dir.path())
+        .env("GATEHOUSE_KEYRING", "plaintext")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+/// `gatehouse demo --save-profile` with the real keyring: the profile works from other
+/// processes while the demo serves.
+#[test]
+#[ignore = "needs a Secret Service (dbus-run-session + gnome-keyring)"]
+fn real_keyring_demo_save_profile() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path();
+    let id = "gatehouse-cli-demo-test";
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gatehouse"))
+        .args(["demo", "--save-profile", id])
+        .env("GATEHOUSE_CONFIG_DIR", cfg)
+        .env_remove("GATEHOUSE_KEYRING")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let doc: Value = serde_json::from_str(&line).expect("one JSON line");
+    assert_eq!(doc["profile"], id);
+    let out = gatehouse(
+        cfg,
+        &["--profile", id, "system-users", "create", "From Demo", "--json"],
+        None,
+        false,
+    );
+    let out2 = gatehouse(cfg, &["--profile", id, "system-users", "list", "--json"], None, false);
+    child.kill().unwrap();
+    let _ = child.wait();
+    ok(&out);
+    ok(&out2);
+    assert!(out2.stdout.contains("From Demo"));
+    let file = std::fs::read_to_string(cfg.join("profiles.json")).unwrap();
+    let store = SecretStore::secret_service().unwrap();
+    for key in [SecretKey::admin_token(id).unwrap(), SecretKey::app_secret(id).unwrap()] {
+        let secret = store.get_blocking(&key).unwrap().expect("saved in the keyring");
+        assert!(!file.contains(secret.expose()), "profiles.json holds a secret");
+    }
+    ok(&gatehouse(cfg, &["profile", "remove", id], None, false));
+}
