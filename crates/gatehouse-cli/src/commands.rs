@@ -301,8 +301,14 @@ async fn profile_add(g: &Global, args: ProfileAddArgs) -> Result<u8, CliError> {
         base_url: g.base_url.clone(),
         api_version: args.api_version,
     };
-    // Fail on a bad id or a taken one before asking for secrets.
+    // Fail on a bad id, base URL or API version, or a taken id, before asking for secrets.
     profile.validate()?;
+    let mut config = match &profile.base_url {
+        Some(url) => ClientConfig::with_base_url(url.clone()),
+        None => ClientConfig::default(),
+    };
+    config.api_version = ApiVersion::parse(&profile.api_version)?;
+    GraphClient::new(config)?;
     if profiles.list()?.iter().any(|p| p.id == profile.id) {
         return Err(ProfileError::AlreadyExists(profile.id).into());
     }

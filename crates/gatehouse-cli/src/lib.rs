@@ -27,7 +27,7 @@ pub fn main_entry() -> ExitCode {
                 return ExitCode::from(exit::OK);
             }
             if wants_json {
-                let message = first_line(&e.to_string());
+                let message = first_line(&e.render().to_string());
                 CliError::usage("usage", message, "Run `gatehouse --help` for the commands.")
                     .print(true);
             } else {
@@ -53,10 +53,18 @@ pub fn main_entry() -> ExitCode {
     }
 }
 
+/// clap's message without its usage and help hints, on one line.
 fn first_line(s: &str) -> String {
-    s.lines()
-        .map(|l| l.trim_start_matches("error: ").trim())
-        .find(|l| !l.is_empty())
-        .unwrap_or("invalid command line")
-        .to_owned()
+    let text = s
+        .lines()
+        .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"))
+        .map(|l| l.trim().trim_start_matches("error: "))
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    if text.is_empty() {
+        "invalid command line".to_owned()
+    } else {
+        text
+    }
 }

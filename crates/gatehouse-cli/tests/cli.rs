@@ -259,6 +259,15 @@ fn usage_errors_exit_2() {
     let out = gatehouse(dir.path(), &["frobnicate", "--json"], None, false);
     assert_eq!(out.code, 2);
     assert_eq!(out.json()["error"]["code"], "usage");
+    let out = gatehouse(
+        dir.path(),
+        &["assign", "pages", "1", "--tasks", "MANAGE", "--json"],
+        None,
+        false,
+    );
+    assert_eq!(out.code, 2);
+    let message = out.json()["error"]["message"].as_str().unwrap().to_owned();
+    assert!(message.contains("--system-user"), "{message}");
     let out = gatehouse(dir.path(), &["assets", "list", "spaceships"], None, false);
     assert_eq!(out.code, 2);
     let out =
@@ -417,6 +426,26 @@ fn profile_add_rejects_bad_secrets_and_saves_nothing() {
         true,
     );
     assert_eq!(out.code, 6, "{}", out.stderr);
+    // Plain HTTP to anything but loopback is refused before secrets are read.
+    let out = gatehouse(
+        cfg,
+        &[
+            "--base-url",
+            "http://example.com",
+            "profile",
+            "add",
+            "acme",
+            "--business",
+            &business,
+            "--app",
+            &app,
+            "--json",
+        ],
+        None,
+        true,
+    );
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert_eq!(out.json()["error"]["code"], "invalid_config");
     // A bad profile id is a usage error.
     let out = gatehouse(
         cfg,
