@@ -9,7 +9,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use gatehouse_graph::{
     AssetKind, Credentials, ErrorDetails, GraphError, ListOptions, Relation, Scope, Secret,
-    TokenInfo, TokenProblem, TokenRequest, TokenType,
+    SystemUserRole, TokenInfo, TokenProblem, TokenRequest, TokenType,
 };
 use serde::{Deserialize, Serialize};
 
@@ -325,6 +325,37 @@ fn check(id: &str, ok: bool, blocking: bool, title: String, fix: Option<String>)
     PreflightCheck { id: id.to_owned(), ok, blocking, title, fix: if ok { None } else { fix } }
 }
 
+/// The asset check of an admin system user with no asset of `kind` assigned.
+fn admin_without_assets(id: &str, kind: AssetKind, scopes: &str) -> PreflightCheck {
+    let (one, many) = kind_words(kind);
+    if kind == AssetKind::WhatsappBusinessAccount {
+        // Meta's WhatsApp access-token guide: an admin system user reaches every WABA the
+        // business owns or was shared by default (spec §1).
+        return check(
+            id,
+            true,
+            true,
+            format!(
+                "The system user is an admin: it reaches every {one} of the business by default, \
+                 for {scopes}."
+            ),
+            None,
+        );
+    }
+    // UNCONFIRMED: whether admin system users need explicit grants on Pages, ad accounts and
+    // catalogs (spec §1); assigning explicitly is the safe advice, but it does not block.
+    check(
+        id,
+        false,
+        false,
+        format!(
+            "The system user is an admin but has no {one} assigned; Meta does not say whether \
+             admins reach {many} without being assigned, which {scopes} needs."
+        ),
+        Some(format!("Assign the {many} the token should reach to the system user.")),
+    )
+}
+
 impl Portfolio {
     /// Checks, without changing anything, whether a token with `scopes` for `app_id` can be
     /// generated for the system user and will be useful: the app is usable by the business and
@@ -350,8 +381,25 @@ impl Portfolio {
             .assets(business, AssetKind::App, Relation::Client, &ListOptions::default())
             .collect_all();
         let installed = session.installed_apps(system_user_id).collect_all();
-        let (owned, client, installed) = futures::join!(owned, client, installed);
+        let users = session.system_users(business).collect_all();
+        let (owned, client, installed, users) = futures::join!(owned, client, installed, users);
         let (owned, _) = owned?;
+        let (users, _) = users?;
+
+        // The system user: one of this business's.
+        let user = users.iter().find(|u| u.id == system_user_id);
+        let is_admin = user.is_some_and(|u| u.role == Some(SystemUserRole::Admin));
+        checks.push(check(
+            "system_user",
+            user.is_some(),
+            true,
+            match user {
+                Some(u) => format!("\"{}\" is a system user of this business.", u.name),
+                None => format!("System user {system_user_id} is not one of this business's."),
+            },
+            Some("Choose a system user from this business's list.".into()),
+        ));
+
         // A business may have no client apps edge worth failing on.
         let client = client.map(|(c, _)| c).unwrap_or_default();
         let app = owned.iter().chain(client.iter()).find(|a| a.id == app_id);
@@ -425,8 +473,9 @@ impl Portfolio {
         ));
 
         // Assets of the kinds the chosen scopes act on.
+        // (Only for a system user of this business: another one's assets cannot be listed.)
         let mut kinds: Vec<(AssetKind, Vec<&str>)> = Vec::new();
-        for s in scopes {
+        for s in scopes.iter().filter(|_| user.is_some()) {
             if let Some(kind) = asset_kind_for(*s) {
                 match kinds.iter_mut().find(|(k, _)| *k == kind) {
                     Some((_, names)) => names.push(s.as_str()),
@@ -448,8 +497,13 @@ impl Portfolio {
                 assigned_ad_accounts = assets.iter().map(|a| a.id.clone()).collect();
             }
             let n = assets.len();
+            let id = format!("assets_{kind}");
+            if n == 0 && is_admin {
+                checks.push(admin_without_assets(&id, *kind, &names.join(", ")));
+                continue;
+            }
             checks.push(check(
-                &format!("assets_{kind}"),
+                &id,
                 n > 0,
                 true,
                 match n {

@@ -398,3 +398,36 @@ async fn custom_audience_terms_are_checked_on_the_assigned_ad_accounts() {
         portfolio.token_preflight(&s.system_user, &s.app_id, &[Scope::AdsRead]).await.unwrap();
     assert!(read.checks.iter().all(|c| c.id != "custom_audience_terms"));
 }
+
+#[tokio::test]
+async fn preflight_knows_admins_and_strangers() {
+    let s = setup().await;
+    let portfolio = s.demo.portfolio();
+    let admin = s.demo.emulator().manifest().businesses[0]
+        .admin_system_user_id
+        .clone()
+        .expect("the demo has an admin system user");
+    let preflight = portfolio
+        .token_preflight(
+            &admin,
+            &s.app_id,
+            &[Scope::WhatsappBusinessManagement, Scope::CatalogManagement],
+        )
+        .await
+        .expect("preflight");
+    let waba = preflight
+        .checks
+        .iter()
+        .find(|c| c.id == "assets_whatsapp_business_account")
+        .expect("waba check");
+    assert!(waba.ok, "admins reach every WABA by default: {waba:?}");
+    let catalog = preflight.checks.iter().find(|c| c.id == "assets_catalog").expect("catalog");
+    assert!(catalog.ok || !catalog.blocking, "{catalog:?}");
+    assert!(preflight.checks.iter().any(|c| c.id == "system_user" && c.ok));
+
+    let stranger =
+        portfolio.token_preflight("61009999999999", &s.app_id, &[Scope::AdsRead]).await.unwrap();
+    let who = stranger.checks.iter().find(|c| c.id == "system_user").unwrap();
+    assert!(!who.ok && who.blocking, "{who:?}");
+    assert!(!stranger.ready);
+}
