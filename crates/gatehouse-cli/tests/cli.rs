@@ -372,6 +372,9 @@ fn profile_add_list_use_remove() {
         false,
     );
     ok(&out);
+    for text in [&out.stdout, &out.stderr] {
+        assert!(!text.contains(&token) && !text.contains(&secret), "a secret was printed");
+    }
     let users = out.json()["system_users"].as_array().unwrap().clone();
     assert!(
         users.iter().any(|u| u["id"] == created.as_str() && u["name"] == "Nightly Export"),
