@@ -12,6 +12,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::app::keyring_status,
             commands::portfolio::portfolio_overview,
             commands::portfolio::create_system_user,
+            commands::portfolio::rename_system_user,
         ],
     )
 }

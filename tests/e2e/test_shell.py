@@ -73,3 +73,18 @@ def test_add_a_regular_system_user(app):
     table = app.driver.find_element(By.CSS_SELECTOR, "[role='grid']")
     app.wait.until(lambda d: "Conversions API server" in table.text)
     assert not app.driver.find_elements(By.CSS_SELECTOR, "[role='dialog']")
+
+
+def test_rename_a_system_user(app):
+    app.link("System users").click()
+    app.heading("System users")
+    app.wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "button[aria-label^='Rename ']")).click()
+    dialog = app.wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "[role='dialog']"))
+    field = dialog.find_element(By.XPATH, ".//input[@type='text']")
+    old = field.get_attribute("value")
+    assert old, "the field starts with the current name"
+    field.send_keys(Keys.CONTROL, "a")
+    field.send_keys("Renamed by the e2e test", Keys.ENTER)
+    app.text(f"“{old}” is now called “Renamed by the e2e test”.")
+    table = app.driver.find_element(By.CSS_SELECTOR, "[role='grid']")
+    app.wait.until(lambda d: "Renamed by the e2e test" in table.text)

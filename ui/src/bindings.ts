@@ -12,6 +12,8 @@ export const commands = {
 	portfolioOverview: () => typedError<PortfolioOverview, CommandError>(__TAURI_INVOKE("portfolio_overview")),
 	/**  Adds a system user to the portfolio. A lost answer is reconciled, never retried blindly. */
 	createSystemUser: (name: string, role: NewRole) => typedError<CreatedSystemUser, CommandError>(__TAURI_INVOKE("create_system_user", { name, role })),
+	/**  Gives a system user a new name. Renaming is idempotent, so the client may retry it. */
+	renameSystemUser: (systemUserId: string, name: string) => typedError<null, CommandError>(__TAURI_INVOKE("rename_system_user", { systemUserId, name })),
 };
 
 /* Types */

@@ -24,3 +24,19 @@ pub async fn create_system_user(
 ) -> Result<CreatedSystemUser, CommandError> {
     Ok(state.portfolio().await?.create_system_user(&name, role).await?)
 }
+
+/// Gives a system user a new name. Renaming is idempotent, so the client may retry it.
+#[tauri::command]
+#[specta::specta]
+pub async fn rename_system_user(
+    state: State<'_, AppState>,
+    system_user_id: String,
+    name: String,
+) -> Result<(), CommandError> {
+    let portfolio = state.portfolio().await?;
+    portfolio
+        .session()
+        .rename_system_user(portfolio.business_id(), &system_user_id, &name)
+        .await
+        .map_err(|e| gatehouse_core::Error::from(e).into())
+}

@@ -20,4 +20,5 @@ export interface Backend {
   portfolioOverview(): Promise<Result<PortfolioOverview, CommandError>>;
   /** Adds a system user; a lost answer is reconciled by the engine, never sent twice. */
   createSystemUser(name: string, role: NewRole): Promise<Result<CreatedSystemUser, CommandError>>;
+  renameSystemUser(systemUserId: string, name: string): Promise<Result<null, CommandError>>;
 }

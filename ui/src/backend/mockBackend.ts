@@ -11,7 +11,7 @@ import type { Result } from "./result";
 export interface MockBackendOptions {
   keyring?: Result<KeyringReport, CommandError>;
   overview?: Result<PortfolioOverview, CommandError>;
-  /** Answers to `createSystemUser`, one per call; after they run out, creates succeed. */
+  /** Errors for `createSystemUser` / `renameSystemUser`, one per call; after they run out, calls succeed. */
   createErrors?: CommandError[];
 }
 
@@ -78,6 +78,17 @@ export function mockBackend(options: MockBackendOptions = {}) {
         overview = { status: "ok", data: { ...data, quota, system_users: [...data.system_users, user] } };
       }
       return Promise.resolve({ status: "ok", data: created });
+    },
+    renameSystemUser: (systemUserId, name) => {
+      calls.push(`renameSystemUser:${systemUserId}:${name}`);
+      const error = createErrors.shift();
+      if (error) return Promise.resolve({ status: "error", error });
+      if (overview.status === "ok") {
+        const data = overview.data;
+        const users = data.system_users.map((u) => (u.id === systemUserId ? { ...u, name: name.trim() } : u));
+        overview = { status: "ok", data: { ...data, system_users: users } };
+      }
+      return Promise.resolve({ status: "ok", data: null });
     },
   };
   return { backend, calls };

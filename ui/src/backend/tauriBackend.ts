@@ -7,4 +7,5 @@ export const tauriBackend: Backend = {
   keyringStatus: () => commands.keyringStatus(),
   portfolioOverview: () => commands.portfolioOverview(),
   createSystemUser: (name, role) => commands.createSystemUser(name, role),
+  renameSystemUser: (systemUserId, name) => commands.renameSystemUser(systemUserId, name),
 };

@@ -77,3 +77,21 @@ describe("adding a system user", () => {
     expect(calls.some((c) => c.startsWith("createSystemUser"))).toBe(false);
   });
 });
+
+describe("renaming a system user", () => {
+  it("renames from the row's action and confirms the change", async () => {
+    const user = userEvent.setup();
+    const { backend, calls } = mockBackend();
+    window.location.hash = "#/system-users";
+    renderWithBackend(<App />, backend);
+    await user.click(await screen.findByRole("button", { name: "Rename Reporting Bot" }));
+    const dialog = await screen.findByRole("dialog", { name: "Rename “Reporting Bot”" });
+    const field = within(dialog).getByRole("textbox", { name: "New name" });
+    expect(field).toHaveProperty("value", "Reporting Bot");
+    await user.clear(field);
+    await user.keyboard("Looker Studio export{Enter}");
+    expect(await screen.findByText("“Reporting Bot” is now called “Looker Studio export”.")).toBeTruthy();
+    expect(calls).toContain("renameSystemUser:610000000000002:Looker Studio export");
+    expect(within(await screen.findByRole("grid")).getByText("Looker Studio export")).toBeTruthy();
+  });
+});

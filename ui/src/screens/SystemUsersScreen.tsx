@@ -1,11 +1,12 @@
 import { useState } from "react";
 import { Cell, Column, Row, Table, TableBody, TableHeader } from "react-aria-components";
-import type { CreatedSystemUser } from "../bindings";
+import type { CreatedSystemUser, SystemUserSummary } from "../bindings";
 import { Button } from "../components/Button";
 import { Callout, ErrorCallout } from "../components/Callout";
 import { Page } from "../components/Page";
 import { quotaSentence, type OverviewState } from "../portfolio";
 import { AddSystemUserDialog } from "./AddSystemUserDialog";
+import { RenameSystemUserDialog } from "./RenameSystemUserDialog";
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
 
@@ -24,7 +25,9 @@ function roleLabel(role: string): string {
 
 export function SystemUsersScreen({ overview, onReload }: { overview: OverviewState; onReload: () => void }) {
   const [adding, setAdding] = useState(false);
-  const [added, setAdded] = useState<CreatedSystemUser | null>(null);
+  const [renaming, setRenaming] = useState<SystemUserSummary | null>(null);
+  // The last change made here, confirmed above the list.
+  const [done, setDone] = useState<string | null>(null);
 
   if (overview.phase === "loading") {
     return (
@@ -56,18 +59,24 @@ export function SystemUsersScreen({ overview, onReload }: { overview: OverviewSt
         </Button>
       }
     >
-      {added && (
-        <Callout tone="success" title={`“${added.name}” was added as ${added.role === "admin" ? "an admin" : "a regular"} system user.`}>
-          {added.recovered_after_lost_answer && (
-            <span>Meta's answer was lost on the way; Gatehouse checked the list and found it, so it was not added twice.</span>
-          )}
-        </Callout>
-      )}
+      {done && <Callout tone="success" title={done} />}
       <AddSystemUserDialog
         isOpen={adding}
         onOpenChange={setAdding}
-        onCreated={(created) => {
-          setAdded(created);
+        onCreated={(created: CreatedSystemUser) => {
+          const role = created.role === "admin" ? "an admin" : "a regular";
+          const recovered = created.recovered_after_lost_answer
+            ? " Meta's answer was lost on the way; Gatehouse found it in the list, so it was not added twice."
+            : "";
+          setDone(`“${created.name}” was added as ${role} system user.${recovered}`);
+          onReload();
+        }}
+      />
+      <RenameSystemUserDialog
+        user={renaming}
+        onClose={() => setRenaming(null)}
+        onRenamed={(user, newName) => {
+          setDone(`“${user.name}” is now called “${newName}”.`);
           onReload();
         }}
       />
@@ -88,6 +97,9 @@ export function SystemUsersScreen({ overview, onReload }: { overview: OverviewSt
             <Column className="table__column">Role</Column>
             <Column className="table__column">Created</Column>
             <Column className="table__column">ID</Column>
+            <Column className="table__column">
+              <span className="visually-hidden">Actions</span>
+            </Column>
           </TableHeader>
           <TableBody
             className="table__body"
@@ -104,6 +116,11 @@ export function SystemUsersScreen({ overview, onReload }: { overview: OverviewSt
                 </Cell>
                 <Cell className="table__cell">{formatDate(user.created_time)}</Cell>
                 <Cell className="table__cell mono muted">{user.id}</Cell>
+                <Cell className="table__cell table__cell--actions">
+                  <Button variant="ghost" aria-label={`Rename ${user.name}`} onPress={() => setRenaming(user)}>
+                    Rename
+                  </Button>
+                </Cell>
               </Row>
             )}
           </TableBody>
