@@ -11,8 +11,10 @@ mkdir -p "$XDG_DATA_HOME" "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
 # An empty password plus newline creates and unlocks the login collection (printf '' would not).
 echo "" | gnome-keyring-daemon --unlock --components=secrets >/dev/null
 
-step "Keyring: store, read back and delete through the real Secret Service"
-cargo nextest run -p gatehouse-secrets --locked --run-ignored only --no-fail-fast
+step "Keyring: the tests that need the real Secret Service (secrets store, CLI profiles)"
+# The same selection and features as the main test step, so nothing is rebuilt; only the
+# #[ignore]d tests run, and every one of them needs this session's keyring.
+cargo nextest run --workspace "${CARGO_FEATURES[@]}" --locked --run-ignored only --no-fail-fast
 
 step "End to end: the real app under WebDriver"
 tauri-driver --port 4444 >"$ROOT/artifacts/e2e/tauri-driver.log" 2>&1 &
