@@ -16,10 +16,14 @@ if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
   echo "No display found: running on a virtual 1280x800 display; a screenshot goes to $shot"
   exec xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" dbus-run-session -- bash -c '
     "$1" & app=$!
+    shown=0
     for _ in $(seq 1 60); do
       sleep 1
-      if xdotool search --name "^Gatehouse$" >/dev/null 2>&1; then sleep 2; import -window root "$2"; echo "Window open: $2"; break; fi
+      if xdotool search --name "^Gatehouse$" >/dev/null 2>&1; then
+        sleep 2; import -window root "$2"; echo "Window open: $2"; shown=1; break
+      fi
     done
+    [ $shown = 1 ] || echo "The Gatehouse window did not appear within 60 s." >&2
     wait $app' _ "$APP_BIN" "$shot"
 fi
 if [ -z "${DBUS_SESSION_BUS_ADDRESS:-}" ]; then

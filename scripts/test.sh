@@ -8,6 +8,7 @@ cd "$ROOT"
 check_toolchains
 install_debian_packages "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
 install_ui_dependencies
+install_nextest
 install_tauri_driver
 install_python_env
 # The app crate embeds ui/dist at compile time, so the UI is built before any cargo step.

@@ -12,8 +12,8 @@ VENV="$HOME/.cache/gatehouse/venv"
 export PATH="$HOME/.cargo/bin:$PATH"
 
 BUILD_PACKAGES=(libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev librsvg2-dev libayatana-appindicator3-dev
-  libxdo-dev libssl-dev pkg-config build-essential file dbus-x11 gnome-keyring xvfb xauth imagemagick)
-TEST_PACKAGES=(webkit2gtk-driver libsecret-tools keyutils x11-utils xdotool python3-venv)
+  libxdo-dev libssl-dev pkg-config build-essential file dbus-x11 gnome-keyring xvfb xauth imagemagick xdotool)
+TEST_PACKAGES=(webkit2gtk-driver libsecret-tools keyutils x11-utils python3-venv)
 
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 die() { printf '\033[31mError:\033[0m %s\n' "$*" >&2; exit 1; }
@@ -54,6 +54,12 @@ install_ui_dependencies() {
   echo "$want" >"$stamp"
 }
 
+install_nextest() {
+  cargo nextest --version >/dev/null 2>&1 && return 0
+  step "Installing cargo-nextest from crates.io"
+  cargo install cargo-nextest --locked --quiet
+}
+
 install_tauri_driver() {
   command -v tauri-driver >/dev/null && return 0
   step "Installing tauri-driver from crates.io"
@@ -84,5 +90,5 @@ build_ui() {
 
 build_app() {
   step "Building the app (first build takes several minutes)"
-  (cd "$ROOT" && cargo build "${CARGO_FEATURES[@]}" --bin gatehouse-desktop)
+  (cd "$ROOT" && cargo build --locked "${CARGO_FEATURES[@]}" --bin gatehouse-desktop)
 }

@@ -19,8 +19,10 @@ cargo nextest run --workspace "${CARGO_FEATURES[@]}" --locked --run-ignored only
 step "End to end: the real app under WebDriver"
 tauri-driver --port 4444 >"$ROOT/artifacts/e2e/tauri-driver.log" 2>&1 &
 driver_pid=$!
+ready=0
 for _ in $(seq 1 50); do
-  (exec 3<>/dev/tcp/127.0.0.1/4444) 2>/dev/null && break
+  if (exec 3<>/dev/tcp/127.0.0.1/4444) 2>/dev/null; then ready=1; break; fi
   sleep 0.2
 done
+[ $ready = 1 ] || die "tauri-driver did not start: see artifacts/e2e/tauri-driver.log"
 GATEHOUSE_APP_BIN="$APP_BIN" "$VENV/bin/pytest" -v -p no:cacheprovider tests/e2e

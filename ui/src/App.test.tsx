@@ -89,7 +89,7 @@ describe("system users", () => {
     const { backend } = mockBackend({
       overview: {
         status: "ok",
-        data: { ...sampleOverview, quota: { regular_used: 1, regular_allowed: 1, admin_used: 1, admin_allowed: 1 } },
+        data: { ...sampleOverview, quota: { tier: "Limited", regular_used: 1, regular_allowed: 1, admin_used: 1, admin_allowed: 1 } },
       },
     });
     window.location.hash = "#/system-users";

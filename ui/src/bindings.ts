@@ -45,8 +45,8 @@ export type CreatedSystemUser = {
 	name: string,
 	role: string,
 	/**
-	 *  Meta's answer was lost on the way and Gatehouse found the new system user by listing:
-	 *  worth telling the user why it took longer, never a duplicate.
+	 *  Meta's first answer was lost on the way; Gatehouse listed the system users before doing
+	 *  anything else, so it exists exactly once.
 	 */
 	recovered_after_lost_answer: boolean,
 };
@@ -88,6 +88,8 @@ export type PortfolioOverview = {
 
 /**  The system-user quota: how many of each role exist and may exist. */
 export type Quota = {
+	/**  The Marketing API access tier the allowance follows: `Limited` or `Full`. */
+	tier: string,
 	regular_used: number,
 	regular_allowed: number,
 	admin_used: number,

@@ -5,7 +5,8 @@ import type { CommandError, PortfolioOverview } from "./bindings";
 
 export type OverviewState =
   | { phase: "loading" }
-  | { phase: "done"; result: Result<PortfolioOverview, CommandError> };
+  /** `refreshing`: a reload is under way; the last result stays on screen meanwhile. */
+  | { phase: "done"; result: Result<PortfolioOverview, CommandError>; refreshing: boolean };
 
 /** The current portfolio's overview, loaded once and reloadable (after a change or an error). */
 export function usePortfolioOverview(backend: Backend): [OverviewState, () => void] {
@@ -15,7 +16,7 @@ export function usePortfolioOverview(backend: Backend): [OverviewState, () => vo
   useEffect(() => {
     let current = true;
     void backend.portfolioOverview().then((result) => {
-      if (current) setState({ phase: "done", result });
+      if (current) setState({ phase: "done", result, refreshing: false });
     });
     return () => {
       current = false;
@@ -23,7 +24,8 @@ export function usePortfolioOverview(backend: Backend): [OverviewState, () => vo
   }, [backend, round]);
 
   const reload = useCallback(() => {
-    setState({ phase: "loading" });
+    // Keep what is on screen (and the keyboard focus in it) while the new list loads.
+    setState((previous) => (previous.phase === "done" ? { ...previous, refreshing: true } : previous));
     setRound((r) => r + 1);
   }, []);
   return [state, reload];
@@ -31,7 +33,7 @@ export function usePortfolioOverview(backend: Backend): [OverviewState, () => vo
 
 /** The quota in one plain sentence, with what raising it takes (graph-api.md §7.1). */
 export function quotaSentence(quota: NonNullable<PortfolioOverview["quota"]>): { used: string; raise: string } {
-  const tier = quota.regular_allowed <= 1 ? "Limited" : "Full";
+  const tier = quota.tier;
   const used = `${quota.regular_used} of ${quota.regular_allowed} regular system ${
     quota.regular_allowed === 1 ? "user" : "users"
   } and ${quota.admin_used} of ${quota.admin_allowed} admin on the ${tier} tier`;

@@ -9,6 +9,9 @@ pub enum Error {
     /// Meta's answer to a create was lost and more than one new system user has that name.
     #[error("{count} new system users are named {name:?}")]
     AmbiguousCreate { name: String, count: usize },
+    /// Meta's answers to a create were lost twice and listing shows it was not created.
+    #[error("the create of {name:?} was not confirmed")]
+    CreateNotConfirmed { name: String },
     /// The demo portfolio could not be started (the emulator failed to bind or build).
     #[error("the demo portfolio could not start: {0}")]
     DemoUnavailable(String),
@@ -28,6 +31,7 @@ impl Error {
         match self {
             Self::Graph(e) => e.code(),
             Self::AmbiguousCreate { .. } => "create_ambiguous",
+            Self::CreateNotConfirmed { .. } => "create_not_confirmed",
             Self::DemoUnavailable(_) => "demo_unavailable",
             Self::TokenMayHaveBeenIssued { .. } => "token_may_have_been_issued",
             Self::NeverExpiringToken => "token_never_expires",
@@ -41,6 +45,10 @@ impl Error {
             Self::AmbiguousCreate { name, count } => format!(
                 "Meta's answer was lost on the way, and {count} new system users named \"{name}\" \
                  now exist, so Gatehouse cannot tell which one is yours."
+            ),
+            Self::CreateNotConfirmed { name } => format!(
+                "Meta's answer was lost twice while adding \"{name}\", and the list shows it was \
+                 not added."
             ),
             Self::DemoUnavailable(_) => {
                 "The demo portfolio could not start on this computer.".to_owned()
@@ -64,6 +72,9 @@ impl Error {
                                               want and rename the others; Meta does not let apps \
                                               delete system users."
                 .to_owned(),
+            Self::CreateNotConfirmed { .. } => {
+                "Check your internet connection, then add it again.".to_owned()
+            }
             Self::DemoUnavailable(_) => {
                 "Restart Gatehouse. If it keeps happening, another program may be blocking local \
                  network ports (127.0.0.1)."
@@ -102,6 +113,7 @@ impl Error {
                 }
             }
             Self::AmbiguousCreate { name, count } => format!("{count} candidates named {name:?}"),
+            Self::CreateNotConfirmed { name } => format!("two lost answers for {name:?}"),
             Self::DemoUnavailable(detail) => detail.clone(),
             Self::TokenMayHaveBeenIssued { system_user_id, app_id, cause } => {
                 format!("POST /{system_user_id}/access_tokens for app {app_id}: {cause}")
@@ -114,7 +126,6 @@ impl Error {
     pub fn field(&self) -> Option<&str> {
         match self {
             Self::Graph(GraphError::InvalidInput { field, .. }) => field.as_deref(),
-            Self::AmbiguousCreate { .. } => Some("name"),
             _ => None,
         }
     }

@@ -31,9 +31,11 @@ pub struct Portfolio {
 }
 
 /// The system-user quota: how many of each role exist and may exist.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Quota {
+    /// The Marketing API access tier the allowance follows: `Limited` or `Full`.
+    pub tier: String,
     pub regular_used: u32,
     pub regular_allowed: u32,
     pub admin_used: u32,
@@ -106,7 +108,9 @@ impl Portfolio {
             u32::try_from(system_users.iter().filter(|u| u.role == role).count())
                 .unwrap_or(u32::MAX)
         };
+        let tier = self.access_tier().unwrap_or_default().to_owned();
         let quota = self.allowed.map(|(regular_allowed, admin_allowed)| Quota {
+            tier,
             regular_used: count("regular"),
             regular_allowed,
             admin_used: count("admin"),

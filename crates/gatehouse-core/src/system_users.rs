@@ -24,8 +24,8 @@ pub struct CreatedSystemUser {
     pub id: String,
     pub name: String,
     pub role: String,
-    /// Meta's answer was lost on the way and Gatehouse found the new system user by listing:
-    /// worth telling the user why it took longer, never a duplicate.
+    /// Meta's first answer was lost on the way; Gatehouse listed the system users before doing
+    /// anything else, so it exists exactly once.
     pub recovered_after_lost_answer: bool,
 }
 
@@ -54,17 +54,18 @@ impl Portfolio {
             recovered_after_lost_answer: recovered,
         };
 
-        let mut attempts_left = 2;
-        loop {
-            attempts_left -= 1;
-            let outcome = session.create_system_user(business, name, graph_role).await;
-            match outcome {
-                Ok(id) => return Ok(created(id, attempts_left == 0)),
-                Err(GraphError::OutcomeUnknown { .. }) if attempts_left > 0 => {
+        // Two tries at most, and a lost answer is always reconciled by listing before anything
+        // else happens, so Meta never ends up with two.
+        const ATTEMPTS: u32 = 2;
+        for attempt in 1..=ATTEMPTS {
+            match session.create_system_user(business, name, graph_role).await {
+                Ok(id) => return Ok(created(id, attempt > 1)),
+                Err(GraphError::OutcomeUnknown { .. }) => {
                     match session.reconcile_system_user_create(business, name, &known).await? {
                         CreateReconciliation::Created(user) => return Ok(created(user.id, true)),
                         // Meta did not create it: one more try is safe.
-                        CreateReconciliation::NotCreated => continue,
+                        CreateReconciliation::NotCreated if attempt < ATTEMPTS => continue,
+                        CreateReconciliation::NotCreated => break,
                         CreateReconciliation::Ambiguous(users) => {
                             return Err(Error::AmbiguousCreate {
                                 name: name.to_owned(),
@@ -84,5 +85,6 @@ impl Portfolio {
                 }
             }
         }
+        Err(Error::CreateNotConfirmed { name: name.to_owned() })
     }
 }

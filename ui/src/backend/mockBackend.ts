@@ -26,7 +26,7 @@ export const sampleOverview: PortfolioOverview = {
     { id: "610000000000001", name: "Gatehouse Admin", role: "admin", created_time: "2026-03-02T10:15:00+0000" },
     { id: "610000000000002", name: "Reporting Bot", role: "regular", created_time: "2026-05-19T08:00:00+0000" },
   ],
-  quota: { regular_used: 1, regular_allowed: 10, admin_used: 1, admin_allowed: 1 },
+  quota: { tier: "Full", regular_used: 1, regular_allowed: 10, admin_used: 1, admin_allowed: 1 },
 };
 
 /** A backend for UI tests: fixed, inspectable answers and a log of the calls made. */

@@ -45,3 +45,8 @@ export function ErrorCallout({ error, title }: { error: CommandError; title?: st
     </Callout>
   );
 }
+
+/** An error about one input field, as the text under that field: what is wrong and the fix. */
+export function fieldMessage(error: CommandError): string {
+  return [error.message, error.fix].filter(Boolean).join(" ");
+}

@@ -3,7 +3,7 @@ import { Form, Label, RadioButton, RadioField, RadioGroup, Text } from "react-ar
 import { useBackend } from "../backend/context";
 import type { CommandError, CreatedSystemUser, NewRole } from "../bindings";
 import { Button } from "../components/Button";
-import { ErrorCallout } from "../components/Callout";
+import { ErrorCallout, fieldMessage } from "../components/Callout";
 import { Dialog, DialogActions } from "../components/Dialog";
 import { TextField } from "../components/TextField";
 
@@ -25,10 +25,15 @@ export interface AddSystemUserDialogProps {
   isOpen: boolean;
   onOpenChange: (open: boolean) => void;
   onCreated: (created: CreatedSystemUser) => void;
+  /** Called when an error means the list may have changed anyway (a lost answer). */
+  onListMayHaveChanged: () => void;
 }
 
+/** Errors after which Meta may hold new system users: the list is reloaded to show them. */
+const listMayHaveChanged = new Set(["create_ambiguous", "create_not_confirmed", "outcome_unknown"]);
+
 /** Name and role of a new system user. What was typed survives an error, so it can be fixed. */
-export function AddSystemUserDialog({ isOpen, onOpenChange, onCreated }: AddSystemUserDialogProps) {
+export function AddSystemUserDialog({ isOpen, onOpenChange, onCreated, onListMayHaveChanged }: AddSystemUserDialogProps) {
   const backend = useBackend();
   const [name, setName] = useState("");
   const [role, setRole] = useState<NewRole>("regular");
@@ -51,6 +56,7 @@ export function AddSystemUserDialog({ isOpen, onOpenChange, onCreated }: AddSyst
     setPending(false);
     if (result.status === "error") {
       setError(result.error);
+      if (listMayHaveChanged.has(result.error.code)) onListMayHaveChanged();
       return;
     }
     setName("");
@@ -73,11 +79,14 @@ export function AddSystemUserDialog({ isOpen, onOpenChange, onCreated }: AddSyst
           label="Name"
           description="Name it after its job, such as “Conversions API server”. Everyone in the portfolio sees this name."
           value={name}
-          onChange={setName}
+          onChange={(value) => {
+            setName(value);
+            if (nameError) setError(null);
+          }}
           isRequired
           autoFocus
           isInvalid={nameError !== null}
-          errorMessage={nameError ? nameError.message : "Give the system user a name."}
+          errorMessage={nameError ? fieldMessage(nameError) : "Give the system user a name."}
         />
         <RadioGroup className="stack-sm" value={role} onChange={(value) => setRole(value === "admin" ? "admin" : "regular")}>
           <Label className="field__label">Role</Label>

@@ -3,7 +3,7 @@ import { Form } from "react-aria-components";
 import { useBackend } from "../backend/context";
 import type { CommandError, SystemUserSummary } from "../bindings";
 import { Button } from "../components/Button";
-import { ErrorCallout } from "../components/Callout";
+import { ErrorCallout, fieldMessage } from "../components/Callout";
 import { Dialog, DialogActions } from "../components/Dialog";
 import { TextField } from "../components/TextField";
 
@@ -15,24 +15,41 @@ export interface RenameSystemUserDialogProps {
 }
 
 export function RenameSystemUserDialog({ user, onClose, onRenamed }: RenameSystemUserDialogProps) {
+  // Lifted here so the dialog cannot be dismissed while a rename is on its way.
+  const [pending, setPending] = useState(false);
   return (
     <Dialog
       title={user ? `Rename “${user.name}”` : "Rename"}
       isOpen={user !== null}
+      isDismissable={!pending}
       onOpenChange={(open) => {
-        if (!open) onClose();
+        if (!open && !pending) onClose();
       }}
     >
       {/* Keyed by user so each opening starts from that user's current name. */}
-      {user && <RenameForm key={user.id} user={user} onClose={onClose} onRenamed={onRenamed} />}
+      {user && (
+        <RenameForm
+          key={user.id}
+          user={user}
+          pending={pending}
+          setPending={setPending}
+          onClose={onClose}
+          onRenamed={onRenamed}
+        />
+      )}
     </Dialog>
   );
 }
 
-function RenameForm({ user, onClose, onRenamed }: { user: SystemUserSummary } & Omit<RenameSystemUserDialogProps, "user">) {
+interface RenameFormProps extends Omit<RenameSystemUserDialogProps, "user"> {
+  user: SystemUserSummary;
+  pending: boolean;
+  setPending: (pending: boolean) => void;
+}
+
+function RenameForm({ user, pending, setPending, onClose, onRenamed }: RenameFormProps) {
   const backend = useBackend();
   const [name, setName] = useState(user.name);
-  const [pending, setPending] = useState(false);
   const [error, setError] = useState<CommandError | null>(null);
 
   const submit = async () => {
@@ -62,11 +79,14 @@ function RenameForm({ user, onClose, onRenamed }: { user: SystemUserSummary } & 
         label="New name"
         description="Integrations keep working: tokens belong to the system user, not to its name."
         value={name}
-        onChange={setName}
+        onChange={(value) => {
+          setName(value);
+          if (nameError) setError(null);
+        }}
         isRequired
         autoFocus
         isInvalid={nameError !== null}
-        errorMessage={nameError ? nameError.message : "Give the system user a name."}
+        errorMessage={nameError ? fieldMessage(nameError) : "Give the system user a name."}
       />
       {error && !nameError && <ErrorCallout error={error} title="The name was not changed" />}
       <DialogActions>

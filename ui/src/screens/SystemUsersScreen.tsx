@@ -59,18 +59,20 @@ export function SystemUsersScreen({ overview, onReload }: { overview: OverviewSt
         </Button>
       }
     >
-      {done && <Callout tone="success" title={done} />}
+      {/* Always mounted, so screen readers announce each confirmation. */}
+      <div aria-live="polite">{done && <Callout tone="success" title={done} />}</div>
       <AddSystemUserDialog
         isOpen={adding}
         onOpenChange={setAdding}
         onCreated={(created: CreatedSystemUser) => {
           const role = created.role === "admin" ? "an admin" : "a regular";
           const recovered = created.recovered_after_lost_answer
-            ? " Meta's answer was lost on the way; Gatehouse found it in the list, so it was not added twice."
+            ? " Meta's first answer was lost on the way; Gatehouse checked the list before going on, so it exists once."
             : "";
           setDone(`“${created.name}” was added as ${role} system user.${recovered}`);
           onReload();
         }}
+        onListMayHaveChanged={onReload}
       />
       <RenameSystemUserDialog
         user={renaming}
