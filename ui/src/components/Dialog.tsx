@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { Button } from "./Button";
 import { Dialog as AriaDialog, Heading, Modal, ModalOverlay } from "react-aria-components";
 
 export interface DialogProps {
@@ -32,4 +33,18 @@ export function Dialog({ title, isOpen, onOpenChange, isDismissable = true, chil
 
 export function DialogActions({ children }: { children: ReactNode }) {
   return <div className="dialog__actions">{children}</div>;
+}
+
+/** Cancel and submit for a form in a dialog; both wait while the submit is on its way. */
+export function SubmitActions({ pending, label, pendingLabel }: { pending: boolean; label: string; pendingLabel: string }) {
+  return (
+    <DialogActions>
+      <Button slot="close" isDisabled={pending}>
+        Cancel
+      </Button>
+      <Button type="submit" variant="primary" isDisabled={pending}>
+        {pending ? pendingLabel : label}
+      </Button>
+    </DialogActions>
+  );
 }

@@ -2,10 +2,9 @@ import { useState } from "react";
 import { Form, Label, RadioButton, RadioField, RadioGroup, Text } from "react-aria-components";
 import { useBackend } from "../backend/context";
 import type { CommandError, CreatedSystemUser, NewRole } from "../bindings";
-import { Button } from "../components/Button";
-import { ErrorCallout, fieldMessage } from "../components/Callout";
-import { Dialog, DialogActions } from "../components/Dialog";
-import { TextField } from "../components/TextField";
+import { ErrorCallout } from "../components/Callout";
+import { Dialog, SubmitActions } from "../components/Dialog";
+import { SystemUserNameField } from "./SystemUserNameField";
 
 const roles: { value: NewRole; label: string; description: string }[] = [
   {
@@ -75,18 +74,13 @@ export function AddSystemUserDialog({ isOpen, onOpenChange, onCreated, onListMay
           void submit();
         }}
       >
-        <TextField
+        <SystemUserNameField
           label="Name"
           description="Name it after its job, such as “Conversions API server”. Everyone in the portfolio sees this name."
           value={name}
-          onChange={(value) => {
-            setName(value);
-            if (nameError) setError(null);
-          }}
-          isRequired
-          autoFocus
-          isInvalid={nameError !== null}
-          errorMessage={nameError ? fieldMessage(nameError) : "Give the system user a name."}
+          onChange={setName}
+          error={nameError}
+          onErrorCleared={() => setError(null)}
         />
         <RadioGroup className="stack-sm" value={role} onChange={(value) => setRole(value === "admin" ? "admin" : "regular")}>
           <Label className="field__label">Role</Label>
@@ -100,14 +94,7 @@ export function AddSystemUserDialog({ isOpen, onOpenChange, onCreated, onListMay
           ))}
         </RadioGroup>
         {error && !nameError && <ErrorCallout error={error} title="The system user was not added" />}
-        <DialogActions>
-          <Button slot="close" isDisabled={pending}>
-            Cancel
-          </Button>
-          <Button type="submit" variant="primary" isDisabled={pending}>
-            {pending ? "Adding…" : "Add system user"}
-          </Button>
-        </DialogActions>
+        <SubmitActions pending={pending} label="Add system user" pendingLabel="Adding…" />
       </Form>
     </Dialog>
   );

@@ -2,10 +2,9 @@ import { useState } from "react";
 import { Form } from "react-aria-components";
 import { useBackend } from "../backend/context";
 import type { CommandError, SystemUserSummary } from "../bindings";
-import { Button } from "../components/Button";
-import { ErrorCallout, fieldMessage } from "../components/Callout";
-import { Dialog, DialogActions } from "../components/Dialog";
-import { TextField } from "../components/TextField";
+import { ErrorCallout } from "../components/Callout";
+import { Dialog, SubmitActions } from "../components/Dialog";
+import { SystemUserNameField } from "./SystemUserNameField";
 
 export interface RenameSystemUserDialogProps {
   /** The system user to rename; the dialog is open while this is set. */
@@ -75,28 +74,16 @@ function RenameForm({ user, pending, setPending, onClose, onRenamed }: RenameFor
         void submit();
       }}
     >
-      <TextField
+      <SystemUserNameField
         label="New name"
         description="Integrations keep working: tokens belong to the system user, not to its name."
         value={name}
-        onChange={(value) => {
-          setName(value);
-          if (nameError) setError(null);
-        }}
-        isRequired
-        autoFocus
-        isInvalid={nameError !== null}
-        errorMessage={nameError ? fieldMessage(nameError) : "Give the system user a name."}
+        onChange={setName}
+        error={nameError}
+        onErrorCleared={() => setError(null)}
       />
       {error && !nameError && <ErrorCallout error={error} title="The name was not changed" />}
-      <DialogActions>
-        <Button slot="close" isDisabled={pending}>
-          Cancel
-        </Button>
-        <Button type="submit" variant="primary" isDisabled={pending}>
-          {pending ? "Saving…" : "Save name"}
-        </Button>
-      </DialogActions>
+      <SubmitActions pending={pending} label="Save name" pendingLabel="Saving…" />
     </Form>
   );
 }
