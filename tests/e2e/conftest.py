@@ -77,4 +77,6 @@ def app(request):
     finally:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         driver.get_screenshot_as_file(str(ARTIFACTS / f"{request.node.name}.png"))
+        # The webview's storage outlives the app process: leave none (the theme) to the next test.
+        driver.execute_script("localStorage.clear()")
         driver.quit()
