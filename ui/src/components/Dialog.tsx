@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 import { Button } from "./Button";
-import { Dialog as AriaDialog, Heading, Modal, ModalOverlay } from "react-aria-components";
+import { Dialog as AriaDialog, Form, Heading, Modal, ModalOverlay } from "react-aria-components";
 
 export interface DialogProps {
   title: string;
@@ -46,5 +46,20 @@ export function SubmitActions({ pending, label, pendingLabel }: { pending: boole
         {pending ? pendingLabel : label}
       </Button>
     </DialogActions>
+  );
+}
+
+/** The form inside a dialog: Enter submits, the page never reloads. */
+export function DialogForm({ onSubmit, children }: { onSubmit: () => void; children: ReactNode }) {
+  return (
+    <Form
+      className="stack"
+      onSubmit={(event) => {
+        event.preventDefault();
+        onSubmit();
+      }}
+    >
+      {children}
+    </Form>
   );
 }

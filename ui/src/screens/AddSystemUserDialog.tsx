@@ -1,9 +1,9 @@
 import { useState } from "react";
-import { Form, Label, RadioButton, RadioField, RadioGroup, Text } from "react-aria-components";
+import { Label, RadioButton, RadioField, RadioGroup, Text } from "react-aria-components";
 import { useBackend } from "../backend/context";
 import type { CommandError, CreatedSystemUser, NewRole } from "../bindings";
 import { ErrorCallout } from "../components/Callout";
-import { Dialog, SubmitActions } from "../components/Dialog";
+import { Dialog, DialogForm, SubmitActions } from "../components/Dialog";
 import { SystemUserNameField } from "./SystemUserNameField";
 
 const roles: { value: NewRole; label: string; description: string }[] = [
@@ -67,13 +67,7 @@ export function AddSystemUserDialog({ isOpen, onOpenChange, onCreated, onListMay
   const nameError = error?.field === "name" ? error : null;
   return (
     <Dialog title="Add a system user" isOpen={isOpen} onOpenChange={close} isDismissable={!pending}>
-      <Form
-        className="stack"
-        onSubmit={(event) => {
-          event.preventDefault();
-          void submit();
-        }}
-      >
+      <DialogForm onSubmit={() => void submit()}>
         <SystemUserNameField
           label="Name"
           description="Name it after its job, such as “Conversions API server”. Everyone in the portfolio sees this name."
@@ -95,7 +89,7 @@ export function AddSystemUserDialog({ isOpen, onOpenChange, onCreated, onListMay
         </RadioGroup>
         {error && !nameError && <ErrorCallout error={error} title="The system user was not added" />}
         <SubmitActions pending={pending} label="Add system user" pendingLabel="Adding…" />
-      </Form>
+      </DialogForm>
     </Dialog>
   );
 }

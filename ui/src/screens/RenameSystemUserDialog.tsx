@@ -1,9 +1,8 @@
 import { useState } from "react";
-import { Form } from "react-aria-components";
 import { useBackend } from "../backend/context";
 import type { CommandError, SystemUserSummary } from "../bindings";
 import { ErrorCallout } from "../components/Callout";
-import { Dialog, SubmitActions } from "../components/Dialog";
+import { Dialog, DialogForm, SubmitActions } from "../components/Dialog";
 import { SystemUserNameField } from "./SystemUserNameField";
 
 export interface RenameSystemUserDialogProps {
@@ -67,13 +66,7 @@ function RenameForm({ user, pending, setPending, onClose, onRenamed }: RenameFor
 
   const nameError = error?.field === "name" ? error : null;
   return (
-    <Form
-      className="stack"
-      onSubmit={(event) => {
-        event.preventDefault();
-        void submit();
-      }}
-    >
+    <DialogForm onSubmit={() => void submit()}>
       <SystemUserNameField
         label="New name"
         description="Integrations keep working: tokens belong to the system user, not to its name."
@@ -84,6 +77,6 @@ function RenameForm({ user, pending, setPending, onClose, onRenamed }: RenameFor
       />
       {error && !nameError && <ErrorCallout error={error} title="The name was not changed" />}
       <SubmitActions pending={pending} label="Save name" pendingLabel="Saving…" />
-    </Form>
+    </DialogForm>
   );
 }
