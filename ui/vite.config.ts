@@ -11,5 +11,7 @@ export default defineConfig({
     environment: "jsdom",
     include: ["src/**/*.test.{ts,tsx}"],
     setupFiles: ["src/test/setup.ts"],
+    // The UI tests drive real React Aria components by keyboard; a loaded machine needs headroom.
+    testTimeout: 20_000,
   },
 });

@@ -16,7 +16,7 @@ describe("app shell", () => {
     expect(nav.textContent).toContain("System users");
     expect(nav.textContent).toContain("Settings");
     expect(await screen.findByText("Demo: nothing leaves this computer")).toBeTruthy();
-    expect(screen.getByText("Northwind Media Group")).toBeTruthy();
+    expect(await screen.findByText("Brightline Digital Partners")).toBeTruthy();
     expect(await screen.findByText("Version 0.0.0-test")).toBeTruthy();
     await expectNoSeriousA11yViolations();
   });
@@ -75,13 +75,13 @@ describe("system users", () => {
     const { backend } = mockBackend();
     window.location.hash = "#/system-users";
     renderWithBackend(<App />, backend);
-    const table = await screen.findByRole("grid", { name: "System users of Northwind Media Group" });
+    const table = await screen.findByRole("grid", { name: "System users of Brightline Digital Partners" });
     const rows = within(table).getAllByRole("row");
-    expect(rows).toHaveLength(3);
+    expect(rows).toHaveLength(5);
     expect(within(rows[1] as HTMLElement).getByText("Gatehouse Admin")).toBeTruthy();
     expect(within(rows[1] as HTMLElement).getByText("Admin")).toBeTruthy();
     expect(within(rows[2] as HTMLElement).getByText("Regular")).toBeTruthy();
-    expect(screen.getByText("1 of 10 regular system users and 1 of 1 admin on the Full tier.")).toBeTruthy();
+    expect(screen.getByText("3 of 10 regular system users and 1 of 1 admin on the Full tier.")).toBeTruthy();
     await expectNoSeriousA11yViolations();
   });
 

@@ -4,32 +4,546 @@ import type {
   CreatedSystemUser,
   KeyringReport,
   PortfolioOverview,
+  SystemUserSummary,
 } from "../bindings";
 import type { Backend } from "./backend";
 import type { Result } from "./result";
+import type {
+  AccessCount,
+  AccessLevel,
+  AppChoice,
+  AppRef,
+  AssetKind,
+  AssetKindInfo,
+  AssetRow,
+  AssignedAsset,
+  BusinessApp,
+  ConnectForm,
+  ConnectionProblem,
+  ConnectionReport,
+  IssuedToken,
+  JobItem,
+  JobReport,
+  JobSummary,
+  PortfolioEntry,
+  Preflight,
+  PreflightCheck,
+  ScopeCatalog,
+  TokenReport,
+  TokenRequest,
+} from "./types";
+
+// A stateful, demo-like backend: the UI tests run against it, and so does the dev-only preview
+// (ui/preview.html). It never ships in the app: only main.tsx is the build's entry.
+
+type Call<T> = Promise<Result<T, CommandError>>;
+
+/** Errors to return from a method, one per call; after they run out, calls succeed. */
+export type ErrorQueues = Partial<Record<keyof Backend, CommandError[]>>;
 
 export interface MockBackendOptions {
   keyring?: Result<KeyringReport, CommandError>;
+  /** The demo portfolio's overview (replaces Brightline's). */
   overview?: Result<PortfolioOverview, CommandError>;
   /** Errors for `createSystemUser` / `renameSystemUser`, one per call; after they run out, calls succeed. */
   createErrors?: CommandError[];
+  /** Errors for any method, one per call. */
+  errors?: ErrorQueues;
+  /** Asset IDs whose assign/unassign fails in `runJob`. */
+  failingAssets?: string[];
+  /** Delay of every answer in ms (the preview uses it to show loading states); 0 in tests. */
+  latencyMs?: number;
+  /** Delay per job item in ms, so progress can be seen. */
+  jobItemMs?: number;
 }
 
-/** A small demo-like portfolio for UI tests. */
+// ---------------------------------------------------------------------------------------------
+// Reference data: asset kinds and their tasks in plain words
+
+export const sampleAssetKinds: AssetKindInfo[] = [
+  {
+    kind: "ad_account",
+    label: "Ad accounts",
+    singular: "ad account",
+    full_control: ["MANAGE", "ADVERTISE", "ANALYZE"],
+    tasks: [
+      { name: "MANAGE", label: "Manage the account", description: "Change settings, payment methods and who has access.", write: true },
+      { name: "ADVERTISE", label: "Create and edit ads", description: "Create, edit and pause campaigns and ads.", write: true },
+      { name: "ANALYZE", label: "View performance", description: "See results and reports; changes nothing.", write: false },
+    ],
+    combinations: [["MANAGE", "ADVERTISE", "ANALYZE"], ["ADVERTISE", "ANALYZE"], ["ANALYZE"]],
+  },
+  {
+    kind: "page",
+    label: "Pages",
+    singular: "Page",
+    full_control: ["MANAGE", "CREATE_CONTENT", "MODERATE", "MESSAGING", "ADVERTISE", "ANALYZE"],
+    tasks: [
+      { name: "MANAGE", label: "Manage the Page", description: "Change the Page's settings and who has access.", write: true },
+      { name: "CREATE_CONTENT", label: "Publish posts", description: "Create, edit and delete posts and stories.", write: true },
+      { name: "MODERATE", label: "Moderate comments", description: "Reply to, hide and delete comments.", write: true },
+      { name: "MESSAGING", label: "Send messages", description: "Answer messages sent to the Page.", write: true },
+      { name: "ADVERTISE", label: "Create ads", description: "Run ads that appear as the Page.", write: true },
+      { name: "ANALYZE", label: "View insights", description: "See how posts and the Page perform; changes nothing.", write: false },
+    ],
+    combinations: [],
+  },
+  {
+    kind: "catalog",
+    label: "Catalogs",
+    singular: "catalog",
+    full_control: ["MANAGE", "ADVERTISE"],
+    tasks: [
+      { name: "MANAGE", label: "Manage products", description: "Add, edit and remove products and feeds.", write: true },
+      { name: "ADVERTISE", label: "Use in ads", description: "Run product ads from this catalog.", write: true },
+    ],
+    combinations: [],
+  },
+  {
+    kind: "pixel",
+    label: "Datasets and pixels",
+    singular: "dataset",
+    full_control: ["EDIT", "UPLOAD", "ADVERTISE", "ANALYZE"],
+    tasks: [
+      { name: "EDIT", label: "Edit settings", description: "Change the dataset's settings and rules.", write: true },
+      { name: "UPLOAD", label: "Send events", description: "Send website and server events (Conversions API).", write: true },
+      { name: "ADVERTISE", label: "Use in ads", description: "Measure and target ads with these events.", write: true },
+      { name: "ANALYZE", label: "View events", description: "See received events and diagnostics; changes nothing.", write: false },
+    ],
+    combinations: [],
+  },
+  {
+    kind: "instagram",
+    label: "Instagram accounts",
+    singular: "Instagram account",
+    full_control: ["CONTENT", "MESSAGES", "COMMUNITY_ACTIVITY", "ADVERTISE", "ANALYZE"],
+    tasks: [
+      { name: "CONTENT", label: "Publish content", description: "Post photos, videos and stories.", write: true },
+      { name: "MESSAGES", label: "Reply to messages", description: "Read and answer direct messages.", write: true },
+      { name: "COMMUNITY_ACTIVITY", label: "Manage comments", description: "Reply to, hide and delete comments.", write: true },
+      { name: "ADVERTISE", label: "Create ads", description: "Run ads that appear as this account.", write: true },
+      { name: "ANALYZE", label: "View insights", description: "See how the account performs; changes nothing.", write: false },
+    ],
+    combinations: [],
+  },
+  {
+    kind: "whatsapp_business_account",
+    label: "WhatsApp accounts",
+    singular: "WhatsApp account",
+    full_control: ["MANAGE", "DEVELOP", "MANAGE_TEMPLATES", "MANAGE_PHONE", "VIEW_COST"],
+    tasks: [
+      { name: "MANAGE", label: "Manage the account", description: "Change settings and who has access.", write: true },
+      { name: "DEVELOP", label: "Connect integrations", description: "Set up webhooks and send messages through the API.", write: true },
+      { name: "MANAGE_TEMPLATES", label: "Manage message templates", description: "Create and edit message templates.", write: true },
+      { name: "MANAGE_PHONE", label: "Manage phone numbers", description: "Add and configure phone numbers.", write: true },
+      { name: "VIEW_COST", label: "View costs", description: "See what messaging costs; changes nothing.", write: false },
+    ],
+    combinations: [],
+  },
+  {
+    kind: "app",
+    label: "Apps",
+    singular: "app",
+    full_control: ["MANAGE", "DEVELOP"],
+    tasks: [
+      { name: "MANAGE", label: "Manage the app", description: "Change the app's settings and roles.", write: true },
+      { name: "DEVELOP", label: "Develop the app", description: "Test and change the app's products.", write: true },
+    ],
+    combinations: [],
+  },
+];
+
+function kindInfo(kind: AssetKind): AssetKindInfo {
+  const info = sampleAssetKinds.find((k) => k.kind === kind);
+  if (!info) throw new Error(`unknown asset kind ${kind}`);
+  return info;
+}
+
+/** Read only, can change things, or full control, from the tasks held. */
+export function accessLevel(kind: AssetKind, tasks: string[]): AccessLevel {
+  const info = kindInfo(kind);
+  if (info.full_control.every((t) => tasks.includes(t))) return "full";
+  return info.tasks.some((t) => t.write && tasks.includes(t.name)) ? "write" : "read";
+}
+
+export const sampleScopeCatalog: ScopeCatalog = {
+  groups: [
+    {
+      name: "Ads",
+      scopes: [
+        { name: "ads_read", sentence: "Read ad results and reports.", depends_on: [] },
+        { name: "ads_management", sentence: "Create, change and pause campaigns and ads.", depends_on: ["ads_read"] },
+        { name: "business_management", sentence: "Read and manage the portfolio's assets and people.", depends_on: [] },
+      ],
+    },
+    {
+      name: "Pages",
+      scopes: [
+        { name: "pages_show_list", sentence: "See which Pages the token can use.", depends_on: [] },
+        { name: "pages_read_engagement", sentence: "Read posts, comments and followers.", depends_on: ["pages_show_list"] },
+        { name: "pages_manage_posts", sentence: "Publish and edit posts.", depends_on: ["pages_read_engagement"] },
+        { name: "pages_messaging", sentence: "Send and answer messages as the Page.", depends_on: ["pages_show_list"] },
+      ],
+    },
+    {
+      name: "Catalogs and events",
+      scopes: [
+        { name: "catalog_management", sentence: "Add, update and remove catalog products.", depends_on: ["business_management"] },
+      ],
+    },
+    {
+      name: "Instagram",
+      scopes: [
+        { name: "instagram_basic", sentence: "Read the account's profile and media.", depends_on: ["pages_show_list"] },
+        { name: "instagram_content_publish", sentence: "Publish photos and videos.", depends_on: ["instagram_basic"] },
+      ],
+    },
+    {
+      name: "WhatsApp",
+      scopes: [
+        { name: "whatsapp_business_management", sentence: "Manage the WhatsApp account, numbers and templates.", depends_on: [] },
+        { name: "whatsapp_business_messaging", sentence: "Send and receive WhatsApp messages.", depends_on: ["whatsapp_business_management"] },
+      ],
+    },
+  ],
+  presets: [
+    { id: "reporting", label: "Reporting (read only)", description: "Dashboards and exports that only read results.", scopes: ["ads_read", "pages_read_engagement"] },
+    { id: "capi", label: "Conversions API", description: "A server that sends website or app events.", scopes: ["ads_management"] },
+    { id: "ads", label: "Ads management", description: "A tool that creates and changes campaigns.", scopes: ["ads_management", "business_management"] },
+    { id: "catalog", label: "Catalog sync", description: "A shop that keeps its products up to date.", scopes: ["catalog_management"] },
+    { id: "whatsapp", label: "WhatsApp messaging", description: "A help desk or chatbot that sends messages.", scopes: ["whatsapp_business_messaging"] },
+  ],
+};
+
+// ---------------------------------------------------------------------------------------------
+// The demo portfolios
+
+/** The demo agency's overview (Brightline Digital Partners, Full tier). */
 export const sampleOverview: PortfolioOverview = {
   kind: "demo",
   business_id: "100000000000001",
-  business_name: "Northwind Media Group",
+  business_name: "Brightline Digital Partners",
   verification_status: "verified",
   two_factor: "admin_required",
   system_users: [
     { id: "610000000000001", name: "Gatehouse Admin", role: "admin", created_time: "2026-03-02T10:15:00+0000" },
     { id: "610000000000002", name: "Reporting Bot", role: "regular", created_time: "2026-05-19T08:00:00+0000" },
+    { id: "610000000000003", name: "Conversions API server", role: "regular", created_time: "2026-07-08T14:30:00+0000" },
+    { id: "610000000000004", name: "Shop catalog sync", role: "regular", created_time: "2026-09-21T09:05:00+0000" },
   ],
-  quota: { tier: "Full", regular_used: 1, regular_allowed: 10, admin_used: 1, admin_allowed: 1 },
+  quota: { tier: "Full", regular_used: 3, regular_allowed: 10, admin_used: 1, admin_allowed: 1 },
 };
 
-/** A backend for UI tests: fixed, inspectable answers and a log of the calls made. */
+/** The demo client portfolio (Limited tier: one regular system user). */
+export const sampleClientOverview: PortfolioOverview = {
+  kind: "demo",
+  business_id: "100000000000002",
+  business_name: "Harbor & Pine Outfitters",
+  verification_status: "not_verified",
+  two_factor: "none",
+  system_users: [
+    { id: "620000000000001", name: "Harbor Admin", role: "admin", created_time: "2026-06-11T16:40:00+0000" },
+    { id: "620000000000002", name: "Website events", role: "regular", created_time: "2026-06-12T08:20:00+0000" },
+  ],
+  quota: { tier: "Limited", regular_used: 1, regular_allowed: 1, admin_used: 1, admin_allowed: 1 },
+};
+
+/** The IDs of the demo apps (the first is usable for tokens, the second is not). */
+export const sampleApps = {
+  reporting: { id: "700000000000001", name: "Brightline Reporting" },
+  leadSync: { id: "700000000000002", name: "Brightline Lead Sync" },
+  harbor: { id: "700000000000010", name: "Harbor & Pine Site" },
+};
+
+/** Tokens the mock's `inspectToken` knows (never real tokens). */
+export const sampleTokens = {
+  /** A system user token that expires in 60 days (refreshable). */
+  sixtyDays: "EAAGdemoSixtyDayTokenForReportingBot0000000000000000001",
+  /** A system user token that never expires. */
+  never: "EAAGdemoNeverExpiringTokenForCapiServer0000000000000002",
+  /** A token that has expired. */
+  expired: "EAAGdemoExpiredTokenForShopSync00000000000000000000003",
+};
+
+interface AppState extends AppRef {
+  usable: boolean;
+  reason: string | null;
+}
+
+interface PortfolioState {
+  entry: PortfolioEntry;
+  overview: Result<PortfolioOverview, CommandError>;
+  assets: Record<AssetKind, AssetRow[]>;
+  /** Per system user: what it holds. */
+  assigned: Map<string, AssignedAsset[]>;
+  installed: Map<string, AppRef[]>;
+  apps: AppState[];
+}
+
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}
+
+function pad(n: number, width: number): string {
+  return String(n).padStart(width, "0");
+}
+
+const brightlineClients = ["Harbor & Pine", "Lumen Dental", "Northwind Media", "Copper Kettle", "Aster Fitness", "Bluebell Travel"];
+const campaignKinds = ["Prospecting", "Retargeting", "Search", "Brand", "Lead gen", "Catalog sales", "App installs"];
+
+function brightlineAssets(): Record<AssetKind, AssetRow[]> {
+  const adAccounts: AssetRow[] = range(48).map((i) => {
+    const client = brightlineClients[i % brightlineClients.length] ?? "Client";
+    const campaign = campaignKinds[Math.floor(i / brightlineClients.length) % campaignKinds.length] ?? "Ads";
+    const number = 3100000000 + i * 7919;
+    return {
+      kind: "ad_account",
+      id: `act_${number}`,
+      name: `${client} – ${campaign}`,
+      relation: i % 3 === 0 ? "owned" : "client",
+      detail: `Account ${number}`,
+    };
+  });
+  const pages: AssetRow[] = [
+    "Brightline Digital",
+    "Harbor & Pine Outfitters",
+    "Lumen Dental Clinics",
+    "Copper Kettle Café",
+    "Aster Fitness Studio",
+    "Bluebell Travel",
+  ].map((name, i) => ({ kind: "page", id: `1050000000000${pad(i + 1, 2)}`, name, relation: i === 0 ? "owned" : "client", detail: null }));
+  const catalogs: AssetRow[] = ["Harbor & Pine – All products", "Copper Kettle – Menu", "Bluebell – Trips 2027"].map((name, i) => ({
+    kind: "catalog",
+    id: `2050000000000${pad(i + 1, 2)}`,
+    name,
+    relation: "client",
+    detail: `${[1240, 86, 312][i] ?? 0} products`,
+  }));
+  const pixels: AssetRow[] = ["Brightline website", "Harbor & Pine shop", "Lumen Dental bookings", "Aster Fitness sign-ups"].map((name, i) => ({
+    kind: "pixel",
+    id: `3050000000000${pad(i + 1, 2)}`,
+    name,
+    relation: i === 0 ? "owned" : "client",
+    detail: "Dataset",
+  }));
+  const instagram: AssetRow[] = ["brightline.digital", "harborandpine", "copperkettle.cafe"].map((handle, i) => ({
+    kind: "instagram",
+    id: `178414000000000${pad(i + 1, 2)}`,
+    name: handle,
+    relation: i === 0 ? "owned" : "client",
+    detail: `@${handle}`,
+  }));
+  const whatsapp: AssetRow[] = ["Brightline support", "Bluebell bookings"].map((name, i) => ({
+    kind: "whatsapp_business_account",
+    id: `4050000000000${pad(i + 1, 2)}`,
+    name,
+    relation: i === 0 ? "owned" : "client",
+    detail: i === 0 ? "+1 555 0100" : "+44 20 7946 0000",
+  }));
+  const apps: AssetRow[] = [sampleApps.reporting, sampleApps.leadSync].map((app) => ({
+    kind: "app",
+    id: app.id,
+    name: app.name,
+    relation: "owned",
+    detail: `App ID ${app.id}`,
+  }));
+  return { ad_account: adAccounts, page: pages, catalog: catalogs, pixel: pixels, instagram, whatsapp_business_account: whatsapp, app: apps };
+}
+
+function assigned(row: AssetRow, tasks: string[]): AssignedAsset {
+  return { kind: row.kind, id: row.id, name: row.name, tasks, access: accessLevel(row.kind, tasks) };
+}
+
+function brightline(overview: Result<PortfolioOverview, CommandError>): PortfolioState {
+  const assets = brightlineAssets();
+  const reportingAccounts = assets.ad_account.slice(0, 12).map((row, i) =>
+    assigned(row, i < 3 ? ["ADVERTISE", "ANALYZE"] : ["ANALYZE"]),
+  );
+  const reportingPages = assets.page.slice(0, 2).map((row) => assigned(row, ["ANALYZE"]));
+  const capiPixels = assets.pixel.map((row, i) => assigned(row, i === 0 ? ["EDIT", "UPLOAD", "ADVERTISE", "ANALYZE"] : ["UPLOAD", "ANALYZE"]));
+  const shopCatalog = assets.catalog.slice(0, 2).map((row) => assigned(row, ["MANAGE", "ADVERTISE"]));
+  return {
+    entry: { id: "demo", label: "Brightline Digital Partners", business_id: "100000000000001", kind: "demo" },
+    overview,
+    assets,
+    assigned: new Map([
+      ["610000000000002", [...reportingAccounts, ...reportingPages]],
+      ["610000000000003", [...capiPixels]],
+      ["610000000000004", [...shopCatalog]],
+    ]),
+    installed: new Map([
+      ["610000000000001", [sampleApps.reporting, sampleApps.leadSync]],
+      ["610000000000002", [sampleApps.reporting]],
+      ["610000000000003", [sampleApps.reporting]],
+    ]),
+    apps: [
+      { ...sampleApps.reporting, usable: true, reason: null },
+      {
+        ...sampleApps.leadSync,
+        usable: false,
+        reason:
+          "This app has no Marketing API use case, so Meta offers no permissions for it. An app admin can add the use case in the app's dashboard.",
+      },
+    ],
+  };
+}
+
+function harborAndPine(): PortfolioState {
+  const row = (kind: AssetKind, id: string, name: string, detail: string | null): AssetRow => ({ kind, id, name, relation: "owned", detail });
+  const assets: Record<AssetKind, AssetRow[]> = {
+    ad_account: [row("ad_account", "act_4200000001", "Harbor & Pine – Main", "Account 4200000001"), row("ad_account", "act_4200000002", "Harbor & Pine – Outlet", "Account 4200000002")],
+    page: [row("page", "115000000000001", "Harbor & Pine Outfitters", null)],
+    catalog: [row("catalog", "215000000000001", "Harbor & Pine – All products", "1,240 products")],
+    pixel: [row("pixel", "315000000000001", "Harbor & Pine shop", "Dataset")],
+    instagram: [row("instagram", "17841500000000001", "harborandpine", "@harborandpine")],
+    whatsapp_business_account: [],
+    app: [row("app", sampleApps.harbor.id, sampleApps.harbor.name, `App ID ${sampleApps.harbor.id}`)],
+  };
+  const pixel = assets.pixel[0];
+  return {
+    entry: { id: "demo-client", label: "Harbor & Pine Outfitters", business_id: "100000000000002", kind: "demo" },
+    overview: { status: "ok", data: structuredClone(sampleClientOverview) },
+    assets,
+    assigned: new Map(pixel ? [["620000000000002", [assigned(pixel, ["UPLOAD", "ANALYZE"])]]] : []),
+    installed: new Map([["620000000000002", [sampleApps.harbor]]]),
+    apps: [{ ...sampleApps.harbor, usable: true, reason: null }],
+  };
+}
+
+/** What `checkConnection` finds for a typed business ID (the "Northwind Media Group" sample). */
+const connectApps: BusinessApp[] = [
+  { id: "800000000000001", name: "Northwind Insights", is_profile_app: false },
+  { id: "800000000000002", name: "Northwind Shop Connector", is_profile_app: false },
+];
+
+function savedPortfolio(entry: PortfolioEntry, name: string): PortfolioState {
+  const empty: Record<AssetKind, AssetRow[]> = {
+    ad_account: [
+      { kind: "ad_account", id: "act_5100000001", name: `${name} – Always on`, relation: "owned", detail: "Account 5100000001" },
+    ],
+    page: [{ kind: "page", id: "125000000000001", name, relation: "owned", detail: null }],
+    catalog: [],
+    pixel: [{ kind: "pixel", id: "325000000000001", name: `${name} website`, relation: "owned", detail: "Dataset" }],
+    instagram: [],
+    whatsapp_business_account: [],
+    app: connectApps.map((a) => ({ kind: "app" as const, id: a.id, name: a.name, relation: "owned" as const, detail: `App ID ${a.id}` })),
+  };
+  return {
+    entry,
+    overview: {
+      status: "ok",
+      data: {
+        kind: "meta",
+        business_id: entry.business_id,
+        business_name: name,
+        verification_status: "verified",
+        two_factor: "none",
+        system_users: [{ id: "630000000000001", name: "Gatehouse Admin", role: "admin", created_time: "2026-10-01T12:00:00+0000" }],
+        quota: { tier: "Full", regular_used: 0, regular_allowed: 10, admin_used: 1, admin_allowed: 1 },
+      },
+    },
+    assets: empty,
+    assigned: new Map(),
+    installed: new Map([["630000000000001", connectApps.slice(0, 1).map((a) => ({ id: a.id, name: a.name }))]]),
+    apps: connectApps.map((a) => ({ id: a.id, name: a.name, usable: true, reason: null })),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared state of one mock backend (the jobs/tokens methods use it too)
+
+interface IssuedState {
+  token: string;
+  report: TokenReport;
+}
+
+export interface MockContext {
+  calls: string[];
+  options: MockBackendOptions;
+  /** The open portfolio. */
+  current(): PortfolioState;
+  /** An answer after the configured latency, or the next queued error for `method`. */
+  answer<T>(method: keyof Backend, data: T | (() => Result<T, CommandError>)): Call<T>;
+  jobs: Map<string, JobReport>;
+  cancelled: Set<string>;
+  issued: Map<string, IssuedState>;
+  /** Tokens `inspectToken` knows, by token. */
+  known: Map<string, TokenReport>;
+  nextId(): string;
+}
+
+function error(code: string, message: string, fix: string | null, detail: string | null = null, field: string | null = null): CommandError {
+  return { code, message, fix, detail, field };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+const nowUnix = () => Math.floor(Date.now() / 1000);
+const DAY = 86_400;
+
+function tokenReport(partial: Partial<TokenReport>): TokenReport {
+  return {
+    kind: "SYSTEM_USER",
+    app_id: sampleApps.reporting.id,
+    application: sampleApps.reporting.name,
+    user_id: "610000000000002",
+    issued_at_unix: nowUnix() - 3 * DAY,
+    expires_at_unix: null,
+    never_expires: false,
+    expires_in_days: null,
+    scopes: [],
+    scope_targets: [],
+    valid: true,
+    verified: true,
+    ...partial,
+  };
+}
+
+function knownTokens(): Map<string, TokenReport> {
+  const now = nowUnix();
+  const expires = now + 57 * DAY + 5 * 3600;
+  return new Map<string, TokenReport>([
+    [
+      sampleTokens.sixtyDays,
+      tokenReport({
+        expires_at_unix: expires,
+        expires_in_days: 57,
+        scopes: ["ads_read", "pages_read_engagement", "pages_show_list"],
+        scope_targets: [
+          { scope: "ads_read", target_ids: ["act_3100000000", "act_3100007919", "act_3100015838"] },
+          { scope: "pages_read_engagement", target_ids: ["105000000000001"] },
+        ],
+      }),
+    ],
+    [
+      sampleTokens.never,
+      tokenReport({
+        user_id: "610000000000003",
+        issued_at_unix: now - 120 * DAY,
+        never_expires: true,
+        scopes: ["ads_management", "ads_read"],
+        scope_targets: [],
+      }),
+    ],
+    [
+      sampleTokens.expired,
+      tokenReport({
+        user_id: "610000000000004",
+        issued_at_unix: now - 70 * DAY,
+        expires_at_unix: now - 10 * DAY,
+        expires_in_days: 0,
+        scopes: ["catalog_management", "business_management"],
+        valid: false,
+      }),
+    ],
+  ]);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** A backend for UI tests and the preview: stateful answers and a log of the calls made. */
 export function mockBackend(options: MockBackendOptions = {}) {
   const calls: string[] = [];
   const info: AppInfo = { name: "Gatehouse", version: "0.0.0-test", os: "linux" };
@@ -37,13 +551,111 @@ export function mockBackend(options: MockBackendOptions = {}) {
     status: "ok",
     data: { store: "Secret Service", round_trip_ms: 12 },
   };
-  // A copy, so creates in one test never leak into the next.
-  let overview: Result<PortfolioOverview, CommandError> = options.overview ?? {
-    status: "ok",
-    data: structuredClone(sampleOverview),
-  };
   const createErrors = [...(options.createErrors ?? [])];
-  let nextId = 610000000000100;
+  const queues: ErrorQueues = {};
+  for (const [method, list] of Object.entries(options.errors ?? {}) as [keyof Backend, CommandError[]][]) {
+    queues[method] = [...list];
+  }
+  // A copy, so changes in one test never leak into the next.
+  const portfolios: PortfolioState[] = [
+    brightline(options.overview ?? { status: "ok", data: structuredClone(sampleOverview) }),
+    harborAndPine(),
+  ];
+  let activeId = "demo";
+  let idCounter = 610000000000100;
+  let savedCounter = 1;
+
+  const ctx: MockContext = {
+    calls,
+    options,
+    current: () => portfolios.find((p) => p.entry.id === activeId) ?? (portfolios[0] as PortfolioState),
+    answer: async <T,>(method: keyof Backend, data: T | (() => Result<T, CommandError>)): Call<T> => {
+      if (options.latencyMs) await sleep(options.latencyMs);
+      else await Promise.resolve();
+      const queued = queues[method]?.shift();
+      if (queued) return { status: "error", error: queued };
+      if (typeof data === "function") return (data as () => Result<T, CommandError>)();
+      return { status: "ok", data };
+    },
+    jobs: new Map(),
+    cancelled: new Set(),
+    issued: new Map(),
+    known: knownTokens(),
+    nextId: () => String(idCounter++),
+  };
+  const ok = <T,>(data: T): Result<T, CommandError> => ({ status: "ok", data });
+  const fail = <T,>(e: CommandError): Result<T, CommandError> => ({ status: "error", error: e });
+
+  const overviewOf = (p: PortfolioState): PortfolioOverview | null => (p.overview.status === "ok" ? p.overview.data : null);
+
+  const checkForm = (form: ConnectForm): Result<ConnectionReport, CommandError> => {
+    const businessId = form.business_id.trim();
+    if (!/^\d{6,20}$/.test(businessId)) {
+      return fail(error("invalid_input", "The business ID is a number of 15 or 16 digits.", "Copy it from Business Settings → Business info.", null, "business_id"));
+    }
+    if (form.admin_token.trim().length < 20) {
+      return fail(error("invalid_input", "That does not look like an access token.", "Paste the whole token; it usually starts with “EAA”.", null, "admin_token"));
+    }
+    if (form.admin_token.includes("expired")) {
+      return fail(
+        error(
+          "token_expired",
+          "This admin token has expired.",
+          "Generate a new token for your admin system user in Business Settings, or log in again in Graph API Explorer.",
+          "Error validating access token: Session has expired (Graph code 190, subcode 463, trace AxDemo1)",
+          "admin_token",
+        ),
+      );
+    }
+    const problems: ConnectionProblem[] = [];
+    const appOwned = connectApps.some((a) => a.id === form.app_id.trim());
+    if (!appOwned) {
+      problems.push({
+        code: "app_not_owned",
+        message: `The app ${form.app_id.trim() || "(none)"} does not belong to this business portfolio.`,
+        fix: "Use one of the apps listed above, or connect the app to the portfolio in Business Settings → Accounts → Apps.",
+        blocking: true,
+      });
+    }
+    if (form.app_secret.trim().length < 32) {
+      problems.push({
+        code: "app_secret_mismatch",
+        message: "The app secret does not match the app.",
+        fix: "Copy it again from the app's dashboard: App settings → Basic → App secret → Show.",
+        blocking: true,
+      });
+    }
+    const personal = form.admin_token.includes("user");
+    if (personal) {
+      problems.push({
+        code: "personal_token",
+        message: "This is a person's token: it stops working when they log out, change their password or leave.",
+        fix: "It is fine for setting up. Afterwards, create an admin system user and connect again with its token.",
+        blocking: false,
+      });
+    }
+    problems.push({
+      code: "two_factor_off",
+      message: "Two-factor authentication is not required in this portfolio.",
+      fix: "Turn it on for admins in Business Settings → Security Center.",
+      blocking: false,
+    });
+    return ok({
+      business_id: businessId,
+      business_name: "Northwind Media Group",
+      verification_status: "verified",
+      two_factor: "none",
+      token_kind: personal ? "user" : "system_user",
+      token_owner_id: personal ? "10000000000000777" : "630000000000001",
+      token_owner_name: personal ? "Dana Whitfield" : "Gatehouse Admin",
+      token_app_id: connectApps[0]?.id ?? null,
+      apps: connectApps,
+      regular_system_users: 0,
+      admin_system_users: 1,
+      problems,
+    });
+  };
+
   const backend: Backend = {
     appInfo: () => {
       calls.push("appInfo");
@@ -51,45 +663,511 @@ export function mockBackend(options: MockBackendOptions = {}) {
     },
     keyringStatus: () => {
       calls.push("keyringStatus");
-      return Promise.resolve(keyring);
+      return ctx.answer("keyringStatus", () => keyring);
     },
+
+    // Portfolios -------------------------------------------------------------------------------
+    listPortfolios: () => {
+      calls.push("listPortfolios");
+      return ctx.answer("listPortfolios", () => ok({ active_id: activeId, portfolios: portfolios.map((p) => ({ ...p.entry })) }));
+    },
+    switchPortfolio: (id) => {
+      calls.push(`switchPortfolio:${id}`);
+      return ctx.answer("switchPortfolio", () => {
+        if (!portfolios.some((p) => p.entry.id === id)) {
+          return fail(error("portfolio_not_found", "That portfolio is no longer saved on this computer.", "Pick another one, or connect it again."));
+        }
+        activeId = id;
+        return ok(null);
+      });
+    },
+    checkConnection: (form) => {
+      calls.push(`checkConnection:${form.business_id}`);
+      return ctx.answer("checkConnection", () => checkForm(form));
+    },
+    savePortfolio: (form) => {
+      calls.push(`savePortfolio:${form.business_id}`);
+      return ctx.answer("savePortfolio", () => {
+        const checked = checkForm(form);
+        if (checked.status === "error") return checked;
+        const blocking = checked.data.problems.find((p) => p.blocking);
+        if (blocking) return fail(error(blocking.code, blocking.message, blocking.fix));
+        const entry: PortfolioEntry = {
+          id: `saved-${savedCounter++}`,
+          label: form.label.trim() || checked.data.business_name,
+          business_id: checked.data.business_id,
+          kind: "meta",
+        };
+        portfolios.push(savedPortfolio(entry, checked.data.business_name));
+        return ok(entry);
+      });
+    },
+    removePortfolio: (id) => {
+      calls.push(`removePortfolio:${id}`);
+      return ctx.answer("removePortfolio", () => {
+        const index = portfolios.findIndex((p) => p.entry.id === id);
+        if (index < 0) return fail(error("portfolio_not_found", "That portfolio is no longer saved on this computer.", null));
+        if (portfolios[index]?.entry.kind === "demo") {
+          return fail(error("invalid_input", "The demo portfolios are built in and cannot be removed.", null));
+        }
+        portfolios.splice(index, 1);
+        if (activeId === id) activeId = "demo";
+        return ok(null);
+      });
+    },
+
+    // System users -----------------------------------------------------------------------------
     portfolioOverview: () => {
       calls.push("portfolioOverview");
-      return Promise.resolve(overview);
+      return ctx.answer("portfolioOverview", () => ctx.current().overview);
     },
     createSystemUser: (name, role) => {
       calls.push(`createSystemUser:${name}:${role}`);
-      const error = createErrors.shift();
-      if (error) return Promise.resolve({ status: "error", error });
-      const created: CreatedSystemUser = {
-        id: String(nextId++),
-        name: name.trim(),
-        role,
-        recovered_after_lost_answer: false,
-      };
-      if (overview.status === "ok") {
-        const data = overview.data;
-        const quota = data.quota && {
-          ...data.quota,
-          regular_used: data.quota.regular_used + (role === "regular" ? 1 : 0),
-          admin_used: data.quota.admin_used + (role === "admin" ? 1 : 0),
-        };
-        const user = { id: created.id, name: created.name, role, created_time: "2026-11-22T12:00:00+0000" };
-        overview = { status: "ok", data: { ...data, quota, system_users: [...data.system_users, user] } };
-      }
-      return Promise.resolve({ status: "ok", data: created });
+      return ctx.answer("createSystemUser", () => {
+        const e = createErrors.shift();
+        if (e) return fail(e);
+        const p = ctx.current();
+        const created: CreatedSystemUser = { id: ctx.nextId(), name: name.trim(), role, recovered_after_lost_answer: false };
+        const data = overviewOf(p);
+        if (data) {
+          const quota = data.quota && {
+            ...data.quota,
+            regular_used: data.quota.regular_used + (role === "regular" ? 1 : 0),
+            admin_used: data.quota.admin_used + (role === "admin" ? 1 : 0),
+          };
+          const user: SystemUserSummary = { id: created.id, name: created.name, role, created_time: "2026-11-22T12:00:00+0000" };
+          p.overview = ok({ ...data, quota, system_users: [...data.system_users, user] });
+        }
+        return ok(created);
+      });
     },
     renameSystemUser: (systemUserId, name) => {
       calls.push(`renameSystemUser:${systemUserId}:${name}`);
-      const error = createErrors.shift();
-      if (error) return Promise.resolve({ status: "error", error });
-      if (overview.status === "ok") {
-        const data = overview.data;
-        const users = data.system_users.map((u) => (u.id === systemUserId ? { ...u, name: name.trim() } : u));
-        overview = { status: "ok", data: { ...data, system_users: users } };
-      }
-      return Promise.resolve({ status: "ok", data: null });
+      return ctx.answer("renameSystemUser", () => {
+        const e = createErrors.shift();
+        if (e) return fail(e);
+        const p = ctx.current();
+        const data = overviewOf(p);
+        if (data) {
+          const users = data.system_users.map((u) => (u.id === systemUserId ? { ...u, name: name.trim() } : u));
+          p.overview = ok({ ...data, system_users: users });
+        }
+        return ok(null);
+      });
     },
+    accessCounts: () => {
+      calls.push("accessCounts");
+      return ctx.answer("accessCounts", () => {
+        const p = ctx.current();
+        const users = overviewOf(p)?.system_users ?? [];
+        return ok(
+          users.map(
+            (u): AccessCount => ({
+              system_user_id: u.id,
+              assets: p.assigned.get(u.id)?.length ?? 0,
+              apps: p.installed.get(u.id)?.length ?? 0,
+            }),
+          ),
+        );
+      });
+    },
+    systemUserAccess: (systemUserId) => {
+      calls.push(`systemUserAccess:${systemUserId}`);
+      return ctx.answer("systemUserAccess", () => {
+        const p = ctx.current();
+        const user = overviewOf(p)?.system_users.find((u) => u.id === systemUserId);
+        if (!user) {
+          return fail(
+            error(
+              "system_user_not_found",
+              "This system user is not in the open portfolio.",
+              "Go back to System users and pick one from the list; it may have been deleted in Business Settings.",
+              `GET /${systemUserId} (Graph code 100, subcode 33)`,
+            ),
+          );
+        }
+        return ok({
+          system_user: { ...user },
+          assets: (p.assigned.get(systemUserId) ?? []).map((a) => ({ ...a, tasks: [...a.tasks] })),
+          apps: (p.installed.get(systemUserId) ?? []).map((a) => ({ ...a })),
+        });
+      });
+    },
+
+    // Assets -----------------------------------------------------------------------------------
+    assetKinds: () => {
+      calls.push("assetKinds");
+      return ctx.answer("assetKinds", structuredClone(sampleAssetKinds));
+    },
+    listAssets: (kind) => {
+      calls.push(`listAssets:${kind}`);
+      return ctx.answer("listAssets", () => ok(ctx.current().assets[kind].map((a) => ({ ...a }))));
+    },
+
+    // Jobs and tokens: kept together at the end (to move to mockJobsTokens.ts) ------------------
+    ...jobsAndTokens(ctx),
   };
   return { backend, calls };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Jobs and tokens: simple working versions. They only use `MockContext`, so they can move to
+// mockJobsTokens.ts as they are.
+
+type JobsTokens = Pick<
+  Backend,
+  | "createJob"
+  | "runJob"
+  | "cancelJob"
+  | "retryFailed"
+  | "unfinishedJobs"
+  | "jobReport"
+  | "scopeCatalog"
+  | "tokenApps"
+  | "tokenPreflight"
+  | "installApp"
+  | "generateToken"
+  | "copyToken"
+  | "revealToken"
+  | "keepTokenInKeychain"
+  | "forgetToken"
+  | "inspectToken"
+  | "refreshToken"
+  | "revokeToken"
+>;
+
+function summarize(summary: JobSummary, items: JobItem[]): JobSummary {
+  const succeeded = items.filter((i) => i.status === "succeeded").length;
+  const failed = items.filter((i) => i.status === "failed").length;
+  return { ...summary, total: items.length, succeeded, failed, pending: items.length - succeeded - failed };
+}
+
+function copyReport(report: JobReport): JobReport {
+  return structuredClone(report);
+}
+
+export function jobsAndTokens(ctx: MockContext): JobsTokens {
+  const { calls } = ctx;
+  const ok = <T,>(data: T): Result<T, CommandError> => ({ status: "ok", data });
+  const fail = <T,>(e: CommandError): Result<T, CommandError> => ({ status: "error", error: e });
+  const failing = new Set(ctx.options.failingAssets ?? []);
+  let jobCounter = 1;
+  let handleCounter = 1;
+
+  const notFound = (jobId: string) => error("job_not_found", "This job is no longer on this computer.", null, `job ${jobId}`);
+
+  const apply = (systemUserId: string, item: JobItem) => {
+    const p = ctx.current();
+    const list = p.assigned.get(systemUserId) ?? [];
+    const rest = list.filter((a) => !(a.kind === item.kind && a.id === item.asset_id));
+    if (item.action === "assign") {
+      rest.push({ kind: item.kind, id: item.asset_id, name: item.asset_name, tasks: [...item.tasks], access: accessLevel(item.kind, item.tasks) });
+    }
+    p.assigned.set(systemUserId, rest);
+  };
+
+  const appsFor = (systemUserId: string): AppChoice[] => {
+    const p = ctx.current();
+    const installed = p.installed.get(systemUserId) ?? [];
+    const choices = p.apps.map((a) => ({ id: a.id, name: a.name, usable: a.usable, reason: a.reason, installed: installed.some((i) => i.id === a.id) }));
+    return [...choices.filter((c) => c.usable), ...choices.filter((c) => !c.usable)];
+  };
+
+  const preflight = (request: TokenRequest): Preflight => {
+    const p = ctx.current();
+    const app = appsFor(request.system_user_id).find((a) => a.id === request.app_id);
+    const held = p.assigned.get(request.system_user_id) ?? [];
+    const all = sampleScopeCatalog.groups.flatMap((g) => g.scopes);
+    const added = new Set<string>();
+    const add = (name: string) => {
+      for (const dep of all.find((s) => s.name === name)?.depends_on ?? []) {
+        if (!request.scopes.includes(dep) && !added.has(dep)) {
+          added.add(dep);
+          add(dep);
+        }
+      }
+    };
+    request.scopes.forEach(add);
+    const checks: PreflightCheck[] = [
+      {
+        id: "app_usable",
+        ok: app?.usable ?? false,
+        blocking: true,
+        title: app?.usable ? `${app.name} can issue tokens` : "This app cannot issue tokens",
+        fix: app?.reason ?? (app ? null : "Pick an app from the list."),
+      },
+      {
+        id: "app_installed",
+        ok: app?.installed ?? false,
+        blocking: false,
+        title: app?.installed ? "The app is installed for this system user" : "The app is not installed yet",
+        fix: app?.installed ? null : "Gatehouse installs it for you when it generates the token.",
+      },
+      {
+        id: "scopes_chosen",
+        ok: request.scopes.length > 0,
+        blocking: true,
+        title: request.scopes.length > 0 ? "Permissions are chosen" : "No permission is chosen",
+        fix: request.scopes.length > 0 ? null : "Pick at least one permission, or a preset.",
+      },
+      {
+        id: "assets_assigned",
+        ok: held.length > 0,
+        blocking: false,
+        title: held.length > 0 ? `${held.length} assets are assigned` : "No asset is assigned to this system user",
+        fix: held.length > 0 ? null : "The token will work, but reach nothing until you assign assets.",
+      },
+    ];
+    return {
+      system_user_id: request.system_user_id,
+      app_id: request.app_id,
+      scopes: [...request.scopes, ...added],
+      added_dependencies: [...added],
+      checks,
+      ready: checks.every((c) => c.ok || !c.blocking),
+    };
+  };
+
+  const issue = (report: TokenReport): IssuedToken => {
+    const token = `EAAGmock${String(handleCounter).padStart(4, "0")}${Math.random().toString(36).slice(2, 12)}ZQ${report.scopes.length}x`;
+    const handle = `h${handleCounter++}`;
+    ctx.issued.set(handle, { token, report });
+    ctx.known.set(token, report);
+    return { handle, last_chars: token.slice(-4), length: token.length, post_check: report, post_check_error: null };
+  };
+
+  const noHandle = () => error("token_gone", "This token is no longer in Gatehouse's memory.", "Generate a new token if you still need one.");
+
+  return {
+    createJob: (systemUserId, systemUserName, changes) => {
+      calls.push(`createJob:${systemUserId}:${changes.map((c) => `${c.action}:${c.asset_id}`).join(",")}`);
+      return ctx.answer("createJob", () => {
+        if (changes.length === 0) return fail(error("invalid_input", "Nothing to change.", "Pick at least one asset.", null, "assets"));
+        const bad = changes.find((c) => c.action === "assign" && c.tasks.length === 0);
+        if (bad) {
+          return fail(error("invalid_input", `Pick at least one task for “${bad.asset_name}”.`, null, null, "tasks"));
+        }
+        const id = `job-${jobCounter++}`;
+        const items: JobItem[] = changes.map((c) => ({ ...c, tasks: [...c.tasks], status: "pending", error: null }));
+        const summary = summarize(
+          {
+            id,
+            portfolio_id: ctx.current().entry.id,
+            system_user_id: systemUserId,
+            system_user_name: systemUserName,
+            status: "pending",
+            created_at_unix: nowUnix(),
+            total: 0,
+            succeeded: 0,
+            failed: 0,
+            pending: 0,
+          },
+          items,
+        );
+        ctx.jobs.set(id, { summary, items });
+        return ok({ ...summary });
+      });
+    },
+    runJob: async (jobId, onEvent) => {
+      calls.push(`runJob:${jobId}`);
+      const job = ctx.jobs.get(jobId);
+      if (!job) return ctx.answer("runJob", () => fail<JobReport>(notFound(jobId)));
+      const queued = await ctx.answer("runJob", null);
+      if (queued.status === "error") return queued;
+      ctx.cancelled.delete(jobId);
+      job.summary = { ...job.summary, status: "running" };
+      const total = job.items.length;
+      for (const item of job.items) {
+        if (item.status !== "pending") continue;
+        if (ctx.cancelled.has(jobId)) break;
+        if (ctx.options.jobItemMs) await sleep(ctx.options.jobItemMs);
+        else await Promise.resolve();
+        if (failing.has(item.asset_id)) {
+          item.status = "failed";
+          item.error = {
+            code: "asset_permission",
+            message: `Meta did not let Gatehouse change access to “${item.asset_name}”.`,
+            fix: "Check that your portfolio may share this asset: a client may have to grant your agency access again.",
+            detail: "(#200) Requires business_management permission to manage the object (Graph code 200, trace AbDemo)",
+          };
+        } else {
+          apply(job.summary.system_user_id, item);
+          item.status = "succeeded";
+          item.error = null;
+        }
+        job.summary = summarize(job.summary, job.items);
+        const s = job.summary;
+        onEvent({ type: "progress", job_id: jobId, done: s.succeeded + s.failed, total, succeeded: s.succeeded, failed: s.failed });
+      }
+      const s = summarize(job.summary, job.items);
+      const status = ctx.cancelled.has(jobId) && s.pending > 0 ? "cancelled" : s.failed > 0 ? "completed_with_failures" : "completed";
+      job.summary = { ...s, status };
+      ctx.cancelled.delete(jobId);
+      onEvent({ type: "finished", summary: { ...job.summary } });
+      return ok(copyReport(job));
+    },
+    cancelJob: (jobId) => {
+      calls.push(`cancelJob:${jobId}`);
+      ctx.cancelled.add(jobId);
+      return ctx.answer("cancelJob", null);
+    },
+    retryFailed: (jobId) => {
+      calls.push(`retryFailed:${jobId}`);
+      return ctx.answer("retryFailed", () => {
+        const job = ctx.jobs.get(jobId);
+        if (!job) return fail(notFound(jobId));
+        for (const item of job.items) {
+          if (item.status === "failed") {
+            item.status = "pending";
+            item.error = null;
+          }
+        }
+        job.summary = { ...summarize(job.summary, job.items), status: "pending" };
+        return ok({ ...job.summary });
+      });
+    },
+    unfinishedJobs: () => {
+      calls.push("unfinishedJobs");
+      return ctx.answer("unfinishedJobs", () =>
+        ok(
+          [...ctx.jobs.values()]
+            .filter((j) => j.summary.portfolio_id === ctx.current().entry.id && (j.summary.status === "cancelled" || j.summary.status === "interrupted"))
+            .map((j) => ({ ...j.summary }))
+            .reverse(),
+        ),
+      );
+    },
+    jobReport: (jobId) => {
+      calls.push(`jobReport:${jobId}`);
+      return ctx.answer("jobReport", () => {
+        const job = ctx.jobs.get(jobId);
+        return job ? ok(copyReport(job)) : fail(notFound(jobId));
+      });
+    },
+
+    scopeCatalog: () => {
+      calls.push("scopeCatalog");
+      return ctx.answer("scopeCatalog", structuredClone(sampleScopeCatalog));
+    },
+    tokenApps: (systemUserId) => {
+      calls.push(`tokenApps:${systemUserId}`);
+      return ctx.answer("tokenApps", () => ok(appsFor(systemUserId)));
+    },
+    tokenPreflight: (request) => {
+      calls.push(`tokenPreflight:${request.system_user_id}:${request.app_id}`);
+      return ctx.answer("tokenPreflight", () => ok(preflight(request)));
+    },
+    installApp: (systemUserId, appId) => {
+      calls.push(`installApp:${systemUserId}:${appId}`);
+      return ctx.answer("installApp", () => {
+        const p = ctx.current();
+        const app = p.apps.find((a) => a.id === appId);
+        if (!app) return fail(error("app_not_found", "This app does not belong to the portfolio.", null));
+        const list = p.installed.get(systemUserId) ?? [];
+        if (!list.some((a) => a.id === appId)) p.installed.set(systemUserId, [...list, { id: app.id, name: app.name }]);
+        return ok(null);
+      });
+    },
+    generateToken: async (request, onStep) => {
+      calls.push(`generateToken:${request.system_user_id}:${request.app_id}:${request.expiry}`);
+      const check = preflight(request);
+      if (!check.ready) {
+        const blocking = check.checks.find((c) => !c.ok && c.blocking);
+        return ctx.answer("generateToken", () =>
+          fail<IssuedToken>(error("preflight_failed", blocking?.title ?? "Gatehouse cannot generate this token yet.", blocking?.fix ?? null)),
+        );
+      }
+      const p = ctx.current();
+      const installed = p.installed.get(request.system_user_id) ?? [];
+      if (!installed.some((a) => a.id === request.app_id)) {
+        onStep("installing_app");
+        const app = p.apps.find((a) => a.id === request.app_id);
+        if (app) p.installed.set(request.system_user_id, [...installed, { id: app.id, name: app.name }]);
+      }
+      onStep("generating");
+      const queued = await ctx.answer("generateToken", null);
+      if (queued.status === "error") return queued;
+      onStep("checking");
+      const app = p.apps.find((a) => a.id === request.app_id);
+      const now = nowUnix();
+      const held = p.assigned.get(request.system_user_id) ?? [];
+      const report = tokenReport({
+        app_id: request.app_id,
+        application: app?.name ?? null,
+        user_id: request.system_user_id,
+        issued_at_unix: now,
+        expires_at_unix: request.expiry === "never" ? null : now + 60 * DAY,
+        never_expires: request.expiry === "never",
+        expires_in_days: request.expiry === "never" ? null : 60,
+        scopes: check.scopes,
+        scope_targets: check.scopes.map((scope) => ({ scope, target_ids: held.slice(0, 5).map((a) => a.id) })),
+      });
+      const token = issue(report);
+      onStep("done");
+      return ok(token);
+    },
+    copyToken: (handle, clearAfterSecs) => {
+      calls.push(`copyToken:${handle}:${clearAfterSecs}`);
+      return ctx.answer("copyToken", () =>
+        ctx.issued.has(handle) ? ok({ clears_at_unix: nowUnix() + clearAfterSecs, clear_after_secs: clearAfterSecs }) : fail(noHandle()),
+      );
+    },
+    revealToken: (handle) => {
+      calls.push(`revealToken:${handle}`);
+      return ctx.answer("revealToken", () => {
+        const issued = ctx.issued.get(handle);
+        return issued ? ok(issued.token) : fail(noHandle());
+      });
+    },
+    keepTokenInKeychain: (handle, label) => {
+      calls.push(`keepTokenInKeychain:${handle}:${label}`);
+      return ctx.answer("keepTokenInKeychain", () => (ctx.issued.has(handle) ? ok(null) : fail(noHandle())));
+    },
+    forgetToken: (handle) => {
+      calls.push(`forgetToken:${handle}`);
+      ctx.issued.delete(handle);
+      return ctx.answer("forgetToken", null);
+    },
+    inspectToken: (token) => {
+      // Never log the token itself.
+      calls.push("inspectToken");
+      return ctx.answer("inspectToken", () => {
+        const report = ctx.known.get(token.trim());
+        if (report) return ok(structuredClone(report));
+        return fail(
+          error(
+            "token_invalid",
+            "Meta does not recognise this token.",
+            "Check that you pasted the whole token. If it was revoked or belongs to a deleted system user, generate a new one.",
+            "Invalid OAuth access token - Cannot parse access token (Graph code 190, trace AmDemo)",
+            "token",
+          ),
+        );
+      });
+    },
+    refreshToken: (token) => {
+      calls.push("refreshToken");
+      return ctx.answer("refreshToken", () => {
+        const report = ctx.known.get(token.trim());
+        if (!report || !report.valid) {
+          return fail(error("token_invalid", "This token cannot be refreshed because it no longer works.", "Generate a new token for the system user instead."));
+        }
+        if (report.never_expires) {
+          return fail(error("not_refreshable", "This token never expires, so there is nothing to refresh.", null));
+        }
+        const now = nowUnix();
+        return ok(issue({ ...report, issued_at_unix: now, expires_at_unix: now + 60 * DAY, expires_in_days: 60 }));
+      });
+    },
+    revokeToken: (token) => {
+      calls.push("revokeToken");
+      return ctx.answer("revokeToken", () => {
+        const report = ctx.known.get(token.trim());
+        if (!report) return fail(error("token_invalid", "Meta does not recognise this token.", "Check that you pasted the whole token."));
+        const already = !report.valid;
+        ctx.known.set(token.trim(), { ...report, valid: false });
+        return ok({ already_invalid: already });
+      });
+    },
+  };
 }
