@@ -1,0 +1,127 @@
+import { CheckboxGroup, Label, RadioGroup, Text } from "react-aria-components";
+import type { AssetKindInfo } from "../../backend/types";
+import { Check, Choice } from "./Choices";
+
+export type Access = { mode: "full" | "partial"; tasks: string[] };
+
+/** The least-privilege start: read-only tasks (for ad accounts, the smallest valid combination). */
+export function defaultAccess(info: AssetKindInfo): Access {
+  const firstCombo = info.combinations.find((c) => !sameTasks(c, info.full_control));
+  if (firstCombo) return { mode: "partial", tasks: [...firstCombo] };
+  const readOnly = info.tasks.filter((t) => !t.write).map((t) => t.name);
+  return { mode: "partial", tasks: readOnly.length > 0 ? readOnly : [] };
+}
+
+export function sameTasks(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && [...a].sort().join() === [...b].sort().join();
+}
+
+/** The Meta task names the access stands for. */
+export function tasksOf(info: AssetKindInfo, access: Access): string[] {
+  return access.mode === "full" ? [...info.full_control] : access.tasks;
+}
+
+/** Plain labels, in the kind's order. */
+export function taskLabels(info: AssetKindInfo, tasks: readonly string[]): string[] {
+  return info.tasks.filter((t) => tasks.includes(t.name)).map((t) => t.label);
+}
+
+/** What Full control or Partial means, in one line for the review. */
+export function describeAccess(info: AssetKindInfo, access: Access): string {
+  if (info.tasks.length === 0) return "Installed for the system user";
+  const labels = taskLabels(info, tasksOf(info, access));
+  return access.mode === "full" ? `Full control: ${labels.join(", ")}` : `Partial: ${labels.join(", ")}`;
+}
+
+export function accessProblem(info: AssetKindInfo, access: Access): string | null {
+  if (info.tasks.length === 0 || access.mode === "full") return null;
+  if (access.tasks.length === 0) return `Choose at least one thing it may do on ${info.label.toLowerCase()}.`;
+  return null;
+}
+
+export interface AccessPickerProps {
+  info: AssetKindInfo;
+  access: Access;
+  onChange: (access: Access) => void;
+}
+
+/** Full control, or Partial with the kind's tasks in plain words (valid combinations only). */
+export function AccessPicker({ info, access, onChange }: AccessPickerProps) {
+  if (info.tasks.length === 0) {
+    return (
+      <div className="access-picker">
+        <h3 className="access-picker__title">Access</h3>
+        <p className="muted">
+          Apps have no tasks to choose: Gatehouse installs each selected app on the system user, so it can get tokens
+          from it.
+        </p>
+      </div>
+    );
+  }
+  const fullLabels = taskLabels(info, info.full_control);
+  const combos = info.combinations.filter((c) => !sameTasks(c, info.full_control));
+  return (
+    <div className="access-picker">
+      <RadioGroup
+        className="stack-sm"
+        value={access.mode}
+        onChange={(mode) => {
+          if (mode === "full") onChange({ mode: "full", tasks: access.tasks });
+          else onChange({ mode: "partial", tasks: access.tasks.length > 0 ? access.tasks : defaultAccess(info).tasks });
+        }}
+      >
+        <Label className="access-picker__title">Access to the selected {info.label.toLowerCase()}</Label>
+        <Choice value="partial" label="Partial access" description="Only what you choose below. Recommended." />
+        <Choice value="full" label="Full control" description={`Everything: ${fullLabels.join(", ")}.`} />
+      </RadioGroup>
+      {access.mode === "partial" &&
+        (combos.length > 0 ? (
+          <RadioGroup
+            className="stack-sm"
+            value={combos.findIndex((c) => sameTasks(c, access.tasks)).toString()}
+            onChange={(value) => {
+              const combo = combos[Number(value)];
+              if (combo) onChange({ mode: "partial", tasks: [...combo] });
+            }}
+          >
+            <Label className="field__label">What it may do</Label>
+            <Text slot="description" className="field__description">
+              Meta accepts only these mixes on {info.label.toLowerCase()}.
+            </Text>
+            {combos.map((combo, index) => {
+              const tasks = info.tasks.filter((t) => combo.includes(t.name));
+              return (
+                <Choice
+                  key={combo.join()}
+                  value={index.toString()}
+                  label={tasks.map((t) => t.label).join(" + ")}
+                  description={tasks.map((t) => t.description).join(" ")}
+                />
+              );
+            })}
+          </RadioGroup>
+        ) : (
+          <CheckboxGroup
+            className="stack-sm"
+            value={access.tasks}
+            onChange={(tasks) => onChange({ mode: "partial", tasks })}
+          >
+            <Label className="field__label">What it may do</Label>
+            {info.tasks.map((t) => (
+              <Check
+                key={t.name}
+                value={t.name}
+                label={
+                  <>
+                    {t.label}
+                    {!t.write && <span className="check__tag">read only</span>}
+                  </>
+                }
+                description={t.description}
+              />
+            ))}
+          </CheckboxGroup>
+        ))}
+    </div>
+  );
+}
