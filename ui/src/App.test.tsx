@@ -14,6 +14,7 @@ describe("app shell", () => {
     const nav = screen.getByRole("navigation", { name: "Main" });
     expect(nav.textContent).toContain("Start");
     expect(nav.textContent).toContain("System users");
+    expect(nav.textContent).toContain("Inspect token");
     expect(nav.textContent).toContain("Settings");
     expect(await screen.findByText("Demo: nothing leaves this computer")).toBeTruthy();
     expect(await screen.findByText("Brightline Digital Partners")).toBeTruthy();
@@ -26,9 +27,11 @@ describe("app shell", () => {
     const { backend, calls } = mockBackend();
     renderWithBackend(<App />, backend);
     await user.tab();
-    await user.tab();
-    await user.tab();
-    expect(document.activeElement?.textContent).toBe("Settings");
+    expect(document.activeElement?.getAttribute("aria-label")).toMatch(/Switch portfolio/);
+    for (const name of ["Start", "System users", "Inspect token", "Settings"]) {
+      await user.tab();
+      expect(document.activeElement?.textContent).toBe(name);
+    }
     await user.keyboard("{Enter}");
     expect(await screen.findByRole("heading", { level: 1, name: "Settings" })).toBeTruthy();
     expect(await screen.findByText("The keychain is ready")).toBeTruthy();

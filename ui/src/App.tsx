@@ -2,26 +2,37 @@ import { Link } from "react-aria-components";
 import logoUrl from "../../icons/source/gatehouse.svg?url";
 import { useEffect, useState, type ReactNode } from "react";
 import { useBackend } from "./backend/context";
-import { hrefFor, useRoute, type Route } from "./router";
-import { usePortfolioOverview, type OverviewState } from "./portfolio";
+import type { PortfolioEntry } from "./backend/types";
+import type { CommandError } from "./bindings";
+import { ErrorCallout } from "./components/Callout";
+import { hrefFor, navigate, navRouteOf, useRoute, type NavRoute, type Route } from "./router";
+import { usePortfolioList, usePortfolioOverview } from "./portfolio";
+import { AssignRoute } from "./screens/AssignRoute";
 import { HomeScreen } from "./screens/HomeScreen";
+import { InspectTokenScreen } from "./screens/InspectTokenScreen";
+import { ConnectPortfolioScreen } from "./screens/portfolio/ConnectPortfolioScreen";
+import { PortfolioSwitcher } from "./screens/portfolio/PortfolioSwitcher";
+import { RemovePortfolioDialog } from "./screens/portfolio/RemovePortfolioDialog";
 import { SettingsScreen } from "./screens/SettingsScreen";
+import { SystemUserScreen } from "./screens/SystemUserScreen";
 import { SystemUsersScreen } from "./screens/SystemUsersScreen";
 import { useTheme } from "./theme";
 
-const navIcons: Record<Route, string> = {
+const navIcons: Record<NavRoute, string> = {
   home: "M3 10.5 12 3l9 7.5V21h-6v-6H9v6H3z",
   "system-users":
     "M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8Zm0 2c-4 0-7 2-7 4.5V20h14v-2.5C16 15 13 13 9 13Zm8.5-2.2a3.3 3.3 0 1 0 0-6.6 3.3 3.3 0 0 0 0 6.6ZM18 13c-.6 0-1.1 0-1.6.2 1.4 1.1 2.1 2.6 2.1 4.3V20H22v-2.7c0-2.3-1.8-4.3-4-4.3Z",
+  "inspect-token":
+    "M10.5 3a7.5 7.5 0 0 1 6 12l4.8 4.8-1.5 1.5-4.8-4.8A7.5 7.5 0 1 1 10.5 3Zm0 2a5.5 5.5 0 1 0 0 11 5.5 5.5 0 0 0 0-11Zm-1 2.5h2V10h2.5v2h-2.5v2.5h-2V12H7v-2h2.5z",
   settings:
     "M19.4 13a7.7 7.7 0 0 0 0-2l2.1-1.6-2-3.5-2.5 1a7.3 7.3 0 0 0-1.7-1L15 3h-4l-.4 2.9a7.3 7.3 0 0 0-1.7 1l-2.5-1-2 3.5L6.6 11a7.7 7.7 0 0 0 0 2l-2.2 1.6 2 3.5 2.5-1a7.3 7.3 0 0 0 1.7 1L11 21h4l.4-2.9a7.3 7.3 0 0 0 1.7-1l2.5 1 2-3.5zM13 15.5a3.5 3.5 0 1 1 0-7 3.5 3.5 0 0 1 0 7z",
 };
 
-function NavItem({ route, current, children }: { route: Route; current: Route; children: ReactNode }) {
+function NavItem({ route, current, children }: { route: NavRoute; current: NavRoute | null; children: ReactNode }) {
   const selected = route === current;
   return (
     <Link
-      href={hrefFor(route)}
+      href={hrefFor({ name: route })}
       className="nav__item"
       aria-current={selected ? "page" : undefined}
       data-selected={selected || undefined}
@@ -34,32 +45,9 @@ function NavItem({ route, current, children }: { route: Route; current: Route; c
   );
 }
 
-/** Which portfolio this window works in; the demo is labelled so nobody mistakes it for Meta. */
-function PortfolioCard({ overview }: { overview: OverviewState }) {
-  if (overview.phase === "loading") {
-    return (
-      <div className="portfolio-card" aria-live="polite">
-        <span className="portfolio-card__label">Portfolio</span>
-        <span className="portfolio-card__note">Opening…</span>
-      </div>
-    );
-  }
-  if (overview.result.status === "error") {
-    return (
-      <div className="portfolio-card">
-        <span className="portfolio-card__label">Portfolio</span>
-        <span className="portfolio-card__note">Could not be opened</span>
-      </div>
-    );
-  }
-  const data = overview.result.data;
-  return (
-    <div className="portfolio-card">
-      <span className="portfolio-card__label">{data.kind === "demo" ? "Demo portfolio" : "Portfolio"}</span>
-      <span className="portfolio-card__name">{data.business_name}</span>
-      {data.kind === "demo" && <span className="portfolio-card__note">Demo: nothing leaves this computer</span>}
-    </div>
-  );
+/** Screens that belong to one system user of the portfolio that was open. */
+function belongsToPortfolio(route: Route): boolean {
+  return route.name === "system-user" || route.name === "assign";
 }
 
 export function App() {
@@ -67,11 +55,38 @@ export function App() {
   const route = useRoute();
   const [theme, setTheme] = useTheme();
   const [version, setVersion] = useState<string>("");
-  const [overview, reloadOverview] = usePortfolioOverview(backend);
+  // Bumped when another portfolio is opened: every screen below remounts and loads afresh.
+  const [portfolioRound, setPortfolioRound] = useState(0);
+  const [listRound, setListRound] = useState(0);
+  const list = usePortfolioList(backend, listRound);
+  const [overview, reloadOverview] = usePortfolioOverview(backend, portfolioRound);
+  const [switching, setSwitching] = useState(false);
+  const [switchError, setSwitchError] = useState<CommandError | null>(null);
+  const [switched, setSwitched] = useState<string | null>(null);
+  const [removing, setRemoving] = useState(false);
 
   useEffect(() => {
     void backend.appInfo().then((info) => setVersion(info.version));
   }, [backend]);
+
+  const listData = list.phase === "done" && list.result.status === "ok" ? list.result.data : null;
+  const saved = listData?.portfolios.filter((p) => p.kind !== "demo") ?? [];
+
+  const openPortfolio = async (entry: PortfolioEntry) => {
+    if (switching) return;
+    setSwitching(true);
+    setSwitchError(null);
+    const result = await backend.switchPortfolio(entry.id);
+    setSwitching(false);
+    setListRound((r) => r + 1);
+    if (result.status === "error") {
+      setSwitchError(result.error);
+      return;
+    }
+    setSwitched(`Opened ${entry.label}.`);
+    setPortfolioRound((r) => r + 1);
+    if (belongsToPortfolio(route) || route.name === "connect") navigate({ name: "system-users" });
+  };
 
   return (
     <div className="shell">
@@ -83,23 +98,64 @@ export function App() {
             {version && <div className="brand__version">Version {version}</div>}
           </div>
         </div>
-        <PortfolioCard overview={overview} />
+        <div className="stack-sm">
+          <PortfolioSwitcher
+            list={list}
+            overview={overview}
+            switching={switching}
+            onOpen={(entry) => void openPortfolio(entry)}
+            onConnect={() => navigate({ name: "connect" })}
+            onRemove={() => setRemoving(true)}
+          />
+          <div aria-live="polite" className="visually-hidden">
+            {switched}
+          </div>
+          {switchError && <ErrorCallout error={switchError} title="That portfolio could not be opened" />}
+        </div>
         <nav className="nav" aria-label="Main">
-          <NavItem route="home" current={route}>
+          <NavItem route="home" current={navRouteOf(route)}>
             Start
           </NavItem>
-          <NavItem route="system-users" current={route}>
+          <NavItem route="system-users" current={navRouteOf(route)}>
             System users
           </NavItem>
-          <NavItem route="settings" current={route}>
+          <NavItem route="inspect-token" current={navRouteOf(route)}>
+            Inspect token
+          </NavItem>
+          <NavItem route="settings" current={navRouteOf(route)}>
             Settings
           </NavItem>
         </nav>
       </aside>
-      <main className="main" id="main">
-        {route === "home" && <HomeScreen />}
-        {route === "system-users" && <SystemUsersScreen overview={overview} onReload={reloadOverview} />}
-        {route === "settings" && <SettingsScreen theme={theme} onThemeChange={setTheme} />}
+      <RemovePortfolioDialog
+        isOpen={removing}
+        saved={saved}
+        initialId={saved.some((p) => p.id === listData?.active_id) ? (listData?.active_id ?? null) : null}
+        onClose={() => setRemoving(false)}
+        onRemoved={(entry) => {
+          setRemoving(false);
+          setSwitched(`Removed ${entry.label}.`);
+          setListRound((r) => r + 1);
+          if (entry.id === listData?.active_id) {
+            // The engine falls back to the demo portfolio.
+            setPortfolioRound((r) => r + 1);
+            if (belongsToPortfolio(route)) navigate({ name: "system-users" });
+          }
+        }}
+      />
+      <main className="main" id="main" key={portfolioRound}>
+        {route.name === "home" && <HomeScreen />}
+        {route.name === "system-users" && <SystemUsersScreen overview={overview} onReload={reloadOverview} />}
+        {route.name === "system-user" && <SystemUserScreen key={route.id} systemUserId={route.id} />}
+        {route.name === "assign" && <AssignRoute key={route.id} systemUserId={route.id} />}
+        {route.name === "inspect-token" && <InspectTokenScreen />}
+        {route.name === "connect" && (
+          <ConnectPortfolioScreen
+            onSaved={(entry) => void openPortfolio(entry)}
+            onCancel={() => navigate({ name: "system-users" })}
+          />
+        )}
+        {route.name === "settings" && <SettingsScreen theme={theme} onThemeChange={setTheme} />}
       </main>
     </div>
   );

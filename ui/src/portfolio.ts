@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from "react";
 import type { Backend } from "./backend/backend";
 import type { Result } from "./backend/result";
+import type { PortfolioList } from "./backend/types";
 import type { CommandError, PortfolioOverview } from "./bindings";
 
 export type OverviewState =
@@ -8,10 +9,19 @@ export type OverviewState =
   /** `refreshing`: a reload is under way; the last result stays on screen meanwhile. */
   | { phase: "done"; result: Result<PortfolioOverview, CommandError>; refreshing: boolean };
 
-/** The current portfolio's overview, loaded once and reloadable (after a change or an error). */
-export function usePortfolioOverview(backend: Backend): [OverviewState, () => void] {
+/**
+ * The current portfolio's overview, loaded once and reloadable (after a change or an error).
+ * `portfolioRound` changes when another portfolio is opened: the overview loads afresh.
+ */
+export function usePortfolioOverview(backend: Backend, portfolioRound = 0): [OverviewState, () => void] {
   const [state, setState] = useState<OverviewState>({ phase: "loading" });
   const [round, setRound] = useState(0);
+  // Another portfolio was opened: never show the previous one's data while the new one loads.
+  const [seenPortfolio, setSeenPortfolio] = useState(portfolioRound);
+  if (seenPortfolio !== portfolioRound) {
+    setSeenPortfolio(portfolioRound);
+    setState({ phase: "loading" });
+  }
 
   useEffect(() => {
     let current = true;
@@ -21,7 +31,7 @@ export function usePortfolioOverview(backend: Backend): [OverviewState, () => vo
     return () => {
       current = false;
     };
-  }, [backend, round]);
+  }, [backend, round, portfolioRound]);
 
   const reload = useCallback(() => {
     // Keep what is on screen (and the keyboard focus in it) while the new list loads.
@@ -42,4 +52,59 @@ export function quotaSentence(quota: NonNullable<PortfolioOverview["quota"]>): {
       ? "Meta allows 10 regular system users once one of your apps has Full access to the Marketing API (App Review, at least 500 Marketing API calls in 15 days with under 15% errors)."
       : "This is the most Meta allows for one business portfolio. Reuse a system user for related integrations instead of adding more.";
   return { used, raise };
+}
+
+export type PortfolioListState =
+  | { phase: "loading" }
+  | { phase: "done"; result: Result<PortfolioList, CommandError> };
+
+/** The portfolios the switcher lists; reloaded after one is saved, removed or opened. */
+export function usePortfolioList(backend: Backend, round: number): PortfolioListState {
+  const [state, setState] = useState<PortfolioListState>({ phase: "loading" });
+  useEffect(() => {
+    let current = true;
+    void backend.listPortfolios().then((result) => {
+      if (current) setState({ phase: "done", result });
+    });
+    return () => {
+      current = false;
+    };
+  }, [backend, round]);
+  return state;
+}
+
+/** Meta's verification status in plain words. */
+export function verificationLabel(status: string | null): string {
+  switch (status) {
+    case "verified":
+      return "Verified";
+    case "not_verified":
+      return "Not verified";
+    case "pending":
+    case "pending_submission":
+    case "pending_need_more_info":
+      return "Verification pending";
+    case "rejected":
+      return "Verification rejected";
+    case null:
+      return "Unknown";
+    default:
+      return status.replace(/_/g, " ");
+  }
+}
+
+/** The portfolio's two-factor requirement in plain words. */
+export function twoFactorLabel(setting: string | null): string {
+  switch (setting) {
+    case "admin_required":
+      return "Required for admins";
+    case "all_required":
+      return "Required for everyone";
+    case "none":
+      return "Not required";
+    case null:
+      return "Unknown";
+    default:
+      return setting.replace(/_/g, " ");
+  }
 }

@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import type { CommandError } from "../bindings";
+import { Details } from "./Details";
 
 export type CalloutTone = "info" | "success" | "warning" | "error";
 
@@ -14,12 +15,15 @@ export interface CalloutProps {
   tone: CalloutTone;
   title: string;
   children?: ReactNode;
+  /** Messages inside a live region (or a list of problems) must not each be an alert. */
+  role?: "alert" | "status" | "none";
 }
 
 /** One component for every inline message, so tone, icon and layout never drift apart. */
-export function Callout({ tone, title, children }: CalloutProps) {
+export function Callout({ tone, title, children, role }: CalloutProps) {
+  const ariaRole = role ?? (tone === "error" ? "alert" : "status");
   return (
-    <div className={`callout callout--${tone}`} role={tone === "error" ? "alert" : "status"}>
+    <div className={`callout callout--${tone}`} role={ariaRole === "none" ? undefined : ariaRole}>
       <svg className="callout__icon" viewBox="0 0 20 20" aria-hidden="true">
         <path fill="currentColor" d={icons[tone]} />
       </svg>
@@ -31,17 +35,34 @@ export function Callout({ tone, title, children }: CalloutProps) {
   );
 }
 
+/** Anything the engine reports as an error: a `CommandError`, a job item's error, a problem. */
+export type ErrorLike = Pick<CommandError, "code" | "message" | "fix"> & { detail?: string | null };
+
 /** An error from the backend: plain explanation, the fix when there is one, details folded away. */
-export function ErrorCallout({ error, title }: { error: CommandError; title?: string }) {
+export function ErrorCallout({
+  error,
+  title,
+  tone = "error",
+  role,
+  prefix,
+}: {
+  error: ErrorLike;
+  /** A title of its own; the error's message then follows under it. */
+  title?: string;
+  /** Words before the message in the title ("Must be fixed:"), so tone is never told by colour alone. */
+  prefix?: string;
+  /** `warning` for problems that do not block anything. */
+  tone?: "error" | "warning";
+  role?: CalloutProps["role"];
+}) {
   return (
-    <Callout tone="error" title={title ?? error.message}>
+    <Callout tone={tone} title={title ?? (prefix ? `${prefix} ${error.message}` : error.message)} role={role}>
       {title && <span>{error.message}</span>}
       {error.fix && <span>{error.fix}</span>}
-      <details>
-        <summary>Details</summary>
+      <Details>
         <code>{error.code}</code>
         {error.detail && <p>{error.detail}</p>}
-      </details>
+      </Details>
     </Callout>
   );
 }

@@ -6,7 +6,9 @@ import { Button } from "../components/Button";
 import { Callout, ErrorCallout } from "../components/Callout";
 import { Card } from "../components/Card";
 import { Page } from "../components/Page";
+import { NumberField } from "../components/NumberField";
 import { SegmentedControl } from "../components/SegmentedControl";
+import { CLIPBOARD_CLEAR_MAX, CLIPBOARD_CLEAR_MIN, useClipboardClearSeconds } from "../settings";
 import type { ThemeChoice } from "../theme";
 
 const themeOptions = [
@@ -29,6 +31,7 @@ export function SettingsScreen({ theme, onThemeChange }: { theme: ThemeChoice; o
   const [keyring, setKeyring] = useState<KeyringState>({ phase: "checking" });
   // Each press of "Check again" bumps this; the effect runs one check per value.
   const [checkRound, setCheckRound] = useState(0);
+  const [clearSeconds, setClearSeconds] = useClipboardClearSeconds();
 
   useEffect(() => {
     void backend.appInfo().then(setInfo);
@@ -53,6 +56,21 @@ export function SettingsScreen({ theme, onThemeChange }: { theme: ThemeChoice; o
     <Page title="Settings">
       <Card title="Appearance">
         <SegmentedControl label="Theme" value={theme} options={themeOptions} onChange={onThemeChange} />
+      </Card>
+
+      <Card
+        title="Clipboard"
+        description="When you copy a token, Gatehouse keeps it out of clipboard history and clears the clipboard after a while, unless you copied something else since."
+      >
+        <NumberField
+          label="Clear the clipboard after"
+          unit="seconds"
+          description={`Between ${CLIPBOARD_CLEAR_MIN} and ${CLIPBOARD_CLEAR_MAX} seconds. Shorter is safer; long enough to paste the token where it goes.`}
+          value={clearSeconds}
+          onChange={setClearSeconds}
+          minValue={CLIPBOARD_CLEAR_MIN}
+          maxValue={CLIPBOARD_CLEAR_MAX}
+        />
       </Card>
 
       <Card

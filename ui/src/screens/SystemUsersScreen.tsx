@@ -1,29 +1,68 @@
-import { useState } from "react";
-import { Cell, Column, Row, Table, TableBody, TableHeader } from "react-aria-components";
-import type { CreatedSystemUser, SystemUserSummary } from "../bindings";
+import { useEffect, useState } from "react";
+import { Cell, Column, Link, Row, Table, TableBody, TableHeader } from "react-aria-components";
+import { useBackend } from "../backend/context";
+import type { Result } from "../backend/result";
+import type { AccessCount } from "../backend/types";
+import type { CommandError, CreatedSystemUser, PortfolioOverview, SystemUserSummary } from "../bindings";
 import { Button } from "../components/Button";
 import { Callout, ErrorCallout } from "../components/Callout";
 import { Page } from "../components/Page";
 import { quotaSentence, type OverviewState } from "../portfolio";
+import { hrefFor, navigate } from "../router";
 import { AddSystemUserDialog } from "./AddSystemUserDialog";
 import { RenameSystemUserDialog } from "./RenameSystemUserDialog";
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
 
-function formatDate(iso: string | null): string {
+export function formatDate(iso: string | null): string {
   if (!iso) return "—";
   // Meta writes offsets as +0000; Date wants +00:00.
   const date = new Date(iso.replace(/([+-]\d\d)(\d\d)$/, "$1:$2"));
   return Number.isNaN(date.getTime()) ? iso : dateFormat.format(date);
 }
 
-function roleLabel(role: string): string {
+export function roleLabel(role: string): string {
   if (role === "admin") return "Admin";
   if (role === "regular") return "Regular";
   return role.charAt(0).toUpperCase() + role.slice(1);
 }
 
+/** The assets and apps of each system user, loaded after the list (one call for all of them). */
+function useAccessCounts(overview: PortfolioOverview | null): Result<Map<string, AccessCount>, CommandError> | null {
+  const backend = useBackend();
+  const [counts, setCounts] = useState<Result<Map<string, AccessCount>, CommandError> | null>(null);
+  useEffect(() => {
+    if (!overview) return;
+    let current = true;
+    void backend.accessCounts().then((result) => {
+      if (!current) return;
+      setCounts(
+        result.status === "ok"
+          ? { status: "ok", data: new Map(result.data.map((c) => [c.system_user_id, c])) }
+          : result,
+      );
+    });
+    return () => {
+      current = false;
+    };
+  }, [backend, overview]);
+  return counts;
+}
+
+function countCell(counts: Result<Map<string, AccessCount>, CommandError> | null, id: string, key: "assets" | "apps") {
+  const count = counts?.status === "ok" ? counts.data.get(id) : undefined;
+  if (count) return count[key];
+  return (
+    <>
+      <span aria-hidden="true">{counts === null ? "…" : "—"}</span>
+      <span className="visually-hidden">{counts === null ? "Loading" : "Not known"}</span>
+    </>
+  );
+}
+
 export function SystemUsersScreen({ overview, onReload }: { overview: OverviewState; onReload: () => void }) {
+  const loaded = overview.phase === "done" && overview.result.status === "ok" && !overview.refreshing ? overview.result.data : null;
+  const counts = useAccessCounts(loaded);
   const [adding, setAdding] = useState(false);
   const [renaming, setRenaming] = useState<SystemUserSummary | null>(null);
   // The last change made here, confirmed above the list.
@@ -52,7 +91,7 @@ export function SystemUsersScreen({ overview, onReload }: { overview: OverviewSt
   return (
     <Page
       title="System users"
-      lede="Accounts for your integrations, not for people. Each one gets only the assets and permissions its job needs, and its own access token."
+      lede="Accounts for your integrations, not for people. Each one gets only the assets and permissions its job needs, and its own access token. Open one to see what it can reach and to change it."
       actions={
         <Button variant="primary" onPress={() => setAdding(true)}>
           Add system user
@@ -83,6 +122,10 @@ export function SystemUsersScreen({ overview, onReload }: { overview: OverviewSt
         }}
       />
 
+      {counts?.status === "error" && (
+        <ErrorCallout error={counts.error} tone="warning" title="How many assets and apps each system user has could not be loaded" />
+      )}
+
       {quota && (
         <section className="card quota" aria-label="System-user quota">
           <p className="quota__used">{quota.used}.</p>
@@ -91,13 +134,19 @@ export function SystemUsersScreen({ overview, onReload }: { overview: OverviewSt
       )}
 
       <section className="card card--flush">
-        <Table aria-label={`System users of ${data.business_name}`} className="table">
+        <Table
+          aria-label={`System users of ${data.business_name}`}
+          className="table"
+          onRowAction={(key) => navigate({ name: "system-user", id: String(key) })}
+        >
           <TableHeader className="table__header">
             <Column isRowHeader className="table__column">
               Name
             </Column>
             <Column className="table__column">Role</Column>
             <Column className="table__column">Created</Column>
+            <Column className="table__column table__column--number">Assets</Column>
+            <Column className="table__column table__column--number">Apps</Column>
             <Column className="table__column">ID</Column>
             <Column className="table__column">
               <span className="visually-hidden">Actions</span>
@@ -106,17 +155,24 @@ export function SystemUsersScreen({ overview, onReload }: { overview: OverviewSt
           <TableBody
             className="table__body"
             items={data.system_users}
+            dependencies={[counts]}
             renderEmptyState={() => (
               <p className="table__empty">This portfolio has no system users yet.</p>
             )}
           >
             {(user) => (
               <Row id={user.id} className="table__row">
-                <Cell className="table__cell table__cell--strong">{user.name}</Cell>
+                <Cell className="table__cell table__cell--strong">
+                  <Link href={hrefFor({ name: "system-user", id: user.id })} className="table__link">
+                    {user.name}
+                  </Link>
+                </Cell>
                 <Cell className="table__cell">
                   <span className={user.role === "admin" ? "badge badge--accent" : "badge"}>{roleLabel(user.role)}</span>
                 </Cell>
                 <Cell className="table__cell">{formatDate(user.created_time)}</Cell>
+                <Cell className="table__cell table__cell--number">{countCell(counts, user.id, "assets")}</Cell>
+                <Cell className="table__cell table__cell--number">{countCell(counts, user.id, "apps")}</Cell>
                 <Cell className="table__cell mono muted">{user.id}</Cell>
                 <Cell className="table__cell table__cell--actions">
                   <Button variant="ghost" aria-label={`Rename ${user.name}`} onPress={() => setRenaming(user)}>

@@ -1,0 +1,314 @@
+import { useEffect, useState } from "react";
+import { Form } from "react-aria-components";
+import { useBackend } from "../backend/context";
+import type { IssuedToken, ScopeCatalog, ScopeInfo, TokenReport } from "../backend/types";
+import type { CommandError } from "../bindings";
+import { Badge } from "../components/Badge";
+import { Button } from "../components/Button";
+import { Callout, ErrorCallout, fieldMessage } from "../components/Callout";
+import { Card } from "../components/Card";
+import { ConfirmDialog } from "../components/ConfirmDialog";
+import { Countdown } from "../components/Countdown";
+import { DataTable, type DataColumn } from "../components/DataTable";
+import { Page } from "../components/Page";
+import { SecretField } from "../components/SecretField";
+import { RefreshedTokenNotice } from "./RefreshedTokenNotice";
+
+const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+
+function formatUnix(unix: number | null): string {
+  return unix === null ? "—" : dateTime.format(new Date(unix * 1000));
+}
+
+export function tokenTypeLabel(kind: string): string {
+  switch (kind.toUpperCase()) {
+    case "SYSTEM_USER":
+      return "System user token";
+    case "USER":
+      return "A person's token";
+    case "PAGE":
+      return "Page token";
+    case "APP":
+      return "App token";
+    default:
+      return kind;
+  }
+}
+
+type ScopeRow = { id: string; scope: string; info: ScopeInfo | null; targets: string[] };
+
+/**
+ * Paste a token to see what it is, whose it is, when it ends and what it can reach. The pasted
+ * token lives only in this screen's memory: never stored, cleared when the screen is left.
+ */
+export function InspectTokenScreen() {
+  const backend = useBackend();
+  const [token, setToken] = useState("");
+  const [inspected, setInspected] = useState<string | null>(null);
+  const [report, setReport] = useState<TokenReport | null>(null);
+  const [pending, setPending] = useState<"inspect" | "refresh" | "revoke" | null>(null);
+  const [error, setError] = useState<CommandError | null>(null);
+  const [catalog, setCatalog] = useState<ScopeCatalog | null>(null);
+  const [confirmRevoke, setConfirmRevoke] = useState(false);
+  const [revokeError, setRevokeError] = useState<CommandError | null>(null);
+  const [actionError, setActionError] = useState<CommandError | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const [refreshed, setRefreshed] = useState<IssuedToken | null>(null);
+
+  useEffect(() => {
+    let current = true;
+    // Only for the plain sentence next to each permission; the screen works without it.
+    void backend.scopeCatalog().then((result) => {
+      if (current && result.status === "ok") setCatalog(result.data);
+    });
+    // The pasted token is this component's state only: leaving the screen unmounts it and the
+    // token is gone (no storage, no URL, no global).
+    return () => {
+      current = false;
+    };
+  }, [backend]);
+
+  const inspect = async (value = token) => {
+    if (pending) return;
+    if (!value.trim()) {
+      setError({ code: "invalid_input", message: "Paste a token first.", fix: null, detail: null, field: "token" });
+      return;
+    }
+    setPending("inspect");
+    setError(null);
+    setActionError(null);
+    const result = await backend.inspectToken(value);
+    setPending(null);
+    if (result.status === "error") {
+      setError(result.error);
+      setReport(null);
+      setInspected(null);
+      return;
+    }
+    setReport(result.data);
+    setInspected(value);
+  };
+
+  const refresh = async () => {
+    if (pending || inspected === null) return;
+    setPending("refresh");
+    setActionError(null);
+    setDone(null);
+    const result = await backend.refreshToken(inspected);
+    setPending(null);
+    if (result.status === "error") {
+      setActionError(result.error);
+      return;
+    }
+    setRefreshed(result.data);
+  };
+
+  const revoke = async () => {
+    if (pending || inspected === null) return;
+    setPending("revoke");
+    setRevokeError(null);
+    const result = await backend.revokeToken(inspected);
+    setPending(null);
+    if (result.status === "error") {
+      setRevokeError(result.error);
+      return;
+    }
+    setConfirmRevoke(false);
+    setDone(
+      result.data.already_invalid
+        ? "This token already did not work. Nothing changed."
+        : "The token is revoked. Integrations that used it stop working now.",
+    );
+    void inspect(inspected);
+  };
+
+  const current = report !== null && inspected === token;
+  const scopes = catalog?.groups.flatMap((g) => g.scopes) ?? [];
+  const rows: ScopeRow[] = (report?.scopes ?? []).map((scope) => ({
+    id: scope,
+    scope,
+    info: scopes.find((s) => s.name === scope) ?? null,
+    targets: report?.scope_targets.find((t) => t.scope === scope)?.target_ids ?? [],
+  }));
+  const canRefresh = report !== null && report.valid && !report.never_expires && report.expires_at_unix !== null;
+
+  const columns: DataColumn<ScopeRow>[] = [
+    {
+      id: "scope",
+      name: "Permission",
+      isRowHeader: true,
+      render: (row) => (
+        <span className="stack-xs">
+          <span className="mono">{row.scope}</span>
+          {row.info && <span className="muted small">{row.info.sentence}</span>}
+        </span>
+      ),
+    },
+    {
+      id: "targets",
+      name: "Assets it covers",
+      render: (row) =>
+        row.targets.length === 0 ? (
+          <span>All assets the system user can reach</span>
+        ) : (
+          <span className="task-list">
+            {row.targets.map((id) => (
+              <span key={id} className="task-chip mono">
+                {id}
+              </span>
+            ))}
+          </span>
+        ),
+    },
+  ];
+
+  return (
+    <Page
+      title="Inspect a token"
+      lede="Paste an access token to see what kind it is, whose it is, when it ends and what it can reach. The token is not saved anywhere and is cleared when you leave this screen."
+    >
+      <Card title="Token">
+        <Form
+          className="stack"
+          aria-label="Token to inspect"
+          onSubmit={(event) => {
+            event.preventDefault();
+            void inspect();
+          }}
+        >
+          <SecretField
+            label="Access token"
+            description="It usually starts with “EAA”. Gatehouse asks Meta about it (debug_token) with your portfolio's app; nothing is changed."
+            value={token}
+            onChange={(value) => {
+              setToken(value);
+              if (error?.field === "token") setError(null);
+            }}
+            autoFocus
+            isInvalid={error?.field === "token"}
+            errorMessage={error?.field === "token" ? fieldMessage(error) : undefined}
+          />
+          <div className="row">
+            <Button type="submit" variant="primary" isDisabled={pending !== null}>
+              {pending === "inspect" ? "Inspecting…" : "Inspect"}
+            </Button>
+            <Button
+              variant="ghost"
+              isDisabled={token === "" || pending !== null}
+              onPress={() => {
+                setToken("");
+                setReport(null);
+                setInspected(null);
+                setError(null);
+                setDone(null);
+                setActionError(null);
+              }}
+            >
+              Clear
+            </Button>
+            {report && !current && <span className="muted">You changed the token: inspect it again.</span>}
+          </div>
+        </Form>
+      </Card>
+
+      <div aria-live="polite" className="stack">
+        {error && error.field !== "token" && <ErrorCallout error={error} title="The token could not be inspected" />}
+        {done && <Callout tone="success" title={done} />}
+        {actionError && <ErrorCallout error={actionError} title="The token was not refreshed" />}
+      </div>
+
+      {report && (
+        <Card
+          title="About this token"
+          actions={
+            current && report.valid ? (
+              <div className="row">
+                {canRefresh && (
+                  <Button onPress={() => void refresh()} isDisabled={pending !== null}>
+                    {pending === "refresh" ? "Refreshing…" : "Refresh for 60 days"}
+                  </Button>
+                )}
+                <Button variant="danger" onPress={() => setConfirmRevoke(true)} isDisabled={pending !== null}>
+                  Revoke…
+                </Button>
+              </div>
+            ) : undefined
+          }
+        >
+          <dl className="definition-list">
+            <dt>Status</dt>
+            <dd>
+              {report.valid ? <Badge tone="success">Works</Badge> : <Badge tone="danger">Does not work</Badge>}{" "}
+              <span className="muted">
+                {report.valid
+                  ? "Meta accepts this token."
+                  : "Meta rejects it: it expired, was revoked, or its system user or app changed. Generate a new token."}
+              </span>
+            </dd>
+            <dt>Type</dt>
+            <dd>{tokenTypeLabel(report.kind)}</dd>
+            <dt>App</dt>
+            <dd>
+              {report.application ?? "Unknown"} {report.app_id && <span className="muted mono">{report.app_id}</span>}
+            </dd>
+            <dt>Owner</dt>
+            <dd className="mono">{report.user_id ?? "—"}</dd>
+            <dt>Issued</dt>
+            <dd>{formatUnix(report.issued_at_unix)}</dd>
+            <dt>Expires</dt>
+            <dd>
+              {report.never_expires ? (
+                <>
+                  <Badge tone="accent">Never</Badge>{" "}
+                  <span className="muted">It works until it is revoked or its system user loses access.</span>
+                </>
+              ) : report.expires_at_unix !== null ? (
+                <>
+                  {formatUnix(report.expires_at_unix)}
+                  {" — "}
+                  <strong>
+                    <Countdown untilUnix={report.expires_at_unix} endedText="already expired" suffix=" left" everyMs={30_000} />
+                  </strong>
+                  {canRefresh && <p className="muted small">A 60-day token can be refreshed before it ends: the new one lasts another 60 days.</p>}
+                </>
+              ) : (
+                "Unknown"
+              )}
+            </dd>
+          </dl>
+        </Card>
+      )}
+
+      {report && (
+        <Card
+          title="Permissions"
+          description="What the token may do, and on which assets. When Meta lists no assets, the permission covers every asset the system user can reach."
+        >
+          <div className="card__table">
+            <DataTable label="Permissions of the token" columns={columns} items={rows} empty="This token has no permissions." />
+          </div>
+        </Card>
+      )}
+
+      <ConfirmDialog
+        title="Revoke this token?"
+        isOpen={confirmRevoke}
+        onCancel={() => {
+          setConfirmRevoke(false);
+          setRevokeError(null);
+        }}
+        onConfirm={() => void revoke()}
+        confirmLabel="Revoke token"
+        pendingLabel="Revoking…"
+        pending={pending === "revoke"}
+        error={revokeError}
+        errorTitle="The token was not revoked"
+      >
+        <p>Every integration that uses this token stops working at once. This cannot be undone.</p>
+        <p className="muted">The system user keeps its assets; you can generate a new token for it at any time.</p>
+      </ConfirmDialog>
+
+      {refreshed && <RefreshedTokenNotice token={refreshed} onClosed={() => setRefreshed(null)} />}
+    </Page>
+  );
+}

@@ -1,0 +1,286 @@
+import { useEffect, useState } from "react";
+import { Link } from "react-aria-components";
+import { useBackend } from "../backend/context";
+import type { Result } from "../backend/result";
+import type { AccessLevel, AssetKindInfo, AssignedAsset, SystemUserAccess } from "../backend/types";
+import type { CommandError } from "../bindings";
+import { Badge, type BadgeTone } from "../components/Badge";
+import { Button } from "../components/Button";
+import { Callout, ErrorCallout } from "../components/Callout";
+import { Card } from "../components/Card";
+import { ConfirmDialog } from "../components/ConfirmDialog";
+import { DataTable, type DataColumn } from "../components/DataTable";
+import { Page } from "../components/Page";
+import { hrefFor } from "../router";
+import { formatDate, roleLabel } from "./SystemUsersScreen";
+
+type Loaded = { access: SystemUserAccess; kinds: AssetKindInfo[] };
+type LoadState = { phase: "loading" } | { phase: "done"; result: Result<Loaded, CommandError>; refreshing: boolean };
+
+const accessBadge: Record<AccessLevel, { label: string; tone: BadgeTone }> = {
+  full: { label: "Full control", tone: "accent" },
+  write: { label: "Can change", tone: "warning" },
+  read: { label: "Read only", tone: "success" },
+};
+
+/** "ad account" / "ad accounts", keeping names like "Page" and "WhatsApp" capitalised. */
+export function kindNoun(info: AssetKindInfo, count: number): string {
+  if (count === 1) return info.singular;
+  const capital = info.singular.charAt(0) !== info.singular.charAt(0).toLowerCase();
+  return capital ? info.label : info.label.charAt(0).toLowerCase() + info.label.slice(1);
+}
+
+/** "12 ad accounts: 3 can change, 9 read only". */
+export function kindSummary(info: AssetKindInfo, assets: AssignedAsset[]): string {
+  const count = (level: AccessLevel) => assets.filter((a) => a.access === level).length;
+  const parts = [
+    [count("full"), "full control"],
+    [count("write"), "can change"],
+    [count("read"), "read only"],
+  ] as const;
+  const described = parts.filter(([n]) => n > 0).map(([n, words]) => `${n} ${words}`);
+  return `${assets.length} ${kindNoun(info, assets.length)}: ${described.join(", ")}`;
+}
+
+/** The tasks of an asset as plain labels ("Create and edit ads", "View performance"). */
+export function taskLabels(info: AssetKindInfo | undefined, tasks: string[]): string[] {
+  return tasks.map((name) => info?.tasks.find((t) => t.name === name)?.label ?? name);
+}
+
+function roleSentence(role: string): string {
+  if (role === "admin") {
+    return "An admin system user reaches every asset of the portfolio by default and can manage other system users.";
+  }
+  if (role === "regular") return "A regular system user reaches only the assets assigned to it below.";
+  return "Gatehouse does not know this role; it is shown as Meta reports it.";
+}
+
+/** One system user: what it can reach (grouped by kind, in plain words) and its apps. */
+export function SystemUserScreen({ systemUserId }: { systemUserId: string }) {
+  const backend = useBackend();
+  const [state, setState] = useState<LoadState>({ phase: "loading" });
+  const [round, setRound] = useState(0);
+  const [removing, setRemoving] = useState<AssignedAsset | null>(null);
+  const [removePending, setRemovePending] = useState(false);
+  const [removeError, setRemoveError] = useState<CommandError | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+
+  useEffect(() => {
+    let current = true;
+    void Promise.all([backend.systemUserAccess(systemUserId), backend.assetKinds()]).then(([access, kinds]) => {
+      if (!current) return;
+      const result: Result<Loaded, CommandError> =
+        access.status === "error"
+          ? access
+          : kinds.status === "error"
+            ? kinds
+            : { status: "ok", data: { access: access.data, kinds: kinds.data } };
+      setState({ phase: "done", result, refreshing: false });
+    });
+    return () => {
+      current = false;
+    };
+  }, [backend, systemUserId, round]);
+
+  const reload = () => {
+    setState((s) => (s.phase === "done" ? { ...s, refreshing: true } : s));
+    setRound((r) => r + 1);
+  };
+
+  const back = (
+    <Link href={hrefFor({ name: "system-users" })} className="back-link">
+      ← All system users
+    </Link>
+  );
+
+  if (state.phase === "loading") {
+    return (
+      <Page title="System user">
+        {back}
+        <Callout tone="info" title="Loading what this system user can reach…" />
+      </Page>
+    );
+  }
+  if (state.result.status === "error") {
+    return (
+      <Page title="System user">
+        {back}
+        <ErrorCallout error={state.result.error} title="This system user could not be loaded" />
+        <div>
+          <Button onPress={reload}>Try again</Button>
+        </div>
+      </Page>
+    );
+  }
+
+  const { access, kinds } = state.result.data;
+  const user = access.system_user;
+
+  const remove = async (asset: AssignedAsset) => {
+    if (removePending) return;
+    setRemovePending(true);
+    setRemoveError(null);
+    const job = await backend.createJob(user.id, user.name, [
+      { kind: asset.kind, asset_id: asset.id, asset_name: asset.name, action: "unassign", tasks: [] },
+    ]);
+    if (job.status === "error") {
+      setRemovePending(false);
+      setRemoveError(job.error);
+      return;
+    }
+    const report = await backend.runJob(job.data.id, () => undefined);
+    setRemovePending(false);
+    if (report.status === "error") {
+      setRemoveError(report.error);
+      reload();
+      return;
+    }
+    const failed = report.data.items.find((i) => i.status === "failed");
+    if (failed?.error) {
+      setRemoveError({ ...failed.error, field: null });
+      return;
+    }
+    setRemoving(null);
+    setDone(`“${user.name}” no longer has access to “${asset.name}”.`);
+    reload();
+  };
+
+  const groups = kinds
+    .map((info) => ({ info, assets: access.assets.filter((a) => a.kind === info.kind) }))
+    .filter((g) => g.assets.length > 0);
+  const unknownKinds = access.assets.filter((a) => !kinds.some((k) => k.kind === a.kind));
+
+  return (
+    <Page
+      title={user.name}
+      lede={`${roleLabel(user.role)} system user${user.created_time ? `, created ${formatDate(user.created_time)}` : ""}. ${roleSentence(user.role)}`}
+      actions={
+        <Link href={hrefFor({ name: "assign", id: user.id })} className="button button--primary">
+          Assign assets
+        </Link>
+      }
+    >
+      {back}
+      <div aria-live="polite">{done && <Callout tone="success" title={done} />}</div>
+
+      <ConfirmDialog
+        title={removing ? `Remove access to “${removing.name}”?` : "Remove access"}
+        isOpen={removing !== null}
+        onCancel={() => {
+          setRemoving(null);
+          setRemoveError(null);
+        }}
+        onConfirm={() => removing && void remove(removing)}
+        confirmLabel="Remove access"
+        pendingLabel="Removing…"
+        pending={removePending}
+        error={removeError}
+        errorTitle="Access was not removed"
+      >
+        <p>
+          “{user.name}” will no longer reach this {removing ? (kinds.find((k) => k.kind === removing.kind)?.singular ?? "asset") : "asset"}.
+          Integrations that use its tokens lose access to it straight away.
+        </p>
+        <p className="muted">You can assign it again at any time. Nothing else changes.</p>
+      </ConfirmDialog>
+
+      <section className="card summary-strip" aria-label="Summary">
+        <dl className="definition-list definition-list--inline">
+          <dt>Role</dt>
+          <dd>
+            <Badge tone={user.role === "admin" ? "accent" : "neutral"}>{roleLabel(user.role)}</Badge>
+          </dd>
+          <dt>Assets</dt>
+          <dd>{access.assets.length}</dd>
+          <dt>Apps</dt>
+          <dd>{access.apps.length}</dd>
+          <dt>ID</dt>
+          <dd className="mono">{user.id}</dd>
+        </dl>
+      </section>
+
+      {access.assets.length === 0 && (
+        <Callout tone="info" title="No assets are assigned to this system user yet">
+          <span>
+            {user.role === "admin"
+              ? "As an admin it still reaches every asset of the portfolio. Assign assets to give it specific tasks."
+              : "Its tokens reach nothing until you assign the Pages, ad accounts or other assets its job needs."}
+          </span>
+        </Callout>
+      )}
+
+      {groups.map(({ info, assets }) => (
+        <AssetGroup key={info.kind} info={info} assets={assets} onRemove={(a) => setRemoving(a)} />
+      ))}
+      {unknownKinds.length > 0 && (
+        <Callout tone="warning" title={`${unknownKinds.length} more assets of a kind Gatehouse does not know`} />
+      )}
+
+      <Card
+        title="Apps"
+        description="A token is always issued through an app installed for the system user. Gatehouse installs the app you pick when it generates a token."
+      >
+        {access.apps.length === 0 ? (
+          <p className="muted">No app is installed for this system user yet.</p>
+        ) : (
+          <ul className="plain-list">
+            {access.apps.map((app) => (
+              <li key={app.id}>
+                <strong>{app.name}</strong> <span className="muted mono">App ID {app.id}</span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </Card>
+    </Page>
+  );
+}
+
+function AssetGroup({ info, assets, onRemove }: { info: AssetKindInfo; assets: AssignedAsset[]; onRemove: (a: AssignedAsset) => void }) {
+  const columns: DataColumn<AssignedAsset>[] = [
+    {
+      id: "name",
+      name: "Name",
+      isRowHeader: true,
+      className: "table__cell--strong",
+      render: (a) => (
+        <span className="stack-xs">
+          <span>{a.name}</span>
+          <span className="muted mono small">{a.id}</span>
+        </span>
+      ),
+    },
+    { id: "access", name: "Access", render: (a) => <Badge tone={accessBadge[a.access].tone}>{accessBadge[a.access].label}</Badge> },
+    {
+      id: "tasks",
+      name: "What it can do",
+      render: (a) => (
+        <span className="task-list">
+          {taskLabels(info, a.tasks).map((label) => (
+            <span key={label} className="task-chip">
+              {label}
+            </span>
+          ))}
+        </span>
+      ),
+    },
+    {
+      id: "actions",
+      name: "Actions",
+      hideHeader: true,
+      className: "table__cell--actions",
+      render: (a) => (
+        <Button variant="ghost" aria-label={`Remove access to ${a.name}`} onPress={() => onRemove(a)}>
+          Remove
+        </Button>
+      ),
+    },
+  ];
+  return (
+    <Card title={info.label} description={kindSummary(info, assets)}>
+      <div className="card__table">
+        <DataTable label={`${info.label} assigned`} columns={columns} items={assets} empty="None" />
+      </div>
+    </Card>
+  );
+}

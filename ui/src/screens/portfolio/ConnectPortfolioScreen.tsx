@@ -1,0 +1,263 @@
+import { useState } from "react";
+import { Form } from "react-aria-components";
+import { useBackend } from "../../backend/context";
+import type { ConnectForm, ConnectionReport, PortfolioEntry } from "../../backend/types";
+import type { CommandError } from "../../bindings";
+import { Badge } from "../../components/Badge";
+import { Button } from "../../components/Button";
+import { Callout, ErrorCallout, fieldMessage } from "../../components/Callout";
+import { Card } from "../../components/Card";
+import { Page } from "../../components/Page";
+import { SecretField } from "../../components/SecretField";
+import { TextField } from "../../components/TextField";
+import { twoFactorLabel, verificationLabel } from "../../portfolio";
+
+const emptyForm: ConnectForm = { label: "", business_id: "", admin_token: "", app_id: "", app_secret: "" };
+
+export function tokenKindLabel(kind: string): string {
+  switch (kind) {
+    case "system_user":
+      return "A system user's token";
+    case "user":
+      return "A person's token";
+    case "page":
+      return "A Page token";
+    case "app":
+      return "An app token";
+    default:
+      return "A token of an unknown kind";
+  }
+}
+
+function sameForm(a: ConnectForm, b: ConnectForm | null): boolean {
+  return b !== null && (Object.keys(a) as (keyof ConnectForm)[]).every((k) => a[k].trim() === b[k].trim());
+}
+
+type Phase = "idle" | "checking" | "saving";
+
+export interface ConnectPortfolioScreenProps {
+  onSaved: (entry: PortfolioEntry) => void;
+  onCancel: () => void;
+}
+
+/**
+ * Connect a real business portfolio: check the typed details against Meta, show what was found
+ * and every problem with its fix, then save (secrets go to the keychain, never to this window).
+ */
+export function ConnectPortfolioScreen({ onSaved, onCancel }: ConnectPortfolioScreenProps) {
+  const backend = useBackend();
+  const [form, setForm] = useState<ConnectForm>(emptyForm);
+  const [phase, setPhase] = useState<Phase>("idle");
+  const [report, setReport] = useState<ConnectionReport | null>(null);
+  // The form as it was when `report` was made: a changed form must be checked again.
+  const [checkedForm, setCheckedForm] = useState<ConnectForm | null>(null);
+  const [error, setError] = useState<CommandError | null>(null);
+
+  const set = (key: keyof ConnectForm) => (value: string) => {
+    setForm((f) => ({ ...f, [key]: value }));
+    if (error?.field === key) setError(null);
+  };
+  const fieldError = (key: keyof ConnectForm) => (error?.field === key ? fieldMessage(error) : undefined);
+
+  const check = async () => {
+    if (phase !== "idle") return;
+    setPhase("checking");
+    setError(null);
+    const snapshot = { ...form };
+    const result = await backend.checkConnection(snapshot);
+    setPhase("idle");
+    if (result.status === "error") {
+      setError(result.error);
+      setReport(null);
+      setCheckedForm(null);
+      return;
+    }
+    setReport(result.data);
+    setCheckedForm(snapshot);
+  };
+
+  const save = async () => {
+    if (phase !== "idle") return;
+    setPhase("saving");
+    setError(null);
+    const result = await backend.savePortfolio({ ...form });
+    setPhase("idle");
+    if (result.status === "error") {
+      setError(result.error);
+      return;
+    }
+    setForm(emptyForm);
+    onSaved(result.data);
+  };
+
+  const blocking = report?.problems.filter((p) => p.blocking) ?? [];
+  const warnings = report?.problems.filter((p) => !p.blocking) ?? [];
+  const current = report !== null && sameForm(form, checkedForm);
+  const canSave = current && blocking.length === 0 && phase === "idle";
+  const generalError = error && !error.field ? error : null;
+
+  return (
+    <Page
+      title="Connect your business portfolio"
+      lede="Gatehouse works in your portfolio with an admin's token and your app. It checks everything with Meta before saving, and keeps the token and the app secret only in this computer's keychain."
+    >
+      <Form
+        className="stack"
+        aria-label="Portfolio details"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void check();
+        }}
+      >
+        <Card title="Your portfolio">
+          <div className="form-grid">
+            <TextField
+              label="Business ID"
+              description="In Business Settings → Business info, the number under “Business portfolio ID”."
+              value={form.business_id}
+              onChange={set("business_id")}
+              inputMode="numeric"
+              isRequired
+              autoFocus
+              isInvalid={error?.field === "business_id"}
+              errorMessage={fieldError("business_id") ?? "Type the business ID."}
+            />
+            <TextField
+              label="Name in Gatehouse (optional)"
+              description="How the portfolio switcher lists it. Leave empty to use the business's name."
+              value={form.label}
+              onChange={set("label")}
+            />
+          </div>
+          <SecretField
+            label="Admin token"
+            description="An admin system user's token (Business Settings → Users → System users → Generate new token) or your own as an admin of the portfolio (Graph API Explorer)."
+            value={form.admin_token}
+            onChange={set("admin_token")}
+            isRequired
+            isInvalid={error?.field === "admin_token"}
+            errorMessage={fieldError("admin_token") ?? "Paste the admin token."}
+          />
+        </Card>
+
+        <Card title="Your app" description="Tokens are issued through an app your business owns. Meta checks the app secret with every request Gatehouse sends.">
+          <div className="form-grid">
+            <TextField
+              label="App ID"
+              description="At developers.facebook.com, in your app: App settings → Basic → App ID."
+              value={form.app_id}
+              onChange={set("app_id")}
+              inputMode="numeric"
+              isRequired
+              isInvalid={error?.field === "app_id"}
+              errorMessage={fieldError("app_id") ?? "Type the app ID."}
+            />
+            <SecretField
+              label="App secret"
+              description="On the same page: App settings → Basic → App secret, then “Show” (Meta asks for your password)."
+              value={form.app_secret}
+              onChange={set("app_secret")}
+              isRequired
+              isInvalid={error?.field === "app_secret"}
+              errorMessage={fieldError("app_secret") ?? "Paste the app secret."}
+            />
+          </div>
+        </Card>
+
+        <div aria-live="polite" className="stack">
+          {phase === "checking" && <Callout tone="info" title="Checking with Meta…" />}
+          {generalError && <ErrorCallout error={generalError} title={phase === "idle" && report === null ? "The details could not be checked" : "The portfolio was not saved"} />}
+        </div>
+
+        <div className="row">
+          <Button type="submit" variant={canSave ? "secondary" : "primary"} isDisabled={phase !== "idle"}>
+            {phase === "checking" ? "Checking…" : report ? "Check again" : "Check"}
+          </Button>
+          <Button variant={canSave ? "primary" : "secondary"} isDisabled={!canSave} onPress={() => void save()}>
+            {phase === "saving" ? "Saving…" : "Save portfolio"}
+          </Button>
+          <span className="muted" aria-live="polite">
+            {report && !current
+              ? "You changed the details: check again before saving."
+              : report && blocking.length > 0
+                ? `Fix ${blocking.length === 1 ? "the problem" : `the ${blocking.length} problems`} in red, then check again.`
+                : !report
+                  ? "Nothing is saved until you press Save."
+                  : ""}
+          </span>
+          <span className="spacer" />
+          <Button variant="ghost" onPress={onCancel} isDisabled={phase === "saving"}>
+            Cancel
+          </Button>
+        </div>
+      </Form>
+
+      {report && <ConnectionFindings report={report} appId={checkedForm?.app_id.trim() ?? ""} />}
+      {report && (
+        <section className="stack" aria-label="Problems found">
+          {blocking.length === 0 && warnings.length === 0 && (
+            <Callout tone="success" title="Everything checks out">
+              <span>Save the portfolio to start working in it.</span>
+            </Callout>
+          )}
+          {blocking.map((p) => (
+            <ErrorCallout key={p.code} error={p} tone="error" prefix="Must be fixed:" role="none" />
+          ))}
+          {warnings.map((p) => (
+            <ErrorCallout key={p.code} error={p} tone="warning" prefix="Worth knowing:" role="none" />
+          ))}
+        </section>
+      )}
+    </Page>
+  );
+}
+
+function ConnectionFindings({ report, appId }: { report: ConnectionReport; appId: string }) {
+  return (
+    <Card title="What Gatehouse found" description="Nothing is saved yet.">
+      <dl className="definition-list">
+        <dt>Business</dt>
+        <dd>
+          <strong>{report.business_name}</strong> <span className="muted mono">{report.business_id}</span>
+        </dd>
+        <dt>Business verification</dt>
+        <dd>
+          <Badge tone={report.verification_status === "verified" ? "success" : "warning"}>{verificationLabel(report.verification_status)}</Badge>
+        </dd>
+        <dt>Two-factor authentication</dt>
+        <dd>{twoFactorLabel(report.two_factor)}</dd>
+        <dt>Token</dt>
+        <dd>
+          {tokenKindLabel(report.token_kind)}
+          {", of "}
+          <strong>{report.token_owner_name ?? "someone Meta did not name"}</strong>{" "}
+          <span className="muted mono">{report.token_owner_id}</span>
+        </dd>
+        <dt>Apps the business owns</dt>
+        <dd>
+          {report.apps.length === 0 ? (
+            "None"
+          ) : (
+            <ul className="plain-list">
+              {report.apps.map((app) => (
+                <li key={app.id}>
+                  {app.name} <span className="muted mono">{app.id}</span>
+                  {app.id === appId && (
+                    <>
+                      {" "}
+                      <Badge tone="accent">The app you typed</Badge>
+                    </>
+                  )}
+                </li>
+              ))}
+            </ul>
+          )}
+        </dd>
+        <dt>System users</dt>
+        <dd>
+          {report.regular_system_users} regular, {report.admin_system_users} admin
+        </dd>
+      </dl>
+    </Card>
+  );
+}

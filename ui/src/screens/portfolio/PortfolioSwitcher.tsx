@@ -1,0 +1,130 @@
+import {
+  Button as AriaButton,
+  Header,
+  Menu,
+  MenuItem,
+  MenuSection,
+  MenuTrigger,
+  Popover,
+  Separator,
+  Text,
+} from "react-aria-components";
+import type { PortfolioEntry } from "../../backend/types";
+import type { OverviewState, PortfolioListState } from "../../portfolio";
+
+export interface PortfolioSwitcherProps {
+  list: PortfolioListState;
+  overview: OverviewState;
+  /** A switch is on its way. */
+  switching: boolean;
+  onOpen: (entry: PortfolioEntry) => void;
+  onConnect: () => void;
+  onRemove: () => void;
+}
+
+function kindNote(entry: PortfolioEntry): string {
+  return entry.kind === "demo" ? "Demo: nothing leaves this computer" : `Business ID ${entry.business_id}`;
+}
+
+/**
+ * The sidebar's portfolio card, which is also a menu: open another portfolio, connect a real
+ * one, or remove a saved one. Enter or Space opens it; arrow keys move; Escape closes it.
+ */
+export function PortfolioSwitcher({ list, overview, switching, onOpen, onConnect, onRemove }: PortfolioSwitcherProps) {
+  const portfolios = list.phase === "done" && list.result.status === "ok" ? list.result.data.portfolios : [];
+  const activeId = list.phase === "done" && list.result.status === "ok" ? list.result.data.active_id : null;
+  const active = portfolios.find((p) => p.id === activeId) ?? null;
+  const saved = portfolios.filter((p) => p.kind !== "demo");
+
+  let label = "Portfolio";
+  let name: string | null = null;
+  let note: string;
+  if (switching || overview.phase === "loading") {
+    note = "Opening…";
+  } else if (overview.result.status === "error") {
+    name = active?.label ?? null;
+    note = "Could not be opened";
+  } else {
+    const data = overview.result.data;
+    label = data.kind === "demo" ? "Demo portfolio" : "Portfolio";
+    name = data.business_name;
+    note = data.kind === "demo" ? "Demo: nothing leaves this computer" : `Business ID ${data.business_id}`;
+  }
+
+  return (
+    <MenuTrigger>
+      <AriaButton className="portfolio-card portfolio-switcher" aria-label={`Portfolio: ${name ?? "none open"}. Switch portfolio`}>
+        <span className="portfolio-card__label">{label}</span>
+        {name && <span className="portfolio-card__name">{name}</span>}
+        <span className="portfolio-card__note" aria-live="polite">
+          {note}
+        </span>
+        <span className="portfolio-switcher__hint">
+          Switch portfolio
+          <svg viewBox="0 0 16 16" aria-hidden="true" className="portfolio-switcher__chevron">
+            <path d="m4 6 4 4 4-4" fill="none" stroke="currentColor" strokeWidth="1.6" strokeLinecap="round" strokeLinejoin="round" />
+          </svg>
+        </span>
+      </AriaButton>
+      <Popover className="popover" placement="bottom start">
+        <Menu
+          className="menu"
+          aria-label="Portfolios"
+          disabledKeys={saved.length === 0 ? ["remove"] : []}
+          onAction={(key) => {
+            if (key === "connect") onConnect();
+            else if (key === "remove") onRemove();
+            else {
+              const entry = portfolios.find((p) => `open:${p.id}` === key);
+              if (entry && entry.id !== activeId) onOpen(entry);
+            }
+          }}
+        >
+          <MenuSection className="menu__section">
+            <Header className="menu__header">Open a portfolio</Header>
+            {portfolios.map((entry) => (
+              <MenuItem key={entry.id} id={`open:${entry.id}`} textValue={entry.label} className="menu__item">
+                <span className="menu__check" aria-hidden="true">
+                  {entry.id === activeId ? "✓" : ""}
+                </span>
+                <span className="menu__text">
+                  <Text slot="label" className="menu__label">
+                    {entry.label}
+                    {entry.id === activeId && <span className="visually-hidden"> (open now)</span>}
+                  </Text>
+                  <Text slot="description" className="menu__description">
+                    {kindNote(entry)}
+                  </Text>
+                </span>
+              </MenuItem>
+            ))}
+          </MenuSection>
+          <Separator className="menu__separator" />
+          <MenuItem id="connect" className="menu__item" textValue="Connect your business portfolio…">
+            <span className="menu__check" aria-hidden="true">
+              +
+            </span>
+            <span className="menu__text">
+              <Text slot="label" className="menu__label">
+                Connect your business portfolio…
+              </Text>
+            </span>
+          </MenuItem>
+          <MenuItem id="remove" className="menu__item" textValue="Remove a saved portfolio…">
+            <span className="menu__check" aria-hidden="true" />
+            <span className="menu__text">
+              <Text slot="label" className="menu__label">
+                Remove a saved portfolio…
+              </Text>
+              {saved.length === 0 && (
+                <Text slot="description" className="menu__description">
+                  Only portfolios you connected can be removed.
+                </Text>
+              )}
+            </span>
+          </MenuItem>
+        </Menu>
+      </Popover>
+    </MenuTrigger>
+  );
+}
