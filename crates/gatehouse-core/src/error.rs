@@ -6,6 +6,9 @@ use gatehouse_graph::GraphError;
 pub enum Error {
     #[error(transparent)]
     Graph(#[from] GraphError),
+    /// A portfolio profile (its file, its keyring entries, or its connection check).
+    #[error(transparent)]
+    Profile(#[from] crate::profiles::ProfileError),
     /// Meta's answer to a create was lost and more than one new system user has that name.
     #[error("{count} new system users are named {name:?}")]
     AmbiguousCreate { name: String, count: usize },
@@ -30,6 +33,7 @@ impl Error {
     pub fn code(&self) -> &'static str {
         match self {
             Self::Graph(e) => e.code(),
+            Self::Profile(e) => e.code(),
             Self::AmbiguousCreate { .. } => "create_ambiguous",
             Self::CreateNotConfirmed { .. } => "create_not_confirmed",
             Self::DemoUnavailable(_) => "demo_unavailable",
@@ -42,6 +46,7 @@ impl Error {
     pub fn explanation(&self) -> String {
         match self {
             Self::Graph(e) => e.explanation(),
+            Self::Profile(e) => e.explanation(),
             Self::AmbiguousCreate { name, count } => format!(
                 "Meta's answer was lost on the way, and {count} new system users named \"{name}\" \
                  now exist, so Gatehouse cannot tell which one is yours."
@@ -68,6 +73,7 @@ impl Error {
     pub fn fix(&self) -> String {
         match self {
             Self::Graph(e) => e.fix(),
+            Self::Profile(e) => e.fix(),
             Self::AmbiguousCreate { .. } => "Look at the list of system users, keep the one you \
                                               want and rename the others; Meta does not let apps \
                                               delete system users."
@@ -95,6 +101,7 @@ impl Error {
     /// secret.
     pub fn detail(&self) -> String {
         match self {
+            Self::Profile(e) => e.detail().unwrap_or_else(|| e.code().to_owned()),
             Self::Graph(e) => {
                 let report = e.report();
                 match report.details {

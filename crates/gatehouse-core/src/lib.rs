@@ -4,9 +4,11 @@
 //! - [`Portfolio`]: one connected business portfolio (a Graph session plus what we know of it).
 //! - [`demo`]: the sample portfolio served by the in-process emulator, for first runs and tries.
 
+pub mod connect;
 pub mod demo;
 mod error;
 mod portfolio;
+pub mod profiles;
 mod system_users;
 mod tokens;
 

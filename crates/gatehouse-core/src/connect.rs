@@ -1,0 +1,445 @@
+//! Connecting a portfolio: checks an admin token and app secret against a business before
+//! anything is saved, and says in plain words what stands in the way (spec §1, §2.2, §4, §7.1).
+//!
+//! Usable before a profile exists: the desktop app shows the [`ConnectionReport`] in its "add
+//! portfolio" dialog, and [`crate::profiles::add_profile`] refuses on a blocking problem.
+
+use gatehouse_graph::{
+    ApiVersion, AssetKind, ClientConfig, Credentials, GraphClient, GraphError, ListOptions,
+    Relation, Secret, Session, SystemUserRole, TokenType,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::profiles::ProfileSecrets;
+use crate::Result;
+
+/// What to connect to. The secrets travel separately, as [`ProfileSecrets`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ConnectRequest {
+    pub business_id: String,
+    pub app_id: String,
+    /// `None` means Meta (`https://graph.facebook.com`); otherwise an emulator or proxy.
+    pub base_url: Option<String>,
+    /// `v26.0`, …
+    pub api_version: String,
+}
+
+/// An app the business owns (`owned_apps`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct BusinessApp {
+    pub id: String,
+    pub name: String,
+    /// It is the app the profile signs its requests with.
+    pub is_profile_app: bool,
+}
+
+/// Something the check found: a plain sentence and where to fix it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ConnectionProblem {
+    /// One of the `problem::*` codes.
+    pub code: String,
+    pub message: String,
+    pub fix: Option<String>,
+    /// Gatehouse cannot work with this portfolio until it is fixed; otherwise a warning.
+    pub blocking: bool,
+}
+
+/// What Meta says about a business, a token and an app, checked together.
+///
+/// Meta does not report an app's Marketing API access tier (Limited or Full) through the API
+/// (graph-api.md §7.1), so the report has none: the system-user allowance that follows from it
+/// is learnt from the user or from a limit error.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ConnectionReport {
+    pub business_id: String,
+    pub business_name: String,
+    /// `verified`, `not_verified`, `pending`, … as Meta reports it.
+    pub verification_status: Option<String>,
+    /// `admin_required`, `all_required` or `none`.
+    pub two_factor: Option<String>,
+    /// `system_user`, `user`, `page`, `app` or `unknown` (from `debug_token`).
+    pub token_kind: String,
+    /// Who the token belongs to (`/me`).
+    pub token_owner_id: String,
+    pub token_owner_name: Option<String>,
+    /// The app the token was issued for (`debug_token`), when Meta says.
+    pub token_app_id: Option<String>,
+    /// The apps the business owns.
+    pub apps: Vec<BusinessApp>,
+    pub regular_system_users: u32,
+    pub admin_system_users: u32,
+    pub problems: Vec<ConnectionProblem>,
+}
+
+impl ConnectionReport {
+    /// No blocking problem.
+    pub fn is_usable(&self) -> bool {
+        !self.problems.iter().any(|p| p.blocking)
+    }
+}
+
+/// The codes of [`ConnectionProblem`].
+pub mod problem {
+    /// The token was issued for another app than the profile's (blocking).
+    pub const TOKEN_OTHER_APP: &str = "token_other_app";
+    /// The business owns no app (blocking: no system users without one, error 104001).
+    pub const NO_APP: &str = "business_owns_no_app";
+    /// The profile's app is not one the business owns (blocking).
+    pub const APP_NOT_OWNED: &str = "app_not_owned";
+    /// The token is a Page or app token (blocking).
+    pub const TOKEN_WRONG_KIND: &str = "token_wrong_kind";
+    /// The token is a regular system user's, or cannot read the business's apps or system users
+    /// (blocking: creating system users and assigning assets need an admin).
+    pub const TOKEN_NOT_ADMIN: &str = "token_not_admin";
+    /// `debug_token` did not answer: the token's app is unconfirmed (warning).
+    pub const TOKEN_APP_UNKNOWN: &str = "token_app_unknown";
+    /// The business is not verified (warning).
+    pub const NOT_VERIFIED: &str = "business_not_verified";
+    /// Two-factor authentication is not required (warning).
+    pub const TWO_FACTOR_OFF: &str = "two_factor_not_required";
+
+    pub(crate) const ALL: [&str; 8] = [
+        TOKEN_OTHER_APP,
+        NO_APP,
+        APP_NOT_OWNED,
+        TOKEN_WRONG_KIND,
+        TOKEN_NOT_ADMIN,
+        TOKEN_APP_UNKNOWN,
+        NOT_VERIFIED,
+        TWO_FACTOR_OFF,
+    ];
+}
+
+/// The `&'static` form of a problem code (for error codes).
+pub(crate) fn static_code(code: &str) -> &'static str {
+    problem::ALL.into_iter().find(|c| *c == code).unwrap_or("connection_blocked")
+}
+
+/// A Graph session with the given secrets. The secrets are copied into the credentials as new
+/// zeroized [`Secret`]s.
+pub fn session_for(
+    base_url: Option<&str>,
+    api_version: &str,
+    secrets: &ProfileSecrets,
+) -> Result<Session> {
+    let mut config = match base_url {
+        Some(url) => ClientConfig::with_base_url(url),
+        None => ClientConfig::default(),
+    };
+    config.api_version = ApiVersion::parse(api_version)?;
+    let client = GraphClient::new(config)?;
+    let credentials = Credentials::with_app_secret(
+        Secret::new(secrets.admin_token.expose().to_owned()),
+        Secret::new(secrets.app_secret.expose().to_owned()),
+    );
+    Ok(client.session(credentials))
+}
+
+/// Checks the secrets against the business: who the token is (`/me`, `debug_token`), the
+/// business (verification, two-factor), the apps it owns and its system users. Failures of
+/// Graph itself (expired token, wrong app secret, network) are `Err`; what makes the portfolio
+/// unusable or risky is a [`ConnectionProblem`] in the report.
+pub async fn check_connection(
+    req: &ConnectRequest,
+    secrets: &ProfileSecrets,
+) -> Result<ConnectionReport> {
+    let session = session_for(req.base_url.as_deref(), &req.api_version, secrets)?;
+    check_with_session(&session, req, &secrets.admin_token).await
+}
+
+/// [`check_connection`] over an existing session (its credentials are `token`'s).
+pub async fn check_with_session(
+    session: &Session,
+    req: &ConnectRequest,
+    token: &Secret,
+) -> Result<ConnectionReport> {
+    let me = session.me().await?;
+    let business = session.business(&req.business_id).await?;
+    let debug = session.debug_token(token).await;
+
+    let mut facts = Facts {
+        app_id: req.app_id.clone(),
+        token_app_id: None,
+        token_kind: "unknown",
+        debug_failed: debug.is_err(),
+        verification_status: business.verification_status.clone(),
+        two_factor: business.two_factor_type.clone(),
+        apps: None,
+        token_owner_role: None,
+        listing_refused: false,
+    };
+    if let Ok(info) = &debug {
+        facts.token_app_id = info.app_id.clone();
+        facts.token_kind = match info.token_type {
+            Some(TokenType::SystemUser) => "system_user",
+            Some(TokenType::User) => "user",
+            Some(TokenType::Page) => "page",
+            Some(TokenType::App) => "app",
+            Some(TokenType::Other) | None => "unknown",
+        };
+    }
+
+    // A token that may not read these edges is not an admin's: a problem, not a failure.
+    let refused = |e: &GraphError| {
+        matches!(e, GraphError::MissingPermission { .. } | GraphError::AssetNotAssigned { .. })
+    };
+    let mut apps = Vec::new();
+    match session
+        .assets(&req.business_id, AssetKind::App, Relation::Owned, &ListOptions::default())
+        .collect_all()
+        .await
+    {
+        Ok((owned, _)) => {
+            apps = owned
+                .into_iter()
+                .map(|a| BusinessApp {
+                    is_profile_app: a.id == req.app_id,
+                    name: a.name.unwrap_or_else(|| format!("App {}", a.id)),
+                    id: a.id,
+                })
+                .collect();
+            facts.apps = Some(apps.iter().map(|a| a.id.clone()).collect());
+        }
+        Err(e) if refused(&e) => facts.listing_refused = true,
+        Err(e) => return Err(e.into()),
+    }
+    let (mut regular, mut admin) = (0u32, 0u32);
+    match session.system_users(&req.business_id).collect_all().await {
+        Ok((users, _)) => {
+            for user in &users {
+                let is_admin = matches!(user.role, Some(SystemUserRole::Admin));
+                if is_admin {
+                    admin = admin.saturating_add(1);
+                } else {
+                    regular = regular.saturating_add(1);
+                }
+                if user.id == me.id {
+                    facts.token_owner_role = Some(is_admin);
+                }
+            }
+        }
+        Err(e) if refused(&e) => facts.listing_refused = true,
+        Err(e) => return Err(e.into()),
+    }
+
+    let problems = facts.problems();
+    Ok(ConnectionReport {
+        business_name: business.name.unwrap_or_else(|| format!("Business {}", business.id)),
+        business_id: business.id,
+        verification_status: business.verification_status,
+        two_factor: business.two_factor_type,
+        token_kind: facts.token_kind.to_owned(),
+        token_owner_id: me.id,
+        token_owner_name: me.name,
+        token_app_id: facts.token_app_id,
+        apps,
+        regular_system_users: regular,
+        admin_system_users: admin,
+        problems,
+    })
+}
+
+/// What the checks found, before it is put into words.
+#[derive(Debug, Clone, Default)]
+struct Facts {
+    app_id: String,
+    token_app_id: Option<String>,
+    token_kind: &'static str,
+    debug_failed: bool,
+    verification_status: Option<String>,
+    two_factor: Option<String>,
+    /// The ids of the apps the business owns; `None` when they could not be listed.
+    apps: Option<Vec<String>>,
+    /// Whether the token's owner is an admin system user of this business, when it is one.
+    token_owner_role: Option<bool>,
+    /// The token may not list the business's apps or system users.
+    listing_refused: bool,
+}
+
+const APPS_PATH: &str = "Business settings › Accounts › Apps";
+
+impl Facts {
+    fn problems(&self) -> Vec<ConnectionProblem> {
+        let mut out = Vec::new();
+        let mut add = |code: &str, blocking: bool, message: String, fix: String| {
+            out.push(ConnectionProblem { code: code.to_owned(), message, fix: Some(fix), blocking })
+        };
+        let app = &self.app_id;
+        if let Some(other) = self.token_app_id.as_deref().filter(|t| *t != app) {
+            add(
+                problem::TOKEN_OTHER_APP,
+                true,
+                format!("The admin token was generated for app {other}, not for app {app}."),
+                format!(
+                    "Use app {other} for this portfolio, or generate the admin system user's \
+                     token for app {app} in Business settings › Users › System users › Generate \
+                     new token."
+                ),
+            );
+        }
+        if matches!(self.token_kind, "page" | "app") {
+            add(
+                problem::TOKEN_WRONG_KIND,
+                true,
+                format!(
+                    "This is a{} {} token; Gatehouse needs the token of an admin system user \
+                     (or of an admin of the business).",
+                    if self.token_kind == "app" { "n" } else { "" },
+                    if self.token_kind == "app" { "app" } else { "Page" },
+                ),
+                "Generate a token for the admin system user in Business settings › Users › \
+                 System users › Generate new token."
+                    .to_owned(),
+            );
+        }
+        match &self.apps {
+            Some(apps) if apps.is_empty() => add(
+                problem::NO_APP,
+                true,
+                "The business owns no app, and Meta allows system users only in a business \
+                 that owns one."
+                    .to_owned(),
+                format!(
+                    "Claim the app into the business by its ID: {APPS_PATH} › Add › Connect an \
+                     app ID, and enter {app}."
+                ),
+            ),
+            Some(apps) if !apps.iter().any(|a| a == app) => add(
+                problem::APP_NOT_OWNED,
+                true,
+                format!("App {app} is not one of the apps this business owns."),
+                format!(
+                    "Claim the app into the business by its ID: {APPS_PATH} › Add › Connect an \
+                     app ID, and enter {app}. Or use one of the business's own apps."
+                ),
+            ),
+            _ => {}
+        }
+        // Creating system users and assigning assets need an admin (spec §2.2, §5.1).
+        if self.token_owner_role == Some(false) || self.listing_refused {
+            add(
+                problem::TOKEN_NOT_ADMIN,
+                true,
+                "The token does not belong to an admin of this business, and only admins may \
+                 add system users and assign assets."
+                    .to_owned(),
+                "Use the token of an admin system user of this business (Business settings › \
+                 Users › System users: its role is Admin), or make this system user an admin \
+                 there."
+                    .to_owned(),
+            );
+        }
+        if self.debug_failed {
+            add(
+                problem::TOKEN_APP_UNKNOWN,
+                false,
+                "Meta did not say which app the token belongs to (debug_token did not answer), \
+                 so that part was not checked."
+                    .to_owned(),
+                format!(
+                    "Check in Business settings › Users › System users that the token was \
+                     generated for app {app}."
+                ),
+            );
+        }
+        if self.verification_status.as_deref().is_some_and(|s| s != "verified") {
+            add(
+                problem::NOT_VERIFIED,
+                false,
+                "The business is not verified. System users work, but apps of unverified \
+                 businesses cannot get some permissions through App Review."
+                    .to_owned(),
+                "Verify the business in Business settings › Business info › Business \
+                 verification."
+                    .to_owned(),
+            );
+        }
+        if self.two_factor.as_deref() == Some("none") {
+            add(
+                problem::TWO_FACTOR_OFF,
+                false,
+                "The business does not require two-factor authentication, so a stolen \
+                 password is enough to reach its admin tools."
+                    .to_owned(),
+                "Require it for admins (or everyone) in Business settings › Security centre › \
+                 Two-factor authentication."
+                    .to_owned(),
+            );
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fine() -> Facts {
+        Facts {
+            app_id: "10".into(),
+            token_app_id: Some("10".into()),
+            token_kind: "system_user",
+            verification_status: Some("verified".into()),
+            two_factor: Some("admin_required".into()),
+            apps: Some(vec!["10".into()]),
+            token_owner_role: Some(true),
+            ..Facts::default()
+        }
+    }
+
+    fn codes(f: &Facts) -> Vec<(String, bool)> {
+        f.problems().into_iter().map(|p| (p.code, p.blocking)).collect()
+    }
+
+    #[test]
+    fn a_good_portfolio_has_no_problems() {
+        assert!(fine().problems().is_empty());
+    }
+
+    #[test]
+    fn warnings_do_not_block() {
+        let f = Facts {
+            verification_status: Some("not_verified".into()),
+            two_factor: Some("none".into()),
+            debug_failed: true,
+            ..fine()
+        };
+        assert_eq!(
+            codes(&f),
+            [
+                (problem::TOKEN_APP_UNKNOWN.to_owned(), false),
+                (problem::NOT_VERIFIED.to_owned(), false),
+                (problem::TWO_FACTOR_OFF.to_owned(), false),
+            ]
+        );
+        for p in f.problems() {
+            assert!(p.fix.as_deref().is_some_and(|x| x.contains("Business settings")), "{p:?}");
+        }
+    }
+
+    #[test]
+    fn blocking_problems() {
+        let f = Facts { token_app_id: Some("99".into()), apps: Some(vec![]), ..fine() };
+        assert_eq!(
+            codes(&f),
+            [(problem::TOKEN_OTHER_APP.to_owned(), true), (problem::NO_APP.to_owned(), true)]
+        );
+        let f = Facts { apps: Some(vec!["7".into()]), token_owner_role: Some(false), ..fine() };
+        assert_eq!(
+            codes(&f),
+            [
+                (problem::APP_NOT_OWNED.to_owned(), true),
+                (problem::TOKEN_NOT_ADMIN.to_owned(), true)
+            ]
+        );
+        let f = Facts { token_kind: "page", ..fine() };
+        assert_eq!(codes(&f), [(problem::TOKEN_WRONG_KIND.to_owned(), true)]);
+        assert!(f.problems()[0].message.contains("a Page token"), "{:?}", f.problems());
+        assert_eq!(static_code(problem::NO_APP), "business_owns_no_app");
+        assert_eq!(static_code("other"), "connection_blocked");
+    }
+}
