@@ -2,15 +2,27 @@
 //! portfolio, so a new user can try every step without a Meta account. Nothing leaves the
 //! computer.
 
+use std::sync::Arc;
+
 use gatehouse_emulator::{Emulator, EmulatorConfig, Fixture, RunningEmulator};
 use gatehouse_graph::{ClientConfig, Credentials, GraphClient, Secret};
 
 use crate::{Error, Portfolio, PortfolioKind, Result};
 
-/// The running emulator and the portfolio connected to it. Dropping it stops the emulator.
+/// The running emulator and the portfolios connected to it. Dropping it stops the emulator.
 pub struct DemoPortfolio {
     emulator: RunningEmulator,
-    portfolio: Portfolio,
+    /// The agency first, then each client business that has an admin system user.
+    portfolios: Vec<DemoEntry>,
+}
+
+/// One demo business the app can open.
+#[derive(Debug, Clone)]
+pub struct DemoEntry {
+    /// `demo` for the agency, `demo-client-N` for its clients.
+    pub id: String,
+    pub label: String,
+    pub portfolio: Arc<Portfolio>,
 }
 
 impl std::fmt::Debug for DemoPortfolio {
@@ -19,39 +31,53 @@ impl std::fmt::Debug for DemoPortfolio {
     }
 }
 
-/// Starts the emulator with the demo fixture and connects to its main business as its admin
-/// system user. Must run inside a tokio runtime.
+/// Starts the emulator with the demo fixture and connects to each business that has an admin
+/// system user, as that admin: the agency first (with its own app), then its clients (one of
+/// them on the Limited tier, so the system-user limit can be tried). Must run inside a tokio
+/// runtime.
 pub async fn start() -> Result<DemoPortfolio> {
     let emulator = Emulator::start(EmulatorConfig::new(Fixture::demo()))
         .await
         .map_err(|e| Error::DemoUnavailable(e.to_string()))?;
-    let manifest = emulator.manifest();
-    let business = manifest
-        .businesses
-        .first()
-        .ok_or_else(|| Error::DemoUnavailable("the demo fixture has no business".into()))?;
-    let token = business.admin_token.clone().ok_or_else(|| {
-        Error::DemoUnavailable("the demo business has no admin system user".into())
-    })?;
-    let credentials = match business.apps.first() {
-        Some(app) => {
-            Credentials::with_app_secret(Secret::new(token), Secret::new(app.secret.clone()))
-        }
-        None => Credentials::token(Secret::new(token)),
-    };
     let client = GraphClient::new(ClientConfig::with_base_url(emulator.url()))?;
-    let mut portfolio =
-        Portfolio::new(PortfolioKind::Demo, business.id.clone(), client.session(credentials));
-    if let Some(quota) = business.system_user_quota {
-        let clamp = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-        portfolio = portfolio.with_allowance(clamp(quota.regular), clamp(quota.admin));
+    let manifest = emulator.manifest();
+    let mut portfolios = Vec::new();
+    for (i, business) in manifest.businesses.iter().enumerate() {
+        let Some(token) = business.admin_token.clone() else { continue };
+        let credentials = match business.apps.first() {
+            Some(app) => {
+                Credentials::with_app_secret(Secret::new(token), Secret::new(app.secret.clone()))
+            }
+            None => Credentials::token(Secret::new(token)),
+        };
+        let mut portfolio =
+            Portfolio::new(PortfolioKind::Demo, business.id.clone(), client.session(credentials));
+        if let Some(quota) = business.system_user_quota {
+            let clamp = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+            portfolio = portfolio.with_allowance(clamp(quota.regular), clamp(quota.admin));
+        }
+        let id = if portfolios.is_empty() { "demo".to_owned() } else { format!("demo-client-{i}") };
+        portfolios.push(DemoEntry {
+            id,
+            label: business.name.clone(),
+            portfolio: Arc::new(portfolio),
+        });
     }
-    Ok(DemoPortfolio { emulator, portfolio })
+    if portfolios.is_empty() {
+        return Err(Error::DemoUnavailable("the demo business has no admin system user".into()));
+    }
+    Ok(DemoPortfolio { emulator, portfolios })
 }
 
 impl DemoPortfolio {
+    /// The agency's portfolio, the one a first run opens.
     pub fn portfolio(&self) -> &Portfolio {
-        &self.portfolio
+        &self.portfolios[0].portfolio
+    }
+
+    /// Every demo business that can be opened, the agency first.
+    pub fn portfolios(&self) -> &[DemoEntry] {
+        &self.portfolios
     }
 
     /// The emulator itself: tests inject faults and read its request log through it.

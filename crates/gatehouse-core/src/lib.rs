@@ -4,15 +4,22 @@
 //! - [`Portfolio`]: one connected business portfolio (a Graph session plus what we know of it).
 //! - [`demo`]: the sample portfolio served by the in-process emulator, for first runs and tries.
 
+pub mod access;
 pub mod connect;
 pub mod demo;
 mod error;
+pub mod permissions;
 mod portfolio;
 pub mod profiles;
 mod system_users;
 mod tokens;
 
+pub use access::{
+    asset_kinds, AccessCount, AccessLevel, AppRef, AssetKindInfo, AssetRow, AssignedAsset,
+    SystemUserAccess, TaskInfo,
+};
 pub use error::{Error, Result};
+pub use permissions::{scope_catalog, AppChoice, ScopeCatalog, ScopeGroup, ScopeInfo, ScopePreset};
 pub use portfolio::{Portfolio, PortfolioKind, PortfolioOverview, Quota, SystemUserSummary};
 pub use system_users::{CreatedSystemUser, NewRole};
 pub use tokens::{

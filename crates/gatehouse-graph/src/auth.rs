@@ -41,6 +41,11 @@ impl Credentials {
         self.app_secret.is_some()
     }
 
+    /// The app secret, for workflows that sign with it (refresh, revoke).
+    pub fn app_secret(&self) -> Option<&Secret> {
+        self.app_secret.as_deref()
+    }
+
     /// The token's proof, when the app secret is known.
     pub(crate) fn proof(&self) -> Option<String> {
         self.app_secret.as_ref().map(|s| appsecret_proof(&self.token, s))

@@ -1,0 +1,487 @@
+//! Who can reach what: the asset kinds with their tasks in plain words, the assets a business
+//! can hand out, and what one system user holds. Shared by the app's screens and the CLI.
+
+use futures::future::try_join_all;
+use gatehouse_graph::{AssetKind, ListOptions, Relation};
+use serde::Serialize;
+
+use crate::portfolio::summary;
+use crate::{Portfolio, Result, SystemUserSummary};
+
+/// One task of an asset kind, in plain words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct TaskInfo {
+    /// Meta's name, e.g. `ADVERTISE`.
+    pub name: String,
+    /// A short label: "Create ads".
+    pub label: String,
+    /// One plain sentence.
+    pub description: String,
+    /// Whether the task can change things (`false`: read only).
+    pub write: bool,
+}
+
+/// An asset kind with the tasks Gatehouse offers for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct AssetKindInfo {
+    pub kind: AssetKind,
+    /// Plural, for tabs: "Ad accounts".
+    pub label: String,
+    /// Singular, in sentences: "ad account".
+    pub singular: String,
+    /// The tasks that make up "Full control".
+    pub full_control: Vec<String>,
+    /// The tasks offered for "Partial" access, in the order shown.
+    pub tasks: Vec<TaskInfo>,
+    /// The only Partial combinations Meta accepts, when it restricts them (ad accounts); empty
+    /// when any non-empty subset of `tasks` is valid.
+    pub combinations: Vec<Vec<String>>,
+}
+
+/// Read only, can change things, or full control: the at-a-glance grouping Meta's docs suggest
+/// for ad accounts (one system user for reading, one for writing).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum AccessLevel {
+    Read,
+    Write,
+    Full,
+}
+
+/// One asset the business can hand out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct AssetRow {
+    pub kind: AssetKind,
+    pub id: String,
+    pub name: String,
+    pub relation: Relation,
+    /// A second line: the account number, the Instagram handle, …
+    pub detail: Option<String>,
+}
+
+/// An asset a system user holds, with its tasks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct AssignedAsset {
+    pub kind: AssetKind,
+    pub id: String,
+    pub name: String,
+    /// Meta task names.
+    pub tasks: Vec<String>,
+    pub access: AccessLevel,
+}
+
+/// An app, by ID and name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct AppRef {
+    pub id: String,
+    pub name: String,
+}
+
+/// Everything one system user can reach.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SystemUserAccess {
+    pub system_user: SystemUserSummary,
+    pub assets: Vec<AssignedAsset>,
+    /// Apps installed for the system user (needed before generating a token with them).
+    pub apps: Vec<AppRef>,
+}
+
+/// How many assets and apps a system user has, for the list's columns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct AccessCount {
+    pub system_user_id: String,
+    pub assets: u32,
+    pub apps: u32,
+}
+
+fn task(name: &str, label: &str, description: &str, write: bool) -> TaskInfo {
+    TaskInfo {
+        name: name.to_owned(),
+        label: label.to_owned(),
+        description: description.to_owned(),
+        write,
+    }
+}
+
+fn names(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| (*s).to_owned()).collect()
+}
+
+/// The seven kinds in tab order, each with its tasks in plain words.
+///
+/// Full control follows what Business Suite grants with its "Full control" switch.
+// UNCONFIRMED: Meta does not publish the task list behind "Full control" for each kind; these
+// are the tasks Business Suite shows switched on (graph-api.md §5.2 lists the enums only).
+pub fn asset_kinds() -> Vec<AssetKindInfo> {
+    let ad_account_tasks = vec![
+        task("MANAGE", "Manage the account", "Change settings, payment and who has access.", true),
+        task("ADVERTISE", "Create and edit ads", "Create, edit and pause campaigns and ads.", true),
+        task(
+            "ANALYZE",
+            "View performance",
+            "See ads, results and reports. Changes nothing.",
+            false,
+        ),
+    ];
+    vec![
+        AssetKindInfo {
+            kind: AssetKind::Page,
+            label: "Pages".into(),
+            singular: "Page".into(),
+            full_control: names(&[
+                "MANAGE",
+                "CREATE_CONTENT",
+                "MODERATE",
+                "MESSAGING",
+                "ADVERTISE",
+                "ANALYZE",
+            ]),
+            tasks: vec![
+                task(
+                    "MANAGE",
+                    "Manage the Page",
+                    "Change the Page's settings and who has access.",
+                    true,
+                ),
+                task(
+                    "CREATE_CONTENT",
+                    "Publish content",
+                    "Create, edit and delete posts and stories.",
+                    true,
+                ),
+                task(
+                    "MODERATE",
+                    "Moderate",
+                    "Reply to and delete comments, and remove people.",
+                    true,
+                ),
+                task("MESSAGING", "Messages", "Read and send messages as the Page.", true),
+                task("ADVERTISE", "Advertise", "Create ads that run as the Page.", true),
+                task(
+                    "ANALYZE",
+                    "View insights",
+                    "See the Page's insights and who worked on what.",
+                    false,
+                ),
+            ],
+            combinations: Vec::new(),
+        },
+        AssetKindInfo {
+            kind: AssetKind::AdAccount,
+            label: "Ad accounts".into(),
+            singular: "ad account".into(),
+            full_control: names(&["MANAGE", "ADVERTISE", "ANALYZE"]),
+            tasks: ad_account_tasks,
+            // Meta accepts only these role-equivalent sets on ad accounts (graph-api.md §5.3).
+            combinations: vec![
+                names(&["MANAGE", "ADVERTISE", "ANALYZE"]),
+                names(&["ADVERTISE", "ANALYZE"]),
+                names(&["ANALYZE"]),
+            ],
+        },
+        AssetKindInfo {
+            kind: AssetKind::Catalog,
+            label: "Catalogs".into(),
+            singular: "catalog".into(),
+            full_control: names(&["MANAGE", "ADVERTISE"]),
+            tasks: vec![
+                task(
+                    "MANAGE",
+                    "Manage the catalog",
+                    "Add, edit and remove products and feeds.",
+                    true,
+                ),
+                task("ADVERTISE", "Advertise products", "Use the catalog's products in ads.", true),
+            ],
+            combinations: Vec::new(),
+        },
+        AssetKindInfo {
+            kind: AssetKind::Pixel,
+            label: "Pixels and datasets".into(),
+            singular: "pixel".into(),
+            full_control: names(&["EDIT", "UPLOAD", "ADVERTISE", "ANALYZE"]),
+            tasks: vec![
+                task(
+                    "EDIT",
+                    "Manage the dataset",
+                    "Change the dataset's settings and connections.",
+                    true,
+                ),
+                task(
+                    "UPLOAD",
+                    "Send events",
+                    "Send website and offline events (Conversions API).",
+                    true,
+                ),
+                task(
+                    "ADVERTISE",
+                    "Use in ads",
+                    "Use the dataset's events to target and measure ads.",
+                    true,
+                ),
+                task(
+                    "ANALYZE",
+                    "View events",
+                    "See received events and their quality. Changes nothing.",
+                    false,
+                ),
+            ],
+            combinations: Vec::new(),
+        },
+        AssetKindInfo {
+            kind: AssetKind::Instagram,
+            label: "Instagram accounts".into(),
+            singular: "Instagram account".into(),
+            full_control: names(&[
+                "CONTENT",
+                "COMMUNITY_ACTIVITY",
+                "MESSAGES",
+                "ADVERTISE",
+                "ANALYZE",
+            ]),
+            tasks: vec![
+                task(
+                    "CONTENT",
+                    "Publish content",
+                    "Create and delete posts, stories and reels.",
+                    true,
+                ),
+                task(
+                    "COMMUNITY_ACTIVITY",
+                    "Manage comments",
+                    "Reply to, hide and delete comments.",
+                    true,
+                ),
+                task("MESSAGES", "Messages", "Read and send direct messages.", true),
+                task("ADVERTISE", "Advertise", "Create ads that run as the account.", true),
+                task(
+                    "ANALYZE",
+                    "View insights",
+                    "See the account's insights. Changes nothing.",
+                    false,
+                ),
+            ],
+            combinations: Vec::new(),
+        },
+        AssetKindInfo {
+            kind: AssetKind::WhatsappBusinessAccount,
+            label: "WhatsApp accounts".into(),
+            singular: "WhatsApp account".into(),
+            full_control: names(&[
+                "MANAGE",
+                "DEVELOP",
+                "MANAGE_TEMPLATES",
+                "MANAGE_PHONE",
+                "VIEW_COST",
+            ]),
+            tasks: vec![
+                task("MANAGE", "Manage the account", "Change settings and who has access.", true),
+                task("DEVELOP", "Connect apps", "Set up webhooks and API integrations.", true),
+                task(
+                    "MANAGE_TEMPLATES",
+                    "Manage templates",
+                    "Create and edit message templates.",
+                    true,
+                ),
+                task(
+                    "MANAGE_PHONE",
+                    "Manage phone numbers",
+                    "Add and configure phone numbers.",
+                    true,
+                ),
+                task(
+                    "MESSAGING",
+                    "Send messages",
+                    "Send and receive messages through the API.",
+                    true,
+                ),
+                task(
+                    "VIEW_TEMPLATES",
+                    "View templates",
+                    "See message templates. Changes nothing.",
+                    false,
+                ),
+                task(
+                    "VIEW_COST",
+                    "View costs",
+                    "See conversation costs and invoices. Changes nothing.",
+                    false,
+                ),
+            ],
+            combinations: Vec::new(),
+        },
+        AssetKindInfo {
+            kind: AssetKind::App,
+            label: "Apps".into(),
+            singular: "app".into(),
+            // Apps are not assigned with tasks: they are installed for the system user.
+            full_control: Vec::new(),
+            tasks: Vec::new(),
+            combinations: Vec::new(),
+        },
+    ]
+}
+
+/// Read, write or full, from the tasks held on an asset of `kind`.
+pub fn access_level(kind: AssetKind, tasks: &[String]) -> AccessLevel {
+    let Some(info) = asset_kinds().into_iter().find(|k| k.kind == kind) else {
+        return AccessLevel::Read;
+    };
+    if !info.full_control.is_empty() && info.full_control.iter().all(|t| tasks.contains(t)) {
+        return AccessLevel::Full;
+    }
+    let read_only = |name: &str| {
+        info.tasks.iter().find(|t| t.name == name).map_or_else(
+            // Tasks Gatehouse does not offer: only the analysis/view ones are read-only.
+            || name.contains("ANALYZE") || name.starts_with("VIEW_"),
+            |t| !t.write,
+        )
+    };
+    if tasks.iter().all(|t| read_only(t)) {
+        AccessLevel::Read
+    } else {
+        AccessLevel::Write
+    }
+}
+
+fn detail(kind: AssetKind, asset: &gatehouse_graph::Asset) -> Option<String> {
+    match kind {
+        AssetKind::AdAccount => asset.account_id.as_ref().map(|n| format!("Account {n}")),
+        AssetKind::Instagram => asset.ig_username.as_ref().map(|u| format!("@{u}")),
+        _ => None,
+    }
+}
+
+fn clamp(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+impl Portfolio {
+    /// Every asset of `kind` the business owns or is shared, all pages fetched at the edge's
+    /// maximum page size. Owned first, then shared, each in Meta's order.
+    pub async fn list_assets(&self, kind: AssetKind) -> Result<Vec<AssetRow>> {
+        let session = self.session();
+        let options = ListOptions::default();
+        let owned = session.assets(self.business_id(), kind, Relation::Owned, &options);
+        let client = session.assets(self.business_id(), kind, Relation::Client, &options);
+        let (owned, client) = futures::try_join!(owned.collect_all(), client.collect_all())?;
+        let row = |relation: Relation| {
+            move |asset: gatehouse_graph::Asset| AssetRow {
+                kind,
+                name: asset.label().to_owned(),
+                detail: detail(kind, &asset),
+                id: asset.id,
+                relation,
+            }
+        };
+        let mut rows: Vec<AssetRow> = owned.0.into_iter().map(row(Relation::Owned)).collect();
+        let seen: std::collections::HashSet<String> = rows.iter().map(|r| r.id.clone()).collect();
+        rows.extend(
+            client.0.into_iter().filter(|a| !seen.contains(&a.id)).map(row(Relation::Client)),
+        );
+        Ok(rows)
+    }
+
+    /// A system user's assets of every kind, with tasks, and its installed apps.
+    pub async fn system_user_access(&self, system_user_id: &str) -> Result<SystemUserAccess> {
+        let session = self.session();
+        let user = session.system_user(system_user_id);
+        let kinds = AssetKind::ALL.into_iter().filter(|k| *k != AssetKind::App);
+        let assets = try_join_all(kinds.map(|kind| async move {
+            let (list, _) = session.system_user_assets(system_user_id, kind).collect_all().await?;
+            Ok::<_, gatehouse_graph::GraphError>((kind, list))
+        }));
+        let apps = session.installed_apps(system_user_id).collect_all();
+        let (user, assets, apps) = futures::join!(user, assets, apps);
+        let mut out = Vec::new();
+        for (kind, list) in assets? {
+            for asset in list {
+                out.push(AssignedAsset {
+                    kind,
+                    name: asset.label().to_owned(),
+                    access: access_level(kind, &asset.tasks),
+                    tasks: asset.tasks,
+                    id: asset.id,
+                });
+            }
+        }
+        // An unknown answer on the apps edge is not fatal: the token dialog installs anyway.
+        let apps = apps.map(|(apps, _)| apps).unwrap_or_default();
+        Ok(SystemUserAccess {
+            system_user: summary(&user?),
+            assets: out,
+            apps: apps
+                .into_iter()
+                .map(|a| AppRef { name: a.label().to_owned(), id: a.id })
+                .collect(),
+        })
+    }
+
+    /// Assets and apps per system user, for the list's columns (all fetched concurrently).
+    pub async fn access_counts(&self) -> Result<Vec<AccessCount>> {
+        let (users, _) = self.session().system_users(self.business_id()).collect_all().await?;
+        try_join_all(users.iter().map(|u| async move {
+            let access = self.system_user_access(&u.id).await?;
+            Ok::<_, crate::Error>(AccessCount {
+                system_user_id: u.id.clone(),
+                assets: clamp(access.assets.len()),
+                apps: clamp(access.apps.len()),
+            })
+        }))
+        .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(list: &[&str]) -> Vec<String> {
+        names(list)
+    }
+
+    #[test]
+    fn access_levels_read_write_full() {
+        assert_eq!(access_level(AssetKind::AdAccount, &v(&["ANALYZE"])), AccessLevel::Read);
+        assert_eq!(
+            access_level(AssetKind::AdAccount, &v(&["ADVERTISE", "ANALYZE"])),
+            AccessLevel::Write
+        );
+        assert_eq!(
+            access_level(AssetKind::AdAccount, &v(&["ANALYZE", "MANAGE", "ADVERTISE"])),
+            AccessLevel::Full
+        );
+        assert_eq!(access_level(AssetKind::Pixel, &v(&["AA_ANALYZE"])), AccessLevel::Read);
+        assert_eq!(
+            access_level(AssetKind::WhatsappBusinessAccount, &v(&["VIEW_TEMPLATES", "VIEW_COST"])),
+            AccessLevel::Read
+        );
+        assert_eq!(access_level(AssetKind::Page, &v(&["PROFILE_PLUS_MANAGE"])), AccessLevel::Write);
+    }
+
+    #[test]
+    fn every_offered_task_is_sendable_and_full_control_is_offered() {
+        for info in asset_kinds() {
+            for t in &info.tasks {
+                let parsed = gatehouse_graph::TaskSet::parse(info.kind, &[t.name.as_str()]);
+                assert!(parsed.is_ok(), "{} {}", info.kind, t.name);
+                assert!(!t.label.is_empty() && t.description.ends_with('.'));
+            }
+            for t in &info.full_control {
+                assert!(info.tasks.iter().any(|o| &o.name == t), "{} {t}", info.kind);
+            }
+            for combo in &info.combinations {
+                assert!(combo.iter().all(|t| info.tasks.iter().any(|o| &o.name == t)));
+            }
+        }
+        assert_eq!(asset_kinds().len(), AssetKind::ALL.len());
+    }
+}
