@@ -7,6 +7,7 @@ import type {
   SystemUserSummary,
 } from "../bindings";
 import type { Backend } from "./backend";
+import { jobsTokensOptionsFrom, mockJobsTokens } from "./mockJobsTokens";
 import type { Result } from "./result";
 import type {
   AccessCount,
@@ -806,6 +807,8 @@ export function mockBackend(options: MockBackendOptions = {}) {
 
     // Jobs and tokens: kept together at the end (to move to mockJobsTokens.ts) ------------------
     ...jobsAndTokens(ctx),
+    // The realistic versions (mockJobsTokens.ts) replace the simple ones, on the same state.
+    ...mockJobsTokens(jobsTokensOptionsFrom(ctx)),
   };
   return { backend, calls };
 }

@@ -1,7 +1,9 @@
 import type { CommandError } from "../bindings";
 import type { Backend } from "./backend";
+import type { MockContext } from "./mockBackend";
 import type { Result } from "./result";
 import type {
+  AccessLevel,
   AppChoice,
   AssetChange,
   AssetKind,
@@ -15,14 +17,13 @@ import type {
   PreflightCheck,
   ScopeCatalog,
   ScopeInfo,
+  TokenReport,
   TokenRequest,
 } from "./types";
 
 /** The jobs and tokens part of the Backend, as the mock implements it. */
 export type JobsTokensMethods = Pick<
   Backend,
-  | "assetKinds"
-  | "listAssets"
   | "createJob"
   | "runJob"
   | "cancelJob"
@@ -40,7 +41,30 @@ export type JobsTokensMethods = Pick<
   | "forgetToken"
 >;
 
+/** Asset kinds and lists, for tests and previews that need a given number of assets. */
+export type AssetMethods = Pick<Backend, "assetKinds" | "listAssets">;
+
+/**
+ * What the jobs and tokens need from the rest of a mock backend, so assignments, installs and
+ * issued tokens show up on the other screens. Without one, the mock keeps its own state.
+ */
+export interface JobsTokensHost {
+  /** The open portfolio's assets of one kind (to tell owned from shared). */
+  assets(kind: AssetKind): AssetRow[];
+  portfolioId(): string;
+  /** The apps offered for a system user's token, usable first. */
+  apps(systemUserId: string): AppChoice[];
+  install(systemUserId: string, appId: string): void;
+  /** An item of a job went through. */
+  applied(systemUserId: string, item: JobItem): void;
+  /** A token was issued (so "Inspect a token" knows it). */
+  issued(token: string, report: TokenReport): void;
+}
+
 export interface JobsTokensMockOptions {
+  host?: JobsTokensHost;
+  /** An error queued for a method (as `mockBackend`'s `errors` option): answered instead, once. */
+  queuedError?: (method: keyof Backend) => Promise<CommandError | null>;
   /** Calls are logged here (share the main mock's log). */
   calls?: string[];
   /** How many assets of each kind the portfolio has (default: like the demo, 2,500 ad accounts). */
@@ -388,6 +412,56 @@ function withDependencies(scopes: string[]): { all: string[]; added: string[] } 
   return { all: [...all], added: [...all].filter((sc) => !scopes.includes(sc)) };
 }
 
+/** Assets, apps and installs kept by the jobs-and-tokens mock itself. */
+function standaloneHost(options: JobsTokensMockOptions): JobsTokensHost {
+  const assets = mockAssetRows(options.assetCounts);
+  const apps = structuredClone(options.apps ?? mockTokenApps);
+  return {
+    assets,
+    portfolioId: () => "demo",
+    apps: () => apps,
+    install: (_systemUserId, appId) => {
+      const app = apps.find((a) => a.id === appId);
+      if (app) app.installed = true;
+    },
+    applied: () => undefined,
+    issued: () => undefined,
+  };
+}
+
+/** Generated assets, made once per kind on first use. */
+export function mockAssetRows(assetCounts?: Partial<Record<AssetKind, number>>): (kind: AssetKind) => AssetRow[] {
+  const counts = { ...defaultCounts, ...assetCounts };
+  const lists = new Map<AssetKind, AssetRow[]>();
+  return (kind) => {
+    let rows = lists.get(kind);
+    if (!rows) {
+      rows = makeRows(kind, counts[kind]);
+      lists.set(kind, rows);
+    }
+    return rows;
+  };
+}
+
+/** Asset kinds and lists of any size (10,000 ad accounts for the virtual list's test). */
+export function mockAssets(
+  options: { calls?: string[]; assetCounts?: Partial<Record<AssetKind, number>>; listDelayMs?: number } = {},
+): AssetMethods {
+  const calls = options.calls ?? [];
+  const rowsOf = mockAssetRows(options.assetCounts);
+  return {
+    assetKinds: () => {
+      calls.push("assetKinds");
+      return Promise.resolve(ok(structuredClone(mockAssetKinds)));
+    },
+    listAssets: async (kind) => {
+      calls.push(`listAssets:${kind}`);
+      await sleep(options.listDelayMs ?? 0);
+      return ok(rowsOf(kind));
+    },
+  };
+}
+
 type Job = { summary: JobSummary; items: JobItem[]; cancel: boolean; attempts: Map<string, number> };
 
 /**
@@ -397,8 +471,6 @@ type Job = { summary: JobSummary; items: JobItem[]; cancel: boolean; attempts: M
  */
 export function mockJobsTokens(options: JobsTokensMockOptions = {}): JobsTokensMethods {
   const calls = options.calls ?? [];
-  const counts = { ...defaultCounts, ...options.assetCounts };
-  const listDelay = options.listDelayMs ?? 250;
   const itemDelay = options.itemDelayMs ?? 40;
   const failOnce = new Set(options.failOnce ?? []);
   const failAlways = new Set(options.failAlways ?? []);
@@ -406,22 +478,14 @@ export function mockJobsTokens(options: JobsTokensMockOptions = {}): JobsTokensM
   const slowDownMs = options.slowDownMs ?? 1500;
   const stepMs = options.tokenStepMs ?? 300;
   let generateError = options.generateError ?? null;
-  const apps = structuredClone(options.apps ?? mockTokenApps);
-  const lists = new Map<AssetKind, AssetRow[]>();
   const jobs = new Map<string, Job>();
   const tokens = new Map<string, string>();
   let nextJob = 1;
   let nextToken = 1;
   const now = () => Math.floor(Date.now() / 1000);
-
-  const rowsOf = (kind: AssetKind) => {
-    let rows = lists.get(kind);
-    if (!rows) {
-      rows = makeRows(kind, counts[kind]);
-      lists.set(kind, rows);
-    }
-    return rows;
-  };
+  const host = options.host ?? standaloneHost(options);
+  const rowsOf = (kind: AssetKind) => host.assets(kind);
+  const appOf = (systemUserId: string, appId: string) => host.apps(systemUserId).find((a) => a.id === appId);
 
   const recount = (job: Job) => {
     const s = job.summary;
@@ -465,8 +529,7 @@ export function mockJobsTokens(options: JobsTokensMockOptions = {}): JobsTokensM
   }
 
   const itemError = (item: JobItem): JobItem["error"] => {
-    const rows = lists.get(item.kind);
-    const row = rows?.find((r) => r.id === item.asset_id);
+    const row = rowsOf(item.kind).find((r) => r.id === item.asset_id);
     if (row?.relation === "client" && item.tasks.includes("MANAGE")) {
       return {
         code: "task_not_permitted",
@@ -510,16 +573,7 @@ export function mockJobsTokens(options: JobsTokensMockOptions = {}): JobsTokensM
     return null;
   };
 
-  return {
-    assetKinds: () => {
-      calls.push("assetKinds");
-      return Promise.resolve(ok(structuredClone(mockAssetKinds)));
-    },
-    listAssets: async (kind) => {
-      calls.push(`listAssets:${kind}`);
-      await sleep(listDelay);
-      return ok(rowsOf(kind));
-    },
+  const methods: JobsTokensMethods = {
     createJob: (systemUserId, systemUserName, changes) => {
       calls.push(`createJob:${systemUserId}:${String(changes.length)}`);
       const problem = validate(changes);
@@ -528,7 +582,7 @@ export function mockJobsTokens(options: JobsTokensMockOptions = {}): JobsTokensM
       const job: Job = {
         summary: {
           id,
-          portfolio_id: "demo",
+          portfolio_id: host.portfolioId(),
           system_user_id: systemUserId,
           system_user_name: systemUserName,
           status: "pending",
@@ -580,6 +634,7 @@ export function mockJobsTokens(options: JobsTokensMockOptions = {}): JobsTokensM
             rowsOf(item.kind).find((r) => r.id === item.asset_id)?.relation === "client");
         item.status = fails ? "failed" : "succeeded";
         item.error = fails ? itemError(item) : null;
+        if (!fails) host.applied(job.summary.system_user_id, item);
         sentThisRun++;
         recount(job);
         onEvent({
@@ -639,11 +694,11 @@ export function mockJobsTokens(options: JobsTokensMockOptions = {}): JobsTokensM
     },
     tokenApps: (systemUserId) => {
       calls.push(`tokenApps:${systemUserId}`);
-      return Promise.resolve(ok(structuredClone(apps)));
+      return Promise.resolve(ok(structuredClone(host.apps(systemUserId))));
     },
     tokenPreflight: (request: TokenRequest) => {
       calls.push(`tokenPreflight:${request.app_id}:${request.scopes.join(",")}`);
-      const app = apps.find((a) => a.id === request.app_id);
+      const app = appOf(request.system_user_id, request.app_id);
       const { all, added } = withDependencies(request.scopes);
       const checks: PreflightCheck[] = [
         { id: "system_user", ok: true, blocking: true, title: "The system user belongs to this portfolio", fix: null },
@@ -663,13 +718,13 @@ export function mockJobsTokens(options: JobsTokensMockOptions = {}): JobsTokensM
         },
         { id: "scopes_known", ok: true, blocking: true, title: "Meta knows every chosen permission", fix: null },
       ];
-      if (all.some((sc) => sc.startsWith("whatsapp")) && request.app_id === "880000000000001") {
+      if (all.some((sc) => sc.startsWith("whatsapp")) && app && /reporting/i.test(app.name)) {
         checks.push({
           id: "use_case",
           ok: false,
           blocking: true,
           title: "The app offers the WhatsApp permissions",
-          fix: "In the App Dashboard, add the “Connect with customers through WhatsApp” use case to Brightline Reporting, or pick another app.",
+          fix: `In the App Dashboard, add the “Connect with customers through WhatsApp” use case to ${app.name}, or pick another app.`,
         });
       }
       if (options.preflightBlocked) {
@@ -695,19 +750,19 @@ export function mockJobsTokens(options: JobsTokensMockOptions = {}): JobsTokensM
     installApp: async (systemUserId, appId) => {
       calls.push(`installApp:${systemUserId}:${appId}`);
       await sleep(stepMs);
-      const app = apps.find((a) => a.id === appId);
+      const app = appOf(systemUserId, appId);
       if (!app?.usable) return fail(err("app_not_usable", "This app cannot be installed on the system user.", app?.reason ?? null));
-      app.installed = true;
+      host.install(systemUserId, appId);
       return ok(null);
     },
     generateToken: async (request, onStep) => {
       calls.push(`generateToken:${request.app_id}:${request.scopes.join(",")}:${request.expiry}`);
-      const app = apps.find((a) => a.id === request.app_id);
+      const app = appOf(request.system_user_id, request.app_id);
       if (!app) return fail(err("app_not_found", "The app was not found.", null));
       if (!app.installed) {
         onStep("installing_app");
         await sleep(stepMs);
-        app.installed = true;
+        host.install(request.system_user_id, app.id);
       }
       onStep("generating");
       await sleep(stepMs);
@@ -748,6 +803,7 @@ export function mockJobsTokens(options: JobsTokensMockOptions = {}): JobsTokensM
         },
         post_check_error: null,
       };
+      host.issued(secret, token.post_check);
       onStep("done");
       return ok(token);
     },
@@ -774,6 +830,83 @@ export function mockJobsTokens(options: JobsTokensMockOptions = {}): JobsTokensM
       calls.push(`forgetToken:${handle}`);
       tokens.delete(handle);
       return Promise.resolve(ok(null));
+    },
+  };
+  return options.queuedError ? withQueuedErrors(methods, options.queuedError) : methods;
+}
+
+/** Each method first answers the error queued for it, if any. */
+function withQueuedErrors(
+  methods: JobsTokensMethods,
+  queuedError: (method: keyof Backend) => Promise<CommandError | null>,
+): JobsTokensMethods {
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, method] of Object.entries(methods) as [keyof JobsTokensMethods, (...args: unknown[]) => unknown][]) {
+    wrapped[name] = async (...args: unknown[]) => {
+      const queued = await queuedError(name);
+      if (queued) return fail(queued);
+      return method(...args);
+    };
+  }
+  return wrapped as JobsTokensMethods;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plugging into mockBackend: its portfolio state becomes the host, its options the mock's.
+
+function accessOf(kind: AssetKind, tasks: string[]): AccessLevel {
+  const info = mockAssetKinds.find((k) => k.kind === kind);
+  if (!info) return "write";
+  if (info.full_control.length > 0 && info.full_control.every((t) => tasks.includes(t))) return "full";
+  return info.tasks.some((t) => t.write && tasks.includes(t.name)) || kind === "app" ? "write" : "read";
+}
+
+/** The options that make `mockJobsTokens` work on `mockBackend`'s state (assets, apps, tokens). */
+export function jobsTokensOptionsFrom(ctx: MockContext): JobsTokensMockOptions {
+  const paced = (ctx.options.jobItemMs ?? 0) > 0;
+  return {
+    calls: ctx.calls,
+    itemDelayMs: ctx.options.jobItemMs ?? 0,
+    failAlways: ctx.options.failingAssets ?? [],
+    slowDownAfter: paced ? 60 : null,
+    slowDownMs: 2500,
+    tokenStepMs: ctx.options.latencyMs ?? 0,
+    queuedError: async (method) => {
+      const answer = await ctx.answer(method, null);
+      return answer.status === "error" ? answer.error : null;
+    },
+    host: {
+      assets: (kind) => ctx.current().assets[kind],
+      portfolioId: () => ctx.current().entry.id,
+      apps: (systemUserId) => {
+        const p = ctx.current();
+        const installed = p.installed.get(systemUserId) ?? [];
+        const choices = p.apps.map((a) => ({
+          id: a.id,
+          name: a.name,
+          usable: a.usable,
+          reason: a.reason,
+          installed: installed.some((i) => i.id === a.id),
+        }));
+        return [...choices.filter((c) => c.usable), ...choices.filter((c) => !c.usable)];
+      },
+      install: (systemUserId, appId) => {
+        const p = ctx.current();
+        const app = p.apps.find((a) => a.id === appId);
+        const list = p.installed.get(systemUserId) ?? [];
+        if (app && !list.some((a) => a.id === appId)) p.installed.set(systemUserId, [...list, { id: app.id, name: app.name }]);
+      },
+      applied: (systemUserId, item) => {
+        const p = ctx.current();
+        const rest = (p.assigned.get(systemUserId) ?? []).filter((a) => !(a.kind === item.kind && a.id === item.asset_id));
+        if (item.action === "assign") {
+          rest.push({ kind: item.kind, id: item.asset_id, name: item.asset_name, tasks: [...item.tasks], access: accessOf(item.kind, item.tasks) });
+        }
+        p.assigned.set(systemUserId, rest);
+      },
+      issued: (token, report) => {
+        ctx.known.set(token, report);
+      },
     },
   };
 }
