@@ -24,6 +24,9 @@ pub enum Error {
     /// Only 60-day tokens can be refreshed.
     #[error("a token that never expires cannot be refreshed")]
     NeverExpiringToken,
+    /// The system clipboard cannot be used (no X11 or Wayland session, or it refused).
+    #[error("the clipboard is unavailable: {0}")]
+    ClipboardUnavailable(String),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -39,6 +42,7 @@ impl Error {
             Self::DemoUnavailable(_) => "demo_unavailable",
             Self::TokenMayHaveBeenIssued { .. } => "token_may_have_been_issued",
             Self::NeverExpiringToken => "token_never_expires",
+            Self::ClipboardUnavailable(_) => "clipboard_unavailable",
         }
     }
 
@@ -65,6 +69,10 @@ impl Error {
                 .to_owned(),
             Self::NeverExpiringToken => "This token never expires, so there is nothing to \
                 refresh: only 60-day tokens can be refreshed."
+                .to_owned(),
+            Self::ClipboardUnavailable(_) => "Gatehouse could not use the clipboard: there is \
+                no graphical session (X11 or Wayland) here, or it refused the copy. Nothing was \
+                copied."
                 .to_owned(),
         }
     }
@@ -93,6 +101,10 @@ impl Error {
                 .to_owned(),
             Self::NeverExpiringToken => "Keep using it, or generate a 60-day token instead and \
                 revoke this one."
+                .to_owned(),
+            Self::ClipboardUnavailable(_) => "Show the token instead (in the command line: \
+                `--show`, or pipe the output to the program that needs it), or run Gatehouse in \
+                a desktop session."
                 .to_owned(),
         }
     }
@@ -126,6 +138,7 @@ impl Error {
                 format!("POST /{system_user_id}/access_tokens for app {app_id}: {cause}")
             }
             Self::NeverExpiringToken => "debug_token reports expires_at = 0".to_owned(),
+            Self::ClipboardUnavailable(detail) => detail.clone(),
         }
     }
 

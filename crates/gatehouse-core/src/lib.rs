@@ -5,6 +5,7 @@
 //! - [`demo`]: the sample portfolio served by the in-process emulator, for first runs and tries.
 
 pub mod access;
+pub mod clipboard;
 pub mod connect;
 pub mod demo;
 mod error;
@@ -18,6 +19,7 @@ pub use access::{
     asset_kinds, AccessCount, AccessLevel, AppRef, AssetKindInfo, AssetRow, AssignedAsset,
     SystemUserAccess, TaskInfo,
 };
+pub use clipboard::{CopyReceipt, SecretClipboard};
 pub use error::{Error, Result};
 pub use permissions::{scope_catalog, AppChoice, ScopeCatalog, ScopeGroup, ScopeInfo, ScopePreset};
 pub use portfolio::{Portfolio, PortfolioKind, PortfolioOverview, Quota, SystemUserSummary};
