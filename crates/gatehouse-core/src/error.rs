@@ -9,6 +9,9 @@ pub enum Error {
     /// A portfolio profile (its file, its keyring entries, or its connection check).
     #[error(transparent)]
     Profile(#[from] crate::profiles::ProfileError),
+    /// The local database (jobs) failed, or a job is unknown.
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
     /// Meta's answer to a create was lost and more than one new system user has that name.
     #[error("{count} new system users are named {name:?}")]
     AmbiguousCreate { name: String, count: usize },
@@ -37,6 +40,7 @@ impl Error {
         match self {
             Self::Graph(e) => e.code(),
             Self::Profile(e) => e.code(),
+            Self::Store(e) => e.code(),
             Self::AmbiguousCreate { .. } => "create_ambiguous",
             Self::CreateNotConfirmed { .. } => "create_not_confirmed",
             Self::DemoUnavailable(_) => "demo_unavailable",
@@ -51,6 +55,7 @@ impl Error {
         match self {
             Self::Graph(e) => e.explanation(),
             Self::Profile(e) => e.explanation(),
+            Self::Store(e) => e.explanation(),
             Self::AmbiguousCreate { name, count } => format!(
                 "Meta's answer was lost on the way, and {count} new system users named \"{name}\" \
                  now exist, so Gatehouse cannot tell which one is yours."
@@ -82,6 +87,7 @@ impl Error {
         match self {
             Self::Graph(e) => e.fix(),
             Self::Profile(e) => e.fix(),
+            Self::Store(e) => e.fix(),
             Self::AmbiguousCreate { .. } => "Look at the list of system users, keep the one you \
                                               want and rename the others; Meta does not let apps \
                                               delete system users."
@@ -114,6 +120,7 @@ impl Error {
     pub fn detail(&self) -> String {
         match self {
             Self::Profile(e) => e.detail().unwrap_or_else(|| e.code().to_owned()),
+            Self::Store(e) => e.to_string(),
             Self::Graph(e) => {
                 let report = e.report();
                 match report.details {

@@ -1,0 +1,255 @@
+//! Gatehouse's local database: one SQLite file (`gatehouse.sqlite3`) in the data directory,
+//! shared by the desktop app and the CLI. It holds bulk assignment jobs (so they survive a
+//! crash and can be resumed); later migrations add the token inventory and the audit log.
+//!
+//! Never a secret in here: tokens and app secrets live only in the OS keyring.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use rusqlite::Connection;
+
+/// Environment variable overriding the data directory (tests, portable setups).
+pub const DATA_DIR_ENV: &str = "GATEHOUSE_DATA_DIR";
+/// File name of the database inside the data directory.
+pub const DB_FILE: &str = "gatehouse.sqlite3";
+
+/// The schema, one migration per `PRAGMA user_version` step. Append only: a released migration
+/// never changes, so a database always knows which ones it has run.
+const MIGRATIONS: &[&str] = &[
+    // v1: bulk assignment jobs and their items.
+    "CREATE TABLE jobs (
+        id               TEXT PRIMARY KEY,
+        portfolio_id     TEXT NOT NULL,
+        system_user_id   TEXT NOT NULL,
+        system_user_name TEXT NOT NULL,
+        status           TEXT NOT NULL,
+        created_at       REAL NOT NULL,
+        updated_at       REAL NOT NULL,
+        -- The process and run working on it while status = 'running' (see jobs.rs).
+        runner_pid       INTEGER,
+        runner_id        TEXT
+    );
+    CREATE INDEX jobs_by_portfolio ON jobs (portfolio_id, created_at);
+    CREATE TABLE job_items (
+        job_id        TEXT NOT NULL REFERENCES jobs (id) ON DELETE CASCADE,
+        position      INTEGER NOT NULL,
+        kind          TEXT NOT NULL,
+        asset_id      TEXT NOT NULL,
+        asset_name    TEXT NOT NULL,
+        action        TEXT NOT NULL,
+        tasks         TEXT NOT NULL,
+        status        TEXT NOT NULL,
+        error_code    TEXT,
+        error_message TEXT,
+        error_fix     TEXT,
+        error_detail  TEXT,
+        PRIMARY KEY (job_id, position)
+    );",
+];
+
+/// Why the database could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("no data directory is known for this user; set {DATA_DIR_ENV}")]
+    NoDataDir,
+    #[error("cannot create {path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// The file was written by a newer Gatehouse (a migration this build does not know).
+    #[error("the database has schema version {found}; this Gatehouse knows up to {known}")]
+    TooNew { found: u32, known: u32 },
+    /// A row holds a value this build cannot read.
+    #[error("the database holds an unreadable value: {0}")]
+    Corrupt(String),
+    #[error("there is no job {0:?}")]
+    JobNotFound(String),
+    /// Another run (in this or another process) is working on the job.
+    #[error("job {0:?} is already running")]
+    JobRunning(String),
+}
+
+impl StoreError {
+    /// A stable snake_case code for the UI and `--json`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::NoDataDir => "data_dir_unknown",
+            Self::Io { .. } => "store_unavailable",
+            Self::Sqlite(_) => "store_failed",
+            Self::TooNew { .. } => "store_too_new",
+            Self::Corrupt(_) => "store_corrupt",
+            Self::JobNotFound(_) => "job_not_found",
+            Self::JobRunning(_) => "job_running",
+        }
+    }
+
+    /// What happened, in plain words.
+    pub fn explanation(&self) -> String {
+        match self {
+            Self::NoDataDir => {
+                "Gatehouse does not know where to keep its data on this computer.".to_owned()
+            }
+            Self::Io { path, .. } => {
+                format!("Gatehouse could not create its data folder {}.", path.display())
+            }
+            Self::Sqlite(_) => "Gatehouse's local database failed.".to_owned(),
+            Self::TooNew { .. } => {
+                "The local database was written by a newer version of Gatehouse.".to_owned()
+            }
+            Self::Corrupt(_) => "Gatehouse's local database holds data it cannot read.".to_owned(),
+            Self::JobNotFound(id) => format!("There is no job {id}."),
+            Self::JobRunning(id) => format!("Job {id} is already running."),
+        }
+    }
+
+    /// What to do about it.
+    pub fn fix(&self) -> String {
+        match self {
+            Self::NoDataDir => format!("Set {DATA_DIR_ENV} to a folder Gatehouse may use."),
+            Self::Io { .. } | Self::Sqlite(_) => "Check that the data folder exists, that you may \
+                write it and that the disk is not full, then try again."
+                .to_owned(),
+            Self::TooNew { .. } => "Update Gatehouse to the newest version.".to_owned(),
+            Self::Corrupt(_) => "Update Gatehouse; if it persists, move the database file away \
+                (it holds no secrets, only job history)."
+                .to_owned(),
+            Self::JobNotFound(_) => "Look at the list of jobs (`gatehouse jobs list`).".to_owned(),
+            Self::JobRunning(_) => {
+                "Wait for it to finish, or cancel it where it runs, then try again.".to_owned()
+            }
+        }
+    }
+}
+
+pub type StoreResult<T> = std::result::Result<T, StoreError>;
+
+/// The database. Calls are short and serialized on one connection.
+#[derive(Debug)]
+pub struct Store {
+    conn: Mutex<Connection>,
+    path: Option<PathBuf>,
+}
+
+impl Store {
+    /// Opens (creating and migrating as needed) the database at `path`. Jobs left running by a
+    /// process that is gone are marked interrupted.
+    pub fn open(path: impl AsRef<Path>) -> StoreResult<Self> {
+        let path = path.as_ref().to_path_buf();
+        let conn = Connection::open(&path)?;
+        Self::setup(conn, Some(path))
+    }
+
+    /// `$GATEHOUSE_DATA_DIR/gatehouse.sqlite3`, else the OS data directory + `gatehouse`
+    /// (`~/.local/share/gatehouse` on Linux). The directory is created `0700`.
+    pub fn open_default() -> StoreResult<Self> {
+        let dir = default_dir()?;
+        create_private_dir(&dir).map_err(|source| StoreError::Io { path: dir.clone(), source })?;
+        Self::open(dir.join(DB_FILE))
+    }
+
+    /// A database that lives as long as the value (tests, demo mode).
+    pub fn in_memory() -> StoreResult<Self> {
+        Self::setup(Connection::open_in_memory()?, None)
+    }
+
+    /// The file, when not in memory.
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    fn setup(conn: Connection, path: Option<PathBuf>) -> StoreResult<Self> {
+        // Another process (the app and the CLI) may hold the write lock for a moment.
+        conn.busy_timeout(Duration::from_secs(5))?;
+        // WAL: readers do not block the writer; in memory it stays "memory", which is fine.
+        conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;
+        conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")?;
+        migrate(&conn)?;
+        let store = Self { conn: Mutex::new(conn), path };
+        crate::jobs::reap_dead_runs(&store.lock())?;
+        Ok(store)
+    }
+
+    /// The connection. A panic while it was held cannot leave a half-done transaction (SQLite
+    /// rolls back), so a poisoned lock is still usable.
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Connection> {
+        self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The schema version (`PRAGMA user_version`).
+    pub fn schema_version(&self) -> StoreResult<u32> {
+        Ok(self.lock().query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+}
+
+fn default_dir() -> StoreResult<PathBuf> {
+    match std::env::var_os(DATA_DIR_ENV) {
+        Some(dir) if !dir.is_empty() => Ok(PathBuf::from(dir)),
+        _ => dirs::data_dir().map(|d| d.join("gatehouse")).ok_or(StoreError::NoDataDir),
+    }
+}
+
+fn migrate(conn: &Connection) -> StoreResult<()> {
+    let known = u32::try_from(MIGRATIONS.len()).unwrap_or(u32::MAX);
+    let found: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if found > known {
+        return Err(StoreError::TooNew { found, known });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        // Each migration and its version bump commit together, or not at all.
+        let version = i + 1;
+        conn.execute_batch(&format!(
+            "BEGIN IMMEDIATE; {sql}; PRAGMA user_version = {version}; COMMIT;"
+        ))
+        .inspect_err(|_| {
+            let _ = conn.execute_batch("ROLLBACK");
+        })?;
+    }
+    Ok(())
+}
+
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
+        // An existing directory keeps its mode unless tightened here.
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::create_dir_all(dir)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrates_once_and_refuses_newer_schemas() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(DB_FILE);
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len() as u32);
+        let mode: String = store.lock().query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+        assert_eq!(mode, "wal");
+        drop(store);
+        // Reopening runs nothing again.
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len() as u32);
+        store.lock().execute_batch("PRAGMA user_version = 99").unwrap();
+        drop(store);
+        let err = Store::open(&path).unwrap_err();
+        assert_eq!(err.code(), "store_too_new", "{err}");
+    }
+
+    #[test]
+    fn in_memory_has_the_schema() {
+        let store = Store::in_memory().unwrap();
+        assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len() as u32);
+        let fk: i32 = store.lock().query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
+        assert_eq!(fk, 1);
+    }
+}
