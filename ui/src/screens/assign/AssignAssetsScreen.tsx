@@ -488,7 +488,7 @@ function KindPanel(props: KindPanelProps) {
     <div className="kind-panel">
       <div className="kind-panel__list stack-sm">
         <div className="kind-panel__toolbar">
-          <SearchField className="field search" value={query} onChange={props.onQueryChange} aria-label={`Search ${plural}`}>
+          <SearchField className="field search" value={query} onChange={props.onQueryChange}>
             <Label className="visually-hidden">Search {plural}</Label>
             <Input className="input" placeholder={`Search ${plural} by name or ID`} />
           </SearchField>
