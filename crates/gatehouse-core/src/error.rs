@@ -24,6 +24,9 @@ pub enum Error {
     /// Meta's answer to a token generation was lost: a token may exist that nobody saw.
     #[error("a token may have been issued for system user {system_user_id} (app {app_id})")]
     TokenMayHaveBeenIssued { system_user_id: String, app_id: String, cause: String },
+    /// The app cannot give a token this permission: it is outside the app's use cases.
+    #[error("app {app_id} cannot grant {permission}")]
+    PermissionNotGrantable { permission: String, app_id: String, cause: GraphError },
     /// Only 60-day tokens can be refreshed.
     #[error("a token that never expires cannot be refreshed")]
     NeverExpiringToken,
@@ -45,6 +48,7 @@ impl Error {
             Self::CreateNotConfirmed { .. } => "create_not_confirmed",
             Self::DemoUnavailable(_) => "demo_unavailable",
             Self::TokenMayHaveBeenIssued { .. } => "token_may_have_been_issued",
+            Self::PermissionNotGrantable { .. } => "permission_not_grantable",
             Self::NeverExpiringToken => "token_never_expires",
             Self::ClipboardUnavailable(_) => "clipboard_unavailable",
         }
@@ -72,6 +76,11 @@ impl Error {
                 cannot be shown or listed, and it stays valid until it is revoked or all tokens of \
                 this system user are invalidated."
                 .to_owned(),
+            Self::PermissionNotGrantable { permission, .. } => format!(
+                "The app cannot give a token the {permission} permission: an app can only grant \
+                 the permissions of its use cases, and this one has none that includes it. No \
+                 token was generated."
+            ),
             Self::NeverExpiringToken => "This token never expires, so there is nothing to \
                 refresh: only 60-day tokens can be refreshed."
                 .to_owned(),
@@ -105,6 +114,12 @@ impl Error {
                 of this system user (this also stops the tokens your integrations use) and then \
                 generate a new one. Gatehouse never generates again on its own."
                 .to_owned(),
+            Self::PermissionNotGrantable { permission, app_id, .. } => format!(
+                "Untick {permission} and generate again, or have an admin of app {app_id} add a \
+                 use case that includes it (developers.facebook.com › My Apps › the app › Use \
+                 cases › Add use case). For businesses the app's owner does not manage, the \
+                 permission also needs Advanced Access (App Review)."
+            ),
             Self::NeverExpiringToken => "Keep using it, or generate a 60-day token instead and \
                 revoke this one."
                 .to_owned(),
@@ -144,6 +159,7 @@ impl Error {
             Self::TokenMayHaveBeenIssued { system_user_id, app_id, cause } => {
                 format!("POST /{system_user_id}/access_tokens for app {app_id}: {cause}")
             }
+            Self::PermissionNotGrantable { cause, .. } => Self::Graph(cause.clone()).detail(),
             Self::NeverExpiringToken => "debug_token reports expires_at = 0".to_owned(),
             Self::ClipboardUnavailable(detail) => detail.clone(),
         }
@@ -153,6 +169,7 @@ impl Error {
     pub fn field(&self) -> Option<&str> {
         match self {
             Self::Graph(GraphError::InvalidInput { field, .. }) => field.as_deref(),
+            Self::PermissionNotGrantable { .. } => Some("scope"),
             _ => None,
         }
     }

@@ -652,6 +652,16 @@ impl Portfolio {
                     cause,
                 })
             }
+            // A refused permission the token asked for: the app's use cases do not include it.
+            Err(GraphError::MissingPermission { permission: Some(p), details })
+                if request.scopes.iter().any(|s| s.as_str() == p) =>
+            {
+                return Err(Error::PermissionNotGrantable {
+                    app_id: app_id.to_owned(),
+                    cause: GraphError::MissingPermission { permission: Some(p.clone()), details },
+                    permission: p,
+                })
+            }
             Err(e) => return Err(e.into()),
         };
         progress(TokenStep::Checking);

@@ -431,3 +431,27 @@ async fn preflight_knows_admins_and_strangers() {
     assert!(!who.ok && who.blocking, "{who:?}");
     assert!(!stranger.ready);
 }
+
+#[tokio::test]
+async fn a_permission_outside_the_apps_use_cases_is_refused_in_plain_words() {
+    let s = setup().await;
+    let portfolio = s.demo.portfolio();
+    // The demo app has no WhatsApp use case.
+    let scopes = parse_scopes(&["whatsapp_business_management"]).unwrap();
+    let err = portfolio
+        .generate_token(&s.system_user, &s.app_id, &scopes, TokenExpiry::SixtyDays)
+        .await
+        .expect_err("refused");
+    assert_eq!(err.code(), "permission_not_grantable");
+    assert!(err.explanation().contains("whatsapp_business_management"), "{}", err.explanation());
+    assert!(err.fix().contains("Use cases"), "{}", err.fix());
+    assert_eq!(err.field(), Some("scope"));
+    assert!(err.detail().contains("Graph code 200"), "{}", err.detail());
+    // Nothing was issued, and the permissions it can grant still work.
+    let ok = parse_scopes(&["ads_management"]).unwrap();
+    let generated = portfolio
+        .generate_token(&s.system_user, &s.app_id, &ok, TokenExpiry::SixtyDays)
+        .await
+        .expect("generated");
+    assert!(generated.post_check.scopes.contains(&"ads_management".to_owned()));
+}

@@ -116,6 +116,10 @@ pub struct AppSpec {
     /// The business must use 60-day tokens for this app.
     #[serde(default)]
     pub must_use_expiring_tokens: bool,
+    /// The permissions the app's use cases make available (App Dashboard › Use cases): a token
+    /// asking for any other is refused. Absent: every permission a system-user token may carry.
+    #[serde(default)]
+    pub permissions: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -364,6 +368,14 @@ fn build_portfolio(label: &str, n: usize, clients: &[ClientPlan], seed: u64) -> 
             tier: Tier::Full,
             require_app_secret: false,
             must_use_expiring_tokens: false,
+            // No WhatsApp use case: the demo shows what happens when an app cannot grant one.
+            permissions: Some(
+                crate::model::ALLOWED_SCOPES
+                    .iter()
+                    .filter(|p| !p.starts_with("whatsapp_"))
+                    .map(|p| (*p).to_owned())
+                    .collect(),
+            ),
         }],
         system_users: vec![
             SystemUserSpec {
@@ -472,6 +484,7 @@ fn build_portfolio(label: &str, n: usize, clients: &[ClientPlan], seed: u64) -> 
                 tier: Tier::Limited,
                 require_app_secret: false,
                 must_use_expiring_tokens: false,
+                permissions: None,
             });
             b.system_users.push(SystemUserSpec {
                 id: Some(rng.numeric_id("6200", 11)),

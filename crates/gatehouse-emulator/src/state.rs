@@ -77,6 +77,8 @@ pub struct AppInfo {
     pub tier: Tier,
     pub require_app_secret: bool,
     pub must_use_expiring_tokens: bool,
+    /// What the app's use cases make available; `None`: everything.
+    pub permissions: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone)]
@@ -336,6 +338,7 @@ impl State {
                 tier: app.tier,
                 require_app_secret: app.require_app_secret,
                 must_use_expiring_tokens: app.must_use_expiring_tokens,
+                permissions: app.permissions.clone(),
             };
             self.add_asset(b, AssetKind::App, id, app.name.clone(), AssetAttrs::App(info))?;
         }

@@ -199,6 +199,21 @@ impl Ctx<'_> {
             )));
         }
         let scopes = parse_scopes(a.params.get("scope"))?;
+        if let Some(allowed) = st.assets[app].app().and_then(|i| i.permissions.as_ref()) {
+            if let Some(p) = scopes.iter().find(|s| !allowed.contains(s)) {
+                // UNCONFIRMED: Meta's answer when a token asks for a permission outside the app's
+                // use cases (Business Suite only hides such permissions); a #200 naming it.
+                return Err(GraphError::new(
+                    200,
+                    "OAuthException",
+                    &format!(
+                        "Requires {p} permission: it is not available to app {} through \
+                         its use cases",
+                        st.assets[app].id
+                    ),
+                ));
+            }
+        }
         let sixty = a.params.bool("set_token_expires_in_60_days")?;
         if !sixty && st.assets[app].app().is_some_and(|i| i.must_use_expiring_tokens) {
             // UNCONFIRMED: the code for businesses that must use expiring tokens (§3.2).
