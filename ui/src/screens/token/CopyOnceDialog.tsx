@@ -7,17 +7,16 @@ import { Button } from "../../components/Button";
 import { Callout, ErrorCallout } from "../../components/Callout";
 import { Check } from "../assign/Choices";
 import { CheckboxGroup } from "react-aria-components";
+import { useClipboardClearSeconds } from "../../settings";
 import "../../styles/flows.css";
 
-/** Seconds before the clipboard is cleared (Settings may offer a choice later). */
-export const DEFAULT_CLIPBOARD_CLEAR_SECONDS = 30;
 const MAX_DOTS = 24;
 
 export interface CopyOnceDialogProps {
   token: IssuedToken;
   systemUserName?: string;
   onClosed: () => void;
-  /** Seconds before the copied token is cleared from the clipboard. */
+  /** Seconds before the copied token is cleared from the clipboard (default: Settings → Clipboard). */
   clipboardClearSeconds?: number;
 }
 
@@ -39,7 +38,8 @@ const nowSecs = () => Date.now() / 1000;
  */
 export function CopyOnceDialog({ token, systemUserName, onClosed, clipboardClearSeconds }: CopyOnceDialogProps) {
   const backend = useBackend();
-  const seconds = clipboardClearSeconds ?? DEFAULT_CLIPBOARD_CLEAR_SECONDS;
+  const [settingSeconds] = useClipboardClearSeconds();
+  const seconds = clipboardClearSeconds ?? settingSeconds;
   const [receipt, setReceipt] = useState<CopyReceipt | null>(null);
   const [now, setNow] = useState(nowSecs);
   const [revealed, setRevealed] = useState<string | null>(null);
