@@ -44,7 +44,7 @@ export function SecretField({ label, description, value, onChange, errorMessage,
           data-1p-ignore
           data-lpignore="true"
         />
-        <Button variant="ghost" className="secret__toggle" aria-label={shown ? `Hide ${label}` : `Show ${label}`} onPress={() => setShown((s) => !s)}>
+        <Button className="secret__toggle" aria-label={shown ? `Hide ${label}` : `Show ${label}`} onPress={() => setShown((s) => !s)}>
           {shown ? "Hide" : "Show"}
         </Button>
       </Group>

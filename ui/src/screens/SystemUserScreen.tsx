@@ -95,16 +95,14 @@ export function SystemUserScreen({ systemUserId }: { systemUserId: string }) {
 
   if (state.phase === "loading") {
     return (
-      <Page title="System user">
-        {back}
+      <Page title="System user" back={back}>
         <Callout tone="info" title="Loading what this system user can reach…" />
       </Page>
     );
   }
   if (state.result.status === "error") {
     return (
-      <Page title="System user">
-        {back}
+      <Page title="System user" back={back}>
         <ErrorCallout error={state.result.error} title="This system user could not be loaded" />
         <div>
           <Button onPress={reload}>Try again</Button>
@@ -154,13 +152,13 @@ export function SystemUserScreen({ systemUserId }: { systemUserId: string }) {
     <Page
       title={user.name}
       lede={`${roleLabel(user.role)} system user${user.created_time ? `, created ${formatDate(user.created_time)}` : ""}. ${roleSentence(user.role)}`}
+      back={back}
       actions={
         <Link href={hrefFor({ name: "assign", id: user.id })} className="button button--primary">
           Assign assets
         </Link>
       }
     >
-      {back}
       <div aria-live="polite">{done && <Callout tone="success" title={done} />}</div>
 
       <ConfirmDialog
