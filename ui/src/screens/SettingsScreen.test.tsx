@@ -1,0 +1,40 @@
+import { act, renderHook, screen } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+import { App } from "../App";
+import { mockBackend } from "../backend/mockBackend";
+import { useClipboardClearSeconds } from "../settings";
+import { expectNoSeriousA11yViolations } from "../test/axe";
+import { renderWithBackend } from "../test/render";
+
+describe("clipboard setting", () => {
+  it("defaults to 30 seconds and stores a changed number (never anything else)", async () => {
+    const user = userEvent.setup();
+    const { backend } = mockBackend();
+    window.location.hash = "#/settings";
+    renderWithBackend(<App />, backend);
+    const field = await screen.findByRole<HTMLInputElement>("textbox", { name: "Clear the clipboard after" });
+    expect(field.value).toBe("30");
+    await user.click(screen.getByRole("button", { name: /Increase/ }));
+    expect(field.value).toBe("31");
+    expect(localStorage.getItem("gatehouse.clipboardClearSeconds")).toBe("31");
+    await user.clear(field);
+    await user.type(field, "5");
+    await user.tab();
+    // Clamped to the minimum.
+    expect(field.value).toBe("10");
+    expect(localStorage.getItem("gatehouse.clipboardClearSeconds")).toBe("10");
+    await expectNoSeriousA11yViolations();
+  });
+
+  it("gives the copy dialog the stored value through useClipboardClearSeconds", () => {
+    localStorage.setItem("gatehouse.clipboardClearSeconds", "45");
+    const { result } = renderHook(() => useClipboardClearSeconds());
+    expect(result.current[0]).toBe(45);
+    act(() => result.current[1](1000));
+    expect(result.current[0]).toBe(300);
+    localStorage.setItem("gatehouse.clipboardClearSeconds", "not a number");
+    const again = renderHook(() => useClipboardClearSeconds());
+    expect(again.result.current[0]).toBe(30);
+  });
+});
