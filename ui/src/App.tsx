@@ -7,7 +7,7 @@ import type { CommandError } from "./bindings";
 import { ErrorCallout } from "./components/Callout";
 import { hrefFor, navigate, navRouteOf, useRoute, type NavRoute, type Route } from "./router";
 import { usePortfolioList, usePortfolioOverview } from "./portfolio";
-import { AssignRoute } from "./screens/AssignRoute";
+import { AssignAssetsScreen } from "./screens/assign/AssignAssetsScreen";
 import { HomeScreen } from "./screens/HomeScreen";
 import { InspectTokenScreen } from "./screens/InspectTokenScreen";
 import { ConnectPortfolioScreen } from "./screens/portfolio/ConnectPortfolioScreen";
@@ -147,7 +147,7 @@ export function App() {
         {route.name === "home" && <HomeScreen />}
         {route.name === "system-users" && <SystemUsersScreen overview={overview} onReload={reloadOverview} />}
         {route.name === "system-user" && <SystemUserScreen key={route.id} systemUserId={route.id} />}
-        {route.name === "assign" && <AssignRoute key={route.id} systemUserId={route.id} />}
+        {route.name === "assign" && <AssignAssetsScreen key={route.id} systemUserId={route.id} />}
         {route.name === "inspect-token" && <InspectTokenScreen />}
         {route.name === "connect" && (
           <ConnectPortfolioScreen

@@ -12,7 +12,7 @@ import { Countdown } from "../components/Countdown";
 import { DataTable, type DataColumn } from "../components/DataTable";
 import { Page } from "../components/Page";
 import { SecretField } from "../components/SecretField";
-import { RefreshedTokenNotice } from "./RefreshedTokenNotice";
+import { CopyOnceDialog } from "./token/CopyOnceDialog";
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 
@@ -308,7 +308,15 @@ export function InspectTokenScreen() {
         <p className="muted">The system user keeps its assets; you can generate a new token for it at any time.</p>
       </ConfirmDialog>
 
-      {refreshed && <RefreshedTokenNotice token={refreshed} onClosed={() => setRefreshed(null)} />}
+      {refreshed && (
+        <CopyOnceDialog
+          token={refreshed}
+          onClosed={() => {
+            setRefreshed(null);
+            setDone("The new token lasts 60 days. The old one keeps working until it expires; paste the new one where the old one is used.");
+          }}
+        />
+      )}
     </Page>
   );
 }

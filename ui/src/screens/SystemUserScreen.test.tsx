@@ -8,16 +8,23 @@ import { renderWithBackend } from "../test/render";
 
 describe("system users table", () => {
   it("shows how many assets and apps each system user has, after the list", async () => {
-    // Answers take a moment, as they do from Meta, so the wait for the counts shows.
-    const { backend, calls } = mockBackend({ latencyMs: 40 });
+    const mock = mockBackend();
+    const calls = mock.calls;
+    // The counts answer only when the test says so, to see the wait.
+    let release = () => undefined as void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const backend = { ...mock.backend, accessCounts: () => held.then(() => mock.backend.accessCounts()) };
     window.location.hash = "#/system-users";
     renderWithBackend(<App />, backend);
     const table = await screen.findByRole("grid", { name: "System users of Brightline Digital Partners" });
-    const headers = within(table).getAllByRole("columnheader").map((h) => h.textContent);
-    expect(headers).toEqual(expect.arrayContaining(["Assets", "Apps"]));
+    // React Aria builds the table's rows in a second pass.
+    await waitFor(() =>
+      expect(within(table).getAllByRole("columnheader").map((h) => h.textContent)).toEqual(expect.arrayContaining(["Assets", "Apps"])),
+    );
     const row = () => within(table).getByRole("row", { name: /Reporting Bot/ });
     // The counts arrive after the list: "…" meanwhile.
-    expect(within(row()).getAllByText("Loading").length).toBe(2);
+    await waitFor(() => expect(within(row()).getAllByText("Loading").length).toBe(2));
+    release();
     await waitFor(() => expect(within(row()).getByText("14")).toBeTruthy());
     expect(within(row()).getByText("1")).toBeTruthy();
     expect(calls.indexOf("accessCounts")).toBeGreaterThan(calls.indexOf("portfolioOverview"));
@@ -103,6 +110,21 @@ describe("a system user", () => {
     await user.keyboard("{Escape}");
     await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
     expect(screen.getByRole("row", { name: /Lumen Dental – Prospecting/ })).toBeTruthy();
+  });
+
+  it("opens the Generate token dialog for this system user, and Assign assets on its own screen", async () => {
+    const user = userEvent.setup();
+    const { backend, calls } = mockBackend();
+    window.location.hash = "#/system-users/610000000000002";
+    renderWithBackend(<App />, backend);
+    await user.click(await screen.findByRole("button", { name: "Generate token" }));
+    expect(await screen.findByRole("dialog")).toBeTruthy();
+    await waitFor(() => expect(calls).toContain("tokenApps:610000000000002"));
+    await user.keyboard("{Escape}");
+    await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
+    await user.click(screen.getByRole("link", { name: "Assign assets" }));
+    expect(await screen.findByRole("heading", { level: 1, name: "Assign assets to Reporting Bot" })).toBeTruthy();
+    expect(window.location.hash).toBe("#/system-users/610000000000002/assign");
   });
 
   it("explains a system user that is not in the portfolio", async () => {

@@ -13,6 +13,7 @@ import { DataTable, type DataColumn } from "../components/DataTable";
 import { Page } from "../components/Page";
 import { hrefFor } from "../router";
 import { formatDate, roleLabel } from "./SystemUsersScreen";
+import { GenerateTokenDialog } from "./token/GenerateTokenDialog";
 
 type Loaded = { access: SystemUserAccess; kinds: AssetKindInfo[] };
 type LoadState = { phase: "loading" } | { phase: "done"; result: Result<Loaded, CommandError>; refreshing: boolean };
@@ -64,6 +65,7 @@ export function SystemUserScreen({ systemUserId }: { systemUserId: string }) {
   const [removePending, setRemovePending] = useState(false);
   const [removeError, setRemoveError] = useState<CommandError | null>(null);
   const [done, setDone] = useState<string | null>(null);
+  const [generating, setGenerating] = useState(false);
 
   useEffect(() => {
     let current = true;
@@ -154,11 +156,25 @@ export function SystemUserScreen({ systemUserId }: { systemUserId: string }) {
       lede={`${roleLabel(user.role)} system user${user.created_time ? `, created ${formatDate(user.created_time)}` : ""}. ${roleSentence(user.role)}`}
       back={back}
       actions={
-        <Link href={hrefFor({ name: "assign", id: user.id })} className="button button--primary">
-          Assign assets
-        </Link>
+        <div className="row">
+          <Link href={hrefFor({ name: "assign", id: user.id })} className="button">
+            Assign assets
+          </Link>
+          <Button variant="primary" onPress={() => setGenerating(true)}>
+            Generate token
+          </Button>
+        </div>
       }
     >
+      <GenerateTokenDialog
+        systemUser={{ id: user.id, name: user.name }}
+        isOpen={generating}
+        onClose={() => {
+          setGenerating(false);
+          // Generating may have installed an app.
+          reload();
+        }}
+      />
       <div aria-live="polite">{done && <Callout tone="success" title={done} />}</div>
 
       <ConfirmDialog
