@@ -11,8 +11,10 @@ describe("system users table", () => {
     const mock = mockBackend();
     const calls = mock.calls;
     // The counts answer only when the test says so, to see the wait.
-    let release = () => undefined as void;
-    const held = new Promise<void>((resolve) => (release = resolve));
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
     const backend = { ...mock.backend, accessCounts: () => held.then(() => mock.backend.accessCounts()) };
     window.location.hash = "#/system-users";
     renderWithBackend(<App />, backend);
