@@ -91,7 +91,11 @@ export function AssignAssetsScreen({ systemUserId }: AssignAssetsScreenProps) {
     void backend.listAssets(kind).then((result) => setLists((l) => ({ ...l, [kind]: { phase: "done", result } })));
   }, [backend, activeKind]);
 
+  // Moving between steps puts focus on the new step's heading (not on first load).
+  const shownStep = useRef(step);
   useEffect(() => {
+    if (shownStep.current === step) return;
+    shownStep.current = step;
     stepHeading.current?.focus();
   }, [step]);
 
@@ -311,14 +315,14 @@ export function AssignAssetsScreen({ systemUserId }: AssignAssetsScreenProps) {
               if (info) setActiveKind(info.kind);
             }}
           >
-            <TabList aria-label="Asset kinds" className="tabs">
+            <TabList aria-label="Asset kinds" className="flow-tabs">
               {kindInfos.map((info) => {
                 const count = selected[info.kind]?.size ?? 0;
                 return (
-                  <Tab key={info.kind} id={info.kind} className="tabs__tab">
+                  <Tab key={info.kind} id={info.kind} className="flow-tabs__tab">
                     {info.label}
                     {count > 0 && (
-                      <span className="tabs__count" aria-label={`${n(count)} selected`}>
+                      <span className="flow-tabs__count" aria-label={`${n(count)} selected`}>
                         {n(count)}
                       </span>
                     )}
@@ -327,7 +331,7 @@ export function AssignAssetsScreen({ systemUserId }: AssignAssetsScreenProps) {
               })}
             </TabList>
             {kindInfos.map((info) => (
-              <TabPanel key={info.kind} id={info.kind} className="tabs__panel">
+              <TabPanel key={info.kind} id={info.kind} className="flow-tabs__panel">
                 <KindPanel
                   info={info}
                   loaded={lists[info.kind]}
@@ -382,7 +386,7 @@ export function AssignAssetsScreen({ systemUserId }: AssignAssetsScreenProps) {
                 {g.info.label} <span className="muted">({n(g.rows.length)})</span>
               </h3>
               <p className="review-group__access">{describeAccess(g.info, g.access)}</p>
-              <ul className="plain-list review-group__assets">
+              <ul className="flow-list review-group__assets">
                 {(showAllReview ? g.rows : g.rows.slice(0, REVIEW_CAP)).map((row) => (
                   <li key={row.id}>
                     {row.name} <span className="muted">· {row.detail ?? row.id}</span>
@@ -490,7 +494,7 @@ function KindPanel(props: KindPanelProps) {
         <div className="kind-panel__toolbar">
           <SearchField className="field search" value={query} onChange={props.onQueryChange}>
             <Label className="visually-hidden">Search {plural}</Label>
-            <Input className="input" placeholder={`Search ${plural} by name or ID`} />
+            <Input className="input" placeholder="Name or ID" />
           </SearchField>
           <SegmentedControl<RelationFilter>
             label="Show"

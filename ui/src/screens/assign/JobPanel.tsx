@@ -52,21 +52,21 @@ export function JobPanel({ state, kinds, onCancel, onRetryFailed, onResume, onAs
       {running && (
         <div className="job-progress stack-sm">
           <ProgressBar
-            className="progress"
+            className="flow-progress"
             value={progress.done}
             maxValue={Math.max(1, progress.total)}
             valueLabel={`${n(progress.done)} of ${n(progress.total)}`}
           >
             {({ percentage, valueText }) => (
               <>
-                <div className="progress__labels">
+                <div className="flow-progress__labels">
                   <Label className="field__label">
                     {state.cancelling ? "Stopping after the changes in flight…" : "Applying changes"}
                   </Label>
-                  <span className="progress__value">{valueText}</span>
+                  <span className="flow-progress__value">{valueText}</span>
                 </div>
-                <div className="progress__track">
-                  <div className="progress__fill" style={{ width: `${String(percentage ?? 0)}%` }} />
+                <div className="flow-progress__track">
+                  <div className="flow-progress__fill" style={{ width: `${String(percentage ?? 0)}%` }} />
                 </div>
               </>
             )}
@@ -145,10 +145,10 @@ export function JobPanel({ state, kinds, onCancel, onRetryFailed, onResume, onAs
                       <>
                         <span>{item.error.message}</span>
                         {item.error.fix && <span className="muted">{item.error.fix}</span>}
-                        <details className="details">
+                        <details className="flow-details">
                           <summary>Details</summary>
                           <code>{item.error.code}</code>
-                          {item.error.detail && <p className="details__text">{item.error.detail}</p>}
+                          {item.error.detail && <p className="flow-details__text">{item.error.detail}</p>}
                         </details>
                       </>
                     )}
@@ -163,9 +163,9 @@ export function JobPanel({ state, kinds, onCancel, onRetryFailed, onResume, onAs
             </section>
           )}
           {succeeded.length > 0 && (
-            <details className="details">
+            <details className="flow-details">
               <summary>Show the {n(succeeded.length)} changes that were made</summary>
-              <ul className="plain-list">
+              <ul className="flow-list">
                 {succeeded.slice(0, LIST_CAP).map((item) => (
                   <li key={`${item.kind}:${item.asset_id}`}>
                     {item.asset_name} <span className="muted">· {kindLabel(item)}</span>
