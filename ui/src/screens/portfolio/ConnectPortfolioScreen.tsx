@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { Form } from "react-aria-components";
 import { useBackend } from "../../backend/context";
 import type { ConnectForm, ConnectionReport, PortfolioEntry } from "../../backend/types";
@@ -52,6 +52,21 @@ export function ConnectPortfolioScreen({ onSaved, onCancel }: ConnectPortfolioSc
   // The form as it was when `report` was made: a changed form must be checked again.
   const [checkedForm, setCheckedForm] = useState<ConnectForm | null>(null);
   const [error, setError] = useState<CommandError | null>(null);
+  const [saveError, setSaveError] = useState<CommandError | null>(null);
+  const findings = useRef<HTMLDivElement>(null);
+
+  // A new report: bring it into view and move the focus to it, so keyboard and screen-reader
+  // users land on what was found (the form stays as typed above it).
+  useEffect(() => {
+    const el = findings.current;
+    if (!report || !el) return;
+    el.focus({ preventScroll: true });
+    try {
+      el.scrollIntoView({ block: "start", behavior: "smooth" });
+    } catch {
+      // Not every environment scrolls (tests); the focus is what matters.
+    }
+  }, [report]);
 
   const set = (key: keyof ConnectForm) => (value: string) => {
     setForm((f) => ({ ...f, [key]: value }));
@@ -63,6 +78,7 @@ export function ConnectPortfolioScreen({ onSaved, onCancel }: ConnectPortfolioSc
     if (phase !== "idle") return;
     setPhase("checking");
     setError(null);
+    setSaveError(null);
     const snapshot = { ...form };
     const result = await backend.checkConnection(snapshot);
     setPhase("idle");
@@ -79,11 +95,11 @@ export function ConnectPortfolioScreen({ onSaved, onCancel }: ConnectPortfolioSc
   const save = async () => {
     if (phase !== "idle") return;
     setPhase("saving");
-    setError(null);
+    setSaveError(null);
     const result = await backend.savePortfolio({ ...form });
     setPhase("idle");
     if (result.status === "error") {
-      setError(result.error);
+      setSaveError(result.error);
       return;
     }
     setForm(emptyForm);
@@ -166,24 +182,19 @@ export function ConnectPortfolioScreen({ onSaved, onCancel }: ConnectPortfolioSc
 
         <div aria-live="polite" className="stack">
           {phase === "checking" && <Callout tone="info" title="Checking with Meta…" />}
-          {generalError && <ErrorCallout error={generalError} title={phase === "idle" && report === null ? "The details could not be checked" : "The portfolio was not saved"} />}
+          {generalError && <ErrorCallout error={generalError} title="The details could not be checked" />}
         </div>
 
         <div className="row">
-          <Button type="submit" variant={canSave ? "secondary" : "primary"} isDisabled={phase !== "idle"}>
+          <Button type="submit" variant={report && current ? "secondary" : "primary"} isDisabled={phase !== "idle"}>
             {phase === "checking" ? "Checking…" : report ? "Check again" : "Check"}
-          </Button>
-          <Button variant={canSave ? "primary" : "secondary"} isDisabled={!canSave} onPress={() => void save()}>
-            {phase === "saving" ? "Saving…" : "Save portfolio"}
           </Button>
           <span className="muted" aria-live="polite">
             {report && !current
               ? "You changed the details: check again before saving."
-              : report && blocking.length > 0
-                ? `Fix ${blocking.length === 1 ? "the problem" : `the ${blocking.length} problems`} in red, then check again.`
-                : !report
-                  ? "Nothing is saved until you press Save."
-                  : ""}
+              : !report
+                ? "Gatehouse asks Meta about these details. Nothing is saved yet."
+                : ""}
           </span>
           <span className="spacer" />
           <Button variant="ghost" onPress={onCancel} isDisabled={phase === "saving"}>
@@ -192,21 +203,36 @@ export function ConnectPortfolioScreen({ onSaved, onCancel }: ConnectPortfolioSc
         </div>
       </Form>
 
-      {report && <ConnectionFindings report={report} appId={checkedForm?.app_id.trim() ?? ""} />}
       {report && (
-        <section className="stack" aria-label="Problems found">
-          {blocking.length === 0 && warnings.length === 0 && (
-            <Callout tone="success" title="Everything checks out">
-              <span>Save the portfolio to start working in it.</span>
-            </Callout>
-          )}
-          {blocking.map((p) => (
-            <ErrorCallout key={p.code} error={p} tone="error" prefix="Must be fixed:" role="none" />
-          ))}
-          {warnings.map((p) => (
-            <ErrorCallout key={p.code} error={p} tone="warning" prefix="Worth knowing:" role="none" />
-          ))}
-        </section>
+        <div ref={findings} tabIndex={-1} className="stack findings" aria-label="Result of the check">
+          <section className="stack" aria-label="Problems found">
+            {blocking.length === 0 && warnings.length === 0 && (
+              <Callout tone="success" title="Everything checks out" role="none">
+                <span>Save the portfolio to start working in it.</span>
+              </Callout>
+            )}
+            {blocking.map((p) => (
+              <ErrorCallout key={p.code} error={p} tone="error" prefix="Must be fixed:" role="none" />
+            ))}
+            {warnings.map((p) => (
+              <ErrorCallout key={p.code} error={p} tone="warning" prefix="Worth knowing:" role="none" />
+            ))}
+          </section>
+          <ConnectionFindings report={report} appId={checkedForm?.app_id.trim() ?? ""} />
+          <div aria-live="polite">{saveError && <ErrorCallout error={saveError} title="The portfolio was not saved" />}</div>
+          <div className="row">
+            <Button variant="primary" isDisabled={!canSave} onPress={() => void save()}>
+              {phase === "saving" ? "Saving…" : "Save portfolio"}
+            </Button>
+            <span className="muted">
+              {!current
+                ? "You changed the details: check again before saving."
+                : blocking.length > 0
+                  ? `Fix ${blocking.length === 1 ? "the problem" : `the ${blocking.length} problems`} marked “Must be fixed”, then check again.`
+                  : "The admin token and the app secret go to this computer's keychain; the rest to Gatehouse's settings."}
+            </span>
+          </div>
+        </div>
       )}
     </Page>
   );
