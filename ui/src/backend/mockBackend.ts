@@ -614,7 +614,7 @@ export function mockBackend(options: MockBackendOptions = {}) {
       problems.push({
         code: "app_not_owned",
         message: `The app ${form.app_id.trim() || "(none)"} does not belong to this business portfolio.`,
-        fix: "Use one of the apps listed above, or connect the app to the portfolio in Business Settings → Accounts → Apps.",
+        fix: "Use one of the apps the business owns (listed below), or connect the app to the portfolio in Business Settings → Accounts → Apps.",
         blocking: true,
       });
     }

@@ -48,5 +48,5 @@ export interface CountdownProps {
 export function Countdown({ untilUnix, endedText = "ended", suffix = "", everyMs = 1000 }: CountdownProps) {
   const now = useNowUnix(everyMs);
   const left = untilUnix - now;
-  return <span className="countdown">{left > 0 ? `${formatRemaining(left)}${suffix}` : endedText}</span>;
+  return <span className="time-left">{left > 0 ? `${formatRemaining(left)}${suffix}` : endedText}</span>;
 }

@@ -40,7 +40,8 @@ describe("inspect a token", () => {
     expect(within(about).getByText("Works")).toBeTruthy();
     expect(within(about).getByText("System user token")).toBeTruthy();
     expect(within(about).getByText("Brightline Reporting")).toBeTruthy();
-    expect(within(about).getByText("610000000000002")).toBeTruthy();
+    // The owner is named, with a way to its screen.
+    expect(within(about).getByRole("link", { name: "Reporting Bot" }).getAttribute("href")).toBe("#/system-users/610000000000002");
     expect(within(about).getByText(/^57 days (4|5) hours left$/)).toBeTruthy();
     const permissions = screen.getByRole("grid", { name: "Permissions of the token" });
     const ads = within(permissions).getByRole("row", { name: /ads_read/ });

@@ -1,8 +1,8 @@
 import { useEffect, useState } from "react";
-import { Form } from "react-aria-components";
+import { Form, Link } from "react-aria-components";
 import { useBackend } from "../backend/context";
 import type { IssuedToken, ScopeCatalog, ScopeInfo, TokenReport } from "../backend/types";
-import type { CommandError } from "../bindings";
+import type { CommandError, SystemUserSummary } from "../bindings";
 import { Badge } from "../components/Badge";
 import { Button } from "../components/Button";
 import { Callout, ErrorCallout, fieldMessage } from "../components/Callout";
@@ -12,6 +12,7 @@ import { Countdown } from "../components/Countdown";
 import { DataTable, type DataColumn } from "../components/DataTable";
 import { Page } from "../components/Page";
 import { SecretField } from "../components/SecretField";
+import { hrefFor } from "../router";
 import { CopyOnceDialog } from "./token/CopyOnceDialog";
 
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
@@ -54,12 +55,17 @@ export function InspectTokenScreen() {
   const [actionError, setActionError] = useState<CommandError | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const [refreshed, setRefreshed] = useState<IssuedToken | null>(null);
+  // The open portfolio's system users, to name a token's owner.
+  const [people, setPeople] = useState<SystemUserSummary[]>([]);
 
   useEffect(() => {
     let current = true;
     // Only for the plain sentence next to each permission; the screen works without it.
     void backend.scopeCatalog().then((result) => {
       if (current && result.status === "ok") setCatalog(result.data);
+    });
+    void backend.portfolioOverview().then((result) => {
+      if (current && result.status === "ok") setPeople(result.data.system_users);
     });
     // The pasted token is this component's state only: leaving the screen unmounts it and the
     // token is gone (no storage, no URL, no global).
@@ -252,7 +258,9 @@ export function InspectTokenScreen() {
               {report.application ?? "Unknown"} {report.app_id && <span className="muted mono">{report.app_id}</span>}
             </dd>
             <dt>Owner</dt>
-            <dd className="mono">{report.user_id ?? "—"}</dd>
+            <dd>
+              <Owner id={report.user_id} people={people} />
+            </dd>
             <dt>Issued</dt>
             <dd>{formatUnix(report.issued_at_unix)}</dd>
             <dt>Expires</dt>
@@ -318,5 +326,22 @@ export function InspectTokenScreen() {
         />
       )}
     </Page>
+  );
+}
+
+function Owner({ id, people }: { id: string | null; people: SystemUserSummary[] }) {
+  if (!id) return <>—</>;
+  const person = people.find((p) => p.id === id);
+  if (!person) {
+    return (
+      <>
+        <span className="mono">{id}</span> <span className="muted">(not a system user of the open portfolio)</span>
+      </>
+    );
+  }
+  return (
+    <>
+      <Link href={hrefFor({ name: "system-user", id })}>{person.name}</Link> <span className="muted mono">{id}</span>
+    </>
   );
 }
