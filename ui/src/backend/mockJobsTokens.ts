@@ -620,7 +620,8 @@ export function mockJobsTokens(options: JobsTokensMockOptions = {}): JobsTokensM
             until_unix: now() + Math.max(60, Math.round(slowDownMs / 1000)),
             reason: "Meta asked Gatehouse to slow down (too many changes in a short time).",
           });
-          await sleep(slowDownMs);
+          // Waits in slices, so a cancel during the pause stops at once.
+          for (let waited = 0; waited < slowDownMs && !cancelled(); waited += 100) await sleep(Math.min(100, slowDownMs - waited));
           if (cancelled()) break;
         }
         await sleep(itemDelay);

@@ -95,22 +95,22 @@ describe("assign assets", () => {
 
   it("shows progress, cancels after the item in flight, resumes, then retries the failed ones", async () => {
     const failing = "act_200000000000000";
-    const { user, calls } = setup({ itemDelayMs: 15, failOnce: [failing] });
+    const { user, calls } = setup({ itemDelayMs: 10, failOnce: [failing], adAccounts: 120 });
     await openTab(user, "Ad accounts");
-    await user.click(await screen.findByRole("button", { name: "Select all 300" }));
+    await user.click(await screen.findByRole("button", { name: "Select all 120" }));
     await user.click(screen.getByRole("button", { name: "Review changes" }));
-    await user.click(await screen.findByRole("button", { name: "Apply 300 changes" }));
+    await user.click(await screen.findByRole("button", { name: "Apply 120 changes" }));
 
     const bar = await screen.findByRole("progressbar", { name: /Applying changes/ });
     await waitFor(() => expect(Number(bar.getAttribute("aria-valuenow"))).toBeGreaterThan(3));
-    expect(bar.getAttribute("aria-valuetext")).toMatch(/of 300/);
+    expect(bar.getAttribute("aria-valuetext")).toMatch(/of 120/);
     await user.click(screen.getByRole("button", { name: "Cancel" }));
     expect(calls).toContain("cancelJob:job-1");
-    const stopped = await screen.findByText(/^Stopped: \d+ of 300 changes were made\./, undefined, { timeout: 3000 });
+    const stopped = await screen.findByText(/^Stopped: \d+ of 120 changes were made\./, undefined, { timeout: 3000 });
     expect(stopped).toBeTruthy();
 
     await user.click(screen.getByRole("button", { name: /^Resume the remaining/ }));
-    expect(await screen.findByText("299 of 300 changes were made; 1 failed.", undefined, { timeout: 10_000 })).toBeTruthy();
+    expect(await screen.findByText("119 of 120 changes were made; 1 failed.", undefined, { timeout: 10_000 })).toBeTruthy();
     const failed = screen.getByRole("region", { name: /Failed \(1\)/ });
     expect(within(failed).getByText(/Meta had a temporary problem/)).toBeTruthy();
     expect(within(failed).getByText(/Retry: these usually go through/)).toBeTruthy();
@@ -119,7 +119,7 @@ describe("assign assets", () => {
     await expectNoSeriousA11yViolations();
 
     await user.click(screen.getByRole("button", { name: "Retry 1 failed" }));
-    expect(await screen.findByText("All 300 changes were made.", undefined, { timeout: 5000 })).toBeTruthy();
+    expect(await screen.findByText("All 120 changes were made.", undefined, { timeout: 5000 })).toBeTruthy();
     expect(calls.filter((c) => c === "runJob:job-1")).toHaveLength(3);
     expect(calls).toContain("retryFailed:job-1");
   });

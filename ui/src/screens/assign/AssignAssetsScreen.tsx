@@ -131,7 +131,11 @@ export function AssignAssetsScreen({ systemUserId }: AssignAssetsScreenProps) {
       })),
     );
 
-  const onEvent = (event: JobEvent) => {
+  // Progress can arrive hundreds of times a second; the screen shows the latest every 100 ms, so
+  // the window stays responsive however fast the engine goes.
+  const pendingProgress = useRef<JobEvent | null>(null);
+  const progressTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const applyEvent = (event: JobEvent) => {
     setRun((r) => {
       if (!r) return r;
       switch (event.type) {
@@ -149,6 +153,28 @@ export function AssignAssetsScreen({ systemUserId }: AssignAssetsScreenProps) {
       }
     });
   };
+  const flushProgress = () => {
+    if (progressTimer.current) clearTimeout(progressTimer.current);
+    progressTimer.current = null;
+    const pending = pendingProgress.current;
+    pendingProgress.current = null;
+    if (pending) applyEvent(pending);
+  };
+  const onEvent = (event: JobEvent) => {
+    if (event.type === "progress") {
+      pendingProgress.current = event;
+      progressTimer.current ??= setTimeout(flushProgress, 100);
+      return;
+    }
+    flushProgress();
+    applyEvent(event);
+  };
+  useEffect(
+    () => () => {
+      if (progressTimer.current) clearTimeout(progressTimer.current);
+    },
+    [],
+  );
 
   const start = async (job: JobSummary) => {
     setStep("run");
@@ -169,6 +195,7 @@ export function AssignAssetsScreen({ systemUserId }: AssignAssetsScreenProps) {
       error: null,
     });
     const result = await backend.runJob(job.id, onEvent);
+    flushProgress();
     if (result.status === "ok") {
       const report = result.data;
       setRun((r) =>

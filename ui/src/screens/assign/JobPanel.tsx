@@ -76,6 +76,7 @@ export function JobPanel({ state, kinds, onCancel, onRetryFailed, onResume, onAs
           </p>
           {state.waitingUntil !== null && (
             <Callout tone="info" title={`Meta asked us to slow down; resuming at ${formatClock(state.waitingUntil)}.`}>
+              {state.waitingReason && <span>{state.waitingReason}</span>}
               <span>Nothing is lost: Gatehouse waits and then goes on by itself.</span>
             </Callout>
           )}
