@@ -57,6 +57,8 @@ export function InspectTokenScreen() {
   const [refreshed, setRefreshed] = useState<IssuedToken | null>(null);
   // The open portfolio's system users, to name a token's owner.
   const [people, setPeople] = useState<SystemUserSummary[]>([]);
+  // Names of the owner's assets, to show names instead of bare IDs.
+  const [assetNames, setAssetNames] = useState<ReadonlyMap<string, string>>(new Map());
 
   useEffect(() => {
     let current = true;
@@ -93,6 +95,12 @@ export function InspectTokenScreen() {
     }
     setReport(result.data);
     setInspected(value);
+    const owner = result.data.user_id;
+    if (owner && people.some((p) => p.id === owner)) {
+      void backend.systemUserAccess(owner).then((access) => {
+        if (access.status === "ok") setAssetNames(new Map(access.data.assets.map((a) => [a.id, a.name])));
+      });
+    }
   };
 
   const refresh = async () => {
@@ -158,11 +166,14 @@ export function InspectTokenScreen() {
           <span>All assets the system user can reach</span>
         ) : (
           <span className="task-list">
-            {row.targets.map((id) => (
-              <span key={id} className="task-chip mono">
-                {id}
-              </span>
-            ))}
+            {row.targets.map((id) => {
+              const name = assetNames.get(id);
+              return (
+                <span key={id} className={name ? "task-chip" : "task-chip mono"} title={name ? id : undefined}>
+                  {name ?? id}
+                </span>
+              );
+            })}
           </span>
         ),
     },
