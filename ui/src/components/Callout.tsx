@@ -71,3 +71,14 @@ export function ErrorCallout({
 export function fieldMessage(error: CommandError): string {
   return [error.message, error.fix].filter(Boolean).join(" ");
 }
+
+/** The technical side of an error shown under a field (code and detail), folded away. */
+export function FieldErrorDetails({ error }: { error: CommandError | null }) {
+  if (!error) return null;
+  return (
+    <Details>
+      <code>{error.code}</code>
+      {error.detail && <p>{error.detail}</p>}
+    </Details>
+  );
+}

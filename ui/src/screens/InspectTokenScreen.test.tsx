@@ -72,8 +72,10 @@ describe("inspect a token", () => {
     const { backend } = mockBackend();
     window.location.hash = "#/inspect-token";
     renderWithBackend(<App />, backend);
-    const { field } = await inspect("EAAGnotAToken");
+    const { field, user } = await inspect("EAAGnotAToken");
     expect(await screen.findByText(/Meta does not recognise this token/)).toBeTruthy();
+    await user.click(screen.getByText("Details"));
+    expect(screen.getByText(/Graph code 190/)).toBeTruthy();
     expect(screen.getByText(/Check that you pasted the whole token/)).toBeTruthy();
     expect(field.getAttribute("aria-invalid")).toBe("true");
     expect(field.value).toBe("EAAGnotAToken");

@@ -5,7 +5,7 @@ import type { IssuedToken, ScopeCatalog, ScopeInfo, TokenReport } from "../backe
 import type { CommandError, SystemUserSummary } from "../bindings";
 import { Badge } from "../components/Badge";
 import { Button } from "../components/Button";
-import { Callout, ErrorCallout, fieldMessage } from "../components/Callout";
+import { Callout, ErrorCallout, FieldErrorDetails, fieldMessage } from "../components/Callout";
 import { Card } from "../components/Card";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { Countdown } from "../components/Countdown";
@@ -205,6 +205,7 @@ export function InspectTokenScreen() {
             isInvalid={error?.field === "token"}
             errorMessage={error?.field === "token" ? fieldMessage(error) : undefined}
           />
+          {error?.field === "token" && error.code !== "invalid_input" && <FieldErrorDetails error={error} />}
           <div className="row">
             <Button type="submit" variant="primary" isDisabled={pending !== null}>
               {pending === "inspect" ? "Inspecting…" : "Inspect"}

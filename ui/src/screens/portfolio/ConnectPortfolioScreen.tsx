@@ -5,7 +5,7 @@ import type { ConnectForm, ConnectionReport, PortfolioEntry } from "../../backen
 import type { CommandError } from "../../bindings";
 import { Badge } from "../../components/Badge";
 import { Button } from "../../components/Button";
-import { Callout, ErrorCallout, fieldMessage } from "../../components/Callout";
+import { Callout, ErrorCallout, FieldErrorDetails, fieldMessage } from "../../components/Callout";
 import { Card } from "../../components/Card";
 import { Page } from "../../components/Page";
 import { SecretField } from "../../components/SecretField";
@@ -183,6 +183,11 @@ export function ConnectPortfolioScreen({ onSaved, onCancel }: ConnectPortfolioSc
         <div aria-live="polite" className="stack">
           {phase === "checking" && <Callout tone="info" title="Checking with Meta…" />}
           {generalError && <ErrorCallout error={generalError} title="The details could not be checked" />}
+          {error?.field && (
+            <div className="field-error-details">
+              <FieldErrorDetails error={error} />
+            </div>
+          )}
         </div>
 
         <div className="row">

@@ -143,6 +143,8 @@ describe("connect your business portfolio", () => {
     const token = screen.getByLabelText<HTMLInputElement>("Admin token");
     await waitFor(() => expect(token.getAttribute("aria-invalid")).toBe("true"));
     expect(screen.getByText(/This admin token has expired/)).toBeTruthy();
+    await user.click(screen.getByText("Details"));
+    expect(screen.getByText(/Graph code 190, subcode 463/)).toBeTruthy();
     expect(token.value).toBe("EAAGexpiredAdminToken000000000001");
     expect(screen.getByRole<HTMLInputElement>("textbox", { name: "Business ID" }).value).toBe(goodForm.business_id);
     expect(screen.getByLabelText<HTMLInputElement>("App secret").value).toBe(goodForm.app_secret);
