@@ -48,6 +48,12 @@ pub enum Command {
     Assign(AssignArgs),
     /// Remove a system user from many assets at once.
     Unassign(UnassignArgs),
+    /// Install apps for system users.
+    #[command(subcommand)]
+    App(crate::tokens::AppCommand),
+    /// Generate, inspect, refresh or revoke system-user tokens (never taken from argv).
+    #[command(subcommand)]
+    Token(crate::tokens::TokenCommand),
 }
 
 #[derive(Debug, Subcommand)]

@@ -64,6 +64,8 @@ pub async fn run(cli: Cli) -> Result<u8, CliError> {
         Command::Assets(AssetsCommand::List(args)) => assets_list(&g, args).await,
         Command::Assign(args) => assign(&g, args).await,
         Command::Unassign(args) => unassign(&g, args).await,
+        Command::App(cmd) => crate::tokens::run_app(&g, cmd).await,
+        Command::Token(cmd) => crate::tokens::run_token(&g, cmd).await,
     }
 }
 
@@ -90,7 +92,12 @@ fn print_json(value: &impl Serialize) -> Result<(), CliError> {
 /// The portfolio a command acts on: the demo (kept alive while the command runs) or a profile.
 pub enum Connection {
     Demo(Box<DemoPortfolio>),
-    Profile { profile: Box<Profile>, portfolio: Portfolio },
+    /// `app_secret`: the profile's, for token refresh and revoke.
+    Profile {
+        profile: Box<Profile>,
+        portfolio: Portfolio,
+        app_secret: Secret,
+    },
 }
 
 impl Connection {
@@ -148,7 +155,7 @@ fn select_profile(g: &Global, profiles: &ProfileStore) -> Result<Profile, CliErr
     }
 }
 
-async fn connect(g: &Global) -> Result<Connection, CliError> {
+pub(crate) async fn connect(g: &Global) -> Result<Connection, CliError> {
     if g.demo {
         eprintln!("Starting the demo portfolio (an emulator on 127.0.0.1)…");
         let demo = gatehouse_core::demo::start().await?;
@@ -165,7 +172,11 @@ async fn connect(g: &Global) -> Result<Connection, CliError> {
     let base_url = g.base_url.as_deref().or(profile.base_url.as_deref());
     let session = session_for(base_url, &profile.api_version, &secrets)?;
     let portfolio = Portfolio::new(PortfolioKind::Meta, profile.business_id.clone(), session);
-    Ok(Connection::Profile { profile: Box::new(profile), portfolio })
+    Ok(Connection::Profile {
+        profile: Box::new(profile),
+        portfolio,
+        app_secret: secrets.app_secret,
+    })
 }
 
 // ----- profiles ------------------------------------------------------------------------------

@@ -23,6 +23,14 @@ pub mod exit {
     pub const PROFILE: u8 = 5;
     /// Reading the secrets from stdin or the terminal failed.
     pub const INPUT: u8 = 6;
+    /// `token generate`: a blocking preflight check failed; nothing was changed.
+    pub const PREFLIGHT: u8 = 7;
+    /// The answer to a token generation was lost: a token may exist that nobody saw.
+    pub const TOKEN_MAY_HAVE_BEEN_ISSUED: u8 = 8;
+    /// `token refresh` of a token that never expires.
+    pub const TOKEN_NEVER_EXPIRES: u8 = 9;
+    /// The clipboard cannot be used (no X11 or Wayland session): nothing was generated.
+    pub const CLIPBOARD: u8 = 10;
 }
 
 /// Why a command failed.
@@ -71,6 +79,13 @@ impl CliError {
             CliError::Workflow(gatehouse_core::Error::Graph(GraphError::InvalidConfig {
                 ..
             })) => exit::USAGE,
+            CliError::Workflow(gatehouse_core::Error::TokenMayHaveBeenIssued { .. }) => {
+                exit::TOKEN_MAY_HAVE_BEEN_ISSUED
+            }
+            CliError::Workflow(gatehouse_core::Error::NeverExpiringToken) => {
+                exit::TOKEN_NEVER_EXPIRES
+            }
+            CliError::Workflow(gatehouse_core::Error::ClipboardUnavailable(_)) => exit::CLIPBOARD,
             CliError::Workflow(_) => exit::API,
             CliError::Keyring(_) | CliError::MissingSecret { .. } => exit::KEYRING,
             CliError::Profile(

@@ -7,6 +7,7 @@ pub mod commands;
 pub mod error;
 pub mod keyring;
 pub mod profiles;
+pub mod tokens;
 
 use std::process::ExitCode;
 
