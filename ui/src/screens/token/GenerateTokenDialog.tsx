@@ -412,7 +412,7 @@ function AppStep(props: {
           <h3 id="unusable-apps" className="field__label">
             Apps that cannot issue this token
           </h3>
-          <ul className="plain-list stack-sm" style={{ listStyle: "none", paddingLeft: 0 }}>
+          <ul className="flow-list stack-sm" style={{ listStyle: "none", paddingLeft: 0 }}>
             {unusable.map((a) => (
               <li key={a.id} className="app-unusable">
                 <span className="check__label">{a.name}</span>
