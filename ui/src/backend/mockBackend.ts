@@ -7,15 +7,13 @@ import type {
   SystemUserSummary,
 } from "../bindings";
 import type { Backend } from "./backend";
-import { jobsTokensOptionsFrom, mockJobsTokens } from "./mockJobsTokens";
+import { jobsTokensOptionsFrom, mockAssetKinds, mockJobsTokens } from "./mockJobsTokens";
 import type { Result } from "./result";
 import type {
   AccessCount,
   AccessLevel,
-  AppChoice,
   AppRef,
   AssetKind,
-  AssetKindInfo,
   AssetRow,
   AssignedAsset,
   BusinessApp,
@@ -23,15 +21,8 @@ import type {
   ConnectionProblem,
   ConnectionReport,
   IssuedToken,
-  JobItem,
-  JobReport,
-  JobSummary,
   PortfolioEntry,
-  Preflight,
-  PreflightCheck,
-  ScopeCatalog,
   TokenReport,
-  TokenRequest,
 } from "./types";
 
 // A stateful, demo-like backend: the UI tests run against it, and so does the dev-only preview
@@ -59,162 +50,15 @@ export interface MockBackendOptions {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Reference data: asset kinds and their tasks in plain words
-
-export const sampleAssetKinds: AssetKindInfo[] = [
-  {
-    kind: "ad_account",
-    label: "Ad accounts",
-    singular: "ad account",
-    full_control: ["MANAGE", "ADVERTISE", "ANALYZE"],
-    tasks: [
-      { name: "MANAGE", label: "Manage the account", description: "Change settings, payment methods and who has access.", write: true },
-      { name: "ADVERTISE", label: "Create and edit ads", description: "Create, edit and pause campaigns and ads.", write: true },
-      { name: "ANALYZE", label: "View performance", description: "See results and reports; changes nothing.", write: false },
-    ],
-    combinations: [["MANAGE", "ADVERTISE", "ANALYZE"], ["ADVERTISE", "ANALYZE"], ["ANALYZE"]],
-  },
-  {
-    kind: "page",
-    label: "Pages",
-    singular: "Page",
-    full_control: ["MANAGE", "CREATE_CONTENT", "MODERATE", "MESSAGING", "ADVERTISE", "ANALYZE"],
-    tasks: [
-      { name: "MANAGE", label: "Manage the Page", description: "Change the Page's settings and who has access.", write: true },
-      { name: "CREATE_CONTENT", label: "Publish posts", description: "Create, edit and delete posts and stories.", write: true },
-      { name: "MODERATE", label: "Moderate comments", description: "Reply to, hide and delete comments.", write: true },
-      { name: "MESSAGING", label: "Send messages", description: "Answer messages sent to the Page.", write: true },
-      { name: "ADVERTISE", label: "Create ads", description: "Run ads that appear as the Page.", write: true },
-      { name: "ANALYZE", label: "View insights", description: "See how posts and the Page perform; changes nothing.", write: false },
-    ],
-    combinations: [],
-  },
-  {
-    kind: "catalog",
-    label: "Catalogs",
-    singular: "catalog",
-    full_control: ["MANAGE", "ADVERTISE"],
-    tasks: [
-      { name: "MANAGE", label: "Manage products", description: "Add, edit and remove products and feeds.", write: true },
-      { name: "ADVERTISE", label: "Use in ads", description: "Run product ads from this catalog.", write: true },
-    ],
-    combinations: [],
-  },
-  {
-    kind: "pixel",
-    label: "Datasets and pixels",
-    singular: "dataset",
-    full_control: ["EDIT", "UPLOAD", "ADVERTISE", "ANALYZE"],
-    tasks: [
-      { name: "EDIT", label: "Edit settings", description: "Change the dataset's settings and rules.", write: true },
-      { name: "UPLOAD", label: "Send events", description: "Send website and server events (Conversions API).", write: true },
-      { name: "ADVERTISE", label: "Use in ads", description: "Measure and target ads with these events.", write: true },
-      { name: "ANALYZE", label: "View events", description: "See received events and diagnostics; changes nothing.", write: false },
-    ],
-    combinations: [],
-  },
-  {
-    kind: "instagram",
-    label: "Instagram accounts",
-    singular: "Instagram account",
-    full_control: ["CONTENT", "MESSAGES", "COMMUNITY_ACTIVITY", "ADVERTISE", "ANALYZE"],
-    tasks: [
-      { name: "CONTENT", label: "Publish content", description: "Post photos, videos and stories.", write: true },
-      { name: "MESSAGES", label: "Reply to messages", description: "Read and answer direct messages.", write: true },
-      { name: "COMMUNITY_ACTIVITY", label: "Manage comments", description: "Reply to, hide and delete comments.", write: true },
-      { name: "ADVERTISE", label: "Create ads", description: "Run ads that appear as this account.", write: true },
-      { name: "ANALYZE", label: "View insights", description: "See how the account performs; changes nothing.", write: false },
-    ],
-    combinations: [],
-  },
-  {
-    kind: "whatsapp_business_account",
-    label: "WhatsApp accounts",
-    singular: "WhatsApp account",
-    full_control: ["MANAGE", "DEVELOP", "MANAGE_TEMPLATES", "MANAGE_PHONE", "VIEW_COST"],
-    tasks: [
-      { name: "MANAGE", label: "Manage the account", description: "Change settings and who has access.", write: true },
-      { name: "DEVELOP", label: "Connect integrations", description: "Set up webhooks and send messages through the API.", write: true },
-      { name: "MANAGE_TEMPLATES", label: "Manage message templates", description: "Create and edit message templates.", write: true },
-      { name: "MANAGE_PHONE", label: "Manage phone numbers", description: "Add and configure phone numbers.", write: true },
-      { name: "VIEW_COST", label: "View costs", description: "See what messaging costs; changes nothing.", write: false },
-    ],
-    combinations: [],
-  },
-  {
-    kind: "app",
-    label: "Apps",
-    singular: "app",
-    full_control: ["MANAGE", "DEVELOP"],
-    tasks: [
-      { name: "MANAGE", label: "Manage the app", description: "Change the app's settings and roles.", write: true },
-      { name: "DEVELOP", label: "Develop the app", description: "Test and change the app's products.", write: true },
-    ],
-    combinations: [],
-  },
-];
-
-function kindInfo(kind: AssetKind): AssetKindInfo {
-  const info = sampleAssetKinds.find((k) => k.kind === kind);
-  if (!info) throw new Error(`unknown asset kind ${kind}`);
-  return info;
-}
+// Asset kinds and their tasks come from mockJobsTokens.ts (one table for every screen).
 
 /** Read only, can change things, or full control, from the tasks held. */
 export function accessLevel(kind: AssetKind, tasks: string[]): AccessLevel {
-  const info = kindInfo(kind);
-  if (info.full_control.every((t) => tasks.includes(t))) return "full";
+  const info = mockAssetKinds.find((k) => k.kind === kind);
+  if (!info) return "write";
+  if (info.full_control.length > 0 && info.full_control.every((t) => tasks.includes(t))) return "full";
   return info.tasks.some((t) => t.write && tasks.includes(t.name)) ? "write" : "read";
 }
-
-export const sampleScopeCatalog: ScopeCatalog = {
-  groups: [
-    {
-      name: "Ads",
-      scopes: [
-        { name: "ads_read", sentence: "Read ad results and reports.", depends_on: [] },
-        { name: "ads_management", sentence: "Create, change and pause campaigns and ads.", depends_on: ["ads_read"] },
-        { name: "business_management", sentence: "Read and manage the portfolio's assets and people.", depends_on: [] },
-      ],
-    },
-    {
-      name: "Pages",
-      scopes: [
-        { name: "pages_show_list", sentence: "See which Pages the token can use.", depends_on: [] },
-        { name: "pages_read_engagement", sentence: "Read posts, comments and followers.", depends_on: ["pages_show_list"] },
-        { name: "pages_manage_posts", sentence: "Publish and edit posts.", depends_on: ["pages_read_engagement"] },
-        { name: "pages_messaging", sentence: "Send and answer messages as the Page.", depends_on: ["pages_show_list"] },
-      ],
-    },
-    {
-      name: "Catalogs and events",
-      scopes: [
-        { name: "catalog_management", sentence: "Add, update and remove catalog products.", depends_on: ["business_management"] },
-      ],
-    },
-    {
-      name: "Instagram",
-      scopes: [
-        { name: "instagram_basic", sentence: "Read the account's profile and media.", depends_on: ["pages_show_list"] },
-        { name: "instagram_content_publish", sentence: "Publish photos and videos.", depends_on: ["instagram_basic"] },
-      ],
-    },
-    {
-      name: "WhatsApp",
-      scopes: [
-        { name: "whatsapp_business_management", sentence: "Manage the WhatsApp account, numbers and templates.", depends_on: [] },
-        { name: "whatsapp_business_messaging", sentence: "Send and receive WhatsApp messages.", depends_on: ["whatsapp_business_management"] },
-      ],
-    },
-  ],
-  presets: [
-    { id: "reporting", label: "Reporting (read only)", description: "Dashboards and exports that only read results.", scopes: ["ads_read", "pages_read_engagement"] },
-    { id: "capi", label: "Conversions API", description: "A server that sends website or app events.", scopes: ["ads_management"] },
-    { id: "ads", label: "Ads management", description: "A tool that creates and changes campaigns.", scopes: ["ads_management", "business_management"] },
-    { id: "catalog", label: "Catalog sync", description: "A shop that keeps its products up to date.", scopes: ["catalog_management"] },
-    { id: "whatsapp", label: "WhatsApp messaging", description: "A help desk or chatbot that sends messages.", scopes: ["whatsapp_business_messaging"] },
-  ],
-};
 
 // ---------------------------------------------------------------------------------------------
 // The demo portfolios
@@ -465,8 +309,6 @@ export interface MockContext {
   current(): PortfolioState;
   /** An answer after the configured latency, or the next queued error for `method`. */
   answer<T>(method: keyof Backend, data: T | (() => Result<T, CommandError>)): Call<T>;
-  jobs: Map<string, JobReport>;
-  cancelled: Set<string>;
   issued: Map<string, IssuedState>;
   /** Tokens `inspectToken` knows, by token. */
   known: Map<string, TokenReport>;
@@ -578,8 +420,6 @@ export function mockBackend(options: MockBackendOptions = {}) {
       if (typeof data === "function") return (data as () => Result<T, CommandError>)();
       return { status: "ok", data };
     },
-    jobs: new Map(),
-    cancelled: new Set(),
     issued: new Map(),
     known: knownTokens(),
     nextId: () => String(idCounter++),
@@ -657,6 +497,7 @@ export function mockBackend(options: MockBackendOptions = {}) {
     });
   };
 
+  const jobsTokens = mockJobsTokens(jobsTokensOptionsFrom(ctx));
   const backend: Backend = {
     appInfo: () => {
       calls.push("appInfo");
@@ -798,335 +639,62 @@ export function mockBackend(options: MockBackendOptions = {}) {
     // Assets -----------------------------------------------------------------------------------
     assetKinds: () => {
       calls.push("assetKinds");
-      return ctx.answer("assetKinds", structuredClone(sampleAssetKinds));
+      return ctx.answer("assetKinds", structuredClone(mockAssetKinds));
     },
     listAssets: (kind) => {
       calls.push(`listAssets:${kind}`);
       return ctx.answer("listAssets", () => ok(ctx.current().assets[kind].map((a) => ({ ...a }))));
     },
 
-    // Jobs and tokens: kept together at the end (to move to mockJobsTokens.ts) ------------------
-    ...jobsAndTokens(ctx),
-    // The realistic versions (mockJobsTokens.ts) replace the simple ones, on the same state.
-    ...mockJobsTokens(jobsTokensOptionsFrom(ctx)),
+    // Jobs and tokens (mockJobsTokens.ts), on the same portfolio state ------------------------
+    ...jobsTokens,
+    ...pastedTokens(ctx, jobsTokens),
   };
   return { backend, calls };
 }
 
 // ---------------------------------------------------------------------------------------------
-// Jobs and tokens: simple working versions. They only use `MockContext`, so they can move to
-// mockJobsTokens.ts as they are.
+// Inspect, refresh and revoke a pasted token (the jobs and the generated tokens live in
+// mockJobsTokens.ts). A refreshed token is kept here, so copy/reveal/keep/forget look here first.
 
-type JobsTokens = Pick<
+type PastedTokenMethods = Pick<
   Backend,
-  | "createJob"
-  | "runJob"
-  | "cancelJob"
-  | "retryFailed"
-  | "unfinishedJobs"
-  | "jobReport"
-  | "scopeCatalog"
-  | "tokenApps"
-  | "tokenPreflight"
-  | "installApp"
-  | "generateToken"
-  | "copyToken"
-  | "revealToken"
-  | "keepTokenInKeychain"
-  | "forgetToken"
-  | "inspectToken"
-  | "refreshToken"
-  | "revokeToken"
+  "inspectToken" | "refreshToken" | "revokeToken" | "copyToken" | "revealToken" | "keepTokenInKeychain" | "forgetToken"
 >;
 
-function summarize(summary: JobSummary, items: JobItem[]): JobSummary {
-  const succeeded = items.filter((i) => i.status === "succeeded").length;
-  const failed = items.filter((i) => i.status === "failed").length;
-  return { ...summary, total: items.length, succeeded, failed, pending: items.length - succeeded - failed };
-}
-
-function copyReport(report: JobReport): JobReport {
-  return structuredClone(report);
-}
-
-export function jobsAndTokens(ctx: MockContext): JobsTokens {
+function pastedTokens(ctx: MockContext, generated: Pick<Backend, "copyToken" | "revealToken" | "keepTokenInKeychain" | "forgetToken">): PastedTokenMethods {
   const { calls } = ctx;
   const ok = <T,>(data: T): Result<T, CommandError> => ({ status: "ok", data });
   const fail = <T,>(e: CommandError): Result<T, CommandError> => ({ status: "error", error: e });
-  const failing = new Set(ctx.options.failingAssets ?? []);
-  let jobCounter = 1;
-  let handleCounter = 1;
-
-  const notFound = (jobId: string) => error("job_not_found", "This job is no longer on this computer.", null, `job ${jobId}`);
-
-  const apply = (systemUserId: string, item: JobItem) => {
-    const p = ctx.current();
-    const list = p.assigned.get(systemUserId) ?? [];
-    const rest = list.filter((a) => !(a.kind === item.kind && a.id === item.asset_id));
-    if (item.action === "assign") {
-      rest.push({ kind: item.kind, id: item.asset_id, name: item.asset_name, tasks: [...item.tasks], access: accessLevel(item.kind, item.tasks) });
-    }
-    p.assigned.set(systemUserId, rest);
-  };
-
-  const appsFor = (systemUserId: string): AppChoice[] => {
-    const p = ctx.current();
-    const installed = p.installed.get(systemUserId) ?? [];
-    const choices = p.apps.map((a) => ({ id: a.id, name: a.name, usable: a.usable, reason: a.reason, installed: installed.some((i) => i.id === a.id) }));
-    return [...choices.filter((c) => c.usable), ...choices.filter((c) => !c.usable)];
-  };
-
-  const preflight = (request: TokenRequest): Preflight => {
-    const p = ctx.current();
-    const app = appsFor(request.system_user_id).find((a) => a.id === request.app_id);
-    const held = p.assigned.get(request.system_user_id) ?? [];
-    const all = sampleScopeCatalog.groups.flatMap((g) => g.scopes);
-    const added = new Set<string>();
-    const add = (name: string) => {
-      for (const dep of all.find((s) => s.name === name)?.depends_on ?? []) {
-        if (!request.scopes.includes(dep) && !added.has(dep)) {
-          added.add(dep);
-          add(dep);
-        }
-      }
-    };
-    request.scopes.forEach(add);
-    const checks: PreflightCheck[] = [
-      {
-        id: "app_usable",
-        ok: app?.usable ?? false,
-        blocking: true,
-        title: app?.usable ? `${app.name} can issue tokens` : "This app cannot issue tokens",
-        fix: app?.reason ?? (app ? null : "Pick an app from the list."),
-      },
-      {
-        id: "app_installed",
-        ok: app?.installed ?? false,
-        blocking: false,
-        title: app?.installed ? "The app is installed for this system user" : "The app is not installed yet",
-        fix: app?.installed ? null : "Gatehouse installs it for you when it generates the token.",
-      },
-      {
-        id: "scopes_chosen",
-        ok: request.scopes.length > 0,
-        blocking: true,
-        title: request.scopes.length > 0 ? "Permissions are chosen" : "No permission is chosen",
-        fix: request.scopes.length > 0 ? null : "Pick at least one permission, or a preset.",
-      },
-      {
-        id: "assets_assigned",
-        ok: held.length > 0,
-        blocking: false,
-        title: held.length > 0 ? `${held.length} assets are assigned` : "No asset is assigned to this system user",
-        fix: held.length > 0 ? null : "The token will work, but reach nothing until you assign assets.",
-      },
-    ];
-    return {
-      system_user_id: request.system_user_id,
-      app_id: request.app_id,
-      scopes: [...request.scopes, ...added],
-      added_dependencies: [...added],
-      checks,
-      ready: checks.every((c) => c.ok || !c.blocking),
-    };
-  };
+  let counter = 1;
 
   const issue = (report: TokenReport): IssuedToken => {
-    const token = `EAAGmock${String(handleCounter).padStart(4, "0")}${Math.random().toString(36).slice(2, 12)}ZQ${report.scopes.length}x`;
-    const handle = `h${handleCounter++}`;
+    const token = `EAAGrefreshed${String(counter).padStart(4, "0")}${Math.random().toString(36).slice(2, 12)}Zx`;
+    const handle = `refreshed-${String(counter++)}`;
     ctx.issued.set(handle, { token, report });
     ctx.known.set(token, report);
     return { handle, last_chars: token.slice(-4), length: token.length, post_check: report, post_check_error: null };
   };
 
-  const noHandle = () => error("token_gone", "This token is no longer in Gatehouse's memory.", "Generate a new token if you still need one.");
-
   return {
-    createJob: (systemUserId, systemUserName, changes) => {
-      calls.push(`createJob:${systemUserId}:${changes.map((c) => `${c.action}:${c.asset_id}`).join(",")}`);
-      return ctx.answer("createJob", () => {
-        if (changes.length === 0) return fail(error("invalid_input", "Nothing to change.", "Pick at least one asset.", null, "assets"));
-        const bad = changes.find((c) => c.action === "assign" && c.tasks.length === 0);
-        if (bad) {
-          return fail(error("invalid_input", `Pick at least one task for “${bad.asset_name}”.`, null, null, "tasks"));
-        }
-        const id = `job-${jobCounter++}`;
-        const items: JobItem[] = changes.map((c) => ({ ...c, tasks: [...c.tasks], status: "pending", error: null }));
-        const summary = summarize(
-          {
-            id,
-            portfolio_id: ctx.current().entry.id,
-            system_user_id: systemUserId,
-            system_user_name: systemUserName,
-            status: "pending",
-            created_at_unix: nowUnix(),
-            total: 0,
-            succeeded: 0,
-            failed: 0,
-            pending: 0,
-          },
-          items,
-        );
-        ctx.jobs.set(id, { summary, items });
-        return ok({ ...summary });
-      });
-    },
-    runJob: async (jobId, onEvent) => {
-      calls.push(`runJob:${jobId}`);
-      const job = ctx.jobs.get(jobId);
-      if (!job) return ctx.answer("runJob", () => fail<JobReport>(notFound(jobId)));
-      const queued = await ctx.answer("runJob", null);
-      if (queued.status === "error") return queued;
-      ctx.cancelled.delete(jobId);
-      job.summary = { ...job.summary, status: "running" };
-      const total = job.items.length;
-      for (const item of job.items) {
-        if (item.status !== "pending") continue;
-        if (ctx.cancelled.has(jobId)) break;
-        if (ctx.options.jobItemMs) await sleep(ctx.options.jobItemMs);
-        else await Promise.resolve();
-        if (failing.has(item.asset_id)) {
-          item.status = "failed";
-          item.error = {
-            code: "asset_permission",
-            message: `Meta did not let Gatehouse change access to “${item.asset_name}”.`,
-            fix: "Check that your portfolio may share this asset: a client may have to grant your agency access again.",
-            detail: "(#200) Requires business_management permission to manage the object (Graph code 200, trace AbDemo)",
-          };
-        } else {
-          apply(job.summary.system_user_id, item);
-          item.status = "succeeded";
-          item.error = null;
-        }
-        job.summary = summarize(job.summary, job.items);
-        const s = job.summary;
-        onEvent({ type: "progress", job_id: jobId, done: s.succeeded + s.failed, total, succeeded: s.succeeded, failed: s.failed });
-      }
-      const s = summarize(job.summary, job.items);
-      const status = ctx.cancelled.has(jobId) && s.pending > 0 ? "cancelled" : s.failed > 0 ? "completed_with_failures" : "completed";
-      job.summary = { ...s, status };
-      ctx.cancelled.delete(jobId);
-      onEvent({ type: "finished", summary: { ...job.summary } });
-      return ok(copyReport(job));
-    },
-    cancelJob: (jobId) => {
-      calls.push(`cancelJob:${jobId}`);
-      ctx.cancelled.add(jobId);
-      return ctx.answer("cancelJob", null);
-    },
-    retryFailed: (jobId) => {
-      calls.push(`retryFailed:${jobId}`);
-      return ctx.answer("retryFailed", () => {
-        const job = ctx.jobs.get(jobId);
-        if (!job) return fail(notFound(jobId));
-        for (const item of job.items) {
-          if (item.status === "failed") {
-            item.status = "pending";
-            item.error = null;
-          }
-        }
-        job.summary = { ...summarize(job.summary, job.items), status: "pending" };
-        return ok({ ...job.summary });
-      });
-    },
-    unfinishedJobs: () => {
-      calls.push("unfinishedJobs");
-      return ctx.answer("unfinishedJobs", () =>
-        ok(
-          [...ctx.jobs.values()]
-            .filter((j) => j.summary.portfolio_id === ctx.current().entry.id && (j.summary.status === "cancelled" || j.summary.status === "interrupted"))
-            .map((j) => ({ ...j.summary }))
-            .reverse(),
-        ),
-      );
-    },
-    jobReport: (jobId) => {
-      calls.push(`jobReport:${jobId}`);
-      return ctx.answer("jobReport", () => {
-        const job = ctx.jobs.get(jobId);
-        return job ? ok(copyReport(job)) : fail(notFound(jobId));
-      });
-    },
-
-    scopeCatalog: () => {
-      calls.push("scopeCatalog");
-      return ctx.answer("scopeCatalog", structuredClone(sampleScopeCatalog));
-    },
-    tokenApps: (systemUserId) => {
-      calls.push(`tokenApps:${systemUserId}`);
-      return ctx.answer("tokenApps", () => ok(appsFor(systemUserId)));
-    },
-    tokenPreflight: (request) => {
-      calls.push(`tokenPreflight:${request.system_user_id}:${request.app_id}`);
-      return ctx.answer("tokenPreflight", () => ok(preflight(request)));
-    },
-    installApp: (systemUserId, appId) => {
-      calls.push(`installApp:${systemUserId}:${appId}`);
-      return ctx.answer("installApp", () => {
-        const p = ctx.current();
-        const app = p.apps.find((a) => a.id === appId);
-        if (!app) return fail(error("app_not_found", "This app does not belong to the portfolio.", null));
-        const list = p.installed.get(systemUserId) ?? [];
-        if (!list.some((a) => a.id === appId)) p.installed.set(systemUserId, [...list, { id: app.id, name: app.name }]);
-        return ok(null);
-      });
-    },
-    generateToken: async (request, onStep) => {
-      calls.push(`generateToken:${request.system_user_id}:${request.app_id}:${request.expiry}`);
-      const check = preflight(request);
-      if (!check.ready) {
-        const blocking = check.checks.find((c) => !c.ok && c.blocking);
-        return ctx.answer("generateToken", () =>
-          fail<IssuedToken>(error("preflight_failed", blocking?.title ?? "Gatehouse cannot generate this token yet.", blocking?.fix ?? null)),
-        );
-      }
-      const p = ctx.current();
-      const installed = p.installed.get(request.system_user_id) ?? [];
-      if (!installed.some((a) => a.id === request.app_id)) {
-        onStep("installing_app");
-        const app = p.apps.find((a) => a.id === request.app_id);
-        if (app) p.installed.set(request.system_user_id, [...installed, { id: app.id, name: app.name }]);
-      }
-      onStep("generating");
-      const queued = await ctx.answer("generateToken", null);
-      if (queued.status === "error") return queued;
-      onStep("checking");
-      const app = p.apps.find((a) => a.id === request.app_id);
-      const now = nowUnix();
-      const held = p.assigned.get(request.system_user_id) ?? [];
-      const report = tokenReport({
-        app_id: request.app_id,
-        application: app?.name ?? null,
-        user_id: request.system_user_id,
-        issued_at_unix: now,
-        expires_at_unix: request.expiry === "never" ? null : now + 60 * DAY,
-        never_expires: request.expiry === "never",
-        expires_in_days: request.expiry === "never" ? null : 60,
-        scopes: check.scopes,
-        scope_targets: check.scopes.map((scope) => ({ scope, target_ids: held.slice(0, 5).map((a) => a.id) })),
-      });
-      const token = issue(report);
-      onStep("done");
-      return ok(token);
-    },
     copyToken: (handle, clearAfterSecs) => {
-      calls.push(`copyToken:${handle}:${clearAfterSecs}`);
-      return ctx.answer("copyToken", () =>
-        ctx.issued.has(handle) ? ok({ clears_at_unix: nowUnix() + clearAfterSecs, clear_after_secs: clearAfterSecs }) : fail(noHandle()),
-      );
+      if (!ctx.issued.has(handle)) return generated.copyToken(handle, clearAfterSecs);
+      calls.push(`copyToken:${handle}:${String(clearAfterSecs)}`);
+      return ctx.answer("copyToken", () => ok({ clears_at_unix: nowUnix() + clearAfterSecs, clear_after_secs: clearAfterSecs }));
     },
     revealToken: (handle) => {
+      const issued = ctx.issued.get(handle);
+      if (!issued) return generated.revealToken(handle);
       calls.push(`revealToken:${handle}`);
-      return ctx.answer("revealToken", () => {
-        const issued = ctx.issued.get(handle);
-        return issued ? ok(issued.token) : fail(noHandle());
-      });
+      return ctx.answer("revealToken", () => ok(issued.token));
     },
     keepTokenInKeychain: (handle, label) => {
+      if (!ctx.issued.has(handle)) return generated.keepTokenInKeychain(handle, label);
       calls.push(`keepTokenInKeychain:${handle}:${label}`);
-      return ctx.answer("keepTokenInKeychain", () => (ctx.issued.has(handle) ? ok(null) : fail(noHandle())));
+      return ctx.answer("keepTokenInKeychain", null);
     },
     forgetToken: (handle) => {
+      if (!ctx.issued.has(handle)) return generated.forgetToken(handle);
       calls.push(`forgetToken:${handle}`);
       ctx.issued.delete(handle);
       return ctx.answer("forgetToken", null);
@@ -1152,7 +720,7 @@ export function jobsAndTokens(ctx: MockContext): JobsTokens {
       calls.push("refreshToken");
       return ctx.answer("refreshToken", () => {
         const report = ctx.known.get(token.trim());
-        if (!report || !report.valid) {
+        if (!report?.valid) {
           return fail(error("token_invalid", "This token cannot be refreshed because it no longer works.", "Generate a new token for the system user instead."));
         }
         if (report.never_expires) {
@@ -1167,9 +735,8 @@ export function jobsAndTokens(ctx: MockContext): JobsTokens {
       return ctx.answer("revokeToken", () => {
         const report = ctx.known.get(token.trim());
         if (!report) return fail(error("token_invalid", "Meta does not recognise this token.", "Check that you pasted the whole token."));
-        const already = !report.valid;
         ctx.known.set(token.trim(), { ...report, valid: false });
-        return ok({ already_invalid: already });
+        return ok({ already_invalid: !report.valid });
       });
     },
   };

@@ -101,8 +101,12 @@ describe("inspect a token", () => {
     renderWithBackend(<App />, backend);
     const { user } = await inspect(sampleTokens.sixtyDays);
     await user.click(await screen.findByRole("button", { name: "Refresh for 60 days" }));
-    expect(await screen.findByRole("dialog")).toBeTruthy();
+    const dialog = await screen.findByRole("dialog");
     expect(calls).toContain("refreshToken");
+    // The new token is copied through the backend, never handed to this screen.
+    await user.click(within(dialog).getByRole("button", { name: /^Copy/ }));
+    await waitFor(() => expect(calls.some((c) => c.startsWith("copyToken:refreshed-1:"))).toBe(true));
+    expect(within(dialog).queryByText("The token was not copied")).toBeNull();
   });
 
   it("clears the pasted token when leaving the screen", async () => {
