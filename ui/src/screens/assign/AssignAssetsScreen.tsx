@@ -19,7 +19,7 @@ import { SegmentedControl } from "../../components/SegmentedControl";
 import "../../styles/flows.css";
 import { AccessPicker, accessProblem, defaultAccess, describeAccess, tasksOf, type Access } from "./AccessPicker";
 import { JobPanel, type RunState } from "./JobPanel";
-import { VirtualAssetList } from "./VirtualAssetList";
+import { ROW_HEIGHT, VirtualAssetList } from "./VirtualAssetList";
 
 type Loaded<T> = { phase: "loading" } | { phase: "done"; result: Result<T, CommandError> };
 type RelationFilter = "all" | Relation;
@@ -336,6 +336,7 @@ export function AssignAssetsScreen({ systemUserId }: AssignAssetsScreenProps) {
             Choose assets
           </h2>
           <Tabs
+            className="flow-tabs-root"
             selectedKey={activeKind ?? undefined}
             onSelectionChange={(key) => {
               const info = kindInfos.find((k) => k.kind === key);
@@ -571,6 +572,7 @@ function KindPanel(props: KindPanelProps) {
             ) : (
               <VirtualAssetList
                 label={info.label}
+                height={Math.min(440, matching.length * ROW_HEIGHT + 2)}
                 rows={matching}
                 selected={selected}
                 onToggle={toggle}

@@ -27,6 +27,8 @@ export function VirtualAssetList({ label, rows, selected, onToggle, height = 440
   const viewport = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [active, setActive] = useState(0);
+  // Marks the active row while the keyboard is in use, even after a click focused the list.
+  const [keyboard, setKeyboard] = useState(false);
   const activeIndex = Math.min(active, Math.max(0, rows.length - 1));
 
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
@@ -51,6 +53,7 @@ export function VirtualAssetList({ label, rows, selected, onToggle, height = 440
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    setKeyboard(true);
     const page = Math.max(1, Math.floor(height / ROW_HEIGHT) - 1);
     const handled = (fn: () => void) => {
       event.preventDefault();
@@ -95,7 +98,9 @@ export function VirtualAssetList({ label, rows, selected, onToggle, height = 440
       aria-multiselectable="true"
       aria-activedescendant={rows.length > 0 ? optionId(activeIndex) : undefined}
       tabIndex={0}
+      data-keyboard={keyboard || undefined}
       onKeyDown={onKeyDown}
+      onMouseDown={() => setKeyboard(false)}
       onScroll={(event: UIEvent<HTMLDivElement>) => setScrollTop(event.currentTarget.scrollTop)}
     >
       <div className="vlist__spacer" style={{ height: rows.length * ROW_HEIGHT }}>
