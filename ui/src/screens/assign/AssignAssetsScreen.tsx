@@ -476,7 +476,7 @@ interface KindPanelProps {
   assigned: ReadonlyMap<string, string>;
 }
 
-const accessNotes: Record<string, string> = { read: "Has read access", write: "Has access", full: "Has full control" };
+const accessNotes: Record<string, string> = { read: "Has access: read only", write: "Has access: can change", full: "Has access: full control" };
 
 function KindPanel(props: KindPanelProps) {
   const { info, loaded, selected, onSelectedChange, query, relation } = props;
