@@ -19,7 +19,36 @@ describe("app shell", () => {
     expect(await screen.findByText("Demo: nothing leaves this computer")).toBeTruthy();
     expect(await screen.findByText("Brightline Digital Partners")).toBeTruthy();
     expect(await screen.findByText("Version 0.0.0-test")).toBeTruthy();
+    expect(screen.getByRole("link", { name: "Connect your business portfolio" }).getAttribute("href")).toBe("#/connect");
     await expectNoSeriousA11yViolations();
+  });
+
+  it("opens a system user from the list by keyboard (Enter on its row)", async () => {
+    const user = userEvent.setup();
+    const { backend } = mockBackend();
+    window.location.hash = "#/system-users";
+    renderWithBackend(<App />, backend);
+    await screen.findByRole("link", { name: "Conversions API server" });
+    // Tab to the list (after "Add system user"), arrow down to the row, Enter opens it.
+    screen.getByRole("button", { name: "Add system user" }).focus();
+    await user.tab();
+    const focused = () => document.activeElement?.textContent ?? "";
+    for (let i = 0; i < 6 && !focused().startsWith("Conversions API server"); i++) await user.keyboard("{ArrowDown}");
+    expect(focused()).toMatch(/^Conversions API server/);
+    await user.keyboard("{Enter}");
+    expect(await screen.findByRole("heading", { level: 1, name: "Conversions API server" })).toBeTruthy();
+    // Back to the list, by keyboard as well.
+    const back = screen.getByRole("link", { name: "← All system users" });
+    back.focus();
+    await user.keyboard("{Enter}");
+    expect(await screen.findByRole("heading", { level: 1, name: "System users" })).toBeTruthy();
+  });
+
+  it("falls back to the start screen for an unknown address", async () => {
+    const { backend } = mockBackend();
+    window.location.hash = "#/nowhere/at/all";
+    renderWithBackend(<App />, backend);
+    expect(await screen.findByRole("heading", { level: 1, name: "Welcome to Gatehouse" })).toBeTruthy();
   });
 
   it("navigates to settings by keyboard and shows the keychain result", async () => {

@@ -1,5 +1,7 @@
+import { Link } from "react-aria-components";
 import { Card } from "../components/Card";
 import { Page } from "../components/Page";
+import { hrefFor } from "../router";
 
 const steps = [
   {
@@ -41,6 +43,15 @@ export function HomeScreen() {
           ))}
         </ol>
       </Card>
+      <Card
+        title="Try it, then connect your own portfolio"
+        description="Gatehouse opens on a demo agency portfolio, so you can try everything safely: nothing leaves this computer. When you are ready, connect your business portfolio with an admin's token and your app; the portfolio card at the top left switches between them."
+        actions={
+          <Link href={hrefFor({ name: "connect" })} className="button button--primary">
+            Connect your business portfolio
+          </Link>
+        }
+      />
       <Card title="Where your secrets live">
         <p className="muted">
           Access tokens and app secrets are kept only in this computer's keychain, never in files, logs or this
