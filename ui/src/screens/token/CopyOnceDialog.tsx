@@ -246,7 +246,23 @@ const kindNames: Record<string, string> = {
 
 /** What Meta says the token can really do (the post-check after generating). */
 function PostCheck({ token }: { token: IssuedToken }) {
+  const backend = useBackend();
   const report = token.post_check;
+  // Names for the asset IDs a permission is limited to, when the system user holds them.
+  const [names, setNames] = useState<ReadonlyMap<string, string>>(new Map());
+  const userId = report.user_id;
+  useEffect(() => {
+    if (!userId || report.scope_targets.length === 0) return;
+    let live = true;
+    void backend.systemUserAccess(userId).then((result) => {
+      if (!live || result.status !== "ok") return;
+      setNames(new Map(result.data.assets.map((a) => [a.id.replace(/^act_/, ""), a.name])));
+    });
+    return () => {
+      live = false;
+    };
+  }, [backend, userId, report.scope_targets.length]);
+  const nameOf = (id: string) => names.get(id.replace(/^act_/, "")) ?? id;
   if (token.post_check_error) {
     return (
       <Callout tone="warning" title="The token was issued, but Gatehouse could not check what it can do.">
@@ -295,7 +311,7 @@ function PostCheck({ token }: { token: IssuedToken }) {
                 <td>
                   {targets.length === 0
                     ? "All assets the system user has"
-                    : `${String(targets.length)} ${targets.length === 1 ? "asset" : "assets"}: ${targets.join(", ")}`}
+                    : `${String(targets.length)} ${targets.length === 1 ? "asset" : "assets"}: ${targets.map(nameOf).join(", ")}`}
                 </td>
               </tr>
             );
