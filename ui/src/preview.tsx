@@ -45,6 +45,12 @@ const scripts: Record<string, () => Promise<void>> = {
     await wait(600);
     document.querySelector<HTMLElement>(".portfolio-switcher")?.click();
   },
+  switch: async () => {
+    await wait(600);
+    document.querySelector<HTMLElement>(".portfolio-switcher")?.click();
+    await wait(300);
+    press("Harbor & Pine OutfittersDemo: nothing leaves this computer");
+  },
   connect: async () => {
     await wait(600);
     fill("Business ID", "123456789012345");
