@@ -55,7 +55,10 @@ pub fn gatehouse(
     let mut child = cmd.spawn().expect("spawn gatehouse");
     if let Some(text) = stdin {
         let mut pipe = child.stdin.take().expect("stdin");
-        pipe.write_all(text.as_bytes()).expect("write stdin");
+        // A command refused before it reads stdin (a usage error) closes the pipe early.
+        if let Err(e) = pipe.write_all(text.as_bytes()) {
+            assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "write stdin: {e}");
+        }
     }
     let out = child.wait_with_output().expect("wait gatehouse");
     Out {
