@@ -48,6 +48,9 @@ pub enum Command {
     Assign(AssignArgs),
     /// Remove a system user from many assets at once.
     Unassign(UnassignArgs),
+    /// List, show or resume bulk jobs (`assign` and `unassign` run as saved jobs).
+    #[command(subcommand)]
+    Jobs(crate::jobs_cmd::JobsCommand),
     /// Install apps for system users.
     #[command(subcommand)]
     App(crate::tokens::AppCommand),

@@ -1,16 +1,16 @@
 //! What each command does. Results go to stdout (one JSON document with `--json`), progress
 //! and warnings to stderr.
 
-use std::collections::HashSet;
 use std::io::{BufRead, IsTerminal, Write};
 
 use futures::StreamExt;
 use gatehouse_core::demo::DemoPortfolio;
+use gatehouse_core::jobs::ChangeAction;
 use gatehouse_core::{NewRole, Portfolio, PortfolioKind};
 use gatehouse_emulator::{Emulator, EmulatorConfig, Fixture};
 use gatehouse_graph::{
-    ApiVersion, Asset, AssetKind, Assignment, ClientConfig, Credentials, GraphClient, GraphError,
-    ListOptions, Relation, Secret, Session, TaskSet, Unassignment,
+    ApiVersion, Asset, AssetKind, ClientConfig, GraphClient, GraphError, ListOptions, Relation,
+    Secret, Session, TaskSet,
 };
 use gatehouse_secrets::SecretStore;
 use serde::Serialize;
@@ -21,7 +21,7 @@ use crate::cli::{
     AssetsCommand, AssetsListArgs, AssignArgs, Cli, Command, DemoArgs, KindArg, ProfileAddArgs,
     ProfileCommand, SystemUsersCommand, UnassignArgs,
 };
-use crate::error::{exit, item_error, CliError, ErrorDoc};
+use crate::error::{exit, CliError};
 use crate::keyring::{self, ProfileSecrets};
 use crate::profiles::{Profile, ProfileError, ProfileStore};
 
@@ -64,6 +64,7 @@ pub async fn run(cli: Cli) -> Result<u8, CliError> {
         Command::Assets(AssetsCommand::List(args)) => assets_list(&g, args).await,
         Command::Assign(args) => assign(&g, args).await,
         Command::Unassign(args) => unassign(&g, args).await,
+        Command::Jobs(cmd) => crate::jobs_cmd::run_jobs(&g, cmd).await,
         Command::App(cmd) => crate::tokens::run_app(&g, cmd).await,
         Command::Token(cmd) => crate::tokens::run_token(&g, cmd).await,
     }
@@ -109,28 +110,17 @@ impl Connection {
     }
 }
 
-/// A Graph session with a profile's (or given) secrets. The secrets are copied into the
-/// credentials as new zeroized `Secret`s.
+/// A Graph session with a profile's (or given) secrets (`gatehouse_core::connect::session_for`).
 pub fn session_for(
     base_url: Option<&str>,
     api_version: &str,
     secrets: &ProfileSecrets,
 ) -> Result<Session, CliError> {
-    let mut config = match base_url {
-        Some(url) => ClientConfig::with_base_url(url),
-        None => ClientConfig::default(),
-    };
-    config.api_version = ApiVersion::parse(api_version)?;
-    let client = GraphClient::new(config)?;
-    let credentials = Credentials::with_app_secret(
-        Secret::new(secrets.admin_token.expose().to_owned()),
-        Secret::new(secrets.app_secret.expose().to_owned()),
-    );
-    Ok(client.session(credentials))
+    Ok(gatehouse_core::connect::session_for(base_url, api_version, secrets)?)
 }
 
 /// Picks `--profile`, or the only profile there is.
-fn select_profile(g: &Global, profiles: &ProfileStore) -> Result<Profile, CliError> {
+pub(crate) fn select_profile(g: &Global, profiles: &ProfileStore) -> Result<Profile, CliError> {
     if let Some(id) = &g.profile {
         return Ok(profiles.get(id)?);
     }
@@ -181,80 +171,27 @@ pub(crate) async fn connect(g: &Global) -> Result<Connection, CliError> {
 
 // ----- profiles ------------------------------------------------------------------------------
 
-/// What `profile add` checked and saved.
-#[derive(Debug, Serialize)]
-pub struct AddedProfile {
-    pub profile: Profile,
-    /// Who the admin token belongs to (`/me`).
-    pub token_user_id: String,
-    pub token_user_name: Option<String>,
-    pub business_name: Option<String>,
-}
+pub use gatehouse_core::profiles::AddedProfile;
 
-/// Checks the secrets against the API (`/me`, the business, and `debug_token`'s app when it
-/// answers), then stores them in the keyring and the profile in the config directory. Nothing is
-/// saved when a check fails; the keyring entries are removed again when the profile cannot be
-/// written.
+/// `gatehouse_core::profiles::add_profile`: checks the connection (token, business, apps,
+/// system users), refuses on a blocking problem, then saves the secrets and the profile.
 pub async fn add_profile(
     profiles: &ProfileStore,
     store: &SecretStore,
-    mut profile: Profile,
+    profile: Profile,
     secrets: &ProfileSecrets,
 ) -> Result<AddedProfile, CliError> {
-    profile.validate()?;
-    if profiles.list()?.iter().any(|p| p.id == profile.id) {
-        return Err(ProfileError::AlreadyExists(profile.id).into());
-    }
-    let session = session_for(profile.base_url.as_deref(), &profile.api_version, secrets)?;
-    eprintln!("Checking the admin token…");
-    let me = session.me().await?;
-    eprintln!("Checking business {}…", profile.business_id);
-    let business = session.business(&profile.business_id).await?;
-    match session.debug_token(&secrets.admin_token).await {
-        Ok(info) => {
-            if let Some(app_id) = info.app_id.as_deref() {
-                if app_id != profile.app_id {
-                    return Err(CliError::usage(
-                        "app_mismatch",
-                        format!(
-                            "The admin token belongs to app {app_id}, not to app {}.",
-                            profile.app_id
-                        ),
-                        format!("Use `--app {app_id}`, or a token generated for the app given."),
-                    ));
-                }
-            }
-        }
-        Err(e) => eprintln!("warning: could not confirm the token's app: {}", e.explanation()),
-    }
-    if profile.label.trim().is_empty() {
-        profile.label =
-            business.name.clone().unwrap_or_else(|| format!("Business {}", business.id));
-    }
-    keyring::store_secrets(store, &profile.id, secrets).await?;
-    if let Err(e) = profiles.add(profile.clone()) {
-        let _ = keyring::delete_secrets(store, &profile.id).await;
-        return Err(e.into());
-    }
-    Ok(AddedProfile {
-        profile,
-        token_user_id: me.id,
-        token_user_name: me.name,
-        business_name: business.name,
-    })
+    eprintln!("Checking the admin token, business {} and its apps…", profile.business_id);
+    Ok(gatehouse_core::profiles::add_profile(profiles, store, profile, secrets).await?)
 }
 
-/// Deletes a profile's keyring entries, then the profile. Returns how many keyring entries
-/// existed. When the keyring fails the profile is kept, so the removal can be tried again.
+/// Deletes a profile's keyring entries, then the profile (`gatehouse_core::profiles`).
 pub async fn remove_profile(
     profiles: &ProfileStore,
     store: &SecretStore,
     id: &str,
 ) -> Result<(Profile, usize), CliError> {
-    let profile = profiles.get(id)?;
-    let deleted = keyring::delete_secrets(store, id).await?;
-    profiles.remove(id)?;
-    Ok((profile, deleted))
+    Ok(gatehouse_core::profiles::remove_profile(profiles, store, id).await?)
 }
 
 /// Reads one secret line from a reader into a zeroized buffer, trimmed in place.
@@ -326,16 +263,21 @@ async fn profile_add(g: &Global, args: ProfileAddArgs) -> Result<u8, CliError> {
     let store = keyring::open_from_env()?;
     let secrets = read_secrets()?;
     let added = add_profile(&profiles, &store, profile, &secrets).await?;
+    for p in &added.connection.problems {
+        eprintln!("warning: {} {}", p.message, p.fix.as_deref().unwrap_or_default());
+    }
     if g.json {
         print_json(&added)?;
     } else {
+        let c = &added.connection;
         println!(
-            "Added profile {} ({}): business {}, token of {} ({}).",
+            "Added profile {} ({}): business {}, {} token of {} ({}).",
             added.profile.id,
             added.profile.label,
             added.profile.business_id,
-            added.token_user_name.as_deref().unwrap_or("?"),
-            added.token_user_id
+            c.token_kind,
+            c.token_owner_name.as_deref().unwrap_or("?"),
+            c.token_owner_id
         );
     }
     Ok(exit::OK)
@@ -592,102 +534,19 @@ pub fn parse_tasks(kind: KindArg, names: &[String]) -> Result<TaskSet, CliError>
     Ok(tasks)
 }
 
-fn unique(ids: &[String]) -> Vec<String> {
-    let mut seen = HashSet::new();
-    ids.iter()
-        .map(|s| s.trim().to_owned())
-        .filter(|s| !s.is_empty() && seen.insert(s.clone()))
-        .collect()
-}
-
-/// One asset's outcome in a bulk command.
-#[derive(Debug, Serialize)]
-struct ItemResult {
-    asset_id: String,
-    ok: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<ErrorDoc>,
-}
-
-fn report_bulk(
-    g: &Global,
-    verb: &str,
-    head: serde_json::Value,
-    ids: &[String],
-    results: Vec<Result<(), GraphError>>,
-) -> Result<u8, CliError> {
-    let items: Vec<ItemResult> = ids
-        .iter()
-        .zip(&results)
-        .map(|(id, r)| ItemResult {
-            asset_id: id.clone(),
-            ok: r.is_ok(),
-            error: r.as_ref().err().map(item_error),
-        })
-        .collect();
-    let failed = items.iter().filter(|i| !i.ok).count();
-    let succeeded = items.len() - failed;
-    if g.json {
-        let mut doc = head;
-        if let Some(map) = doc.as_object_mut() {
-            map.insert("succeeded".into(), succeeded.into());
-            map.insert("failed".into(), failed.into());
-            map.insert(
-                "results".into(),
-                serde_json::to_value(&items)
-                    .map_err(|e| CliError::Input(format!("cannot format the output: {e}")))?,
-            );
-        }
-        print_json(&doc)?;
-    } else {
-        for i in &items {
-            match &i.error {
-                None => println!("ok\t{}", i.asset_id),
-                Some(e) => println!("failed\t{}\t{} ({}) {}", i.asset_id, e.message, e.code, e.fix),
-            }
-        }
-    }
-    eprintln!("{verb}: {succeeded} done, {failed} failed.");
-    Ok(match (succeeded, failed) {
-        (_, 0) => exit::OK,
-        (0, _) => results
-            .into_iter()
-            .find_map(Result::err)
-            .map_or(exit::API, |e| CliError::from(e).exit_code()),
-        _ => exit::PARTIAL,
-    })
-}
-
 async fn assign(g: &Global, args: AssignArgs) -> Result<u8, CliError> {
     let tasks = parse_tasks(args.kind, &args.tasks)?;
-    let ids = unique(&args.asset_ids);
-    let conn = connect(g).await?;
-    let portfolio = conn.portfolio();
-    let business = portfolio.business_id().to_owned();
-    let items: Vec<Assignment> = ids
-        .iter()
-        .map(|id| Assignment {
-            asset_id: id.clone(),
-            user_id: args.system_user.clone(),
-            tasks: tasks.clone(),
-            business_id: Some(business.clone()),
-        })
-        .collect();
+    let kind = args.kind.kind();
+    let ids = crate::jobs_cmd::unique_assets(kind, &args.asset_ids);
+    let names: Vec<String> = tasks.names().into_iter().map(str::to_owned).collect();
     eprintln!(
         "Assigning {} {} to {} with {}…",
-        items.len(),
+        ids.len(),
         args.kind.words(),
         args.system_user,
-        tasks.names().join(",")
+        names.join(",")
     );
-    let results = portfolio.session().assign_many(&items).await;
-    let head = json!({
-        "action": "assign",
-        "kind": args.kind.kind(),
-        "system_user_id": args.system_user,
-        "tasks": tasks.names(),
-    });
-    report_bulk(g, "Assign", head, &ids, results)
+    crate::jobs_cmd::run_bulk(g, kind, &ids, &args.system_user, ChangeAction::Assign, names).await
 }
 
 async fn unassign(g: &Global, args: UnassignArgs) -> Result<u8, CliError> {
@@ -699,14 +558,8 @@ async fn unassign(g: &Global, args: UnassignArgs) -> Result<u8, CliError> {
             "Use another asset kind.",
         ));
     }
-    let ids = unique(&args.asset_ids);
-    let conn = connect(g).await?;
-    let items: Vec<Unassignment> = ids
-        .iter()
-        .map(|id| Unassignment { kind, asset_id: id.clone(), user_id: args.system_user.clone() })
-        .collect();
-    eprintln!("Removing {} from {} {}…", args.system_user, items.len(), args.kind.words());
-    let results = conn.portfolio().session().unassign_many(&items).await;
-    let head = json!({ "action": "unassign", "kind": kind, "system_user_id": args.system_user });
-    report_bulk(g, "Unassign", head, &ids, results)
+    let ids = crate::jobs_cmd::unique_assets(kind, &args.asset_ids);
+    eprintln!("Removing {} from {} {}…", args.system_user, ids.len(), args.kind.words());
+    crate::jobs_cmd::run_bulk(g, kind, &ids, &args.system_user, ChangeAction::Unassign, Vec::new())
+        .await
 }

@@ -76,6 +76,8 @@ impl CliError {
     pub fn exit_code(&self) -> u8 {
         match self {
             CliError::Usage { .. } => exit::USAGE,
+            CliError::Workflow(gatehouse_core::Error::Profile(e)) => profile_exit(e),
+            CliError::Workflow(gatehouse_core::Error::Store(_)) => exit::PROFILE,
             CliError::Workflow(gatehouse_core::Error::Graph(GraphError::InvalidConfig {
                 ..
             })) => exit::USAGE,
@@ -88,10 +90,7 @@ impl CliError {
             CliError::Workflow(gatehouse_core::Error::ClipboardUnavailable(_)) => exit::CLIPBOARD,
             CliError::Workflow(_) => exit::API,
             CliError::Keyring(_) | CliError::MissingSecret { .. } => exit::KEYRING,
-            CliError::Profile(
-                ProfileError::InvalidId { .. } | ProfileError::InvalidField { .. },
-            ) => exit::USAGE,
-            CliError::Profile(_) => exit::PROFILE,
+            CliError::Profile(e) => profile_exit(e),
             CliError::Input(_) => exit::INPUT,
         }
     }
@@ -130,9 +129,9 @@ impl CliError {
             },
             CliError::Profile(e) => ErrorDoc {
                 code: e.code().to_owned(),
-                message: format!("{e}."),
+                message: e.explanation(),
                 fix: e.fix(),
-                detail: None,
+                detail: e.detail(),
             },
             CliError::Input(message) => ErrorDoc {
                 code: "input_failed".to_owned(),
@@ -159,6 +158,16 @@ impl CliError {
                 None => eprintln!("  code: {}", doc.code),
             }
         }
+    }
+}
+
+/// A profile error's exit code: what was typed is a usage error, the keyring has its own code,
+/// the rest (unknown profile, config files, a blocking connection problem) is a profile problem.
+fn profile_exit(e: &ProfileError) -> u8 {
+    match e {
+        ProfileError::InvalidId { .. } | ProfileError::InvalidField { .. } => exit::USAGE,
+        ProfileError::Keyring(_) | ProfileError::MissingSecret { .. } => exit::KEYRING,
+        _ => exit::PROFILE,
     }
 }
 

@@ -5,6 +5,7 @@
 pub mod cli;
 pub mod commands;
 pub mod error;
+pub mod jobs_cmd;
 pub mod keyring;
 pub mod profiles;
 pub mod tokens;

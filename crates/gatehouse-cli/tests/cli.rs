@@ -31,6 +31,8 @@ fn gatehouse(config: &Path, args: &[&str], stdin: Option<&str>, mock_keyring: bo
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_gatehouse"));
     cmd.args(args)
         .env("GATEHOUSE_CONFIG_DIR", config)
+        // Bulk jobs are saved next to the profiles, never in the real data directory.
+        .env("GATEHOUSE_DATA_DIR", config)
         .env_remove("GATEHOUSE_KEYRING")
         .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
         .stdout(Stdio::piped())

@@ -24,6 +24,24 @@ use crate::{Error, Portfolio, Result};
 /// their outcomes are saved and progress is reported.
 pub const CHUNK_SIZE: usize = 200;
 
+/// A run waits out a rate limit itself when Meta says it ends within this time…
+const MAX_RATE_LIMIT_WAIT: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+/// …at most this many times, then it stops (`Interrupted`, resumable).
+const MAX_RATE_LIMIT_WAITS: u32 = 10;
+
+/// Sleeps for `wait`, waking early when the job is cancelled; true if it was.
+async fn sleep_unless_cancelled(wait: std::time::Duration, cancel: &CancelFlag) -> bool {
+    let deadline = tokio::time::Instant::now() + wait;
+    while tokio::time::Instant::now() < deadline {
+        if cancel.is_cancelled() {
+            return true;
+        }
+        let step = deadline.saturating_duration_since(tokio::time::Instant::now());
+        tokio::time::sleep(step.min(std::time::Duration::from_millis(200))).await;
+    }
+    cancel.is_cancelled()
+}
+
 /// Give tasks, or take the system user off the asset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -736,47 +754,83 @@ impl Portfolio {
             });
         };
 
-        let pending = store.pending_items(job_id)?;
         let mut stop: Option<GraphError> = None;
         let mut cancelled = false;
-        for chunk in pending.chunks(CHUNK_SIZE) {
-            if cancel.is_cancelled() {
-                cancelled = true;
-                break;
-            }
-            let work = self.send_chunk(&session, &system_user, chunk);
-            tokio::pin!(work);
-            let results = loop {
-                tokio::select! {
-                    results = &mut work => break results,
-                    Some(event) = waits.recv() => forward(event),
+        let mut waits_left = MAX_RATE_LIMIT_WAITS;
+        'run: loop {
+            let pending = store.pending_items(job_id)?;
+            for chunk in pending.chunks(CHUNK_SIZE) {
+                if cancel.is_cancelled() {
+                    cancelled = true;
+                    break 'run;
                 }
-            };
-            while let Ok(event) = waits.try_recv() {
-                forward(event);
-            }
-            let mut outcomes = Vec::with_capacity(chunk.len());
-            for (stored, result) in chunk.iter().zip(results) {
-                let outcome = match result {
-                    Ok(()) => Some(Ok(())),
-                    Err(e) if stops_the_run(&e) => {
-                        stop.get_or_insert(e);
-                        None
+                let work = self.send_chunk(&session, &system_user, chunk);
+                tokio::pin!(work);
+                let results = loop {
+                    tokio::select! {
+                        results = &mut work => break results,
+                        Some(event) = waits.recv() => forward(event),
                     }
-                    Err(e) => Some(Err(item_error(&e))),
                 };
-                outcomes.push((stored.position, outcome));
+                while let Ok(event) = waits.try_recv() {
+                    forward(event);
+                }
+                let mut outcomes = Vec::with_capacity(chunk.len());
+                for (stored, result) in chunk.iter().zip(results) {
+                    let outcome = match result {
+                        Ok(()) => Some(Ok(())),
+                        Err(e) if stops_the_run(&e) => {
+                            stop.get_or_insert(e);
+                            None
+                        }
+                        Err(e) => Some(Err(item_error(&e))),
+                    };
+                    outcomes.push((stored.position, outcome));
+                }
+                let summary = store.save_outcomes(job_id, &outcomes)?;
+                on_event(JobEvent::Progress {
+                    job_id: job_id.to_owned(),
+                    done: summary.succeeded + summary.failed,
+                    total: summary.total,
+                    succeeded: summary.succeeded,
+                    failed: summary.failed,
+                });
+                if stop.is_some() {
+                    break;
+                }
             }
-            let summary = store.save_outcomes(job_id, &outcomes)?;
-            on_event(JobEvent::Progress {
-                job_id: job_id.to_owned(),
-                done: summary.succeeded + summary.failed,
-                total: summary.total,
-                succeeded: summary.succeeded,
-                failed: summary.failed,
-            });
-            if stop.is_some() {
-                break;
+            // A rate limit that says when it ends is waited out here (the client gives up on
+            // long waits), then the items it left pending are sent again.
+            let until = stop.as_ref().and_then(GraphError::rate_limited_until);
+            match until {
+                Some(until) if waits_left > 0 => {
+                    waits_left -= 1;
+                    // Meta's estimate can be already past (it counts whole minutes or seconds):
+                    // wait a little longer each round, so a throttle is not hammered.
+                    let round = MAX_RATE_LIMIT_WAITS - waits_left;
+                    let wait = until
+                        .duration_since(SystemTime::now())
+                        .unwrap_or_default()
+                        .max(std::time::Duration::from_secs(u64::from(round)));
+                    if wait > MAX_RATE_LIMIT_WAIT {
+                        break;
+                    }
+                    let until = SystemTime::now() + wait;
+                    on_event(JobEvent::Waiting {
+                        job_id: job_id.to_owned(),
+                        until_unix: until
+                            .duration_since(UNIX_EPOCH)
+                            .map_or(0.0, |d| d.as_secs_f64()),
+                        reason: "Meta's rate limit was reached".to_owned(),
+                    });
+                    if sleep_unless_cancelled(wait, cancel).await {
+                        stop = None;
+                        cancelled = true;
+                        break;
+                    }
+                    stop = None;
+                }
+                _ => break,
             }
         }
 

@@ -12,8 +12,8 @@ mod error;
 pub mod jobs;
 pub mod permissions;
 mod portfolio;
-pub mod store;
 pub mod profiles;
+pub mod store;
 mod system_users;
 mod tokens;
 

@@ -1,7 +1,9 @@
-//! Adding system users against the demo portfolio: success, input errors, limits, lost answers.
+//! Adding system users against the demo portfolio: success, input errors, limits, lost answers
+//! (reconciled, sent once more, or not confirmed).
 
-use gatehouse_core::{demo, NewRole};
+use gatehouse_core::{demo, Error, NewRole, Portfolio, PortfolioKind};
 use gatehouse_emulator::FaultConfig;
+use gatehouse_graph::{ClientConfig, Credentials, GraphClient, Secret};
 
 fn posts_to_system_users(demo: &demo::DemoPortfolio) -> usize {
     demo.emulator()
@@ -94,4 +96,89 @@ async fn a_create_that_never_arrived_is_sent_once_more() {
     let overview = demo.portfolio().overview().await.expect("overview");
     assert_eq!(overview.system_users.iter().filter(|u| u.name == "Reset Once").count(), 1);
     assert!(overview.system_users.iter().any(|u| u.id == created.id));
+}
+
+/// A loopback proxy in front of the emulator that loses every create of a system user: it reads
+/// the request and closes the connection without forwarding it or answering. Everything else
+/// is forwarded, one request per connection.
+async fn proxy_losing_creates(upstream: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let upstream = upstream.trim_start_matches("http://").to_owned();
+    tokio::spawn(async move {
+        while let Ok((mut client, _)) = listener.accept().await {
+            let upstream = upstream.clone();
+            tokio::spawn(async move {
+                let mut buf = Vec::new();
+                let mut chunk = [0u8; 8192];
+                let head_end = loop {
+                    if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                        break i + 4;
+                    }
+                    match client.read(&mut chunk).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                    }
+                };
+                let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
+                let length = head
+                    .lines()
+                    .filter_map(|l| l.split_once(':'))
+                    .find(|(k, _)| k.trim().eq_ignore_ascii_case("content-length"))
+                    .and_then(|(_, v)| v.trim().parse::<usize>().ok())
+                    .unwrap_or(0);
+                while buf.len() < head_end + length {
+                    match client.read(&mut chunk).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                    }
+                }
+                let mut words = head.split_whitespace();
+                let (method, target) = (words.next().unwrap_or(""), words.next().unwrap_or(""));
+                let path = target.split('?').next().unwrap_or("");
+                if method == "POST" && path.ends_with("/system_users") {
+                    return; // lost: the connection closes with no answer
+                }
+                // One request per upstream connection, so the answer ends when it closes.
+                let mut lines: Vec<&str> = head
+                    .trim_end()
+                    .lines()
+                    .filter(|l| !l.to_ascii_lowercase().starts_with("connection:"))
+                    .collect();
+                lines.push("Connection: close");
+                let mut request = format!("{}\r\n\r\n", lines.join("\r\n")).into_bytes();
+                request.extend_from_slice(&buf[head_end..head_end + length]);
+                let Ok(mut server) = tokio::net::TcpStream::connect(&upstream).await else {
+                    return;
+                };
+                if server.write_all(&request).await.is_ok() {
+                    let _ = tokio::io::copy(&mut server, &mut client).await;
+                }
+            });
+        }
+    });
+    url
+}
+
+#[tokio::test]
+async fn create_not_confirmed() {
+    let demo = demo::start().await.expect("demo");
+    let b = demo.emulator().manifest().businesses[0].clone();
+    let proxy = proxy_losing_creates(demo.url()).await;
+    let client = GraphClient::new(ClientConfig::with_base_url(proxy)).unwrap();
+    let session = client.session(Credentials::with_app_secret(
+        Secret::new(b.admin_token.clone().unwrap()),
+        Secret::new(b.apps[0].secret.clone()),
+    ));
+    let portfolio = Portfolio::new(PortfolioKind::Demo, b.id.clone(), session);
+    let error =
+        portfolio.create_system_user("Never Confirmed", NewRole::Regular).await.unwrap_err();
+    assert!(matches!(&error, Error::CreateNotConfirmed { name } if name == "Never Confirmed"));
+    assert_eq!(error.code(), "create_not_confirmed");
+    assert!(!error.fix().is_empty());
+    let overview = demo.portfolio().overview().await.expect("overview");
+    let named = overview.system_users.iter().filter(|u| u.name == "Never Confirmed").count();
+    assert_eq!(named, 0, "listing shows it was not created, and it was not created twice");
+    assert_eq!(posts_to_system_users(&demo), 0, "both creates were lost on the way");
 }
