@@ -1,7 +1,11 @@
 //! What the commands share: the engine's long-lived services, created once at start.
 
-use gatehouse_core::{demo::DemoPortfolio, Portfolio};
-use gatehouse_secrets::SecretStore;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use gatehouse_core::store::Store;
+use gatehouse_core::{demo::DemoPortfolio, Portfolio, SecretClipboard};
+use gatehouse_secrets::{Secret, SecretStore};
 use tokio::sync::OnceCell;
 
 use crate::CommandError;
@@ -10,23 +14,143 @@ pub struct AppState {
     /// The OS keyring. Created without touching the keyring, so a missing one only shows up
     /// where a secret is needed (and in Settings → Keychain), never as a failed start.
     secrets: Result<SecretStore, gatehouse_secrets::SecretStoreError>,
-    /// The demo portfolio, started on first use on Tauri's async runtime.
+    /// The demo portfolios, started on first use on Tauri's async runtime.
     demo: OnceCell<DemoPortfolio>,
+    /// Which portfolio the window works in: a demo id or a saved profile's id.
+    active: Mutex<String>,
+    /// Saved portfolios opened this session (their secrets read from the keyring once).
+    opened: Mutex<HashMap<String, Arc<Portfolio>>>,
+    /// Cancel flags of the jobs running now, by job id.
+    pub jobs: Mutex<HashMap<String, gatehouse_core::jobs::CancelFlag>>,
+    /// Tokens generated this session and not yet dismissed, by handle. Only `reveal_token`
+    /// sends one to the webview; dropping the entry zeroizes it.
+    tokens: Mutex<TokenVault>,
+    /// The local database, opened on first use.
+    store: OnceCell<Store>,
+    /// The system clipboard, written from Rust only.
+    clipboard: std::sync::OnceLock<SecretClipboard>,
 }
+
+#[derive(Default)]
+struct TokenVault {
+    next: u32,
+    /// Each token with the system user it belongs to, when known.
+    tokens: HashMap<String, (Secret, Option<String>)>,
+}
+
+/// Locks a mutex, recovering the data when a panicking holder poisoned it (the maps stay valid).
+pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// The id of the demo agency portfolio, the one a first run opens.
+pub const DEMO_ID: &str = "demo";
 
 impl AppState {
     pub fn new() -> Self {
-        Self { secrets: SecretStore::secret_service(), demo: OnceCell::new() }
+        Self {
+            secrets: SecretStore::secret_service(),
+            demo: OnceCell::new(),
+            active: Mutex::new(DEMO_ID.to_owned()),
+            opened: Mutex::new(HashMap::new()),
+            jobs: Mutex::new(HashMap::new()),
+            tokens: Mutex::new(TokenVault::default()),
+            store: OnceCell::new(),
+            clipboard: std::sync::OnceLock::new(),
+        }
     }
 
     pub fn secrets(&self) -> Result<&SecretStore, CommandError> {
         self.secrets.as_ref().map_err(CommandError::from)
     }
 
-    /// The portfolio the user is working in. Until profiles for real portfolios exist this is
-    /// the demo portfolio, which is also what a first run opens.
-    pub async fn portfolio(&self) -> Result<&Portfolio, CommandError> {
-        let demo = self.demo.get_or_try_init(gatehouse_core::demo::start).await?;
-        Ok(demo.portfolio())
+    pub async fn demo(&self) -> Result<&DemoPortfolio, CommandError> {
+        Ok(self.demo.get_or_try_init(gatehouse_core::demo::start).await?)
+    }
+
+    pub fn active_id(&self) -> String {
+        lock(&self.active).clone()
+    }
+
+    pub fn set_active(&self, id: &str) {
+        *lock(&self.active) = id.to_owned();
+    }
+
+    /// Remembers a saved portfolio opened with its secrets, so later calls skip the keyring.
+    pub fn remember(&self, id: &str, portfolio: Arc<Portfolio>) {
+        lock(&self.opened).insert(id.to_owned(), portfolio);
+    }
+
+    pub fn forget(&self, id: &str) {
+        lock(&self.opened).remove(id);
+    }
+
+    /// A demo portfolio by id, or one opened this session.
+    pub async fn known(&self, id: &str) -> Result<Option<Arc<Portfolio>>, CommandError> {
+        if id.starts_with(DEMO_ID) {
+            let demo = self.demo().await?;
+            return Ok(demo.portfolios().iter().find(|e| e.id == id).map(|e| e.portfolio.clone()));
+        }
+        Ok(lock(&self.opened).get(id).cloned())
+    }
+
+    /// The portfolio the user works in now (the demo agency on a first run).
+    pub async fn portfolio(&self) -> Result<Arc<Portfolio>, CommandError> {
+        crate::commands::portfolios::open(self, &self.active_id()).await
+    }
+
+    /// Keeps a token in memory and returns its handle.
+    pub fn keep_token(&self, token: Secret, system_user_id: Option<String>) -> String {
+        let mut vault = lock(&self.tokens);
+        vault.next += 1;
+        let handle = format!("token-{}", vault.next);
+        vault.tokens.insert(handle.clone(), (token, system_user_id));
+        handle
+    }
+
+    /// Runs `f` on a kept token.
+    pub fn with_token<T>(
+        &self,
+        handle: &str,
+        f: impl FnOnce(&Secret, Option<&str>) -> Result<T, CommandError>,
+    ) -> Result<T, CommandError> {
+        let vault = lock(&self.tokens);
+        let (token, owner) = vault.tokens.get(handle).ok_or_else(token_gone)?;
+        f(token, owner.as_deref())
+    }
+
+    /// Drops a kept token (zeroized on drop). Returns it, for a last use such as clearing the
+    /// clipboard when it still holds it.
+    pub fn take_token(&self, handle: &str) -> Option<Secret> {
+        lock(&self.tokens).tokens.remove(handle).map(|(token, _)| token)
+    }
+
+    /// The local database (jobs now; later the token inventory and the audit log).
+    pub async fn store(&self) -> Result<&Store, CommandError> {
+        Ok(self
+            .store
+            .get_or_try_init(|| async {
+                Store::open_default().map_err(gatehouse_core::Error::from)
+            })
+            .await?)
+    }
+
+    pub fn clipboard(&self) -> &SecretClipboard {
+        self.clipboard.get_or_init(SecretClipboard::new)
+    }
+}
+
+/// A handle that no longer points at a token: it was dismissed, or the app restarted.
+pub fn token_gone() -> CommandError {
+    CommandError {
+        code: "token_gone".into(),
+        message: "This token is no longer in Gatehouse's memory: it was shown once and then \
+                  dismissed, or Gatehouse was restarted."
+            .into(),
+        fix: Some(
+            "Generate a new token. If you kept a copy in the keychain, it is still there.".into(),
+        ),
+        detail: None,
+        field: None,
     }
 }

@@ -26,7 +26,7 @@ pub enum Error {
     TokenMayHaveBeenIssued { system_user_id: String, app_id: String, cause: String },
     /// The app cannot give a token this permission: it is outside the app's use cases.
     #[error("app {app_id} cannot grant {permission}")]
-    PermissionNotGrantable { permission: String, app_id: String, cause: GraphError },
+    PermissionNotGrantable { permission: String, app_id: String, cause: Box<GraphError> },
     /// Only 60-day tokens can be refreshed.
     #[error("a token that never expires cannot be refreshed")]
     NeverExpiringToken,
@@ -159,7 +159,7 @@ impl Error {
             Self::TokenMayHaveBeenIssued { system_user_id, app_id, cause } => {
                 format!("POST /{system_user_id}/access_tokens for app {app_id}: {cause}")
             }
-            Self::PermissionNotGrantable { cause, .. } => Self::Graph(cause.clone()).detail(),
+            Self::PermissionNotGrantable { cause, .. } => Self::Graph((**cause).clone()).detail(),
             Self::NeverExpiringToken => "debug_token reports expires_at = 0".to_owned(),
             Self::ClipboardUnavailable(detail) => detail.clone(),
         }

@@ -658,7 +658,10 @@ impl Portfolio {
             {
                 return Err(Error::PermissionNotGrantable {
                     app_id: app_id.to_owned(),
-                    cause: GraphError::MissingPermission { permission: Some(p.clone()), details },
+                    cause: Box::new(GraphError::MissingPermission {
+                        permission: Some(p.clone()),
+                        details,
+                    }),
                     permission: p,
                 })
             }

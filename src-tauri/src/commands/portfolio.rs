@@ -1,6 +1,10 @@
-//! The portfolio the user works in and its system users.
+//! The open portfolio: its system users and what each can reach.
 
-use gatehouse_core::{CreatedSystemUser, NewRole, PortfolioOverview};
+use gatehouse_core::{
+    AccessCount, AssetKindInfo, AssetRow, CreatedSystemUser, NewRole, PortfolioOverview,
+    SystemUserAccess,
+};
+use gatehouse_graph::AssetKind;
 use tauri::State;
 
 use crate::{state::AppState, CommandError};
@@ -39,4 +43,38 @@ pub async fn rename_system_user(
         .rename_system_user(portfolio.business_id(), &system_user_id, &name)
         .await
         .map_err(|e| gatehouse_core::Error::from(e).into())
+}
+
+/// How many assets and apps each system user has.
+#[tauri::command]
+#[specta::specta]
+pub async fn access_counts(state: State<'_, AppState>) -> Result<Vec<AccessCount>, CommandError> {
+    Ok(state.portfolio().await?.access_counts().await?)
+}
+
+/// One system user's assets with their tasks, and its installed apps.
+#[tauri::command]
+#[specta::specta]
+pub async fn system_user_access(
+    state: State<'_, AppState>,
+    system_user_id: String,
+) -> Result<SystemUserAccess, CommandError> {
+    Ok(state.portfolio().await?.system_user_access(&system_user_id).await?)
+}
+
+/// The seven asset kinds with their tasks in plain words.
+#[tauri::command]
+#[specta::specta]
+pub fn asset_kinds() -> Vec<AssetKindInfo> {
+    gatehouse_core::asset_kinds()
+}
+
+/// Every asset of one kind the business owns or is shared.
+#[tauri::command]
+#[specta::specta]
+pub async fn list_assets(
+    state: State<'_, AppState>,
+    kind: AssetKind,
+) -> Result<Vec<AssetRow>, CommandError> {
+    Ok(state.portfolio().await?.list_assets(kind).await?)
 }

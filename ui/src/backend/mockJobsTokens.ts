@@ -679,7 +679,7 @@ export function mockJobsTokens(options: JobsTokensMockOptions = {}): JobsTokensM
       const list = [...jobs.values()]
         .filter((j) => j.summary.status === "interrupted" || j.summary.status === "cancelled")
         .map((j) => structuredClone(j.summary))
-        .sort((a, b) => b.created_at_unix - a.created_at_unix);
+        .sort((a, b) => (b.created_at_unix ?? 0) - (a.created_at_unix ?? 0));
       return Promise.resolve(ok(list));
     },
     jobReport: (jobId) => {

@@ -1,6 +1,8 @@
+import { Channel } from "@tauri-apps/api/core";
 import { commands, type AppInfo, type CommandError } from "../bindings";
 import type { Backend } from "./backend";
 import type { Result } from "./result";
+import type { JobEvent, TokenStep } from "./types";
 
 function isCommandError(value: unknown): value is CommandError {
   return typeof value === "object" && value !== null && "code" in value && "message" in value;
@@ -28,13 +30,58 @@ function settle<T>(call: Promise<Result<T, CommandError>>): Promise<Result<T, Co
   );
 }
 
+/** Commands that cannot fail in Rust, in the same `Result` shape as the others. */
+function infallible<T>(call: Promise<T>): Promise<Result<T, CommandError>> {
+  return settle(call.then((data) => ({ status: "ok", data })));
+}
+
+/** A channel whose messages go to `listener`. */
+function channel<T>(listener: (message: T) => void): Channel<T> {
+  const ch = new Channel<T>();
+  ch.onmessage = listener;
+  return ch;
+}
+
 const unknownApp: AppInfo = { name: "Gatehouse", version: "unknown", os: "unknown" };
 
 /** The real backend: the generated, typed Tauri commands. */
 export const tauriBackend: Backend = {
   appInfo: () => commands.appInfo().catch(() => unknownApp),
   keyringStatus: () => settle(commands.keyringStatus()),
+
+  listPortfolios: () => settle(commands.listPortfolios()),
+  switchPortfolio: (id) => settle(commands.switchPortfolio(id)),
+  checkConnection: (form) => settle(commands.checkConnection(form)),
+  savePortfolio: (form) => settle(commands.savePortfolio(form)),
+  removePortfolio: (id) => settle(commands.removePortfolio(id)),
+
   portfolioOverview: () => settle(commands.portfolioOverview()),
   createSystemUser: (name, role) => settle(commands.createSystemUser(name, role)),
   renameSystemUser: (systemUserId, name) => settle(commands.renameSystemUser(systemUserId, name)),
+  accessCounts: () => settle(commands.accessCounts()),
+  systemUserAccess: (systemUserId) => settle(commands.systemUserAccess(systemUserId)),
+
+  assetKinds: () => infallible(commands.assetKinds()),
+  listAssets: (kind) => settle(commands.listAssets(kind)),
+  createJob: (systemUserId, systemUserName, changes) =>
+    settle(commands.createJob(systemUserId, systemUserName, changes)),
+  runJob: (jobId, onEvent) => settle(commands.runJob(jobId, channel<JobEvent>(onEvent))),
+  cancelJob: (jobId) => infallible(commands.cancelJob(jobId).then(() => null)),
+  retryFailed: (jobId) => settle(commands.retryFailed(jobId)),
+  unfinishedJobs: () => settle(commands.unfinishedJobs()),
+  jobReport: (jobId) => settle(commands.jobReport(jobId)),
+
+  scopeCatalog: () => infallible(commands.scopeCatalog()),
+  tokenApps: (systemUserId) => settle(commands.tokenApps(systemUserId)),
+  tokenPreflight: (request) => settle(commands.tokenPreflight(request)),
+  installApp: (systemUserId, appId) => settle(commands.installApp(systemUserId, appId)),
+  generateToken: (request, onStep) =>
+    settle(commands.generateToken(request, channel<TokenStep>(onStep))),
+  copyToken: (handle, clearAfterSecs) => settle(commands.copyToken(handle, clearAfterSecs)),
+  revealToken: (handle) => settle(commands.revealToken(handle)),
+  keepTokenInKeychain: (handle) => settle(commands.keepTokenInKeychain(handle)),
+  forgetToken: (handle) => settle(commands.forgetToken(handle)),
+  inspectToken: (token) => settle(commands.inspectToken(token)),
+  refreshToken: (token) => settle(commands.refreshToken(token)),
+  revokeToken: (token) => settle(commands.revokeToken(token)),
 };

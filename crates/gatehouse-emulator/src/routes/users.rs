@@ -206,7 +206,7 @@ impl Ctx<'_> {
                 return Err(GraphError::new(
                     200,
                     "OAuthException",
-                    &format!(
+                    format!(
                         "Requires {p} permission: it is not available to app {} through \
                          its use cases",
                         st.assets[app].id

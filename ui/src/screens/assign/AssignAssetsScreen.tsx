@@ -317,7 +317,7 @@ export function AssignAssetsScreen({ systemUserId }: AssignAssetsScreenProps) {
         >
           <span>
             It was {unfinished.status === "cancelled" ? "cancelled" : "interrupted"} on{" "}
-            {new Date(unfinished.created_at_unix * 1000).toLocaleString()}. Resuming sends only what was not done yet.
+            {new Date((unfinished.created_at_unix ?? 0) * 1000).toLocaleString()}. Resuming sends only what was not done yet.
           </span>
           <div className="row">
             <Button variant="primary" onPress={() => void start(unfinished)}>

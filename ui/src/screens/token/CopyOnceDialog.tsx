@@ -51,7 +51,7 @@ export function CopyOnceDialog({ token, systemUserName, onClosed, clipboardClear
   const [announcement, setAnnouncement] = useState("");
   const [backFromConfirm, setBackFromConfirm] = useState(false);
 
-  const remaining = receipt ? Math.max(0, Math.ceil(receipt.clears_at_unix - now)) : 0;
+  const remaining = receipt ? Math.max(0, Math.ceil((receipt.clears_at_unix ?? now) - now)) : 0;
   const copied = receipt !== null;
 
   useEffect(() => {
@@ -59,7 +59,7 @@ export function CopyOnceDialog({ token, systemUserName, onClosed, clipboardClear
     const timer = setInterval(() => {
       const t = nowSecs();
       setNow(t);
-      if (t >= receipt.clears_at_unix) {
+      if (t >= (receipt.clears_at_unix ?? t)) {
         clearInterval(timer);
         setAnnouncement("The clipboard was cleared.");
       }

@@ -1,0 +1,94 @@
+//! Bulk assignment jobs: recorded in the local database first, then run with progress, so a
+//! cancelled or interrupted job can be resumed and nothing is sent twice.
+
+use gatehouse_core::jobs::{AssetChange, CancelFlag, JobEvent, JobReport, JobRequest, JobSummary};
+use tauri::ipc::Channel;
+use tauri::State;
+
+use crate::state::{lock, AppState};
+use crate::CommandError;
+
+/// How many jobs the "unfinished" list looks at.
+const RECENT_JOBS: u32 = 50;
+
+/// Records a bulk change as a job for the open portfolio. Nothing is sent yet; invalid tasks
+/// are refused here, naming the field.
+#[tauri::command]
+#[specta::specta]
+pub async fn create_job(
+    state: State<'_, AppState>,
+    system_user_id: String,
+    system_user_name: String,
+    changes: Vec<AssetChange>,
+) -> Result<JobSummary, CommandError> {
+    let request =
+        JobRequest { portfolio_id: state.active_id(), system_user_id, system_user_name, changes };
+    Ok(state.store().await?.create_job(&request)?)
+}
+
+/// Runs a job's pending items; progress goes to `on_event`. Returns when the job stops
+/// (finished or cancelled), with every item's outcome.
+#[tauri::command]
+#[specta::specta]
+pub async fn run_job(
+    state: State<'_, AppState>,
+    job_id: String,
+    on_event: Channel<JobEvent>,
+) -> Result<JobReport, CommandError> {
+    let portfolio = state.portfolio().await?;
+    let store = state.store().await?;
+    let cancel = CancelFlag::default();
+    lock(&state.jobs).insert(job_id.clone(), cancel.clone());
+    let result = portfolio
+        .run_job(
+            store,
+            &job_id,
+            move |event| {
+                // A closed window drops the channel; the job still runs to its end.
+                let _ = on_event.send(event);
+            },
+            &cancel,
+        )
+        .await;
+    lock(&state.jobs).remove(&job_id);
+    Ok(result?)
+}
+
+/// Asks a running job to stop after the items in flight. Unknown or finished jobs: nothing to do.
+#[tauri::command]
+#[specta::specta]
+pub fn cancel_job(state: State<'_, AppState>, job_id: String) {
+    if let Some(flag) = lock(&state.jobs).get(&job_id) {
+        flag.cancel();
+    }
+}
+
+/// Puts a job's failed items back to pending.
+#[tauri::command]
+#[specta::specta]
+pub async fn retry_failed(
+    state: State<'_, AppState>,
+    job_id: String,
+) -> Result<JobSummary, CommandError> {
+    Ok(state.store().await?.retry_failed(&job_id)?)
+}
+
+/// Jobs of the open portfolio that did not finish and are not running now, newest first.
+#[tauri::command]
+#[specta::specta]
+pub async fn unfinished_jobs(state: State<'_, AppState>) -> Result<Vec<JobSummary>, CommandError> {
+    let store = state.store().await?;
+    let running: Vec<String> = lock(&state.jobs).keys().cloned().collect();
+    let jobs = store.unfinished_jobs(&state.active_id())?;
+    Ok(jobs.into_iter().filter(|j| !running.contains(&j.id)).take(RECENT_JOBS as usize).collect())
+}
+
+/// A job with every item's outcome.
+#[tauri::command]
+#[specta::specta]
+pub async fn job_report(
+    state: State<'_, AppState>,
+    job_id: String,
+) -> Result<JobReport, CommandError> {
+    Ok(state.store().await?.job(&job_id)?)
+}

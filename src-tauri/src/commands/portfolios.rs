@@ -1,0 +1,190 @@
+//! The portfolios Gatehouse can open: the demo ones and those the user connected, one active.
+
+use std::sync::Arc;
+
+use gatehouse_core::connect::{ConnectRequest, ConnectionReport};
+use gatehouse_core::profiles::{self, Profile, ProfileSecrets, ProfileStore, DEFAULT_API_VERSION};
+use gatehouse_core::{Portfolio, PortfolioKind};
+use gatehouse_secrets::Secret;
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use tauri::State;
+
+use crate::state::{AppState, DEMO_ID};
+use crate::CommandError;
+
+/// One portfolio the switcher lists. Demo portfolios are always there and cannot be removed.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct PortfolioEntry {
+    /// `demo`, `demo-client-N`, or a saved profile's id.
+    pub id: String,
+    pub label: String,
+    pub business_id: String,
+    pub kind: PortfolioKind,
+}
+
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct PortfolioList {
+    pub active_id: String,
+    pub portfolios: Vec<PortfolioEntry>,
+}
+
+/// What the user typed in "Connect your business portfolio". The two secrets become
+/// [`Secret`]s at once and never travel back.
+#[derive(Deserialize, Type)]
+pub struct ConnectForm {
+    pub label: String,
+    pub business_id: String,
+    pub app_id: String,
+    pub admin_token: String,
+    pub app_secret: String,
+}
+
+impl std::fmt::Debug for ConnectForm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConnectForm")
+            .field("business_id", &self.business_id)
+            .field("app_id", &self.app_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ConnectForm {
+    /// Splits the form into what may be stored in a file and the secrets.
+    fn into_parts(self) -> (Profile, ProfileSecrets) {
+        let business_id = self.business_id.trim().to_owned();
+        let profile = Profile {
+            id: format!("business-{business_id}"),
+            label: self.label.trim().to_owned(),
+            business_id,
+            app_id: self.app_id.trim().to_owned(),
+            base_url: graph_url_override(),
+            api_version: DEFAULT_API_VERSION.to_owned(),
+        };
+        let secrets = ProfileSecrets {
+            admin_token: Secret::new(self.admin_token.trim().to_owned()),
+            app_secret: Secret::new(self.app_secret.trim().to_owned()),
+        };
+        // The originals are dropped here; the trimmed copies live in zeroized secrets.
+        drop(zeroize::Zeroizing::new(self.admin_token));
+        drop(zeroize::Zeroizing::new(self.app_secret));
+        (profile, secrets)
+    }
+}
+
+/// A Graph API other than Meta's, for end-to-end tests against the emulator (loopback only:
+/// the client refuses plain HTTP anywhere else).
+fn graph_url_override() -> Option<String> {
+    std::env::var("GATEHOUSE_GRAPH_URL").ok().filter(|u| !u.trim().is_empty())
+}
+
+fn profiles() -> Result<ProfileStore, CommandError> {
+    ProfileStore::from_env().map_err(|e| gatehouse_core::Error::from(e).into())
+}
+
+/// The demo portfolios and the saved ones, and which one is open.
+#[tauri::command]
+#[specta::specta]
+pub async fn list_portfolios(state: State<'_, AppState>) -> Result<PortfolioList, CommandError> {
+    let demo = state.demo().await?;
+    let mut portfolios: Vec<PortfolioEntry> = demo
+        .portfolios()
+        .iter()
+        .map(|e| PortfolioEntry {
+            id: e.id.clone(),
+            label: e.label.clone(),
+            business_id: e.portfolio.business_id().to_owned(),
+            kind: PortfolioKind::Demo,
+        })
+        .collect();
+    let saved = profiles()?.list().map_err(gatehouse_core::Error::from)?;
+    portfolios.extend(saved.into_iter().map(|p| PortfolioEntry {
+        id: p.id,
+        label: p.label,
+        business_id: p.business_id,
+        kind: PortfolioKind::Meta,
+    }));
+    Ok(PortfolioList { active_id: state.active_id(), portfolios })
+}
+
+/// Opens another portfolio; the screens reload from it.
+#[tauri::command]
+#[specta::specta]
+pub async fn switch_portfolio(state: State<'_, AppState>, id: String) -> Result<(), CommandError> {
+    open(&state, &id).await?;
+    state.set_active(&id);
+    Ok(())
+}
+
+/// A portfolio by id: a demo one, one opened before, or a saved one opened now with its
+/// secrets from the keyring.
+pub async fn open(state: &AppState, id: &str) -> Result<Arc<Portfolio>, CommandError> {
+    if let Some(portfolio) = state.known(id).await? {
+        return Ok(portfolio);
+    }
+    if id.starts_with(DEMO_ID) {
+        return Err(CommandError {
+            code: "portfolio_not_found".into(),
+            message: format!("There is no demo portfolio \"{id}\"."),
+            fix: Some("Choose a portfolio from the list.".into()),
+            detail: None,
+            field: None,
+        });
+    }
+    let profile = profiles()?.get(id).map_err(gatehouse_core::Error::from)?;
+    let secrets =
+        profiles::load_secrets(state.secrets()?, id).await.map_err(gatehouse_core::Error::from)?;
+    let session = gatehouse_core::connect::session_for(
+        profile.base_url.as_deref(),
+        &profile.api_version,
+        &secrets,
+    )?;
+    let portfolio = Arc::new(Portfolio::new(PortfolioKind::Meta, profile.business_id, session));
+    state.remember(id, portfolio.clone());
+    Ok(portfolio)
+}
+
+/// Checks typed credentials against Meta without saving anything.
+#[tauri::command]
+#[specta::specta]
+pub async fn check_connection(form: ConnectForm) -> Result<ConnectionReport, CommandError> {
+    let (profile, secrets) = form.into_parts();
+    profile.validate().map_err(gatehouse_core::Error::from)?;
+    let request: ConnectRequest = profile.connect_request();
+    Ok(gatehouse_core::connect::check_connection(&request, &secrets).await?)
+}
+
+/// Checks again, then saves: metadata in the config directory, secrets in the OS keyring. The
+/// new portfolio becomes the open one.
+#[tauri::command]
+#[specta::specta]
+pub async fn save_portfolio(
+    state: State<'_, AppState>,
+    form: ConnectForm,
+) -> Result<PortfolioEntry, CommandError> {
+    let (profile, secrets) = form.into_parts();
+    let added = profiles::add_profile(&profiles()?, state.secrets()?, profile, &secrets).await?;
+    let entry = PortfolioEntry {
+        id: added.profile.id.clone(),
+        label: added.profile.label.clone(),
+        business_id: added.profile.business_id.clone(),
+        kind: PortfolioKind::Meta,
+    };
+    open(&state, &entry.id).await?;
+    state.set_active(&entry.id);
+    Ok(entry)
+}
+
+/// Removes a saved portfolio and its keyring entries. The demo opens when it was the open one.
+#[tauri::command]
+#[specta::specta]
+pub async fn remove_portfolio(state: State<'_, AppState>, id: String) -> Result<(), CommandError> {
+    profiles::remove_profile(&profiles()?, state.secrets()?, &id)
+        .await
+        .map_err(gatehouse_core::Error::from)?;
+    state.forget(&id);
+    if state.active_id() == id {
+        state.set_active(DEMO_ID);
+    }
+    Ok(())
+}
