@@ -68,7 +68,8 @@ export const commands = {
 	generateToken: (request: TokenRequest, onStep: Channel<TokenStep>) => typedError<IssuedToken, CommandError>(__TAURI_INVOKE("generate_token", { request, onStep })),
 	/**
 	 *  Copies a kept token to the clipboard from Rust, marked for clipboard managers to skip, and
-	 *  clears it after `clear_after_secs` if it still holds the token.
+	 *  clears it after `clear_after_secs` if it still holds the token. The clipboard may block for
+	 *  a moment, so it runs off the async workers.
 	 */
 	copyToken: (handle: string, clearAfterSecs: number) => typedError<CopyReceipt, CommandError>(__TAURI_INVOKE("copy_token", { handle, clearAfterSecs })),
 	/**  The token itself, for the user who asked to see it. The only way a token reaches the webview. */

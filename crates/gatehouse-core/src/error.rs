@@ -170,6 +170,14 @@ impl Error {
         match self {
             Self::Graph(GraphError::InvalidInput { field, .. }) => field.as_deref(),
             Self::PermissionNotGrantable { .. } => Some("scope"),
+            // The form's field names, for the app to mark the field.
+            Self::Profile(crate::profiles::ProfileError::InvalidField { field, .. }) => {
+                Some(match *field {
+                    "business id" => "business_id",
+                    "app id" => "app_id",
+                    other => other,
+                })
+            }
             _ => None,
         }
     }
