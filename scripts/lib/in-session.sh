@@ -6,8 +6,10 @@ cd "$ROOT"
 
 session_dir="$(mktemp -d)"
 trap 'kill ${driver_pid:-} 2>/dev/null || true; rm -rf "$session_dir"' EXIT
-export XDG_DATA_HOME="$session_dir/data" XDG_RUNTIME_DIR="$session_dir/run"
-mkdir -p "$XDG_DATA_HOME" "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
+# Data (the jobs database) and config (saved portfolios) start empty in every test session.
+export XDG_DATA_HOME="$session_dir/data" XDG_CONFIG_HOME="$session_dir/config"
+export XDG_RUNTIME_DIR="$session_dir/run"
+mkdir -p "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
 # An empty password plus newline creates and unlocks the login collection (printf '' would not).
 echo "" | gnome-keyring-daemon --unlock --components=secrets >/dev/null
 

@@ -8,7 +8,7 @@ def test_window_opens_on_start_screen_with_navigation(app):
     assert app.driver.title == "Gatehouse"
     app.heading("Welcome to Gatehouse")
     nav_links = [a.text for a in app.driver.find_elements(By.CSS_SELECTOR, "nav[aria-label='Main'] a")]
-    assert nav_links == ["Start", "System users", "Settings"]
+    assert nav_links == ["Start", "System users", "Inspect token", "Settings"]
     app.text("Demo: nothing leaves this computer")
     assert app.link("Start").get_attribute("aria-current") == "page"
 

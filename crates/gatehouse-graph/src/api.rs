@@ -338,7 +338,8 @@ impl Session {
 
     /// `GET /{system-user-id}`.
     pub async fn system_user(&self, system_user_id: &str) -> Result<SystemUser, GraphError> {
-        self.get_json(&Call::get(&[system_user_id])?.param("fields", "id,name")).await
+        self.get_json(&Call::get(&[system_user_id])?.param("fields", "id,name,role,created_time"))
+            .await
     }
 
     /// `POST /{business-id}/system_users`: creates a system user and returns its app-scoped ID.
