@@ -344,16 +344,25 @@ fn validate(req: &JobRequest) -> Result<Vec<AssetChange>> {
         if asset_id.is_empty() {
             return Err(invalid("asset_id", "an asset ID is empty".into()));
         }
-        if !c.kind.has_assigned_users() {
+        // Apps are not assigned with tasks: "assigning" one installs it for the system user.
+        if c.kind == AssetKind::App && c.action == ChangeAction::Unassign {
+            // UNCONFIRMED: the API documents installing an app for a system user, not removing
+            // it (graph-api.md §3.1), so Gatehouse does not offer it.
             return Err(invalid(
                 "kind",
-                "apps are not assigned to system users; they are installed for them".into(),
+                "an app cannot be removed from a system user through Meta's API; remove it in \
+                 Business settings › Users › System users › Installed apps"
+                    .into(),
             ));
+        }
+        if c.kind == AssetKind::App && !c.tasks.is_empty() {
+            return Err(invalid("tasks", "installing an app takes no tasks".into()));
         }
         if !seen.insert((c.kind, c.kind.node_id(&asset_id))) {
             return Err(invalid("changes", format!("asset {asset_id} appears twice")));
         }
         let tasks = match c.action {
+            ChangeAction::Assign if c.kind == AssetKind::App => Vec::new(),
             ChangeAction::Assign => {
                 let names: Vec<&str> = c.tasks.iter().map(|t| t.trim()).collect();
                 let message = |e: GraphError| {
@@ -870,9 +879,11 @@ impl Portfolio {
         let mut assignments = Vec::new();
         let mut unassign_at = Vec::new();
         let mut unassignments = Vec::new();
+        let mut install_at = Vec::new();
         for (i, s) in chunk.iter().enumerate() {
             let item = &s.item;
             match item.action {
+                ChangeAction::Assign if item.kind == AssetKind::App => install_at.push(i),
                 ChangeAction::Assign => {
                     let names: Vec<&str> = item.tasks.iter().map(String::as_str).collect();
                     match TaskSet::parse(item.kind, &names) {
@@ -902,7 +913,11 @@ impl Portfolio {
                 }
             }
         }
-        let (assigned, unassigned) = futures::join!(
+        // Installing is idempotent (graph `install_app` retries it like a read); apps are few.
+        let installs = futures::future::join_all(
+            install_at.iter().map(|i| session.install_app(system_user, &chunk[*i].item.asset_id)),
+        );
+        let (assigned, unassigned, installed) = futures::join!(
             async {
                 if assignments.is_empty() {
                     Vec::new()
@@ -916,8 +931,12 @@ impl Portfolio {
                 } else {
                     session.unassign_many(&unassignments).await
                 }
-            }
+            },
+            installs
         );
+        for (i, r) in install_at.into_iter().zip(installed) {
+            results[i] = Some(r);
+        }
         for (i, r) in assign_at.into_iter().zip(assigned) {
             results[i] = Some(r);
         }
@@ -938,6 +957,21 @@ impl Portfolio {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_app_is_installed_not_assigned_and_cannot_be_removed() {
+        let req = |action, tasks: &[&str]| JobRequest {
+            portfolio_id: "demo".into(),
+            system_user_id: "61".into(),
+            system_user_name: "Server".into(),
+            changes: vec![change(AssetKind::App, "555", action, tasks)],
+        };
+        assert!(validate(&req(ChangeAction::Assign, &[])).is_ok());
+        let removed = validate(&req(ChangeAction::Unassign, &[])).expect_err("refused");
+        assert_eq!(removed.field(), Some("kind"));
+        let tasks = validate(&req(ChangeAction::Assign, &["MANAGE"])).expect_err("refused");
+        assert_eq!(tasks.field(), Some("tasks"));
+    }
 
     fn change(kind: AssetKind, id: &str, action: ChangeAction, tasks: &[&str]) -> AssetChange {
         AssetChange {

@@ -373,3 +373,33 @@ async fn the_database_file_never_holds_a_secret() {
         assert!(!found, "a secret is in the database files");
     }
 }
+
+#[tokio::test]
+async fn an_app_in_a_job_is_installed_alongside_the_assignments() {
+    let env = env(20).await;
+    let su = env.system_user("Installer").await;
+    let ids = env.ad_accounts(2).await;
+    let app_id = env
+        .emu
+        .manifest()
+        .businesses
+        .iter()
+        .find_map(|b| (b.id == env.portfolio.business_id()).then(|| b.apps[0].id.clone()));
+    let app_id = app_id.expect("the agency's app");
+    let mut request = assign_all(&su, &ids, &["ANALYZE"]);
+    request.changes.push(AssetChange {
+        kind: AssetKind::App,
+        asset_id: app_id.clone(),
+        asset_name: "The agency's app".into(),
+        action: ChangeAction::Assign,
+        tasks: Vec::new(),
+    });
+    let store = Store::in_memory().unwrap();
+    let job = store.create_job(&request).unwrap();
+    let report = env.portfolio.run_job(&store, &job.id, |_| {}, &CancelFlag::new()).await.unwrap();
+    assert_eq!(report.summary.status, JobStatus::Completed, "{report:?}");
+    assert_eq!(report.summary.succeeded, 3);
+    let access = env.portfolio.system_user_access(&su).await.unwrap();
+    assert_eq!(access.apps.iter().map(|a| a.id.clone()).collect::<Vec<_>>(), vec![app_id]);
+    assert_eq!(access.assets.len(), 2);
+}
