@@ -44,7 +44,9 @@ pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 /// The id of the demo agency portfolio, the one a first run opens.
-pub const DEMO_ID: &str = "demo";
+pub const DEMO_ID: &str = "demo:agency";
+/// What every demo portfolio's id starts with (a colon: no saved profile's id can).
+pub const DEMO_PREFIX: &str = "demo:";
 
 impl AppState {
     pub fn new() -> Self {
@@ -87,7 +89,7 @@ impl AppState {
 
     /// A demo portfolio by id, or one opened this session.
     pub async fn known(&self, id: &str) -> Result<Option<Arc<Portfolio>>, CommandError> {
-        if id.starts_with(DEMO_ID) {
+        if id.starts_with(DEMO_PREFIX) {
             let demo = self.demo().await?;
             return Ok(demo.portfolios().iter().find(|e| e.id == id).map(|e| e.portfolio.clone()));
         }

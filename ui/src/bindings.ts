@@ -377,7 +377,7 @@ export type NewRole =
 
 /**  One portfolio the switcher lists. Demo portfolios are always there and cannot be removed. */
 export type PortfolioEntry = {
-	/**  `demo`, `demo-client-N`, or a saved profile's id. */
+	/**  `demo:agency`, `demo:client-N`, or a saved profile's id. */
 	id: string,
 	label: string,
 	business_id: string,

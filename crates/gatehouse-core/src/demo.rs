@@ -19,7 +19,8 @@ pub struct DemoPortfolio {
 /// One demo business the app can open.
 #[derive(Debug, Clone)]
 pub struct DemoEntry {
-    /// `demo` for the agency, `demo-client-N` for its clients.
+    /// `demo:agency` for the agency, `demo:client-N` for its clients. The colon keeps them apart
+    /// from saved profiles, whose ids are slugs.
     pub id: String,
     pub label: String,
     pub portfolio: Arc<Portfolio>,
@@ -56,7 +57,11 @@ pub async fn start() -> Result<DemoPortfolio> {
             let clamp = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
             portfolio = portfolio.with_allowance(clamp(quota.regular), clamp(quota.admin));
         }
-        let id = if portfolios.is_empty() { "demo".to_owned() } else { format!("demo-client-{i}") };
+        let id = if portfolios.is_empty() {
+            "demo:agency".to_owned()
+        } else {
+            format!("demo:client-{i}")
+        };
         portfolios.push(DemoEntry {
             id,
             label: business.name.clone(),

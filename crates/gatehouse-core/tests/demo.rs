@@ -22,3 +22,17 @@ async fn demo_portfolio_overview_lists_its_system_users_and_quota() {
         overview.system_users.iter().filter(|u| u.role == "regular").count()
     );
 }
+
+#[tokio::test]
+async fn every_demo_business_with_an_admin_opens_under_an_id_no_profile_can_take() {
+    let demo = demo::start().await.expect("demo starts");
+    let entries = demo.portfolios();
+    assert_eq!(entries[0].id, "demo:agency");
+    assert_eq!(entries[0].portfolio.business_id(), demo.portfolio().business_id());
+    assert!(entries.len() >= 2, "the agency and at least one client");
+    let client = entries[1].portfolio.overview().await.expect("client overview");
+    assert_eq!(client.quota.map(|q| q.tier), Some("Limited".to_owned()));
+    for e in entries {
+        assert!(gatehouse_core::profiles::validate_id(&e.id).is_err(), "{}", e.id);
+    }
+}

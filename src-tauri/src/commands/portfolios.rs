@@ -10,13 +10,13 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 use tauri::State;
 
-use crate::state::{AppState, DEMO_ID};
+use crate::state::{AppState, DEMO_ID, DEMO_PREFIX};
 use crate::CommandError;
 
 /// One portfolio the switcher lists. Demo portfolios are always there and cannot be removed.
 #[derive(Debug, Clone, Serialize, Type)]
 pub struct PortfolioEntry {
-    /// `demo`, `demo-client-N`, or a saved profile's id.
+    /// `demo:agency`, `demo:client-N`, or a saved profile's id.
     pub id: String,
     pub label: String,
     pub business_id: String,
@@ -122,7 +122,7 @@ pub async fn open(state: &AppState, id: &str) -> Result<Arc<Portfolio>, CommandE
     if let Some(portfolio) = state.known(id).await? {
         return Ok(portfolio);
     }
-    if id.starts_with(DEMO_ID) {
+    if id.starts_with(DEMO_PREFIX) {
         return Err(CommandError {
             code: "portfolio_not_found".into(),
             message: format!("There is no demo portfolio \"{id}\"."),
