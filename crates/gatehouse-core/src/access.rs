@@ -332,7 +332,14 @@ pub fn asset_kinds() -> Vec<AssetKindInfo> {
 
 /// Read, write or full, from the tasks held on an asset of `kind`.
 pub fn access_level(kind: AssetKind, tasks: &[String]) -> AccessLevel {
-    let Some(info) = asset_kinds().into_iter().find(|k| k.kind == kind) else {
+    let kinds = asset_kinds();
+    level(kinds.iter().find(|k| k.kind == kind), tasks)
+}
+
+/// [`access_level`] with the kind's table already at hand (a system user may hold thousands of
+/// assets; the table is built once per listing, not per asset).
+fn level(info: Option<&AssetKindInfo>, tasks: &[String]) -> AccessLevel {
+    let Some(info) = info else {
         return AccessLevel::Read;
     };
     if !info.full_control.is_empty() && info.full_control.iter().all(|t| tasks.contains(t)) {
@@ -392,48 +399,50 @@ impl Portfolio {
 
     /// A system user's assets of every kind, with tasks, and its installed apps.
     pub async fn system_user_access(&self, system_user_id: &str) -> Result<SystemUserAccess> {
+        let user = self.session().system_user(system_user_id);
+        let (user, holdings) = futures::join!(user, self.holdings(system_user_id));
+        let (assets, apps) = holdings?;
+        Ok(SystemUserAccess { system_user: summary(&user?), assets, apps })
+    }
+
+    /// What a system user holds: its assets of every kind (all fetched concurrently) and its
+    /// installed apps.
+    async fn holdings(&self, system_user_id: &str) -> Result<(Vec<AssignedAsset>, Vec<AppRef>)> {
         let session = self.session();
-        let user = session.system_user(system_user_id);
         let kinds = AssetKind::ALL.into_iter().filter(|k| *k != AssetKind::App);
         let assets = try_join_all(kinds.map(|kind| async move {
             let (list, _) = session.system_user_assets(system_user_id, kind).collect_all().await?;
             Ok::<_, gatehouse_graph::GraphError>((kind, list))
         }));
         let apps = session.installed_apps(system_user_id).collect_all();
-        let (user, assets, apps) = futures::join!(user, assets, apps);
+        let (assets, apps) = futures::join!(assets, apps);
+        let table = asset_kinds();
         let mut out = Vec::new();
         for (kind, list) in assets? {
-            for asset in list {
-                out.push(AssignedAsset {
-                    kind,
-                    name: asset.label().to_owned(),
-                    access: access_level(kind, &asset.tasks),
-                    tasks: asset.tasks,
-                    id: asset.id,
-                });
-            }
+            let info = table.iter().find(|k| k.kind == kind);
+            out.extend(list.into_iter().map(|asset| AssignedAsset {
+                kind,
+                name: asset.label().to_owned(),
+                access: level(info, &asset.tasks),
+                tasks: asset.tasks,
+                id: asset.id,
+            }));
         }
         // An unknown answer on the apps edge is not fatal: the token dialog installs anyway.
         let apps = apps.map(|(apps, _)| apps).unwrap_or_default();
-        Ok(SystemUserAccess {
-            system_user: summary(&user?),
-            assets: out,
-            apps: apps
-                .into_iter()
-                .map(|a| AppRef { name: a.label().to_owned(), id: a.id })
-                .collect(),
-        })
+        let apps = apps.into_iter().map(|a| AppRef { name: a.label().to_owned(), id: a.id });
+        Ok((out, apps.collect()))
     }
 
     /// Assets and apps per system user, for the list's columns (all fetched concurrently).
     pub async fn access_counts(&self) -> Result<Vec<AccessCount>> {
         let (users, _) = self.session().system_users(self.business_id()).collect_all().await?;
         try_join_all(users.iter().map(|u| async move {
-            let access = self.system_user_access(&u.id).await?;
+            let (assets, apps) = self.holdings(&u.id).await?;
             Ok::<_, crate::Error>(AccessCount {
                 system_user_id: u.id.clone(),
-                assets: clamp(access.assets.len()),
-                apps: clamp(access.apps.len()),
+                assets: clamp(assets.len()),
+                apps: clamp(apps.len()),
             })
         }))
         .await

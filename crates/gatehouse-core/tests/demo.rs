@@ -36,3 +36,21 @@ async fn every_demo_business_with_an_admin_opens_under_an_id_no_profile_can_take
         assert!(gatehouse_core::profiles::validate_id(&e.id).is_err(), "{}", e.id);
     }
 }
+
+#[tokio::test]
+async fn access_counts_agree_with_each_system_users_access() {
+    let demo = demo::start().await.expect("demo starts");
+    let portfolio = demo.portfolio();
+    let counts = portfolio.access_counts().await.expect("counts");
+    let overview = portfolio.overview().await.expect("overview");
+    assert_eq!(counts.len(), overview.system_users.len());
+    let mut someone_holds_assets = false;
+    for count in &counts {
+        let access = portfolio.system_user_access(&count.system_user_id).await.expect("access");
+        assert_eq!(access.system_user.id, count.system_user_id);
+        assert_eq!(count.assets as usize, access.assets.len());
+        assert_eq!(count.apps as usize, access.apps.len());
+        someone_holds_assets |= count.assets > 0;
+    }
+    assert!(someone_holds_assets, "the demo's reporting system user holds assets");
+}
