@@ -14,7 +14,7 @@ if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
   mkdir -p "$ROOT/artifacts"
   shot="$ROOT/artifacts/start.png"
   echo "No display found: running on a virtual 1280x800 display; a screenshot goes to $shot"
-  exec xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" dbus-run-session -- bash -c '
+  exec xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp -noreset" dbus-run-session -- bash -c '
     "$1" & app=$!
     shown=0
     for _ in $(seq 1 60); do

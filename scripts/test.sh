@@ -41,4 +41,4 @@ GATEHOUSE_EMULATOR_BIN="$CARGO_TARGET_DIR/debug/gatehouse-emulator" \
 step "Real keyring and end-to-end tests (Xvfb, D-Bus, GNOME Keyring, WebDriver)"
 rm -rf "$ROOT/artifacts/e2e"
 mkdir -p "$ROOT/artifacts/e2e"
-xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" dbus-run-session -- "$ROOT/scripts/lib/in-session.sh"
+xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp -noreset" dbus-run-session -- "$ROOT/scripts/lib/in-session.sh"

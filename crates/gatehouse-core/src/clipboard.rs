@@ -196,7 +196,19 @@ impl Worker {
 
     fn clipboard(&mut self) -> Result<&mut arboard::Clipboard> {
         if self.clipboard.is_none() {
-            self.clipboard = Some(arboard::Clipboard::new().map_err(unavailable)?);
+            // Opening has no side effect, so a failed open is tried again briefly: an X server
+            // resets when its last client leaves, and a connection made at that instant fails.
+            let mut attempt = 1;
+            let opened = loop {
+                match arboard::Clipboard::new() {
+                    Err(_) if attempt < 3 => {
+                        std::thread::sleep(Duration::from_millis(150));
+                        attempt += 1;
+                    }
+                    result => break result,
+                }
+            };
+            self.clipboard = Some(opened.map_err(unavailable)?);
         }
         self.clipboard
             .as_mut()
