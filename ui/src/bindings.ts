@@ -15,6 +15,11 @@ export const commands = {
 	/**  Checks typed credentials against Meta without saving anything. */
 	checkConnection: (form: ConnectForm) => typedError<ConnectionReport, CommandError>(__TAURI_INVOKE("check_connection", { form })),
 	/**
+	 *  Adds the form's app to the form's business (the fix the check offers when the business does
+	 *  not own it), without saving anything.
+	 */
+	claimAppForConnection: (form: ConnectForm) => typedError<AppClaim, CommandError>(__TAURI_INVOKE("claim_app_for_connection", { form })),
+	/**
 	 *  Checks again, then saves: metadata in the config directory, secrets in the OS keyring. The
 	 *  new portfolio becomes the open one.
 	 */
@@ -23,6 +28,8 @@ export const commands = {
 	removePortfolio: (id: string) => typedError<null, CommandError>(__TAURI_INVOKE("remove_portfolio", { id })),
 	/**  The business, its system users and the system-user quota. */
 	portfolioOverview: () => typedError<PortfolioOverview, CommandError>(__TAURI_INVOKE("portfolio_overview")),
+	/**  Adds an app its admin develops to the open portfolio's business, so it can have system users. */
+	claimApp: (appId: string) => typedError<AppClaim, CommandError>(__TAURI_INVOKE("claim_app", { appId })),
 	/**  Adds a system user to the portfolio. A lost answer is reconciled, never retried blindly. */
 	createSystemUser: (name: string, role: NewRole) => typedError<CreatedSystemUser, CommandError>(__TAURI_INVOKE("create_system_user", { name, role })),
 	/**  Gives a system user a new name. Renaming is idempotent, so the client may retry it. */
@@ -49,6 +56,8 @@ export const commands = {
 	cancelJob: (jobId: string) => __TAURI_INVOKE<void>("cancel_job", { jobId }),
 	/**  Puts a job's failed items back to pending. */
 	retryFailed: (jobId: string) => typedError<JobSummary, CommandError>(__TAURI_INVOKE("retry_failed", { jobId })),
+	/**  Stops offering an unfinished job for resuming; its record and what it did are kept. */
+	discardJob: (jobId: string) => typedError<JobSummary, CommandError>(__TAURI_INVOKE("discard_job", { jobId })),
 	/**  Jobs of the open portfolio that did not finish and are not running now, newest first. */
 	unfinishedJobs: () => typedError<JobSummary[], CommandError>(__TAURI_INVOKE("unfinished_jobs")),
 	/**  A job with every item's outcome. */
@@ -112,6 +121,18 @@ export type AppChoice = {
 	reason: string | null,
 	/**  Installed for the system user already. */
 	installed: boolean,
+};
+
+/**  How claiming an app into the business went. */
+export type AppClaim = {
+	app_id: string,
+	/**
+	 *  `confirmed`, `pending` (someone must approve it first), `already_owned`, or Meta's own
+	 *  word.
+	 */
+	status: string,
+	/**  The outcome in plain words. */
+	message: string,
 };
 
 /**  What the shell shows in its header and About section. */
@@ -228,6 +249,8 @@ export type ConnectionProblem = {
 	fix: string | null,
 	/**  Gatehouse cannot work with this portfolio until it is fixed; otherwise a warning. */
 	blocking: boolean,
+	/**  The app Gatehouse can claim into the business to fix this ([`claim_app`]). */
+	claim_app_id: string | null,
 };
 
 /**
@@ -407,6 +430,16 @@ export type PortfolioOverview = {
 	two_factor: string | null,
 	system_users: SystemUserSummary[],
 	quota: Quota | null,
+	/**
+	 *  The apps the business owns (`None` when the token may not list them). Without one the
+	 *  business cannot have system users (Meta's 104001).
+	 */
+	apps: BusinessApp[] | null,
+	/**
+	 *  The app Gatehouse signs in with for this portfolio, when known: the one to claim when the
+	 *  business does not own it.
+	 */
+	app_id: string | null,
 };
 
 /**  What Gatehouse checked before generating a token. */

@@ -161,7 +161,8 @@ pub(crate) async fn connect(g: &Global) -> Result<Connection, CliError> {
     };
     let base_url = g.base_url.as_deref().or(profile.base_url.as_deref());
     let session = session_for(base_url, &profile.api_version, &secrets)?;
-    let portfolio = Portfolio::new(PortfolioKind::Meta, profile.business_id.clone(), session);
+    let portfolio = Portfolio::new(PortfolioKind::Meta, profile.business_id.clone(), session)
+        .with_app(profile.app_id.clone());
     Ok(Connection::Profile {
         profile: Box::new(profile),
         portfolio,

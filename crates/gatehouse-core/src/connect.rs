@@ -35,6 +35,22 @@ pub struct BusinessApp {
     pub is_profile_app: bool,
 }
 
+impl BusinessApp {
+    pub(crate) fn from_asset(app: gatehouse_graph::Asset, profile_app: Option<&str>) -> Self {
+        BusinessApp {
+            is_profile_app: profile_app == Some(app.id.as_str()),
+            name: app.name.unwrap_or_else(|| format!("App {}", app.id)),
+            id: app.id,
+        }
+    }
+}
+
+/// A token that may not read an edge is not an admin's: for the checks, a finding rather than a
+/// failure.
+pub(crate) fn is_refusal(e: &GraphError) -> bool {
+    matches!(e, GraphError::MissingPermission { .. } | GraphError::AssetNotAssigned { .. })
+}
+
 /// Something the check found: a plain sentence and where to fix it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -45,6 +61,8 @@ pub struct ConnectionProblem {
     pub fix: Option<String>,
     /// Gatehouse cannot work with this portfolio until it is fixed; otherwise a warning.
     pub blocking: bool,
+    /// The app Gatehouse can claim into the business to fix this ([`claim_app`]).
+    pub claim_app_id: Option<String>,
 }
 
 /// What Meta says about a business, a token and an app, checked together.
@@ -139,6 +157,13 @@ pub fn session_for(
     Ok(client.session(credentials))
 }
 
+/// Claims the request's app into its business before a profile exists (the "add portfolio"
+/// dialog's fix for [`problem::NO_APP`] and [`problem::APP_NOT_OWNED`]); check again afterwards.
+pub async fn claim_app(req: &ConnectRequest, secrets: &ProfileSecrets) -> Result<crate::AppClaim> {
+    let session = session_for(req.base_url.as_deref(), &req.api_version, secrets)?;
+    crate::portfolio::claim_app(&session, &req.business_id, &req.app_id).await
+}
+
 /// Checks the secrets against the business: who the token is (`/me`, `debug_token`), the
 /// business (verification, two-factor), the apps it owns and its system users. Failures of
 /// Graph itself (expired token, wrong app secret, network) are `Err`; what makes the portfolio
@@ -183,10 +208,7 @@ pub async fn check_with_session(
         };
     }
 
-    // A token that may not read these edges is not an admin's: a problem, not a failure.
-    let refused = |e: &GraphError| {
-        matches!(e, GraphError::MissingPermission { .. } | GraphError::AssetNotAssigned { .. })
-    };
+    let refused = is_refusal;
     let mut apps = Vec::new();
     match session
         .assets(&req.business_id, AssetKind::App, Relation::Owned, &ListOptions::default())
@@ -194,14 +216,8 @@ pub async fn check_with_session(
         .await
     {
         Ok((owned, _)) => {
-            apps = owned
-                .into_iter()
-                .map(|a| BusinessApp {
-                    is_profile_app: a.id == req.app_id,
-                    name: a.name.unwrap_or_else(|| format!("App {}", a.id)),
-                    id: a.id,
-                })
-                .collect();
+            apps =
+                owned.into_iter().map(|a| BusinessApp::from_asset(a, Some(&req.app_id))).collect();
             facts.apps = Some(apps.iter().map(|a| a.id.clone()).collect());
         }
         Err(e) if refused(&e) => facts.listing_refused = true,
@@ -266,7 +282,16 @@ impl Facts {
     fn problems(&self) -> Vec<ConnectionProblem> {
         let mut out = Vec::new();
         let mut add = |code: &str, blocking: bool, message: String, fix: String| {
-            out.push(ConnectionProblem { code: code.to_owned(), message, fix: Some(fix), blocking })
+            let claim_app_id = [problem::NO_APP, problem::APP_NOT_OWNED]
+                .contains(&code)
+                .then(|| self.app_id.clone());
+            out.push(ConnectionProblem {
+                code: code.to_owned(),
+                message,
+                fix: Some(fix),
+                blocking,
+                claim_app_id,
+            })
         };
         let app = &self.app_id;
         if let Some(other) = self.token_app_id.as_deref().filter(|t| *t != app) {
@@ -304,8 +329,8 @@ impl Facts {
                  that owns one."
                     .to_owned(),
                 format!(
-                    "Claim the app into the business by its ID: {APPS_PATH} › Add › Connect an \
-                     app ID, and enter {app}."
+                    "Add app {app} to the business (you must be an admin of the app): Gatehouse \
+                     can do it for you, or do it in {APPS_PATH} › Add › Connect an app ID."
                 ),
             ),
             Some(apps) if !apps.iter().any(|a| a == app) => add(
@@ -313,8 +338,9 @@ impl Facts {
                 true,
                 format!("App {app} is not one of the apps this business owns."),
                 format!(
-                    "Claim the app into the business by its ID: {APPS_PATH} › Add › Connect an \
-                     app ID, and enter {app}. Or use one of the business's own apps."
+                    "Add app {app} to the business (you must be an admin of the app): Gatehouse \
+                     can do it for you, or do it in {APPS_PATH} › Add › Connect an app ID. Or use \
+                     one of the business's own apps."
                 ),
             ),
             _ => {}

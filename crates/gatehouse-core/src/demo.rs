@@ -12,7 +12,8 @@ use crate::{Error, Portfolio, PortfolioKind, Result};
 /// The running emulator and the portfolios connected to it. Dropping it stops the emulator.
 pub struct DemoPortfolio {
     emulator: RunningEmulator,
-    /// The agency first, then each client business that has an admin system user.
+    /// The agency first, then each client business that has an admin system user or an app to
+    /// claim.
     portfolios: Vec<DemoEntry>,
 }
 
@@ -34,8 +35,9 @@ impl std::fmt::Debug for DemoPortfolio {
 
 /// Starts the emulator with the demo fixture and connects to each business that has an admin
 /// system user, as that admin: the agency first (with its own app), then its clients (one of
-/// them on the Limited tier, so the system-user limit can be tried). Must run inside a tokio
-/// runtime.
+/// them on the Limited tier, so the system-user limit can be tried). A client that owns no app
+/// but whose admin develops one is opened as that person with the unclaimed app, so claiming an
+/// app can be tried too. Must run inside a tokio runtime.
 pub async fn start() -> Result<DemoPortfolio> {
     let emulator = Emulator::start(EmulatorConfig::new(Fixture::demo()))
         .await
@@ -44,8 +46,15 @@ pub async fn start() -> Result<DemoPortfolio> {
     let manifest = emulator.manifest();
     let mut portfolios = Vec::new();
     for (i, business) in manifest.businesses.iter().enumerate() {
-        let Some(token) = business.admin_token.clone() else { continue };
-        let credentials = match business.apps.first() {
+        let (token, app) = match (&business.admin_token, &business.user_token) {
+            (Some(admin), _) => (admin.clone(), business.apps.first()),
+            (None, Some(person)) if business.apps.is_empty() => {
+                let Some(app) = business.developer_apps.first() else { continue };
+                (person.clone(), Some(app))
+            }
+            _ => continue,
+        };
+        let credentials = match app {
             Some(app) => {
                 Credentials::with_app_secret(Secret::new(token), Secret::new(app.secret.clone()))
             }
@@ -53,6 +62,9 @@ pub async fn start() -> Result<DemoPortfolio> {
         };
         let mut portfolio =
             Portfolio::new(PortfolioKind::Demo, business.id.clone(), client.session(credentials));
+        if let Some(app) = app {
+            portfolio = portfolio.with_app(app.id.clone());
+        }
         if let Some(quota) = business.system_user_quota {
             let clamp = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
             portfolio = portfolio.with_allowance(clamp(quota.regular), clamp(quota.admin));

@@ -27,6 +27,10 @@ pub enum Error {
     /// The app cannot give a token this permission: it is outside the app's use cases.
     #[error("app {app_id} cannot grant {permission}")]
     PermissionNotGrantable { permission: String, app_id: String, cause: Box<GraphError> },
+    /// Meta refused to let the business claim an app: the caller is not an admin of the app, or
+    /// another business owns it, or the ID is not an app's.
+    #[error("app {app_id} cannot be added to the business")]
+    AppNotClaimable { app_id: String, cause: Box<GraphError> },
     /// Only 60-day tokens can be refreshed.
     #[error("a token that never expires cannot be refreshed")]
     NeverExpiringToken,
@@ -49,6 +53,7 @@ impl Error {
             Self::DemoUnavailable(_) => "demo_unavailable",
             Self::TokenMayHaveBeenIssued { .. } => "token_may_have_been_issued",
             Self::PermissionNotGrantable { .. } => "permission_not_grantable",
+            Self::AppNotClaimable { .. } => "app_not_claimable",
             Self::NeverExpiringToken => "token_never_expires",
             Self::ClipboardUnavailable(_) => "clipboard_unavailable",
         }
@@ -80,6 +85,11 @@ impl Error {
                 "The app cannot give a token the {permission} permission: an app can only grant \
                  the permissions of its use cases, and this one has none that includes it. No \
                  token was generated."
+            ),
+            Self::AppNotClaimable { app_id, .. } => format!(
+                "Meta did not let this business add app {app_id}. Only an admin of the app can \
+                 add it to a business, an app that already belongs to another business portfolio \
+                 cannot be added, and the ID must be an app's ID."
             ),
             Self::NeverExpiringToken => "This token never expires, so there is nothing to \
                 refresh: only 60-day tokens can be refreshed."
@@ -120,6 +130,12 @@ impl Error {
                  cases › Add use case). For businesses the app's owner does not manage, the \
                  permission also needs Advanced Access (App Review)."
             ),
+            Self::AppNotClaimable { .. } => "Check the app ID (developers.facebook.com › My Apps \
+                shows it under the app's name). If another business owns the app, ask its admins \
+                to share it, or create an app for this business (My Apps › Create app, and choose \
+                this business portfolio). If you are not an admin of the app, ask one to add you \
+                (the app › App roles) or to add it for you."
+                .to_owned(),
             Self::NeverExpiringToken => "Keep using it, or generate a 60-day token instead and \
                 revoke this one."
                 .to_owned(),
@@ -159,7 +175,9 @@ impl Error {
             Self::TokenMayHaveBeenIssued { system_user_id, app_id, cause } => {
                 format!("POST /{system_user_id}/access_tokens for app {app_id}: {cause}")
             }
-            Self::PermissionNotGrantable { cause, .. } => Self::Graph((**cause).clone()).detail(),
+            Self::PermissionNotGrantable { cause, .. } | Self::AppNotClaimable { cause, .. } => {
+                Self::Graph((**cause).clone()).detail()
+            }
             Self::NeverExpiringToken => "debug_token reports expires_at = 0".to_owned(),
             Self::ClipboardUnavailable(detail) => detail.clone(),
         }
@@ -170,6 +188,7 @@ impl Error {
         match self {
             Self::Graph(GraphError::InvalidInput { field, .. }) => field.as_deref(),
             Self::PermissionNotGrantable { .. } => Some("scope"),
+            Self::AppNotClaimable { .. } => Some("app_id"),
             // The form's field names, for the app to mark the field.
             Self::Profile(crate::profiles::ProfileError::InvalidField { field, .. }) => {
                 Some(match *field {

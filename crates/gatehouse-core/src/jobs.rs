@@ -586,12 +586,25 @@ impl Store {
         Ok(out)
     }
 
-    /// Jobs of the portfolio that still have work: pending, running, interrupted, or cancelled
-    /// with pending items. Newest first.
+    /// Jobs of the portfolio that still have work and were not discarded: pending, running,
+    /// interrupted, or cancelled with pending items. Newest first.
     pub fn unfinished_jobs(&self, portfolio_id: &str) -> Result<Vec<JobSummary>> {
+        let discarded: Vec<String> = {
+            let conn = self.lock();
+            let mut stmt = conn
+                .prepare("SELECT id FROM jobs WHERE portfolio_id = ?1 AND discarded_at IS NOT NULL")
+                .map_err(StoreError::from)?;
+            let ids = stmt
+                .query_map([portfolio_id], |r| r.get(0))
+                .map_err(StoreError::from)?
+                .collect::<std::result::Result<_, _>>()
+                .map_err(StoreError::from)?;
+            ids
+        };
         Ok(self
             .jobs(portfolio_id, u32::MAX)?
             .into_iter()
+            .filter(|j| !discarded.contains(&j.id))
             .filter(|j| match j.status {
                 JobStatus::Pending | JobStatus::Running | JobStatus::Interrupted => true,
                 JobStatus::Cancelled => j.pending > 0,
@@ -620,6 +633,27 @@ impl Store {
             set_status(&tx, id, JobStatus::Pending)?;
         }
         tx.commit().map_err(StoreError::from)?;
+        Ok(summary_row(&conn, id)?)
+    }
+
+    /// Stops offering an unfinished job for resuming: what it already did stays done, its
+    /// pending items are never sent, and its record (with every item) is kept. A job that has
+    /// not finished becomes cancelled. Refused while a run has it.
+    pub fn discard_job(&self, id: &str) -> Result<JobSummary> {
+        let conn = self.lock();
+        reap_dead_runs(&conn)?;
+        let summary = summary_row(&conn, id)?;
+        if summary.status == JobStatus::Running {
+            return Err(StoreError::JobRunning(id.to_owned()).into());
+        }
+        if matches!(summary.status, JobStatus::Pending | JobStatus::Interrupted) {
+            set_status(&conn, id, JobStatus::Cancelled)?;
+        }
+        conn.execute(
+            "UPDATE jobs SET discarded_at = ?2 WHERE id = ?1 AND discarded_at IS NULL",
+            params![id, now_unix()],
+        )
+        .map_err(StoreError::from)?;
         Ok(summary_row(&conn, id)?)
     }
 

@@ -24,7 +24,9 @@ pub use access::{
 pub use clipboard::{CopyReceipt, SecretClipboard};
 pub use error::{Error, Result};
 pub use permissions::{scope_catalog, AppChoice, ScopeCatalog, ScopeGroup, ScopeInfo, ScopePreset};
-pub use portfolio::{Portfolio, PortfolioKind, PortfolioOverview, Quota, SystemUserSummary};
+pub use portfolio::{
+    AppClaim, Portfolio, PortfolioKind, PortfolioOverview, Quota, SystemUserSummary,
+};
 pub use system_users::{CreatedSystemUser, NewRole};
 pub use tokens::{
     parse_scopes, GeneratedToken, Preflight, PreflightCheck, Revoked, ScopeTargets, TokenExpiry,

@@ -1,9 +1,12 @@
 //! One connected business portfolio and the overview the app opens on.
 
 use futures::TryFutureExt;
-use gatehouse_graph::{Session, SystemUser, SystemUserRole};
+use gatehouse_graph::{
+    AssetKind, ClaimStatus, GraphError, ListOptions, Relation, Session, SystemUser, SystemUserRole,
+};
 use serde::Serialize;
 
+use crate::connect::BusinessApp;
 use crate::Result;
 
 /// Where a portfolio's data comes from.
@@ -28,6 +31,8 @@ pub struct Portfolio {
     /// it: it follows the highest access tier among the apps the business owns (graph-api.md
     /// §7.1), which the user tells us or a limit error reveals.
     allowed: Option<(u32, u32)>,
+    /// The app the portfolio's credentials belong to (a profile's app ID), when known.
+    app_id: Option<String>,
 }
 
 /// The system-user quota: how many of each role exist and may exist.
@@ -67,11 +72,86 @@ pub struct PortfolioOverview {
     pub two_factor: Option<String>,
     pub system_users: Vec<SystemUserSummary>,
     pub quota: Option<Quota>,
+    /// The apps the business owns (`None` when the token may not list them). Without one the
+    /// business cannot have system users (Meta's 104001).
+    pub apps: Option<Vec<BusinessApp>>,
+    /// The app Gatehouse signs in with for this portfolio, when known: the one to claim when the
+    /// business does not own it.
+    pub app_id: Option<String>,
+}
+
+/// How claiming an app into the business went.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct AppClaim {
+    pub app_id: String,
+    /// `confirmed`, `pending` (someone must approve it first), `already_owned`, or Meta's own
+    /// word.
+    pub status: String,
+    /// The outcome in plain words.
+    pub message: String,
+}
+
+/// `POST /{business}/owned_apps` with the claim's outcome in plain words; Meta's refusal becomes
+/// [`crate::Error::AppNotClaimable`].
+pub(crate) async fn claim_app(
+    session: &Session,
+    business_id: &str,
+    app_id: &str,
+) -> Result<AppClaim> {
+    let app_id = app_id.trim();
+    let status = session.claim_app(business_id, app_id).await.map_err(|e| match e {
+        // #200 (not an admin of the app, or another business owns it) and #100 (no such app).
+        GraphError::MissingPermission { .. }
+        | GraphError::InvalidInput { .. }
+        | GraphError::AssetClaimRejected { .. } => {
+            crate::Error::AppNotClaimable { app_id: app_id.to_owned(), cause: Box::new(e) }
+        }
+        other => other.into(),
+    })?;
+    let (status, message) = match status {
+        ClaimStatus::Confirmed => (
+            "confirmed".to_owned(),
+            format!("App {app_id} now belongs to the business: it can have system users."),
+        ),
+        ClaimStatus::AlreadyOwned => (
+            "already_owned".to_owned(),
+            format!("App {app_id} already belonged to the business: nothing changed."),
+        ),
+        ClaimStatus::Pending => (
+            "pending".to_owned(),
+            format!(
+                "Meta is waiting for an admin of app {app_id} to approve the request. Once \
+                 approved, the app belongs to the business."
+            ),
+        ),
+        ClaimStatus::Other(word) => (
+            word.to_lowercase(),
+            format!("Meta answered \"{word}\" to the request to add app {app_id}."),
+        ),
+    };
+    Ok(AppClaim { app_id: app_id.to_owned(), status, message })
 }
 
 impl Portfolio {
     pub fn new(kind: PortfolioKind, business_id: impl Into<String>, session: Session) -> Self {
-        Self { kind, business_id: business_id.into(), session, allowed: None }
+        Self { kind, business_id: business_id.into(), session, allowed: None, app_id: None }
+    }
+
+    /// The app the credentials belong to (a profile's app ID).
+    pub fn with_app(mut self, app_id: impl Into<String>) -> Self {
+        self.app_id = Some(app_id.into());
+        self
+    }
+
+    pub fn app_id(&self) -> Option<&str> {
+        self.app_id.as_deref()
+    }
+
+    /// Claims `app_id` into the business (its admins must develop it), so the business can have
+    /// system users.
+    pub async fn claim_app(&self, app_id: &str) -> Result<AppClaim> {
+        claim_app(&self.session, &self.business_id, app_id).await
     }
 
     /// The system-user allowance (regular, admin), when it is known.
@@ -97,12 +177,28 @@ impl Portfolio {
         self.allowed.map(|(regular, _)| if regular <= 1 { "Limited" } else { "Full" })
     }
 
-    /// The business and all its system users, fetched concurrently.
+    /// The business, its apps and all its system users, fetched concurrently.
     pub async fn overview(&self) -> Result<PortfolioOverview> {
         let business = self.session.business(&self.business_id).map_err(crate::Error::from);
         let users =
             self.session.system_users(&self.business_id).collect_all().map_err(crate::Error::from);
-        let (business, (users, _progress)) = futures::try_join!(business, users)?;
+        let apps = async {
+            let listing = self
+                .session
+                .assets(&self.business_id, AssetKind::App, Relation::Owned, &ListOptions::default())
+                .collect_all()
+                .await;
+            match listing {
+                Ok((apps, _)) => Ok(Some(
+                    apps.into_iter()
+                        .map(|a| BusinessApp::from_asset(a, self.app_id.as_deref()))
+                        .collect(),
+                )),
+                Err(e) if crate::connect::is_refusal(&e) => Ok(None),
+                Err(e) => Err(crate::Error::from(e)),
+            }
+        };
+        let (business, (users, _progress), apps) = futures::try_join!(business, users, apps)?;
         let system_users: Vec<SystemUserSummary> = users.iter().map(summary).collect();
         let count = |role: &str| {
             u32::try_from(system_users.iter().filter(|u| u.role == role).count())
@@ -124,6 +220,8 @@ impl Portfolio {
             two_factor: business.two_factor_type,
             system_users,
             quota,
+            apps,
+            app_id: self.app_id.clone(),
         })
     }
 }

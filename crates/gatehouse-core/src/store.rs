@@ -47,6 +47,8 @@ const MIGRATIONS: &[&str] = &[
         error_detail  TEXT,
         PRIMARY KEY (job_id, position)
     );",
+    // v2: a job the user chose not to resume keeps its record but is no longer offered.
+    "ALTER TABLE jobs ADD COLUMN discarded_at REAL",
 ];
 
 /// Why the database could not be used.

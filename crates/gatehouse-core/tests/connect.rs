@@ -2,7 +2,7 @@
 //! admin token, another app's token, a business without an app, a regular system user's token,
 //! an unverified business and a token Meta refuses.
 
-use gatehouse_core::connect::{check_connection, problem, ConnectRequest, ConnectionReport};
+use gatehouse_core::connect::{self, check_connection, problem, ConnectRequest, ConnectionReport};
 use gatehouse_core::profiles::ProfileSecrets;
 use gatehouse_core::{demo, NewRole, TokenExpiry};
 use gatehouse_emulator::{Emulator, EmulatorConfig, Fixture, ManifestBusiness};
@@ -100,7 +100,7 @@ async fn a_business_without_an_app_is_blocking() {
         .manifest()
         .businesses
         .iter()
-        .find(|b| b.apps.is_empty() && b.user_token.is_some())
+        .find(|b| b.apps.is_empty() && b.developer_apps.is_empty() && b.user_token.is_some())
         .cloned()
         .expect("a client business that owns no app");
     let report = check_connection(
@@ -113,7 +113,71 @@ async fn a_business_without_an_app_is_blocking() {
     assert_eq!(report.token_kind, "user");
     let no_app = report.problems.iter().find(|p| p.code == problem::NO_APP).expect("no app");
     assert!(no_app.blocking);
-    assert!(no_app.fix.as_deref().unwrap().contains("Claim the app"), "{no_app:?}");
+    assert!(no_app.fix.as_deref().unwrap().contains("Connect an app ID"), "{no_app:?}");
+    assert_eq!(no_app.claim_app_id.as_deref(), Some(partner_app.id.as_str()));
+}
+
+/// The fix Gatehouse offers: claim the app the admin develops, then the check passes. Claiming
+/// again changes nothing; another business's app is refused in plain words.
+#[tokio::test]
+async fn claiming_the_app_clears_the_no_app_problem() {
+    let demo = demo::start().await.expect("demo");
+    let harbor = demo
+        .emulator()
+        .manifest()
+        .businesses
+        .iter()
+        .find(|b| !b.developer_apps.is_empty())
+        .cloned()
+        .expect("a business whose admin develops an unclaimed app");
+    let app = harbor.developer_apps[0].clone();
+    let req = request(demo.url(), &harbor.id, &app.id);
+    let creds = secrets(harbor.user_token.as_deref().unwrap(), &app.secret);
+    let before = check_connection(&req, &creds).await.expect("checked");
+    let no_app = before.problems.iter().find(|p| p.code == problem::NO_APP).expect("no app");
+    assert_eq!(no_app.claim_app_id.as_deref(), Some(app.id.as_str()));
+
+    let claim = connect::claim_app(&req, &creds).await.expect("claimed");
+    assert_eq!(claim.status, "confirmed");
+    assert!(claim.message.contains(&app.id), "{}", claim.message);
+    let after = check_connection(&req, &creds).await.expect("checked");
+    assert!(after.is_usable(), "{:?}", after.problems);
+    assert!(after.apps.iter().any(|a| a.id == app.id && a.is_profile_app));
+    assert_eq!(connect::claim_app(&req, &creds).await.unwrap().status, "already_owned");
+
+    let agency_app = agency(&demo).apps[0].id.clone();
+    let refused = connect::claim_app(&request(demo.url(), &harbor.id, &agency_app), &creds)
+        .await
+        .expect_err("another business's app");
+    assert_eq!(refused.code(), "app_not_claimable");
+    assert_eq!(refused.field(), Some("app_id"));
+    assert!(refused.explanation().contains(&agency_app));
+    assert!(refused.detail().contains("Graph code 200"), "{}", refused.detail());
+}
+
+/// In demo mode the business without an app opens as its admin with the app to claim: the
+/// overview says it owns none, and after the claim it can have system users.
+#[tokio::test]
+async fn the_demo_business_without_an_app_can_claim_one_and_add_system_users() {
+    let demo = demo::start().await.expect("demo");
+    let entry = demo
+        .portfolios()
+        .iter()
+        .find(|e| e.label.starts_with("Harbor"))
+        .expect("the Harbor & Vine demo portfolio");
+    let portfolio = &entry.portfolio;
+    let overview = portfolio.overview().await.expect("overview");
+    assert_eq!(overview.apps.as_deref(), Some(&[][..]));
+    let app_id = overview.app_id.clone().expect("the app it signs in with");
+    let refused = portfolio.create_system_user("Too early", NewRole::Regular).await.unwrap_err();
+    assert_eq!(refused.code(), "app_missing");
+
+    portfolio.claim_app(&app_id).await.expect("claimed");
+    let overview = portfolio.overview().await.expect("overview");
+    let apps = overview.apps.expect("listed");
+    assert_eq!(apps.len(), 1);
+    assert!(apps[0].is_profile_app);
+    portfolio.create_system_user("Orders Server", NewRole::Regular).await.expect("created");
 }
 
 #[tokio::test]

@@ -225,6 +225,46 @@ async fn cancel_after_the_first_chunk_then_resume() {
     assert!(held.iter().all(|(_, tasks)| *tasks == 1));
 }
 
+/// Discarding a cancelled job keeps what it did and its record, sends nothing more, and stops
+/// offering it; a running job cannot be discarded.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_discarded_job_is_kept_but_no_longer_offered() {
+    let env = env(1_000).await;
+    let su = env.system_user("Discarded").await;
+    let ids = env.ad_accounts(300).await;
+    let store = Store::in_memory().unwrap();
+    let job = store.create_job(&assign_all(&su, &ids, &["ANALYZE"])).unwrap();
+    let cancel = CancelFlag::new();
+    let flag = cancel.clone();
+    let report = env
+        .portfolio
+        .run_job(
+            &store,
+            &job.id,
+            move |e| {
+                if matches!(e, JobEvent::Progress { .. }) {
+                    flag.cancel();
+                }
+            },
+            &cancel,
+        )
+        .await
+        .expect("run");
+    assert_eq!((report.summary.succeeded, report.summary.pending), (200, 100));
+    assert_eq!(store.unfinished_jobs("test").unwrap().len(), 1);
+
+    let discarded = store.discard_job(&job.id).unwrap();
+    assert_eq!(discarded.status, JobStatus::Cancelled);
+    assert_eq!((discarded.succeeded, discarded.pending), (200, 100), "the record is kept");
+    assert!(store.unfinished_jobs("test").unwrap().is_empty(), "no longer offered");
+    assert_eq!(store.jobs("test", 10).unwrap().len(), 1, "still listed");
+    assert_eq!(env.holdings(&su).await.len(), 200, "what was done stays done");
+    // A pending job that never ran becomes cancelled when discarded.
+    let never_run = store.create_job(&assign_all(&su, &ids[..3], &["ANALYZE"])).unwrap();
+    assert_eq!(store.discard_job(&never_run.id).unwrap().status, JobStatus::Cancelled);
+    assert!(store.discard_job("job-unknown").is_err());
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_interrupted_run_is_reported_and_resumed() {
     let env = env(1_000).await;

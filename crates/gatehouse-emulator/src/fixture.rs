@@ -120,6 +120,11 @@ pub struct AppSpec {
     /// asking for any other is refused. Absent: every permission a system-user token may carry.
     #[serde(default)]
     pub permissions: Option<Vec<String>>,
+    /// A developer app of this business's admins that the business has not claimed: absent from
+    /// `owned_apps` until `POST /{business}/owned_apps` claims it, and of no use for system users
+    /// before that. The admins' own tokens are issued for it when the business owns no app.
+    #[serde(default)]
+    pub unclaimed: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -241,6 +246,8 @@ struct ClientPlan {
     vertical: &'static str,
     /// Owns a Limited-tier app of its own.
     app: Option<&'static str>,
+    /// Its admin develops an app the business has not claimed (so it has no system users yet).
+    developer_app: Option<&'static str>,
     ad_accounts: usize,
     pages: &'static [&'static str],
     admin: &'static str,
@@ -251,6 +258,7 @@ const DEMO_CLIENTS: [ClientPlan; 3] = [
         name: "Lucky Shrub Garden Supply",
         vertical: "RETAIL",
         app: Some("Lucky Shrub Shop Sync"),
+        developer_app: None,
         ad_accounts: 180,
         pages: &["Lucky Shrub", "Lucky Shrub Outlet"],
         admin: "Maya Okafor",
@@ -259,6 +267,7 @@ const DEMO_CLIENTS: [ClientPlan; 3] = [
         name: "Harbor & Vine Coffee Roasters",
         vertical: "FOOD_AND_BEVERAGE",
         app: None,
+        developer_app: Some("Harbor & Vine Orders"),
         ad_accounts: 170,
         pages: &["Harbor & Vine", "Harbor & Vine Wholesale"],
         admin: "Tomás Rivera",
@@ -267,6 +276,7 @@ const DEMO_CLIENTS: [ClientPlan; 3] = [
         name: "Peak Trail Outfitters",
         vertical: "RETAIL",
         app: None,
+        developer_app: None,
         ad_accounts: 150,
         pages: &["Peak Trail Outfitters"],
         admin: "Hanna Lindqvist",
@@ -278,6 +288,7 @@ const SCALE_CLIENTS: [ClientPlan; 2] = [
         name: "Scale Client One",
         vertical: "RETAIL",
         app: Some("Scale Client App"),
+        developer_app: None,
         ad_accounts: 20,
         pages: &["Scale Client One"],
         admin: "Client Admin One",
@@ -286,6 +297,7 @@ const SCALE_CLIENTS: [ClientPlan; 2] = [
         name: "Scale Client Two",
         vertical: "RETAIL",
         app: None,
+        developer_app: None,
         ad_accounts: 20,
         pages: &["Scale Client Two"],
         admin: "Client Admin Two",
@@ -376,6 +388,7 @@ fn build_portfolio(label: &str, n: usize, clients: &[ClientPlan], seed: u64) -> 
                     .map(|p| (*p).to_owned())
                     .collect(),
             ),
+            unclaimed: false,
         }],
         system_users: vec![
             SystemUserSpec {
@@ -485,12 +498,26 @@ fn build_portfolio(label: &str, n: usize, clients: &[ClientPlan], seed: u64) -> 
                 require_app_secret: false,
                 must_use_expiring_tokens: false,
                 permissions: None,
+                unclaimed: false,
             });
             b.system_users.push(SystemUserSpec {
                 id: Some(rng.numeric_id("6200", 11)),
                 name: format!("{} Admin", plan.name),
                 role: Role::Admin,
                 installed_apps: None,
+            });
+        }
+        if let Some(app) = plan.developer_app {
+            // Its id comes from the variation stream so the other businesses keep their ids.
+            b.apps.push(AppSpec {
+                id: Some(var.numeric_id("5570", 11)),
+                name: app.into(),
+                secret: None,
+                tier: Tier::Full,
+                require_app_secret: false,
+                must_use_expiring_tokens: false,
+                permissions: None,
+                unclaimed: true,
             });
         }
         for i in 0..plan.ad_accounts {
@@ -541,7 +568,7 @@ fn build_portfolio(label: &str, n: usize, clients: &[ClientPlan], seed: u64) -> 
         shares.push(share(&b.pixels[0].id, &["ADVERTISE", "ANALYZE", "EDIT", "UPLOAD"]));
         shares.push(share(&b.instagram_accounts[0].id, &["ADVERTISE", "ANALYZE", "CONTENT"]));
         shares.push(share(&b.whatsapp_business_accounts[0].id, &["MANAGE", "DEVELOP"]));
-        if let Some(app) = b.apps.first() {
+        if let Some(app) = b.apps.iter().find(|a| !a.unclaimed) {
             shares.push(share(&app.id, &["MANAGE", "DEVELOP"]));
         }
         b.shares = shares;

@@ -125,6 +125,8 @@ pub struct ManifestBusiness {
     /// Businesses this one may act for (On Behalf Of).
     pub clients: Vec<String>,
     pub apps: Vec<ManifestApp>,
+    /// Apps the business's admins develop that it has not claimed yet (`POST owned_apps`).
+    pub developer_apps: Vec<ManifestApp>,
     /// `{"regular": n, "admin": n}` system users allowed, from the highest app tier.
     pub system_user_quota: Option<Quota>,
 }
@@ -163,18 +165,8 @@ pub(crate) fn manifest(st: &State, url: &str) -> Manifest {
                 admin_token: toks.admin_token,
                 user_token: toks.user_token,
                 clients: biz.clients.iter().map(|&c| st.businesses[c].id.clone()).collect(),
-                apps: biz.owned[AssetKind::App.ix()]
-                    .iter()
-                    .filter_map(|&a| {
-                        let asset = &st.assets[a];
-                        asset.app().map(|info| ManifestApp {
-                            id: asset.id.clone(),
-                            name: asset.name.clone(),
-                            secret: info.secret.clone(),
-                            tier: info.tier,
-                        })
-                    })
-                    .collect(),
+                apps: manifest_apps(st, &biz.owned[AssetKind::App.ix()]),
+                developer_apps: manifest_apps(st, &biz.developer_apps),
                 system_user_quota: st.business_tier(b).map(|t| {
                     let (regular, admin) = t.system_user_quota();
                     Quota { regular, admin }
@@ -189,6 +181,20 @@ pub(crate) fn manifest(st: &State, url: &str) -> Manifest {
         control_url: format!("{url}/__emulator"),
         businesses,
     }
+}
+
+fn manifest_apps(st: &State, apps: &[usize]) -> Vec<ManifestApp> {
+    apps.iter()
+        .filter_map(|&a| {
+            let asset = &st.assets[a];
+            asset.app().map(|info| ManifestApp {
+                id: asset.id.clone(),
+                name: asset.name.clone(),
+                secret: info.secret.clone(),
+                tier: info.tier,
+            })
+        })
+        .collect()
 }
 
 /// Entry point of the library API.

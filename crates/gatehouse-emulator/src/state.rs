@@ -33,6 +33,8 @@ pub struct Business {
     pub people: Vec<UserIx>,
     /// Businesses this one manages through On Behalf Of.
     pub clients: Vec<BizIx>,
+    /// Apps its admins develop that it has not claimed (`AppSpec::unclaimed`).
+    pub developer_apps: Vec<AssetIx>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,6 +81,8 @@ pub struct AppInfo {
     pub must_use_expiring_tokens: bool,
     /// What the app's use cases make available; `None`: everything.
     pub permissions: Option<Vec<String>>,
+    /// In the owner's `owned_apps`; until then the owner is only its developers' business.
+    pub claimed: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -240,6 +244,7 @@ impl State {
                 system_users: Vec::new(),
                 people: Vec::new(),
                 clients: Vec::new(),
+                developer_apps: Vec::new(),
             });
         }
         // Pass 2: apps, users and assets.
@@ -285,13 +290,18 @@ impl State {
         }
         // Pass 4: the tokens the manifest hands out, issued for each business's first app.
         for b in 0..st.businesses.len() {
-            let app = st.businesses[b].owned[AssetKind::App.ix()].first().copied().or_else(|| {
-                // A business without an app logs its admin in through its partner's app (OBO).
-                st.businesses
-                    .iter()
-                    .find(|p| p.clients.contains(&b))
-                    .and_then(|p| p.owned[AssetKind::App.ix()].first().copied())
-            });
+            let biz = &st.businesses[b];
+            let app = biz.owned[AssetKind::App.ix()]
+                .first()
+                .or_else(|| biz.developer_apps.first())
+                .copied()
+                .or_else(|| {
+                    // A business without an app logs its admin in through its partner's app (OBO).
+                    st.businesses
+                        .iter()
+                        .find(|p| p.clients.contains(&b))
+                        .and_then(|p| p.owned[AssetKind::App.ix()].first().copied())
+                });
             let mut toks = BusinessTokens::default();
             if let Some(app) = app {
                 let scopes: Vec<String> = FIXTURE_SCOPES.iter().map(|s| s.to_string()).collect();
@@ -339,8 +349,14 @@ impl State {
                 require_app_secret: app.require_app_secret,
                 must_use_expiring_tokens: app.must_use_expiring_tokens,
                 permissions: app.permissions.clone(),
+                claimed: !app.unclaimed,
             };
-            self.add_asset(b, AssetKind::App, id, app.name.clone(), AssetAttrs::App(info))?;
+            let a =
+                self.add_asset(b, AssetKind::App, id, app.name.clone(), AssetAttrs::App(info))?;
+            if app.unclaimed {
+                self.businesses[b].owned[AssetKind::App.ix()].retain(|&x| x != a);
+                self.businesses[b].developer_apps.push(a);
+            }
         }
         let kinds: [(AssetKind, &Vec<AssetSpec>, &str); 6] = [
             (AssetKind::Page, &spec.pages, "1090"),
@@ -541,10 +557,16 @@ impl State {
     /// asset is shared with.
     pub fn business_reach(&self, a: AssetIx, b: BizIx) -> Option<Vec<&'static str>> {
         let asset = &self.assets[a];
-        if asset.owner == b {
+        if self.owns(b, a) {
             return Some(asset.kind.tasks().to_vec());
         }
         asset.shared.iter().find(|(s, _)| *s == b).map(|(_, t)| t.clone())
+    }
+
+    /// `b` owns asset `a` (an app only once claimed).
+    pub fn owns(&self, b: BizIx, a: AssetIx) -> bool {
+        let asset = &self.assets[a];
+        asset.owner == b && asset.app().is_none_or(|info| info.claimed)
     }
 
     pub fn apps_of(&self, b: BizIx) -> &[AssetIx] {

@@ -321,6 +321,46 @@ async fn system_user_limits_by_tier() {
         .err(100, None);
 }
 
+/// A business whose admin develops an app it has not claimed: no system users until it claims
+/// the app; claiming twice is 3944; another business's app cannot be claimed.
+#[tokio::test]
+async fn claiming_a_developer_app_lets_the_business_have_system_users() {
+    let env = Env::demo().await;
+    let harbor = env.m().businesses.iter().find(|b| !b.developer_apps.is_empty()).unwrap().clone();
+    assert!(harbor.apps.is_empty() && harbor.admin_token.is_none());
+    let app = harbor.developer_apps[0].clone();
+    let ut = harbor.user_token.clone().unwrap();
+    let owned = format!("/v26.0/{}/owned_apps", harbor.id);
+    let users = format!("/v26.0/{}/system_users", harbor.id);
+    // The admin's token is issued for the developer app, which the business does not own yet.
+    let me = env.get(&format!("/v26.0/debug_token?input_token={ut}&access_token={ut}")).await;
+    assert_eq!(me.ok()["data"]["app_id"], app.id.as_str());
+    let listed = env.get(&format!("{owned}?access_token={ut}")).await;
+    assert_eq!(listed.ok()["data"], json!([]));
+    env.post(&users, &[("name", "Too early"), ("access_token", &ut)]).await.err(104001, None);
+
+    // Unknown app, another business's app, a missing parameter.
+    env.post(&owned, &[("app_id", "5579999999999"), ("access_token", &ut)]).await.err(100, None);
+    let agency_app = env.agency().apps[0].id.clone();
+    env.post(&owned, &[("app_id", &agency_app), ("access_token", &ut)]).await.err(200, None);
+    env.post(&owned, &[("access_token", &ut)]).await.err(100, None);
+
+    let claimed = env.post(&owned, &[("app_id", &app.id), ("access_token", &ut)]).await;
+    assert_eq!(claimed.ok()["access_status"], "CONFIRMED");
+    let listed = env.get(&format!("{owned}?fields=id,name&access_token={ut}")).await;
+    assert_eq!(listed.ok()["data"], json!([{"id": app.id, "name": app.name}]));
+    env.post(&owned, &[("app_id", &app.id), ("access_token", &ut)]).await.err(3944, None);
+    // Now it can have system users, and the app can be installed on them.
+    let created = env.post(&users, &[("name", "Orders Server"), ("access_token", &ut)]).await;
+    let su = created.ok()["id"].as_str().unwrap().to_owned();
+    env.post(
+        &format!("/v26.0/{su}/applications"),
+        &[("business_app", &app.id), ("access_token", &ut)],
+    )
+    .await
+    .ok();
+}
+
 #[tokio::test]
 async fn system_user_list_rename_read_and_no_delete() {
     let env = Env::demo().await;

@@ -231,7 +231,12 @@ async fn on_behalf_of_flow() {
     let a = env.agency();
     let app = &a.apps[0];
     let partner_admin = a.admin_token.clone().unwrap();
-    let client = env.m().businesses.iter().find(|b| b.apps.is_empty()).unwrap();
+    let client = env
+        .m()
+        .businesses
+        .iter()
+        .find(|b| b.apps.is_empty() && b.developer_apps.is_empty())
+        .unwrap();
     let client_user = client.user_token.clone().unwrap();
     // End and re-create the relationship with the client admin's token.
     let mb =

@@ -12,8 +12,8 @@ use crate::config::SecretParams;
 use crate::error::{GraphError, UnsafeOperation};
 use crate::events::EventSink;
 use crate::models::{
-    Asset, AssignedUser, Business, BusinessUser, IssuedToken, Me, PageAccount, SystemUser,
-    TokenInfo,
+    Asset, AssignedUser, Business, BusinessUser, ClaimStatus, IssuedToken, Me, PageAccount,
+    SystemUser, TokenInfo,
 };
 use crate::paging::{paged, Paged};
 use crate::scopes::Scope;
@@ -538,6 +538,29 @@ impl Session {
     }
 
     // ----- apps and tokens ------------------------------------------------------------------
+
+    /// `POST /{business-id}/owned_apps?app_id=`: the business claims an app its admin develops
+    /// (spec §4.3), which a business needs before it can have system users (104001). Claiming
+    /// again changes nothing, so it is retried like a read, and Meta's "already has access"
+    /// (3944) is [`ClaimStatus::AlreadyOwned`], not an error.
+    pub async fn claim_app(
+        &self,
+        business_id: &str,
+        app_id: &str,
+    ) -> Result<ClaimStatus, GraphError> {
+        segment(app_id)?;
+        let call = Call::new(Method::POST, &[business_id, "owned_apps"], Safety::Idempotent)?
+            .param("app_id", app_id);
+        match self.call(&call).await {
+            Ok(body) => ClaimStatus::from_body(&body).ok_or_else(|| {
+                GraphError::unexpected(None, format!("the claim of app {app_id} was not confirmed"))
+            }),
+            Err(GraphError::AssetClaimRejected { details }) if details.graph_code == Some(3944) => {
+                Ok(ClaimStatus::AlreadyOwned)
+            }
+            Err(e) => Err(e),
+        }
+    }
 
     /// `GET /{system-user-id}/applications`: the apps installed for the system user (spec §3.1),
     /// so a preflight can tell whether installing is still needed.

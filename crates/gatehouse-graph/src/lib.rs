@@ -47,9 +47,9 @@ pub use error::{
 pub use events::{EventSink, GraphEvent, WaitReason};
 pub use gatehouse_secrets::Secret;
 pub use models::{
-    Asset, AssignedUser, Business, BusinessUser, DebugTokenError, Expiry, GranularScope,
-    IssuedToken, ManagedBusiness, Me, PageAccount, SystemUser, SystemUserRole, TokenInfo,
-    TokenType,
+    Asset, AssignedUser, Business, BusinessUser, ClaimStatus, DebugTokenError, Expiry,
+    GranularScope, IssuedToken, ManagedBusiness, Me, PageAccount, SystemUser, SystemUserRole,
+    TokenInfo, TokenType,
 };
 pub use paging::{Page, Paged, Progress};
 pub use scopes::Scope;

@@ -688,7 +688,12 @@ async fn managed_business_link_and_unlink() {
         .businesses
         .iter()
         // A client without an app of its own: its admin's token is for the partner's app.
-        .find(|c| b.clients.contains(&c.id) && c.user_token.is_some() && c.apps.is_empty())
+        .find(|c| {
+            b.clients.contains(&c.id)
+                && c.user_token.is_some()
+                && c.apps.is_empty()
+                && c.developer_apps.is_empty()
+        })
         .cloned()
         .expect("a client business with an admin person's token");
     let user =

@@ -73,6 +73,16 @@ pub async fn retry_failed(
     Ok(state.store().await?.retry_failed(&job_id)?)
 }
 
+/// Stops offering an unfinished job for resuming; its record and what it did are kept.
+#[tauri::command]
+#[specta::specta]
+pub async fn discard_job(
+    state: State<'_, AppState>,
+    job_id: String,
+) -> Result<JobSummary, CommandError> {
+    Ok(state.store().await?.discard_job(&job_id)?)
+}
+
 /// Jobs of the open portfolio that did not finish and are not running now, newest first.
 #[tauri::command]
 #[specta::specta]

@@ -1,7 +1,7 @@
 //! The open portfolio: its system users and what each can reach.
 
 use gatehouse_core::{
-    AccessCount, AssetKindInfo, AssetRow, CreatedSystemUser, NewRole, PortfolioOverview,
+    AccessCount, AppClaim, AssetKindInfo, AssetRow, CreatedSystemUser, NewRole, PortfolioOverview,
     SystemUserAccess,
 };
 use gatehouse_graph::AssetKind;
@@ -16,6 +16,16 @@ pub async fn portfolio_overview(
     state: State<'_, AppState>,
 ) -> Result<PortfolioOverview, CommandError> {
     Ok(state.portfolio().await?.overview().await?)
+}
+
+/// Adds an app its admin develops to the open portfolio's business, so it can have system users.
+#[tauri::command]
+#[specta::specta]
+pub async fn claim_app(
+    state: State<'_, AppState>,
+    app_id: String,
+) -> Result<AppClaim, CommandError> {
+    Ok(state.portfolio().await?.claim_app(&app_id).await?)
 }
 
 /// Adds a system user to the portfolio. A lost answer is reconciled, never retried blindly.

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use gatehouse_core::connect::{ConnectRequest, ConnectionReport};
 use gatehouse_core::profiles::{self, Profile, ProfileSecrets, ProfileStore, DEFAULT_API_VERSION};
-use gatehouse_core::{Portfolio, PortfolioKind};
+use gatehouse_core::{AppClaim, Portfolio, PortfolioKind};
 use gatehouse_secrets::Secret;
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -139,7 +139,9 @@ pub async fn open(state: &AppState, id: &str) -> Result<Arc<Portfolio>, CommandE
         &profile.api_version,
         &secrets,
     )?;
-    let portfolio = Arc::new(Portfolio::new(PortfolioKind::Meta, profile.business_id, session));
+    let portfolio = Arc::new(
+        Portfolio::new(PortfolioKind::Meta, profile.business_id, session).with_app(profile.app_id),
+    );
     state.remember(id, portfolio.clone());
     Ok(portfolio)
 }
@@ -152,6 +154,17 @@ pub async fn check_connection(form: ConnectForm) -> Result<ConnectionReport, Com
     profile.validate().map_err(gatehouse_core::Error::from)?;
     let request: ConnectRequest = profile.connect_request();
     Ok(gatehouse_core::connect::check_connection(&request, &secrets).await?)
+}
+
+/// Adds the form's app to the form's business (the fix the check offers when the business does
+/// not own it), without saving anything.
+#[tauri::command]
+#[specta::specta]
+pub async fn claim_app_for_connection(form: ConnectForm) -> Result<AppClaim, CommandError> {
+    let (profile, secrets) = form.into_parts();
+    profile.validate().map_err(gatehouse_core::Error::from)?;
+    let request: ConnectRequest = profile.connect_request();
+    Ok(gatehouse_core::connect::claim_app(&request, &secrets).await?)
 }
 
 /// Checks again, then saves: metadata in the config directory, secrets in the OS keyring. The

@@ -263,6 +263,7 @@ impl Ctx<'_> {
     ) -> GraphResult<Value> {
         match (method, edge) {
             ("POST", "system_users") => return self.create_system_user(a, b),
+            ("POST", "owned_apps") => return self.claim_app(a, b),
             ("POST", "managed_businesses") | ("DELETE", "managed_businesses") => {
                 return self.managed_businesses(a, method, b)
             }
@@ -360,7 +361,7 @@ impl Ctx<'_> {
         let st = &*self.st;
         let ok = match caller.user {
             Some(u) => st.users[u].business == b,
-            None => st.assets[caller.app].owner == b,
+            None => st.owns(b, caller.app),
         };
         if ok {
             Ok(())
@@ -383,7 +384,7 @@ impl Ctx<'_> {
         let ok = !user.removed
             && match caller.user {
                 Some(c) => c == u || st.users[c].business == user.business,
-                None => st.assets[caller.app].owner == user.business,
+                None => st.owns(user.business, caller.app),
             };
         if ok {
             Ok(())

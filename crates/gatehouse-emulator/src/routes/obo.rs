@@ -32,7 +32,7 @@ impl Ctx<'_> {
         super::require_scope(st, a.caller, "business_management")?;
         let client_admin = self.is_admin_of(a.caller, client);
         let partner_admin = self.is_admin_of(a.caller, partner);
-        let via_partner_app = st.assets[a.caller.app].owner == partner;
+        let via_partner_app = st.owns(partner, a.caller.app);
         let allowed = match method {
             "POST" => client_admin && via_partner_app,
             // Either side may end the relationship.
@@ -102,7 +102,7 @@ impl Ctx<'_> {
         let app_id = a.params.required("app_id")?;
         let app = match st.index.get(app_id.trim()) {
             Some(NodeRef::Asset(x))
-                if st.assets[*x].kind == AssetKind::App && st.assets[*x].owner == partner =>
+                if st.assets[*x].kind == AssetKind::App && st.owns(partner, *x) =>
             {
                 *x
             }

@@ -50,6 +50,44 @@ impl Ctx<'_> {
         Ok(())
     }
 
+    /// `POST /{business}/owned_apps` with `app_id`: the business claims an app its admins develop
+    /// (spec §4.3), after which it can have system users (104001 before).
+    // UNCONFIRMED: the response (`access_status`) and the errors for apps: 3944 when the business
+    // already owns it (as for Pages and ad accounts), #200 when another business owns it or the
+    // caller does not develop it.
+    pub(super) fn claim_app(&mut self, a: &Args<'_>, b: BizIx) -> GraphResult<Value> {
+        self.require_admin(a, b)?;
+        require_scope(self.st, a.caller, "business_management")?;
+        let app_id = a.params.required("app_id")?.trim().to_string();
+        let st = &mut *self.st;
+        let app = match st.index.get(&app_id) {
+            Some(NodeRef::Asset(x)) if st.assets[*x].kind == AssetKind::App => *x,
+            _ => return Err(GraphError::param(format!("Invalid app_id: {app_id}"))),
+        };
+        if st.owns(b, app) {
+            return Err(GraphError::new(
+                3944,
+                "OAuthException",
+                "Your Business Manager already has access to this object.",
+            ));
+        }
+        if !st.businesses[b].developer_apps.contains(&app) {
+            return Err(GraphError::new(
+                200,
+                "OAuthException",
+                "Permissions error: you must be an admin of this app, and the app must not belong \
+                 to another business, to add it to your business.",
+            ));
+        }
+        if let crate::state::AssetAttrs::App(info) = &mut st.assets[app].attrs {
+            info.claimed = true;
+        }
+        st.businesses[b].developer_apps.retain(|&x| x != app);
+        st.businesses[b].owned[AssetKind::App.ix()].push(app);
+        st.writes += 1;
+        Ok(json!({"access_status": "CONFIRMED"}))
+    }
+
     /// `POST /{business}/system_users`: create, or rename with `system_user_id` (D-CRU).
     pub(super) fn create_system_user(&mut self, a: &Args<'_>, b: BizIx) -> GraphResult<Value> {
         self.require_admin(a, b)?;
