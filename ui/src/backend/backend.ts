@@ -1,4 +1,5 @@
 import type {
+  AppClaim,
   AppInfo,
   CommandError,
   CreatedSystemUser,
@@ -49,6 +50,8 @@ export interface Backend {
   switchPortfolio(id: string): Call<null>;
   /** Checks typed credentials against Meta without saving anything. */
   checkConnection(form: ConnectForm): Call<ConnectionReport>;
+  /** Adds the form's app to the form's business (the fix for "the business owns no app"). */
+  claimAppForConnection(form: ConnectForm): Call<AppClaim>;
   /** Checks again, then saves: metadata in the config dir, secrets in the OS keyring. */
   savePortfolio(form: ConnectForm): Call<PortfolioEntry>;
   /** Removes a saved portfolio and its keyring entries. */
@@ -57,6 +60,8 @@ export interface Backend {
   // System users -------------------------------------------------------------------------------
   /** The business the user works in, its system users and their quota. */
   portfolioOverview(): Call<PortfolioOverview>;
+  /** Adds an app its admin develops to the open portfolio's business, so it can have system users. */
+  claimApp(appId: string): Call<AppClaim>;
   /** Adds a system user; a lost answer is reconciled by the engine, never sent twice. */
   createSystemUser(name: string, role: NewRole): Call<CreatedSystemUser>;
   renameSystemUser(systemUserId: string, name: string): Call<null>;
@@ -78,6 +83,8 @@ export interface Backend {
   cancelJob(jobId: string): Call<null>;
   /** Puts a job's failed items back to pending, ready for `runJob`. */
   retryFailed(jobId: string): Call<JobSummary>;
+  /** Stops offering an unfinished job for resuming; what it did stays done, its record is kept. */
+  discardJob(jobId: string): Call<JobSummary>;
   /** Jobs of the open portfolio that did not finish (interrupted, cancelled), newest first. */
   unfinishedJobs(): Call<JobSummary[]>;
   jobReport(jobId: string): Call<JobReport>;

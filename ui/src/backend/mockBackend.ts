@@ -1,4 +1,5 @@
 import type {
+  AppClaim,
   AppInfo,
   CommandError,
   CreatedSystemUser,
@@ -77,6 +78,11 @@ export const sampleOverview: PortfolioOverview = {
     { id: "610000000000004", name: "Shop catalog sync", role: "regular", created_time: "2026-09-21T09:05:00+0000" },
   ],
   quota: { tier: "Full", regular_used: 3, regular_allowed: 10, admin_used: 1, admin_allowed: 1 },
+  apps: [
+    { id: "700000000000001", name: "Brightline Reporting", is_profile_app: true },
+    { id: "700000000000002", name: "Brightline Lead Sync", is_profile_app: false },
+  ],
+  app_id: "700000000000001",
 };
 
 /** The demo client portfolio (Limited tier: one regular system user). */
@@ -91,6 +97,21 @@ export const sampleClientOverview: PortfolioOverview = {
     { id: "620000000000002", name: "Website events", role: "regular", created_time: "2026-06-12T08:20:00+0000" },
   ],
   quota: { tier: "Limited", regular_used: 1, regular_allowed: 1, admin_used: 1, admin_allowed: 1 },
+  apps: [{ id: "700000000000010", name: "Harbor & Pine Site", is_profile_app: true }],
+  app_id: "700000000000010",
+};
+
+/** The demo client that owns no app yet: its admin develops one it can claim. */
+export const sampleNoAppOverview: PortfolioOverview = {
+  kind: "demo",
+  business_id: "100000000000003",
+  business_name: "Copper Kettle Café",
+  verification_status: "verified",
+  two_factor: "admin_required",
+  system_users: [],
+  quota: null,
+  apps: [],
+  app_id: "700000000000020",
 };
 
 /** The IDs of the demo apps (the first is usable for tokens, the second is not). */
@@ -98,6 +119,7 @@ export const sampleApps = {
   reporting: { id: "700000000000001", name: "Brightline Reporting" },
   leadSync: { id: "700000000000002", name: "Brightline Lead Sync" },
   harbor: { id: "700000000000010", name: "Harbor & Pine Site" },
+  copperKettle: { id: "700000000000020", name: "Copper Kettle Orders" },
 };
 
 /** Tokens the mock's `inspectToken` knows (never real tokens). */
@@ -255,6 +277,26 @@ function harborAndPine(): PortfolioState {
   };
 }
 
+function copperKettle(): PortfolioState {
+  const none: Record<AssetKind, AssetRow[]> = {
+    ad_account: [{ kind: "ad_account", id: "act_4300000001", name: "Copper Kettle – Local", relation: "owned", detail: "Account 4300000001" }],
+    page: [{ kind: "page", id: "116000000000001", name: "Copper Kettle Café", relation: "owned", detail: null }],
+    catalog: [],
+    pixel: [],
+    instagram: [],
+    whatsapp_business_account: [],
+    app: [],
+  };
+  return {
+    entry: { id: "demo-no-app", label: "Copper Kettle Café", business_id: "100000000000003", kind: "demo" },
+    overview: { status: "ok", data: structuredClone(sampleNoAppOverview) },
+    assets: none,
+    assigned: new Map(),
+    installed: new Map(),
+    apps: [],
+  };
+}
+
 /** What `checkConnection` finds for a typed business ID (the "Northwind Media Group" sample). */
 const connectApps: BusinessApp[] = [
   { id: "800000000000001", name: "Northwind Insights", is_profile_app: false },
@@ -285,6 +327,8 @@ function savedPortfolio(entry: PortfolioEntry, name: string): PortfolioState {
         two_factor: "none",
         system_users: [{ id: "630000000000001", name: "Gatehouse Admin", role: "admin", created_time: "2026-10-01T12:00:00+0000" }],
         quota: { tier: "Full", regular_used: 0, regular_allowed: 10, admin_used: 1, admin_allowed: 1 },
+        apps: connectApps.map((a, i) => ({ ...a, is_profile_app: i === 0 })),
+        app_id: connectApps[0]?.id ?? null,
       },
     },
     assets: empty,
@@ -403,6 +447,7 @@ export function mockBackend(options: MockBackendOptions = {}) {
   const portfolios: PortfolioState[] = [
     brightline(options.overview ?? { status: "ok", data: structuredClone(sampleOverview) }),
     harborAndPine(),
+    copperKettle(),
   ];
   let activeId = "demo";
   let idCounter = 610000000000100;
@@ -429,6 +474,28 @@ export function mockBackend(options: MockBackendOptions = {}) {
 
   const overviewOf = (p: PortfolioState): PortfolioOverview | null => (p.overview.status === "ok" ? p.overview.data : null);
 
+  // Apps added to the typed business by `claimAppForConnection`.
+  const claimedForConnection: BusinessApp[] = [];
+  /** The mock's rules for claiming: known sample IDs work, 999… is another business's app. */
+  const claim = (appId: string, owned: BusinessApp[]): Result<AppClaim, CommandError> => {
+    const id = appId.trim();
+    if (!/^\d{6,20}$/.test(id) || id.startsWith("999")) {
+      return fail(
+        error(
+          "app_not_claimable",
+          `Meta did not let this business add app ${id}. Only an admin of the app can add it to a business, an app that already belongs to another business portfolio cannot be added, and the ID must be an app's ID.`,
+          "Check the app ID (developers.facebook.com › My Apps shows it under the app's name). If another business owns the app, ask its admins to share it, or create an app for this business.",
+          "Permissions error (Graph code 200, subcode -, trace AxDemo2)",
+          "app_id",
+        ),
+      );
+    }
+    if (owned.some((a) => a.id === id)) {
+      return ok({ app_id: id, status: "already_owned", message: `App ${id} already belonged to the business: nothing changed.` });
+    }
+    return ok({ app_id: id, status: "confirmed", message: `App ${id} now belongs to the business: it can have system users.` });
+  };
+
   const checkForm = (form: ConnectForm): Result<ConnectionReport, CommandError> => {
     const businessId = form.business_id.trim();
     if (!/^\d{6,20}$/.test(businessId)) {
@@ -449,13 +516,14 @@ export function mockBackend(options: MockBackendOptions = {}) {
       );
     }
     const problems: ConnectionProblem[] = [];
-    const appOwned = connectApps.some((a) => a.id === form.app_id.trim());
+    const appOwned = [...connectApps, ...claimedForConnection].some((a) => a.id === form.app_id.trim());
     if (!appOwned) {
       problems.push({
         code: "app_not_owned",
         message: `The app ${form.app_id.trim() || "(none)"} does not belong to this business portfolio.`,
-        fix: "Use one of the apps the business owns (listed below), or connect the app to the portfolio in Business Settings → Accounts → Apps.",
+        fix: "Add the app to the business (you must be an admin of the app): Gatehouse can do it for you, or do it in Business Settings → Accounts → Apps → Add → Connect an app ID. Or use one of the apps the business owns.",
         blocking: true,
+        claim_app_id: form.app_id.trim() || null,
       });
     }
     if (form.app_secret.trim().length < 32) {
@@ -464,6 +532,7 @@ export function mockBackend(options: MockBackendOptions = {}) {
         message: "The app secret does not match the app.",
         fix: "Copy it again from the app's dashboard: App settings → Basic → App secret → Show.",
         blocking: true,
+        claim_app_id: null,
       });
     }
     const personal = form.admin_token.includes("user");
@@ -473,6 +542,7 @@ export function mockBackend(options: MockBackendOptions = {}) {
         message: "This is a person's token: it stops working when they log out, change their password or leave.",
         fix: "It is fine for setting up. Afterwards, create an admin system user and connect again with its token.",
         blocking: false,
+        claim_app_id: null,
       });
     }
     problems.push({
@@ -480,6 +550,7 @@ export function mockBackend(options: MockBackendOptions = {}) {
       message: "Two-factor authentication is not required in this portfolio.",
       fix: "Turn it on for admins in Business Settings → Security Center.",
       blocking: false,
+      claim_app_id: null,
     });
     return ok({
       business_id: businessId,
@@ -490,7 +561,7 @@ export function mockBackend(options: MockBackendOptions = {}) {
       token_owner_id: personal ? "10000000000000777" : "630000000000001",
       token_owner_name: personal ? "Dana Whitfield" : "Gatehouse Admin",
       token_app_id: connectApps[0]?.id ?? null,
-      apps: connectApps,
+      apps: [...connectApps, ...claimedForConnection].map((a) => ({ ...a, is_profile_app: a.id === form.app_id.trim() })),
       regular_system_users: 0,
       admin_system_users: 1,
       problems,
@@ -526,6 +597,16 @@ export function mockBackend(options: MockBackendOptions = {}) {
     checkConnection: (form) => {
       calls.push(`checkConnection:${form.business_id}`);
       return ctx.answer("checkConnection", () => checkForm(form));
+    },
+    claimAppForConnection: (form) => {
+      calls.push(`claimAppForConnection:${form.business_id}:${form.app_id}`);
+      return ctx.answer("claimAppForConnection", () => {
+        const result = claim(form.app_id, [...connectApps, ...claimedForConnection]);
+        if (result.status === "ok" && result.data.status === "confirmed") {
+          claimedForConnection.push({ id: result.data.app_id, name: `App ${result.data.app_id}`, is_profile_app: false });
+        }
+        return result;
+      });
     },
     savePortfolio: (form) => {
       calls.push(`savePortfolio:${form.business_id}`);
@@ -563,12 +644,41 @@ export function mockBackend(options: MockBackendOptions = {}) {
       calls.push("portfolioOverview");
       return ctx.answer("portfolioOverview", () => ctx.current().overview);
     },
+    claimApp: (appId) => {
+      calls.push(`claimApp:${appId}`);
+      return ctx.answer("claimApp", () => {
+        const p = ctx.current();
+        const data = overviewOf(p);
+        const result = claim(appId, data?.apps ?? []);
+        if (result.status === "ok" && result.data.status === "confirmed" && data) {
+          const app = appId.trim() === sampleApps.copperKettle.id ? sampleApps.copperKettle : { id: appId.trim(), name: `App ${appId.trim()}` };
+          p.overview = ok({
+            ...data,
+            apps: [...(data.apps ?? []), { ...app, is_profile_app: app.id === data.app_id }],
+            quota: data.quota ?? { tier: "Full", regular_used: 0, regular_allowed: 10, admin_used: 0, admin_allowed: 1 },
+          });
+          p.assets.app.push({ kind: "app", id: app.id, name: app.name, relation: "owned", detail: `App ID ${app.id}` });
+          p.apps.push({ ...app, usable: true, reason: null });
+        }
+        return result;
+      });
+    },
     createSystemUser: (name, role) => {
       calls.push(`createSystemUser:${name}:${role}`);
       return ctx.answer("createSystemUser", () => {
         const e = createErrors.shift();
         if (e) return fail(e);
         const p = ctx.current();
+        if (overviewOf(p)?.apps?.length === 0) {
+          return fail(
+            error(
+              "app_missing",
+              "The business portfolio does not own a Meta app. A business needs an app of its own before it can have system users.",
+              "Create an app in the App Dashboard owned by this business portfolio (or claim an existing one in Business Settings › Apps), then try again.",
+              "(#104001) In order to create a system user, an app must be part of this business. (Graph code 104001, subcode -, trace AxDemo3)",
+            ),
+          );
+        }
         const created: CreatedSystemUser = { id: ctx.nextId(), name: name.trim(), role, recovered_after_lost_answer: false };
         const data = overviewOf(p);
         if (data) {

@@ -28,6 +28,7 @@ export type JobsTokensMethods = Pick<
   | "runJob"
   | "cancelJob"
   | "retryFailed"
+  | "discardJob"
   | "unfinishedJobs"
   | "jobReport"
   | "scopeCatalog"
@@ -462,7 +463,7 @@ export function mockAssets(
   };
 }
 
-type Job = { summary: JobSummary; items: JobItem[]; cancel: boolean; attempts: Map<string, number> };
+type Job = { summary: JobSummary; items: JobItem[]; cancel: boolean; attempts: Map<string, number>; discarded?: boolean };
 
 /**
  * Realistic jobs and tokens for the mock backend: thousands of assets, jobs that run item by item
@@ -660,6 +661,17 @@ export function mockJobsTokens(options: JobsTokensMockOptions = {}): JobsTokensM
       if (job) job.cancel = true;
       return Promise.resolve(ok(null));
     },
+    discardJob: (jobId) => {
+      calls.push(`discardJob:${jobId}`);
+      const job = jobs.get(jobId);
+      if (!job) return Promise.resolve(fail(err("job_not_found", "This change list no longer exists.", null)));
+      if (job.summary.status === "running") {
+        return Promise.resolve(fail(err("job_running", "This change is running now.", "Cancel it first, or wait for it to end.")));
+      }
+      job.discarded = true;
+      if (job.summary.status === "pending" || job.summary.status === "interrupted") job.summary.status = "cancelled";
+      return Promise.resolve(ok(structuredClone(job.summary)));
+    },
     retryFailed: (jobId) => {
       calls.push(`retryFailed:${jobId}`);
       const job = jobs.get(jobId);
@@ -677,7 +689,7 @@ export function mockJobsTokens(options: JobsTokensMockOptions = {}): JobsTokensM
     unfinishedJobs: () => {
       calls.push("unfinishedJobs");
       const list = [...jobs.values()]
-        .filter((j) => j.summary.status === "interrupted" || j.summary.status === "cancelled")
+        .filter((j) => !j.discarded && (j.summary.status === "interrupted" || j.summary.status === "cancelled"))
         .map((j) => structuredClone(j.summary))
         .sort((a, b) => (b.created_at_unix ?? 0) - (a.created_at_unix ?? 0));
       return Promise.resolve(ok(list));

@@ -52,10 +52,12 @@ export const tauriBackend: Backend = {
   listPortfolios: () => settle(commands.listPortfolios()),
   switchPortfolio: (id) => settle(commands.switchPortfolio(id)),
   checkConnection: (form) => settle(commands.checkConnection(form)),
+  claimAppForConnection: (form) => settle(commands.claimAppForConnection(form)),
   savePortfolio: (form) => settle(commands.savePortfolio(form)),
   removePortfolio: (id) => settle(commands.removePortfolio(id)),
 
   portfolioOverview: () => settle(commands.portfolioOverview()),
+  claimApp: (appId) => settle(commands.claimApp(appId)),
   createSystemUser: (name, role) => settle(commands.createSystemUser(name, role)),
   renameSystemUser: (systemUserId, name) => settle(commands.renameSystemUser(systemUserId, name)),
   accessCounts: () => settle(commands.accessCounts()),
@@ -68,6 +70,7 @@ export const tauriBackend: Backend = {
   runJob: (jobId, onEvent) => settle(commands.runJob(jobId, channel<JobEvent>(onEvent))),
   cancelJob: (jobId) => infallible(commands.cancelJob(jobId).then(() => null)),
   retryFailed: (jobId) => settle(commands.retryFailed(jobId)),
+  discardJob: (jobId) => settle(commands.discardJob(jobId)),
   unfinishedJobs: () => settle(commands.unfinishedJobs()),
   jobReport: (jobId) => settle(commands.jobReport(jobId)),
 

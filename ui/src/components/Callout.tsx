@@ -45,8 +45,11 @@ export function ErrorCallout({
   tone = "error",
   role,
   prefix,
+  children,
 }: {
   error: ErrorLike;
+  /** An action that fixes it, under the fix. */
+  children?: ReactNode;
   /** A title of its own; the error's message then follows under it. */
   title?: string;
   /** Words before the message in the title ("Must be fixed:"), so tone is never told by colour alone. */
@@ -59,6 +62,7 @@ export function ErrorCallout({
     <Callout tone={tone} title={title ?? (prefix ? `${prefix} ${error.message}` : error.message)} role={role}>
       {title && <span>{error.message}</span>}
       {error.fix && <span>{error.fix}</span>}
+      {children}
       <Details>
         <code>{error.code}</code>
         {error.detail && <p>{error.detail}</p>}

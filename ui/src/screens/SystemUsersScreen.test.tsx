@@ -95,3 +95,37 @@ describe("renaming a system user", () => {
     expect(within(await screen.findByRole("grid")).getByText("Looker Studio export")).toBeTruthy();
   });
 });
+
+describe("a business that owns no app", () => {
+  it("says why it cannot have system users and adds the app by its ID", async () => {
+    const user = userEvent.setup();
+    const { backend, calls } = mockBackend();
+    window.location.hash = "#/system-users";
+    renderWithBackend(<App />, backend);
+    await user.click(await screen.findByRole("button", { name: /Switch portfolio/ }));
+    await user.click(within(await screen.findByRole("menu")).getByRole("menuitem", { name: /Copper Kettle Café/ }));
+    expect(await screen.findByText("Copper Kettle Café owns no app yet, so it cannot have system users")).toBeTruthy();
+    expect(screen.getByRole("button", { name: "Add system user" }).hasAttribute("disabled")).toBe(true);
+    const form = screen.getByRole("form", { name: "Add an app to the business" });
+    const appId = within(form).getByRole("textbox", { name: "App ID" });
+    // Prefilled with the app Gatehouse signs in with.
+    expect(appId).toHaveProperty("value", "700000000000020");
+    await expectNoSeriousA11yViolations();
+
+    // Another business's app: refused in plain words, on the field, keeping what was typed.
+    await user.clear(appId);
+    await user.type(appId, "999000000000001{Enter}");
+    await waitFor(() => expect(appId.getAttribute("aria-invalid")).toBe("true"));
+    expect(within(form).getByText(/Only an admin of the app can add it/)).toBeTruthy();
+    expect(appId).toHaveProperty("value", "999000000000001");
+
+    await user.clear(appId);
+    await user.type(appId, "700000000000020");
+    await user.click(within(form).getByRole("button", { name: "Add app to the business" }));
+    expect(await screen.findByText("App 700000000000020 now belongs to the business: it can have system users.")).toBeTruthy();
+    expect(calls).toContain("claimApp:700000000000020");
+    await waitFor(() => expect(screen.queryByText(/owns no app yet/)).toBeNull());
+    await waitFor(() => expect(screen.getByRole("button", { name: "Add system user" }).hasAttribute("disabled")).toBe(false));
+    expect(screen.getByText("0 of 10 regular system users and 0 of 1 admin on the Full tier.")).toBeTruthy();
+  });
+});

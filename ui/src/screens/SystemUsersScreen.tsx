@@ -10,6 +10,7 @@ import { Page } from "../components/Page";
 import { quotaSentence, type OverviewState } from "../portfolio";
 import { hrefFor, navigate } from "../router";
 import { AddSystemUserDialog } from "./AddSystemUserDialog";
+import { NoAppCallout } from "./portfolio/ClaimApp";
 import { RenameSystemUserDialog } from "./RenameSystemUserDialog";
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
@@ -61,6 +62,7 @@ function countCell(counts: Result<Map<string, AccessCount>, CommandError> | null
 }
 
 export function SystemUsersScreen({ overview, onReload }: { overview: OverviewState; onReload: () => void }) {
+  const backend = useBackend();
   const loaded = overview.phase === "done" && overview.result.status === "ok" && !overview.refreshing ? overview.result.data : null;
   const counts = useAccessCounts(loaded);
   const [adding, setAdding] = useState(false);
@@ -88,12 +90,15 @@ export function SystemUsersScreen({ overview, onReload }: { overview: OverviewSt
 
   const data = overview.result.data;
   const quota = data.quota ? quotaSentence(data.quota) : null;
+  // `apps` is null when the token may not list them: then nothing is claimed to be missing.
+  const ownsNoApp = data.apps !== null && data.apps.length === 0;
+  const appNotOwned = data.apps !== null && data.apps.length > 0 && data.app_id !== null && !data.apps.some((a) => a.id === data.app_id);
   return (
     <Page
       title="System users"
       lede="Accounts for your integrations, not for people. Each one gets only the assets and permissions its job needs, and its own access token. Open one to see what it can reach and to change it."
       actions={
-        <Button variant="primary" onPress={() => setAdding(true)}>
+        <Button variant="primary" onPress={() => setAdding(true)} isDisabled={ownsNoApp}>
           Add system user
         </Button>
       }
@@ -124,6 +129,20 @@ export function SystemUsersScreen({ overview, onReload }: { overview: OverviewSt
 
       {counts?.status === "error" && (
         <ErrorCallout error={counts.error} tone="warning" title="How many assets and apps each system user has could not be loaded" />
+      )}
+
+      {(ownsNoApp || appNotOwned) && (
+        <NoAppCallout
+          key={data.business_id}
+          businessName={data.business_name}
+          appId={data.app_id}
+          notOwned={appNotOwned}
+          claim={(appId) => backend.claimApp(appId)}
+          onClaimed={(outcome) => {
+            setDone(outcome.message);
+            if (outcome.status !== "pending") onReload();
+          }}
+        />
       )}
 
       {quota && (

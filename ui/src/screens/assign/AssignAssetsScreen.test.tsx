@@ -142,6 +142,18 @@ describe("assign assets", () => {
     expect(await screen.findByText("All 40 changes were made.", undefined, { timeout: 5000 })).toBeTruthy();
   });
 
+  it("discards an interrupted job: the offer goes away and says what stays done", async () => {
+    const { user, calls } = setup({ interruptedJobFor: { id: SU, name: "Reporting Bot" } });
+    await screen.findByText("An earlier change for Reporting Bot did not finish: 15 of 40 done.");
+    await user.click(screen.getByRole("button", { name: "Discard the rest" }));
+    expect(
+      await screen.findByText("The earlier change was discarded: the 15 done stay as they are, and the 25 not done will not be sent."),
+    ).toBeTruthy();
+    expect(calls).toContain("discardJob:job-interrupted");
+    expect(calls.some((c) => c.startsWith("runJob"))).toBe(false);
+    expect(screen.queryByText(/did not finish/)).toBeNull();
+  });
+
   it("shows an engine error with its fix when the job is refused", async () => {
     const { backend: base, calls } = mockBackend({
       errors: {

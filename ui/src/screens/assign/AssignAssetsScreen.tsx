@@ -43,6 +43,8 @@ export function AssignAssetsScreen({ systemUserId }: AssignAssetsScreenProps) {
   const [systemUserName, setSystemUserName] = useState<string | null>(null);
   const [assigned, setAssigned] = useState<ReadonlyMap<string, string>>(new Map());
   const [unfinished, setUnfinished] = useState<JobSummary | null>(null);
+  // What discarding an unfinished change did, or why it could not.
+  const [discarded, setDiscarded] = useState<Result<JobSummary, CommandError> | null>(null);
   const [activeKind, setActiveKind] = useState<AssetKind | null>(null);
   const [lists, setLists] = useState<Partial<Record<AssetKind, Loaded<AssetRow[]>>>>({});
   const [selected, setSelected] = useState<Partial<Record<AssetKind, ReadonlySet<string>>>>({});
@@ -310,6 +312,16 @@ export function AssignAssetsScreen({ systemUserId }: AssignAssetsScreenProps) {
         ))}
       </ol>
 
+      <div aria-live="polite">
+        {discarded?.status === "ok" && step === "choose" && (
+          <Callout
+            tone="success"
+            title={`The earlier change was discarded: the ${n(discarded.data.succeeded)} done stay as they are, and the ${n(discarded.data.pending)} not done will not be sent.`}
+          />
+        )}
+        {discarded?.status === "error" && <ErrorCallout error={discarded.error} title="The earlier change could not be discarded" />}
+      </div>
+
       {unfinished && step === "choose" && (
         <Callout
           tone="info"
@@ -322,6 +334,17 @@ export function AssignAssetsScreen({ systemUserId }: AssignAssetsScreenProps) {
           <div className="row">
             <Button variant="primary" onPress={() => void start(unfinished)}>
               Resume
+            </Button>
+            <Button
+              onPress={() => {
+                const job = unfinished;
+                void backend.discardJob(job.id).then((result) => {
+                  setDiscarded(result);
+                  if (result.status === "ok") setUnfinished(null);
+                });
+              }}
+            >
+              Discard the rest
             </Button>
             <Button variant="ghost" onPress={() => setUnfinished(null)}>
               Not now

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from "react";
 import { Form } from "react-aria-components";
 import { useBackend } from "../../backend/context";
 import type { ConnectForm, ConnectionReport, PortfolioEntry } from "../../backend/types";
-import type { CommandError } from "../../bindings";
+import type { AppClaim, CommandError } from "../../bindings";
 import { Badge } from "../../components/Badge";
 import { Button } from "../../components/Button";
 import { Callout, ErrorCallout, FieldErrorDetails, fieldMessage } from "../../components/Callout";
@@ -11,6 +11,7 @@ import { Page } from "../../components/Page";
 import { SecretField } from "../../components/SecretField";
 import { TextField } from "../../components/TextField";
 import { twoFactorLabel, verificationLabel } from "../../portfolio";
+import { ClaimAppButton } from "./ClaimApp";
 
 const emptyForm: ConnectForm = { label: "", business_id: "", admin_token: "", app_id: "", app_secret: "" };
 
@@ -53,6 +54,8 @@ export function ConnectPortfolioScreen({ onSaved, onCancel }: ConnectPortfolioSc
   const [checkedForm, setCheckedForm] = useState<ConnectForm | null>(null);
   const [error, setError] = useState<CommandError | null>(null);
   const [saveError, setSaveError] = useState<CommandError | null>(null);
+  // An app added to the business from a problem's fix, confirmed above the findings.
+  const [claimed, setClaimed] = useState<AppClaim | null>(null);
   const findings = useRef<HTMLDivElement>(null);
 
   // A new report: bring it into view and move the focus to it, so keyboard and screen-reader
@@ -70,6 +73,7 @@ export function ConnectPortfolioScreen({ onSaved, onCancel }: ConnectPortfolioSc
 
   const set = (key: keyof ConnectForm) => (value: string) => {
     setForm((f) => ({ ...f, [key]: value }));
+    setClaimed(null);
     if (error?.field === key) setError(null);
   };
   const fieldError = (key: keyof ConnectForm) => (error?.field === key ? fieldMessage(error) : undefined);
@@ -211,13 +215,26 @@ export function ConnectPortfolioScreen({ onSaved, onCancel }: ConnectPortfolioSc
       {report && (
         <div ref={findings} tabIndex={-1} className="stack findings" aria-label="Result of the check">
           <section className="stack" aria-label="Problems found">
+            {claimed && <Callout tone={claimed.status === "pending" ? "info" : "success"} title={claimed.message} role="none" />}
             {blocking.length === 0 && warnings.length === 0 && (
               <Callout tone="success" title="Everything checks out" role="none">
                 <span>Save the portfolio to start working in it.</span>
               </Callout>
             )}
             {blocking.map((p) => (
-              <ErrorCallout key={p.code} error={p} tone="error" prefix="Must be fixed:" role="none" />
+              <ErrorCallout key={p.code} error={p} tone="error" prefix="Must be fixed:" role="none">
+                {p.claim_app_id && current && checkedForm && (
+                  <ClaimAppButton
+                    appId={p.claim_app_id}
+                    claim={() => backend.claimAppForConnection({ ...checkedForm })}
+                    onClaimed={(outcome) => {
+                      setClaimed(outcome);
+                      // The business changed: check again so the findings show it.
+                      if (outcome.status !== "pending") void check();
+                    }}
+                  />
+                )}
+              </ErrorCallout>
             ))}
             {warnings.map((p) => (
               <ErrorCallout key={p.code} error={p} tone="warning" prefix="Worth knowing:" role="none" />

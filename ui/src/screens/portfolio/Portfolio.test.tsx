@@ -37,6 +37,7 @@ describe("portfolio switcher", () => {
     expect(items.map((i) => i.textContent)).toEqual([
       expect.stringContaining("Brightline Digital Partners"),
       expect.stringContaining("Harbor & Pine Outfitters"),
+      expect.stringContaining("Copper Kettle Café"),
       expect.stringContaining("Connect your business portfolio…"),
       expect.stringContaining("Remove a saved portfolio…"),
     ]);
@@ -130,6 +131,48 @@ describe("connect your business portfolio", () => {
     expect(calls.some((c) => c.startsWith("switchPortfolio:saved-"))).toBe(true);
     expect(window.location.hash).toBe("#/system-users");
     expect(screen.getByRole("button", { name: /Northwind Media Group/ })).toBeTruthy();
+  });
+
+  it("adds the typed app to the business when the check finds the business does not own it", async () => {
+    const user = userEvent.setup();
+    const { backend, calls } = mockBackend();
+    renderWithBackend(<App />, backend);
+    const menu = await openMenu(user);
+    await user.click(within(menu).getByRole("menuitem", { name: /Connect your business portfolio/ }));
+    await screen.findByRole("heading", { level: 1, name: "Connect your business portfolio" });
+    await fillConnectForm(user, { ...goodForm, app_id: "800000000000777" });
+    await user.click(screen.getByRole("button", { name: "Check" }));
+    const problems = await screen.findByRole("region", { name: "Problems found" });
+    expect(within(problems).getByText(/Must be fixed: The app 800000000000777 does not belong/)).toBeTruthy();
+    expect(within(problems).getByText(/Gatehouse can do it for you/)).toBeTruthy();
+    await expectNoSeriousA11yViolations();
+    await user.click(within(problems).getByRole("button", { name: "Add app 800000000000777 to the business" }));
+
+    // Added, checked again by itself, and now it can be saved.
+    expect(await screen.findByText("App 800000000000777 now belongs to the business: it can have system users.")).toBeTruthy();
+    expect(calls).toContain("claimAppForConnection:123456789012345:800000000000777");
+    await waitFor(() => expect(screen.getByRole("button", { name: "Save portfolio" }).hasAttribute("disabled")).toBe(false));
+    expect(calls.filter((c) => c.startsWith("checkConnection"))).toHaveLength(2);
+    expect(screen.queryByText(/Must be fixed/)).toBeNull();
+    const found = screen.getByRole("region", { name: "What Gatehouse found" });
+    expect(within(found).getByText("The app you typed")).toBeTruthy();
+  });
+
+  it("says in plain words when Meta refuses to add the app", async () => {
+    const user = userEvent.setup();
+    const { backend } = mockBackend();
+    renderWithBackend(<App />, backend);
+    const menu = await openMenu(user);
+    await user.click(within(menu).getByRole("menuitem", { name: /Connect your business portfolio/ }));
+    await screen.findByRole("heading", { level: 1, name: "Connect your business portfolio" });
+    await fillConnectForm(user, { ...goodForm, app_id: "999000000000001" });
+    await user.click(screen.getByRole("button", { name: "Check" }));
+    const problems = await screen.findByRole("region", { name: "Problems found" });
+    await user.click(within(problems).getByRole("button", { name: "Add app 999000000000001 to the business" }));
+    expect(await within(problems).findByText("The app was not added")).toBeTruthy();
+    expect(within(problems).getByText(/Only an admin of the app can add it to a business/)).toBeTruthy();
+    expect(screen.getByRole("button", { name: "Save portfolio" }).hasAttribute("disabled")).toBe(true);
+    expect(screen.getByRole("textbox", { name: "App ID" })).toHaveProperty("value", "999000000000001");
   });
 
   it("marks the field an error is about and keeps everything typed", async () => {

@@ -1,0 +1,120 @@
+import { useState } from "react";
+import type { AppClaim, CommandError } from "../../bindings";
+import type { Result } from "../../backend/result";
+import { Button } from "../../components/Button";
+import { Callout, ErrorCallout, FieldErrorDetails, fieldMessage } from "../../components/Callout";
+import { TextField } from "../../components/TextField";
+
+type Claim = (appId: string) => Promise<Result<AppClaim, CommandError>>;
+
+function useClaim(claim: Claim, onClaimed: (outcome: AppClaim) => void) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<CommandError | null>(null);
+  const [outcome, setOutcome] = useState<AppClaim | null>(null);
+  const run = async (appId: string) => {
+    if (busy) return;
+    setBusy(true);
+    setError(null);
+    setOutcome(null);
+    const result = await claim(appId.trim());
+    setBusy(false);
+    if (result.status === "error") {
+      setError(result.error);
+      return;
+    }
+    setOutcome(result.data);
+    onClaimed(result.data);
+  };
+  return { busy, error, outcome, run, clearError: () => setError(null) };
+}
+
+/** The outcome of a claim: confirmed and already-owned are done; pending waits for an app admin. */
+function ClaimOutcome({ outcome }: { outcome: AppClaim }) {
+  return <Callout tone={outcome.status === "pending" ? "info" : "success"} title={outcome.message} role="status" />;
+}
+
+/**
+ * The fix Gatehouse can make itself when a business does not own the app: add (claim) it by its
+ * ID. Used inside a connection problem, where the app is the one typed in the form.
+ */
+export function ClaimAppButton({ appId, claim, onClaimed }: { appId: string; claim: Claim; onClaimed: (outcome: AppClaim) => void }) {
+  const { busy, error, outcome, run } = useClaim(claim, onClaimed);
+  return (
+    <div className="stack-sm">
+      <div className="row">
+        <Button variant="primary" isDisabled={busy} onPress={() => void run(appId)}>
+          {busy ? "Adding the app…" : `Add app ${appId} to the business`}
+        </Button>
+      </div>
+      <div aria-live="polite" className="stack-sm">
+        {error && <ErrorCallout error={error} title="The app was not added" role="none" />}
+        {outcome && <ClaimOutcome outcome={outcome} />}
+      </div>
+    </div>
+  );
+}
+
+/**
+ * Shown where a business without an app blocks the work (the system users list): what it means
+ * and the app ID to add, prefilled with the app Gatehouse signs in with.
+ */
+export function NoAppCallout({
+  businessName,
+  appId,
+  notOwned,
+  claim,
+  onClaimed,
+}: {
+  businessName: string;
+  appId: string | null;
+  /** The business owns other apps, but not the one Gatehouse signs in with. */
+  notOwned: boolean;
+  claim: Claim;
+  onClaimed: (outcome: AppClaim) => void;
+}) {
+  const [typed, setTyped] = useState(appId ?? "");
+  const { busy, error, outcome, run, clearError } = useClaim(claim, onClaimed);
+  const fieldError = error?.field === "app_id" ? error : null;
+  const title = notOwned
+    ? `The app Gatehouse signs in with is not part of ${businessName}`
+    : `${businessName} owns no app yet, so it cannot have system users`;
+  return (
+    <Callout tone="warning" title={title} role="none">
+      <span>
+        {notOwned
+          ? "Tokens are issued through an app the business owns. Add the app to the business, or connect the portfolio again with one of its own apps."
+          : "Meta allows system users only in a business that owns an app. If you are an admin of an app (developers.facebook.com › My Apps), Gatehouse can add it to the business now. You can also do it in Business settings › Accounts › Apps › Add › Connect an app ID."}
+      </span>
+      <form
+        className="claim-app"
+        aria-label="Add an app to the business"
+        onSubmit={(event) => {
+          event.preventDefault();
+          void run(typed);
+        }}
+      >
+        <TextField
+          label="App ID"
+          description="At developers.facebook.com, in your app: App settings › Basic › App ID."
+          value={typed}
+          onChange={(value) => {
+            setTyped(value);
+            if (fieldError) clearError();
+          }}
+          inputMode="numeric"
+          isRequired
+          isInvalid={fieldError !== null}
+          errorMessage={fieldError ? fieldMessage(fieldError) : "Type the app ID."}
+        />
+        <Button type="submit" variant="primary" isDisabled={busy || typed.trim() === ""}>
+          {busy ? "Adding the app…" : "Add app to the business"}
+        </Button>
+      </form>
+      <div aria-live="polite" className="stack-sm">
+        {error && !fieldError && <ErrorCallout error={error} title="The app was not added" role="none" />}
+        <FieldErrorDetails error={fieldError} />
+        {outcome && <ClaimOutcome outcome={outcome} />}
+      </div>
+    </Callout>
+  );
+}
