@@ -45,7 +45,7 @@ def choose_assets(app, tab: str, count: int, access: str) -> None:
         lambda d: len(listbox.find_elements(By.CSS_SELECTOR, "[role='option'][aria-selected='true']"))
         == count
     )
-    app.driver.find_element(By.XPATH, choice(access)).click()
+    app.wait.until(lambda d: d.find_element(By.XPATH, choice(access))).click()
 
 
 def choice(label: str) -> str:
@@ -95,7 +95,9 @@ def test_full_flow_from_a_new_system_user_to_an_inspected_token(app):
     body = app.driver.find_element(By.TAG_NAME, "main").text
     assert "5" in body and "failed" not in body.lower().replace("0 failed", ""), body
     app.screenshot("4-applied")
-    app.driver.find_element(By.XPATH, "//a[normalize-space()='Back to Ads Reporting Server']").click()
+    app.wait.until(
+        lambda d: d.find_element(By.XPATH, "//a[normalize-space()='Back to Ads Reporting Server']")
+    ).click()
     app.heading("Ads Reporting Server")
     app.wait.until(lambda d: "3 ad accounts" in d.find_element(By.TAG_NAME, "main").text)
     main = app.driver.find_element(By.TAG_NAME, "main").text
@@ -104,7 +106,8 @@ def test_full_flow_from_a_new_system_user_to_an_inspected_token(app):
 
     # 3. Install the app, then a 60-day token with ads_management.
     dialog = open_generate_dialog(app)
-    dialog.find_element(By.XPATH, choice("Brightline Ads Manager")).click()
+    # The dialog loads the apps after it opens.
+    app.wait.until(lambda d: dialog.find_element(By.XPATH, choice("Brightline Ads Manager"))).click()
     app.wait.until(
         lambda d: d.find_element(
             By.XPATH, "//button[starts-with(normalize-space(), 'Install Brightline Ads Manager')]"
@@ -190,7 +193,8 @@ def test_a_permission_the_app_cannot_grant_is_explained(app):
     app.wait.until(lambda d: d.find_element(By.XPATH, "//a[normalize-space()='Reporting Server']")).click()
     app.heading("Reporting Server")
     dialog = open_generate_dialog(app)
-    dialog.find_element(By.XPATH, choice("Brightline Ads Manager")).click()
+    # The dialog loads the apps after it opens.
+    app.wait.until(lambda d: dialog.find_element(By.XPATH, choice("Brightline Ads Manager"))).click()
     next_step(app)
     next_step(app)
     app.wait.until(lambda d: d.find_element(By.XPATH, "//button[normalize-space()='WhatsApp messaging']")).click()
@@ -202,3 +206,33 @@ def test_a_permission_the_app_cannot_grant_is_explained(app):
     text = dialog.text
     assert "use cases" in text.lower() and "whatsapp_business_management" in text, text
     app.screenshot("permission-refused")
+
+
+def test_a_business_without_an_app_adds_one_then_has_system_users(app):
+    app.driver.find_element(By.CSS_SELECTOR, "button[aria-label^='Portfolio:']").click()
+    app.wait.until(
+        lambda d: d.find_element(By.XPATH, "//*[@role='menuitem' and contains(., 'Harbor & Vine')]")
+    ).click()
+    app.link("System users").click()
+    app.heading("System users")
+    app.text("Harbor & Vine Coffee Roasters owns no app yet, so it cannot have system users")
+    add = app.driver.find_element(By.XPATH, "//button[normalize-space()='Add system user']")
+    assert add.get_attribute("disabled") is not None, "no system users without an app"
+    form = app.driver.find_element(By.CSS_SELECTOR, "form[aria-label='Add an app to the business']")
+    field = form.find_element(By.TAG_NAME, "input")
+    assert field.get_attribute("value"), "prefilled with the app Gatehouse signs in with"
+    app.screenshot("no-app")
+    form.find_element(By.XPATH, ".//button[normalize-space()='Add app to the business']").click()
+    app.wait.until(lambda d: "now belongs to the business" in d.find_element(By.TAG_NAME, "main").text)
+    app.wait.until(lambda d: not d.find_elements(By.XPATH, "//*[contains(text(), 'owns no app yet')]"))
+    add_system_user(app, "Orders Server")
+    app.text("“Orders Server” was added as a regular system user.")
+    # Its counts arrive after the list: none yet.
+    row = "//*[@role='row'][.//*[normalize-space()='Orders Server']]"
+
+    def counts(d):
+        cells = d.find_element(By.XPATH, row).find_elements(By.CSS_SELECTOR, "[role='gridcell']")
+        return [c.text for c in cells[2:4]]
+
+    app.wait.until(lambda d: counts(d) == ["0", "0"])
+    app.screenshot("app-added")

@@ -177,7 +177,11 @@ async fn the_demo_business_without_an_app_can_claim_one_and_add_system_users() {
     let apps = overview.apps.expect("listed");
     assert_eq!(apps.len(), 1);
     assert!(apps[0].is_profile_app);
-    portfolio.create_system_user("Orders Server", NewRole::Regular).await.expect("created");
+    let created =
+        portfolio.create_system_user("Orders Server", NewRole::Regular).await.expect("created");
+    let counts = portfolio.access_counts().await.expect("counts");
+    let row = counts.iter().find(|c| c.system_user_id == created.id).expect("counted");
+    assert_eq!((row.assets, row.apps), (0, 0));
 }
 
 #[tokio::test]

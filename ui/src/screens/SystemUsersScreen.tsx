@@ -31,23 +31,23 @@ export function roleLabel(role: string): string {
 /** The assets and apps of each system user, loaded after the list (one call for all of them). */
 function useAccessCounts(overview: PortfolioOverview | null): Result<Map<string, AccessCount>, CommandError> | null {
   const backend = useBackend();
-  const [counts, setCounts] = useState<Result<Map<string, AccessCount>, CommandError> | null>(null);
+  // Kept with the list they count, so a reloaded list shows "loading" rather than old numbers.
+  const [counts, setCounts] = useState<{ list: PortfolioOverview; result: Result<Map<string, AccessCount>, CommandError> } | null>(null);
   useEffect(() => {
     if (!overview) return;
     let current = true;
     void backend.accessCounts().then((result) => {
       if (!current) return;
-      setCounts(
-        result.status === "ok"
-          ? { status: "ok", data: new Map(result.data.map((c) => [c.system_user_id, c])) }
-          : result,
-      );
+      setCounts({
+        list: overview,
+        result: result.status === "ok" ? { status: "ok", data: new Map(result.data.map((c) => [c.system_user_id, c])) } : result,
+      });
     });
     return () => {
       current = false;
     };
   }, [backend, overview]);
-  return counts;
+  return counts && counts.list === overview ? counts.result : null;
 }
 
 function countCell(counts: Result<Map<string, AccessCount>, CommandError> | null, id: string, key: "assets" | "apps") {
