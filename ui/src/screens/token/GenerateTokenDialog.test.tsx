@@ -94,6 +94,12 @@ describe("generate a token", () => {
     expect(within(alert).getByText("No token was generated")).toBeTruthy();
     expect(within(alert).getByText("Turn on two-factor authentication, then try again.")).toBeTruthy();
     expect(within(alert).getByText("two_factor_required")).toBeTruthy();
+    // The step it stopped at says so; it no longer reads as running.
+    const progress = screen.getByRole("list", { name: "Progress" });
+    const stopped = within(progress).getByText(/Generating the token/).closest("li");
+    expect(stopped?.getAttribute("data-state")).toBe("failed");
+    expect(stopped?.textContent).toBe("Generating the token: stopped here");
+    expect(within(progress).queryByText(/…/)).toBeNull();
     await user.click(screen.getByRole("button", { name: "Back" }));
     expect(screen.getByRole("checkbox", { name: /Read ad accounts, campaigns/ })).toHaveProperty("checked", true);
     await user.click(screen.getByRole("button", { name: "Back" }));

@@ -228,11 +228,12 @@ export function GenerateTokenDialog({ systemUser, isOpen, onClose, clipboardClea
     { id: "checking", label: "Checking what the token can do" },
   ];
   const order: TokenStep[] = ["installing_app", "generating", "checking", "done"];
-  const stateOf = (id: TokenStep) => {
+  const stateOf = (id: TokenStep): StepState => {
     if (!genStep) return "pending";
     const a = order.indexOf(id);
     const b = order.indexOf(genStep);
-    return a < b ? "done" : a === b ? "current" : "pending";
+    // The step a failed run stopped at is marked as such, not as still running.
+    return a < b ? "done" : a === b ? (genError && !generating ? "failed" : "current") : "pending";
   };
 
   return (
@@ -506,6 +507,8 @@ function ScopeStep(props: {
   );
 }
 
+type StepState = "done" | "current" | "failed" | "pending";
+
 const icons = {
   ok: "M10 2a8 8 0 1 0 0 16 8 8 0 0 0 0-16Zm-1.2 11.2-3.5-3.5 1.4-1.4 2.1 2.1 4.6-4.6 1.4 1.4z",
   bad: "M10 2a8 8 0 1 0 0 16 8 8 0 0 0 0-16Zm3.5 10.1-1.4 1.4L10 11.4l-2.1 2.1-1.4-1.4L8.6 10 6.5 7.9l1.4-1.4L10 8.6l2.1-2.1 1.4 1.4-2.1 2.1z",
@@ -529,7 +532,7 @@ function ReadinessStep(props: {
   onRecheck: () => void;
   generating: boolean;
   genSteps: { id: TokenStep; label: string }[];
-  stateOf: (id: TokenStep) => string;
+  stateOf: (id: TokenStep) => StepState;
 }) {
   const { preflight } = props;
   return (
@@ -591,9 +594,10 @@ function ReadinessStep(props: {
             const state = props.stateOf(s.id);
             return (
               <li key={s.id} className="token-steps__item" data-state={state} aria-current={state === "current" ? "step" : undefined}>
-                <StatusIcon path={state === "done" ? icons.ok : icons.dot} />
+                <StatusIcon path={state === "done" ? icons.ok : state === "failed" ? icons.bad : icons.dot} />
                 {s.label}
                 {state === "current" && "…"}
+                {state === "failed" && <span className="visually-hidden">: stopped here</span>}
               </li>
             );
           })}
