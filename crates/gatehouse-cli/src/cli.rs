@@ -90,6 +90,10 @@ pub struct ProfileAddArgs {
     /// The Graph API version.
     #[arg(long, default_value = crate::profiles::DEFAULT_API_VERSION)]
     pub api_version: String,
+    /// When the business does not own the app, add it to the business first (you must be an
+    /// admin of the app): a business without an app cannot have system users.
+    #[arg(long)]
+    pub claim_app: bool,
 }
 
 #[derive(Debug, Args)]

@@ -263,6 +263,15 @@ async fn profile_add(g: &Global, args: ProfileAddArgs) -> Result<u8, CliError> {
     }
     let store = keyring::open_from_env()?;
     let secrets = read_secrets()?;
+    if args.claim_app {
+        let request = profile.connect_request();
+        let report = gatehouse_core::connect::check_connection(&request, &secrets).await?;
+        if report.problems.iter().any(|p| p.claim_app_id.is_some()) {
+            eprintln!("Adding app {} to business {}…", request.app_id, request.business_id);
+            let claim = gatehouse_core::connect::claim_app(&request, &secrets).await?;
+            eprintln!("{}", claim.message);
+        }
+    }
     let added = add_profile(&profiles, &store, profile, &secrets).await?;
     for p in &added.connection.problems {
         eprintln!("warning: {} {}", p.message, p.fix.as_deref().unwrap_or_default());

@@ -286,6 +286,57 @@ fn usage_errors_exit_2() {
     assert!(out.stdout.contains("system-users"));
 }
 
+/// A business that owns no app: `profile add` refuses and says why; with `--claim-app` it adds
+/// the app to the business first, then the profile can create system users.
+#[test]
+fn profile_add_claims_the_app_when_asked() {
+    let emu = Emu::start();
+    let harbor = emu
+        .emulator
+        .manifest()
+        .businesses
+        .iter()
+        .find(|b| !b.developer_apps.is_empty())
+        .cloned()
+        .expect("a business whose admin develops an unclaimed app");
+    let app = &harbor.developer_apps[0];
+    let url = emu.emulator.url().to_owned();
+    let dir = tempfile::tempdir().unwrap();
+    let secrets = format!("{}\n{}\n", harbor.user_token.clone().unwrap(), app.secret);
+    let add = |extra: &[&str]| {
+        let mut args = vec![
+            "--base-url",
+            &url,
+            "profile",
+            "add",
+            "harbor",
+            "--business",
+            &harbor.id,
+            "--app",
+            &app.id,
+            "--json",
+        ];
+        args.extend_from_slice(extra);
+        gatehouse(dir.path(), &args, Some(&secrets), true)
+    };
+    let refused = add(&[]);
+    assert_ne!(refused.code, 0, "{}", refused.stdout);
+    let doc = refused.json();
+    assert!(doc["error"]["message"].as_str().unwrap().contains("owns no app"), "{doc}");
+
+    let out = add(&["--claim-app"]);
+    ok(&out);
+    assert!(out.stderr.contains("now belongs to the business"), "{}", out.stderr);
+    assert_eq!(out.json()["profile"]["id"], "harbor");
+    let created = gatehouse(
+        dir.path(),
+        &["--profile", "harbor", "--secrets-stdin", "system-users", "create", "Orders", "--json"],
+        Some(&secrets),
+        true,
+    );
+    ok(&created);
+}
+
 #[test]
 fn profile_add_list_use_remove() {
     let emu = Emu::start();
