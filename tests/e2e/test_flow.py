@@ -222,6 +222,10 @@ def test_a_business_without_an_app_adds_one_then_has_system_users(app):
     field = form.find_element(By.TAG_NAME, "input")
     assert field.get_attribute("value"), "prefilled with the app Gatehouse signs in with"
     app.screenshot("no-app")
+    theme = app.driver.execute_script("return document.documentElement.dataset.theme || ''")
+    app.driver.execute_script("document.documentElement.dataset.theme = 'dark'")
+    app.screenshot("no-app-dark")
+    app.driver.execute_script("document.documentElement.dataset.theme = arguments[0]", theme)
     form.find_element(By.XPATH, ".//button[normalize-space()='Add app to the business']").click()
     app.wait.until(lambda d: "now belongs to the business" in d.find_element(By.TAG_NAME, "main").text)
     app.wait.until(lambda d: not d.find_elements(By.XPATH, "//*[contains(text(), 'owns no app yet')]"))
