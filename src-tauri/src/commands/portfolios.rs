@@ -70,6 +70,13 @@ impl ConnectForm {
         drop(zeroize::Zeroizing::new(self.app_secret));
         (profile, secrets)
     }
+
+    /// What to check or claim against, once the typed fields are valid, and the secrets.
+    fn into_request(self) -> Result<(ConnectRequest, ProfileSecrets), CommandError> {
+        let (profile, secrets) = self.into_parts();
+        profile.validate().map_err(gatehouse_core::Error::from)?;
+        Ok((profile.connect_request(), secrets))
+    }
 }
 
 /// A Graph API other than Meta's, for end-to-end tests against the emulator (loopback only:
@@ -150,9 +157,7 @@ pub async fn open(state: &AppState, id: &str) -> Result<Arc<Portfolio>, CommandE
 #[tauri::command]
 #[specta::specta]
 pub async fn check_connection(form: ConnectForm) -> Result<ConnectionReport, CommandError> {
-    let (profile, secrets) = form.into_parts();
-    profile.validate().map_err(gatehouse_core::Error::from)?;
-    let request: ConnectRequest = profile.connect_request();
+    let (request, secrets) = form.into_request()?;
     Ok(gatehouse_core::connect::check_connection(&request, &secrets).await?)
 }
 
@@ -161,9 +166,7 @@ pub async fn check_connection(form: ConnectForm) -> Result<ConnectionReport, Com
 #[tauri::command]
 #[specta::specta]
 pub async fn claim_app_for_connection(form: ConnectForm) -> Result<AppClaim, CommandError> {
-    let (profile, secrets) = form.into_parts();
-    profile.validate().map_err(gatehouse_core::Error::from)?;
-    let request: ConnectRequest = profile.connect_request();
+    let (request, secrets) = form.into_request()?;
     Ok(gatehouse_core::connect::claim_app(&request, &secrets).await?)
 }
 
