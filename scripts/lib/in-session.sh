@@ -19,6 +19,9 @@ step "Keyring: the tests that need the real Secret Service (secrets store, CLI p
 cargo nextest run --workspace "${CARGO_FEATURES[@]}" --locked --run-ignored only --no-fail-fast
 
 step "End to end: the real app under WebDriver"
+# Portfolios connected in the app talk to an emulator the tests start on this port, not to Meta.
+GATEHOUSE_E2E_GRAPH_PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+export GATEHOUSE_E2E_GRAPH_PORT GATEHOUSE_GRAPH_URL="http://127.0.0.1:$GATEHOUSE_E2E_GRAPH_PORT"
 tauri-driver --port 4444 >"$ROOT/artifacts/e2e/tauri-driver.log" 2>&1 &
 driver_pid=$!
 ready=0

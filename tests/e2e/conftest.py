@@ -4,8 +4,10 @@ Run by scripts/lib/in-session.sh inside Xvfb and a D-Bus session with an unlocke
 Every test leaves a screenshot of the window in artifacts/e2e/<test>.png.
 """
 
+import json
 import os
 import pathlib
+import subprocess
 
 import pytest
 from selenium import webdriver
@@ -61,6 +63,27 @@ class App:
         return self.wait.until(
             EC.element_to_be_clickable((By.XPATH, f"//button[normalize-space()='{name}']"))
         )
+
+
+@pytest.fixture
+def graph_api():
+    """A fresh emulator (demo fixture) standing in for Meta at GATEHOUSE_GRAPH_URL, which the app
+    uses for the portfolios connected through its Connect screen. Yields the manifest."""
+    port = os.environ.get("GATEHOUSE_E2E_GRAPH_PORT")
+    if not port:
+        pytest.skip("GATEHOUSE_E2E_GRAPH_PORT is not set (scripts/lib/in-session.sh sets it)")
+    binary = os.path.join(os.path.dirname(app_binary()), "gatehouse-emulator")
+    proc = subprocess.Popen(
+        [binary, "--fixture", "demo", "--port", port], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        ready = proc.stdout.readline()
+        if not ready:
+            raise RuntimeError(f"{binary} did not start")
+        yield json.loads(ready)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
 
 
 @pytest.fixture
