@@ -119,8 +119,10 @@ pub mod problem {
     pub const NOT_VERIFIED: &str = "business_not_verified";
     /// Two-factor authentication is not required (warning).
     pub const TWO_FACTOR_OFF: &str = "two_factor_not_required";
+    /// The token is a person's: it ends with their session (warning).
+    pub const PERSONAL_TOKEN: &str = "personal_token";
 
-    pub(crate) const ALL: [&str; 8] = [
+    pub(crate) const ALL: [&str; 9] = [
         TOKEN_OTHER_APP,
         NO_APP,
         APP_NOT_OWNED,
@@ -129,6 +131,7 @@ pub mod problem {
         TOKEN_APP_UNKNOWN,
         NOT_VERIFIED,
         TWO_FACTOR_OFF,
+        PERSONAL_TOKEN,
     ];
 }
 
@@ -359,6 +362,19 @@ impl Facts {
                     .to_owned(),
             );
         }
+        if self.token_kind == "user" {
+            add(
+                problem::PERSONAL_TOKEN,
+                false,
+                "This is a person's token: it stops working when it expires, or when they log \
+                 out, change their password or leave the business."
+                    .to_owned(),
+                "It is fine for setting up. Afterwards, create an admin system user, generate its \
+                 token (Business settings › Users › System users › Generate new token) and \
+                 connect again with it."
+                    .to_owned(),
+            );
+        }
         if self.debug_failed {
             add(
                 problem::TOKEN_APP_UNKNOWN,
@@ -432,11 +448,13 @@ mod tests {
             verification_status: Some("not_verified".into()),
             two_factor: Some("none".into()),
             debug_failed: true,
+            token_kind: "user",
             ..fine()
         };
         assert_eq!(
             codes(&f),
             [
+                (problem::PERSONAL_TOKEN.to_owned(), false),
                 (problem::TOKEN_APP_UNKNOWN.to_owned(), false),
                 (problem::NOT_VERIFIED.to_owned(), false),
                 (problem::TWO_FACTOR_OFF.to_owned(), false),

@@ -115,6 +115,9 @@ async fn a_business_without_an_app_is_blocking() {
     assert!(no_app.blocking);
     assert!(no_app.fix.as_deref().unwrap().contains("Connect an app ID"), "{no_app:?}");
     assert_eq!(no_app.claim_app_id.as_deref(), Some(partner_app.id.as_str()));
+    let personal =
+        report.problems.iter().find(|p| p.code == problem::PERSONAL_TOKEN).expect("a warning");
+    assert!(!personal.blocking && personal.fix.as_deref().unwrap().contains("system user"));
 }
 
 /// The fix Gatehouse offers: claim the app the admin develops, then the check passes. Claiming
