@@ -54,6 +54,10 @@ export function quotaSentence(quota: NonNullable<PortfolioOverview["quota"]>): {
   return { used, raise };
 }
 
+/** What the quota depends on, while Meta has not reported the app's tier. */
+export const unknownQuotaSentence =
+  "It follows the Marketing API Access Tier of the business's app: Limited allows 1 regular and 1 admin system user, Full allows 10 and 1. Gatehouse shows the numbers once Meta reports the tier, which it does on ad account requests.";
+
 export type PortfolioListState =
   | { phase: "loading" }
   | { phase: "done"; result: Result<PortfolioList, CommandError> };

@@ -172,9 +172,18 @@ impl Portfolio {
         &self.session
     }
 
+    /// System users allowed as (regular, admin): as given, or from the access tier Meta's usage
+    /// headers reported on an ads_management call, when either is known.
+    fn allowance(&self) -> Option<(u32, u32)> {
+        self.allowed.or_else(|| {
+            let tier = self.session.client().observed_access_tier()?;
+            gatehouse_graph::system_user_quota(&tier)
+        })
+    }
+
     /// The Marketing API access tier the allowance implies (`Limited` or `Full`), when known.
     pub fn access_tier(&self) -> Option<&'static str> {
-        self.allowed.map(|(regular, _)| if regular <= 1 { "Limited" } else { "Full" })
+        self.allowance().map(|(regular, _)| if regular <= 1 { "Limited" } else { "Full" })
     }
 
     /// The business, its apps and all its system users, fetched concurrently.
@@ -205,7 +214,7 @@ impl Portfolio {
                 .unwrap_or(u32::MAX)
         };
         let tier = self.access_tier().unwrap_or_default().to_owned();
-        let quota = self.allowed.map(|(regular_allowed, admin_allowed)| Quota {
+        let quota = self.allowance().map(|(regular_allowed, admin_allowed)| Quota {
             tier,
             regular_used: count("regular"),
             regular_allowed,

@@ -182,3 +182,22 @@ async fn create_not_confirmed() {
     assert_eq!(named, 0, "listing shows it was not created, and it was not created twice");
     assert_eq!(posts_to_system_users(&demo), 0, "both creates were lost on the way");
 }
+
+/// A connected portfolio is told no allowance: its quota follows the access tier Meta reports in
+/// the usage headers (`ads_api_access_tier`; the emulator sends them on every answer, Meta on
+/// ads_management calls), and stays unknown until then.
+#[tokio::test]
+async fn the_quota_follows_the_access_tier_meta_reports() {
+    let demo = demo::start().await.expect("demo");
+    let b = demo.emulator().manifest().businesses[0].clone();
+    let client = GraphClient::new(ClientConfig::with_base_url(demo.url())).unwrap();
+    let session = client.session(Credentials::with_app_secret(
+        Secret::new(b.admin_token.clone().unwrap()),
+        Secret::new(b.apps[0].secret.clone()),
+    ));
+    let portfolio = Portfolio::new(PortfolioKind::Meta, b.id.clone(), session);
+    assert_eq!(portfolio.access_tier(), None, "nothing reported before the first call");
+    portfolio.list_assets(gatehouse_graph::AssetKind::AdAccount).await.expect("ad accounts");
+    let quota = portfolio.overview().await.expect("overview").quota.expect("known now");
+    assert_eq!((quota.tier.as_str(), quota.regular_allowed, quota.admin_allowed), ("Full", 10, 1));
+}

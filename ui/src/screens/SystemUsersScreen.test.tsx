@@ -2,7 +2,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { App } from "../App";
-import { mockBackend } from "../backend/mockBackend";
+import { mockBackend, sampleOverview } from "../backend/mockBackend";
 import type { CommandError } from "../bindings";
 import { expectNoSeriousA11yViolations } from "../test/axe";
 import { renderWithBackend } from "../test/render";
@@ -127,5 +127,16 @@ describe("a business that owns no app", () => {
     await waitFor(() => expect(screen.queryByText(/owns no app yet/)).toBeNull());
     await waitFor(() => expect(screen.getByRole("button", { name: "Add system user" }).hasAttribute("disabled")).toBe(false));
     expect(screen.getByText("0 of 10 regular system users and 0 of 1 admin on the Full tier.")).toBeTruthy();
+  });
+});
+
+describe("the quota", () => {
+  it("says what it depends on while Meta has not reported the tier", async () => {
+    const { backend } = mockBackend({ overview: { status: "ok", data: { ...sampleOverview, quota: null } } });
+    window.location.hash = "#/system-users";
+    renderWithBackend(<App />, backend);
+    const quota = await screen.findByRole("region", { name: "System-user quota" });
+    expect(within(quota).getByText("Meta has not said yet how many system users this portfolio may have.")).toBeTruthy();
+    expect(within(quota).getByText(/Limited allows 1 regular and 1 admin system user, Full allows 10 and 1/)).toBeTruthy();
   });
 });

@@ -7,7 +7,7 @@ import type { CommandError, CreatedSystemUser, PortfolioOverview, SystemUserSumm
 import { Button } from "../components/Button";
 import { Callout, ErrorCallout } from "../components/Callout";
 import { Page } from "../components/Page";
-import { quotaSentence, type OverviewState } from "../portfolio";
+import { quotaSentence, unknownQuotaSentence, type OverviewState } from "../portfolio";
 import { hrefFor, navigate } from "../router";
 import { AddSystemUserDialog } from "./AddSystemUserDialog";
 import { NoAppCallout } from "./portfolio/ClaimApp";
@@ -149,6 +149,12 @@ export function SystemUsersScreen({ overview, onReload }: { overview: OverviewSt
         <section className="card quota" aria-label="System-user quota">
           <p className="quota__used">{quota.used}.</p>
           <p className="muted">{quota.raise}</p>
+        </section>
+      )}
+      {!quota && !ownsNoApp && (
+        <section className="card quota" aria-label="System-user quota">
+          <p className="quota__used">Meta has not said yet how many system users this portfolio may have.</p>
+          <p className="muted">{unknownQuotaSentence}</p>
         </section>
       )}
 
