@@ -499,7 +499,7 @@ export function mockBackend(options: MockBackendOptions = {}) {
   const checkForm = (form: ConnectForm): Result<ConnectionReport, CommandError> => {
     const businessId = form.business_id.trim();
     if (!/^\d{6,20}$/.test(businessId)) {
-      return fail(error("invalid_input", "The business ID is a number of 15 or 16 digits.", "Copy it from Business Settings → Business info.", null, "business_id"));
+      return fail(error("invalid_input", "The business ID is a number of 15 or 16 digits.", "Copy it from Business settings › Business info.", null, "business_id"));
     }
     if (form.admin_token.trim().length < 20) {
       return fail(error("invalid_input", "That does not look like an access token.", "Paste the whole token; it usually starts with “EAA”.", null, "admin_token"));
@@ -509,7 +509,7 @@ export function mockBackend(options: MockBackendOptions = {}) {
         error(
           "token_expired",
           "This admin token has expired.",
-          "Generate a new token for your admin system user in Business Settings, or log in again in Graph API Explorer.",
+          "Generate a new token for your admin system user in Business settings, or log in again in Graph API Explorer.",
           "Error validating access token: Session has expired (Graph code 190, subcode 463, trace AxDemo1)",
           "admin_token",
         ),
@@ -521,7 +521,7 @@ export function mockBackend(options: MockBackendOptions = {}) {
       problems.push({
         code: "app_not_owned",
         message: `The app ${form.app_id.trim() || "(none)"} does not belong to this business portfolio.`,
-        fix: "Add the app to the business (you must be an admin of the app): Gatehouse can do it for you, or do it in Business Settings → Accounts → Apps → Add → Connect an app ID. Or use one of the apps the business owns.",
+        fix: "Add the app to the business (you must be an admin of the app): Gatehouse can do it for you, or do it in Business settings › Accounts › Apps › Add › Connect an app ID. Or use one of the apps the business owns.",
         blocking: true,
         claim_app_id: form.app_id.trim() || null,
       });
@@ -530,7 +530,7 @@ export function mockBackend(options: MockBackendOptions = {}) {
       problems.push({
         code: "app_secret_mismatch",
         message: "The app secret does not match the app.",
-        fix: "Copy it again from the app's dashboard: App settings → Basic → App secret → Show.",
+        fix: "Copy it again from the app's dashboard: App settings › Basic › App secret › Show.",
         blocking: true,
         claim_app_id: null,
       });
@@ -548,7 +548,7 @@ export function mockBackend(options: MockBackendOptions = {}) {
     problems.push({
       code: "two_factor_off",
       message: "Two-factor authentication is not required in this portfolio.",
-      fix: "Turn it on for admins in Business Settings → Security Center.",
+      fix: "Turn it on for admins in Business settings › Security Center.",
       blocking: false,
       claim_app_id: null,
     });
@@ -674,7 +674,7 @@ export function mockBackend(options: MockBackendOptions = {}) {
             error(
               "app_missing",
               "The business portfolio does not own a Meta app. A business needs an app of its own before it can have system users.",
-              "Create an app in the App Dashboard owned by this business portfolio (or claim an existing one in Business Settings › Apps), then try again.",
+              "Create an app in the App Dashboard owned by this business portfolio (or claim an existing one in Business settings › Apps), then try again.",
               "(#104001) In order to create a system user, an app must be part of this business. (Graph code 104001, subcode -, trace AxDemo3)",
             ),
           );
@@ -733,7 +733,7 @@ export function mockBackend(options: MockBackendOptions = {}) {
             error(
               "system_user_not_found",
               "This system user is not in the open portfolio.",
-              "Go back to System users and pick one from the list; it may have been deleted in Business Settings.",
+              "Go back to System users and pick one from the list; it may have been deleted in Business settings.",
               `GET /${systemUserId} (Graph code 100, subcode 33)`,
             ),
           );

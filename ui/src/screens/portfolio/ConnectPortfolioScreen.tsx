@@ -133,7 +133,7 @@ export function ConnectPortfolioScreen({ onSaved, onCancel }: ConnectPortfolioSc
           <div className="form-grid">
             <TextField
               label="Business ID"
-              description="In Business Settings → Business info, the number under “Business portfolio ID”."
+              description="In Business settings › Business info, the number under “Business portfolio ID”."
               value={form.business_id}
               onChange={set("business_id")}
               inputMode="numeric"
@@ -151,7 +151,7 @@ export function ConnectPortfolioScreen({ onSaved, onCancel }: ConnectPortfolioSc
           </div>
           <SecretField
             label="Admin token"
-            description="An admin system user's token (Business Settings → Users → System users → Generate new token) or your own as an admin of the portfolio (Graph API Explorer)."
+            description="An admin system user's token (Business settings › Users › System users › Generate new token) or your own as an admin of the portfolio (Graph API Explorer)."
             value={form.admin_token}
             onChange={set("admin_token")}
             isRequired
@@ -164,7 +164,7 @@ export function ConnectPortfolioScreen({ onSaved, onCancel }: ConnectPortfolioSc
           <div className="form-grid">
             <TextField
               label="App ID"
-              description="At developers.facebook.com, in your app: App settings → Basic → App ID."
+              description="At developers.facebook.com, in your app: App settings › Basic › App ID."
               value={form.app_id}
               onChange={set("app_id")}
               inputMode="numeric"
@@ -174,7 +174,7 @@ export function ConnectPortfolioScreen({ onSaved, onCancel }: ConnectPortfolioSc
             />
             <SecretField
               label="App secret"
-              description="On the same page: App settings → Basic → App secret, then “Show” (Meta asks for your password)."
+              description="On the same page: App settings › Basic › App secret, then “Show” (Meta asks for your password)."
               value={form.app_secret}
               onChange={set("app_secret")}
               isRequired

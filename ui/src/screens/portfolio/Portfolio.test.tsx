@@ -92,7 +92,7 @@ describe("connect your business portfolio", () => {
     expect(secret.getAttribute("type")).toBe("password");
     expect(secret.getAttribute("autocomplete")).toBe("off");
     expect(secret.getAttribute("spellcheck")).toBe("false");
-    expect(screen.getByText(/App settings → Basic → App secret/)).toBeTruthy();
+    expect(screen.getByText(/App settings › Basic › App secret/)).toBeTruthy();
 
     await fillConnectForm(user, { ...goodForm, app_id: "999" });
     // Nothing can be saved before a check.
