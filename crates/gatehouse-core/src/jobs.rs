@@ -570,10 +570,22 @@ impl Store {
 
     /// The portfolio's latest `limit` jobs, newest first.
     pub fn jobs(&self, portfolio_id: &str, limit: u32) -> Result<Vec<JobSummary>> {
+        self.list_jobs(portfolio_id, false, limit)
+    }
+
+    /// [`Store::jobs`], without the discarded ones when `kept_only`.
+    fn list_jobs(
+        &self,
+        portfolio_id: &str,
+        kept_only: bool,
+        limit: u32,
+    ) -> Result<Vec<JobSummary>> {
         let conn = self.lock();
         reap_dead_runs(&conn)?;
+        let kept = if kept_only { " AND discarded_at IS NULL" } else { "" };
         let sql = format!(
-            "{SUMMARY_SELECT} WHERE portfolio_id = ?1 ORDER BY created_at DESC, rowid DESC LIMIT ?2"
+            "{SUMMARY_SELECT} WHERE portfolio_id = ?1{kept} ORDER BY created_at DESC, rowid DESC \
+             LIMIT ?2"
         );
         let mut stmt = conn.prepare(&sql).map_err(StoreError::from)?;
         let rows = stmt
@@ -589,22 +601,9 @@ impl Store {
     /// Jobs of the portfolio that still have work and were not discarded: pending, running,
     /// interrupted, or cancelled with pending items. Newest first.
     pub fn unfinished_jobs(&self, portfolio_id: &str) -> Result<Vec<JobSummary>> {
-        let discarded: Vec<String> = {
-            let conn = self.lock();
-            let mut stmt = conn
-                .prepare("SELECT id FROM jobs WHERE portfolio_id = ?1 AND discarded_at IS NOT NULL")
-                .map_err(StoreError::from)?;
-            let ids = stmt
-                .query_map([portfolio_id], |r| r.get(0))
-                .map_err(StoreError::from)?
-                .collect::<std::result::Result<_, _>>()
-                .map_err(StoreError::from)?;
-            ids
-        };
         Ok(self
-            .jobs(portfolio_id, u32::MAX)?
+            .list_jobs(portfolio_id, true, u32::MAX)?
             .into_iter()
-            .filter(|j| !discarded.contains(&j.id))
             .filter(|j| match j.status {
                 JobStatus::Pending | JobStatus::Running | JobStatus::Interrupted => true,
                 JobStatus::Cancelled => j.pending > 0,
@@ -637,8 +636,8 @@ impl Store {
     }
 
     /// Stops offering an unfinished job for resuming: what it already did stays done, its
-    /// pending items are never sent, and its record (with every item) is kept. A job that has
-    /// not finished becomes cancelled. Refused while a run has it.
+    /// pending items stay unsent, and its record (with every item) is kept. A job that has not
+    /// finished becomes cancelled. Refused while a run has it.
     pub fn discard_job(&self, id: &str) -> Result<JobSummary> {
         let conn = self.lock();
         reap_dead_runs(&conn)?;

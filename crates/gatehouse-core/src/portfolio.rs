@@ -144,10 +144,6 @@ impl Portfolio {
         self
     }
 
-    pub fn app_id(&self) -> Option<&str> {
-        self.app_id.as_deref()
-    }
-
     /// Claims `app_id` into the business (its admins must develop it), so the business can have
     /// system users.
     pub async fn claim_app(&self, app_id: &str) -> Result<AppClaim> {

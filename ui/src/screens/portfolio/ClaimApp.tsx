@@ -10,26 +10,24 @@ type Claim = (appId: string) => Promise<Result<AppClaim, CommandError>>;
 function useClaim(claim: Claim, onClaimed: (outcome: AppClaim) => void) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<CommandError | null>(null);
-  const [outcome, setOutcome] = useState<AppClaim | null>(null);
   const run = async (appId: string) => {
     if (busy) return;
     setBusy(true);
     setError(null);
-    setOutcome(null);
     const result = await claim(appId.trim());
     setBusy(false);
     if (result.status === "error") {
       setError(result.error);
       return;
     }
-    setOutcome(result.data);
+    // The screen shows the outcome: these fixes go away once the business owns the app.
     onClaimed(result.data);
   };
-  return { busy, error, outcome, run, clearError: () => setError(null) };
+  return { busy, error, run, clearError: () => setError(null) };
 }
 
 /** The outcome of a claim: confirmed and already-owned are done; pending waits for an app admin. */
-function ClaimOutcome({ outcome }: { outcome: AppClaim }) {
+export function ClaimOutcome({ outcome }: { outcome: AppClaim }) {
   return <Callout tone={outcome.status === "pending" ? "info" : "success"} title={outcome.message} role="status" />;
 }
 
@@ -38,7 +36,7 @@ function ClaimOutcome({ outcome }: { outcome: AppClaim }) {
  * ID. Used inside a connection problem, where the app is the one typed in the form.
  */
 export function ClaimAppButton({ appId, claim, onClaimed }: { appId: string; claim: Claim; onClaimed: (outcome: AppClaim) => void }) {
-  const { busy, error, outcome, run } = useClaim(claim, onClaimed);
+  const { busy, error, run } = useClaim(claim, onClaimed);
   return (
     <div className="stack-sm">
       <div className="row">
@@ -48,7 +46,6 @@ export function ClaimAppButton({ appId, claim, onClaimed }: { appId: string; cla
       </div>
       <div aria-live="polite" className="stack-sm">
         {error && <ErrorCallout error={error} title="The app was not added" role="none" />}
-        {outcome && <ClaimOutcome outcome={outcome} />}
       </div>
     </div>
   );
@@ -73,7 +70,7 @@ export function NoAppCallout({
   onClaimed: (outcome: AppClaim) => void;
 }) {
   const [typed, setTyped] = useState(appId ?? "");
-  const { busy, error, outcome, run, clearError } = useClaim(claim, onClaimed);
+  const { busy, error, run, clearError } = useClaim(claim, onClaimed);
   const fieldError = error?.field === "app_id" ? error : null;
   const title = notOwned
     ? `The app Gatehouse signs in with is not part of ${businessName}`
@@ -113,7 +110,6 @@ export function NoAppCallout({
       <div aria-live="polite" className="stack-sm">
         {error && !fieldError && <ErrorCallout error={error} title="The app was not added" role="none" />}
         <FieldErrorDetails error={fieldError} />
-        {outcome && <ClaimOutcome outcome={outcome} />}
       </div>
     </Callout>
   );

@@ -11,7 +11,7 @@ import { Page } from "../../components/Page";
 import { SecretField } from "../../components/SecretField";
 import { TextField } from "../../components/TextField";
 import { twoFactorLabel, verificationLabel } from "../../portfolio";
-import { ClaimAppButton } from "./ClaimApp";
+import { ClaimAppButton, ClaimOutcome } from "./ClaimApp";
 
 const emptyForm: ConnectForm = { label: "", business_id: "", admin_token: "", app_id: "", app_secret: "" };
 
@@ -215,7 +215,7 @@ export function ConnectPortfolioScreen({ onSaved, onCancel }: ConnectPortfolioSc
       {report && (
         <div ref={findings} tabIndex={-1} className="stack findings" aria-label="Result of the check">
           <section className="stack" aria-label="Problems found">
-            {claimed && <Callout tone={claimed.status === "pending" ? "info" : "success"} title={claimed.message} role="none" />}
+            {claimed && <ClaimOutcome outcome={claimed} />}
             {blocking.length === 0 && warnings.length === 0 && (
               <Callout tone="success" title="Everything checks out" role="none">
                 <span>Save the portfolio to start working in it.</span>
