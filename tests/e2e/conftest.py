@@ -59,6 +59,13 @@ class App:
             EC.element_to_be_clickable((By.XPATH, f"//nav//a[normalize-space()='{name}']"))
         )
 
+    def portfolio_menu(self, item: str) -> None:
+        """Opens the portfolio switcher and chooses the item whose text contains `item`."""
+        self.driver.find_element(By.CSS_SELECTOR, "button[aria-label^='Portfolio:']").click()
+        self.wait.until(
+            lambda d: d.find_element(By.XPATH, f"//*[@role='menuitem' and contains(., '{item}')]")
+        ).click()
+
     def button(self, name: str):
         return self.wait.until(
             EC.element_to_be_clickable((By.XPATH, f"//button[normalize-space()='{name}']"))

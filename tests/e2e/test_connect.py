@@ -12,13 +12,6 @@ def field(app, label: str):
     return app.driver.find_element(By.ID, lab.get_attribute("for"))
 
 
-def open_menu_item(app, text: str) -> None:
-    app.driver.find_element(By.CSS_SELECTOR, "button[aria-label^='Portfolio:']").click()
-    app.wait.until(
-        lambda d: d.find_element(By.XPATH, f"//*[@role='menuitem' and contains(., '{text}')]")
-    ).click()
-
-
 def main_text(app) -> str:
     return app.driver.find_element(By.TAG_NAME, "main").text
 
@@ -27,7 +20,7 @@ def test_connect_a_portfolio_add_its_app_save_use_and_remove_it(app, graph_api):
     harbor = next(b for b in graph_api["businesses"] if b["developer_apps"])
     dev_app = harbor["developer_apps"][0]
 
-    open_menu_item(app, "Connect your business portfolio")
+    app.portfolio_menu("Connect your business portfolio")
     app.heading("Connect your business portfolio")
     field(app, "Business ID").send_keys(harbor["id"])
     field(app, "Admin token").send_keys(harbor["user_token"])
@@ -66,7 +59,7 @@ def test_connect_a_portfolio_add_its_app_save_use_and_remove_it(app, graph_api):
     app.screenshot("3-saved-and-used")
 
     # Removing it deletes its keychain entries and goes back to the demo.
-    open_menu_item(app, "Remove a saved portfolio")
+    app.portfolio_menu("Remove a saved portfolio")
     dialog = app.wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "[role='dialog']"))
     assert "keychain" in dialog.text, dialog.text
     dialog.find_element(By.XPATH, ".//button[normalize-space()='Remove portfolio']").click()

@@ -167,10 +167,7 @@ def test_full_flow_from_a_new_system_user_to_an_inspected_token(app):
 
 
 def test_the_limit_of_a_limited_tier_portfolio_is_explained(app):
-    app.driver.find_element(By.CSS_SELECTOR, "button[aria-label^='Portfolio:']").click()
-    app.wait.until(
-        lambda d: d.find_element(By.XPATH, "//*[@role='menuitem' and contains(., 'Lucky Shrub')]")
-    ).click()
+    app.portfolio_menu("Lucky Shrub")
     app.link("System users").click()
     app.heading("System users")
     app.wait.until(lambda d: "on the Limited tier" in d.find_element(By.TAG_NAME, "main").text)
@@ -209,10 +206,7 @@ def test_a_permission_the_app_cannot_grant_is_explained(app):
 
 
 def test_a_business_without_an_app_adds_one_then_has_system_users(app):
-    app.driver.find_element(By.CSS_SELECTOR, "button[aria-label^='Portfolio:']").click()
-    app.wait.until(
-        lambda d: d.find_element(By.XPATH, "//*[@role='menuitem' and contains(., 'Harbor & Vine')]")
-    ).click()
+    app.portfolio_menu("Harbor & Vine")
     app.link("System users").click()
     app.heading("System users")
     app.text("Harbor & Vine Coffee Roasters owns no app yet, so it cannot have system users")

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use gatehouse_core::jobs::{
-    AssetChange, CancelFlag, ChangeAction, ItemStatus, JobEvent, JobRequest, JobStatus,
+    AssetChange, CancelFlag, ChangeAction, ItemStatus, JobEvent, JobReport, JobRequest, JobStatus,
 };
 use gatehouse_core::store::Store;
 use gatehouse_core::{NewRole, Portfolio, PortfolioKind};
@@ -80,6 +80,18 @@ impl Env {
     }
 
     /// The ad accounts the system user holds, with their task counts.
+    /// Runs the job and asks it to stop at its first progress event (after the first chunk).
+    async fn run_cancelled_after_first_chunk(&self, store: &Store, job_id: &str) -> JobReport {
+        let cancel = CancelFlag::new();
+        let flag = cancel.clone();
+        let on_event = move |e: JobEvent| {
+            if matches!(e, JobEvent::Progress { .. }) {
+                flag.cancel();
+            }
+        };
+        self.portfolio.run_job(store, job_id, on_event, &cancel).await.expect("run")
+    }
+
     async fn holdings(&self, system_user: &str) -> Vec<(String, usize)> {
         let (mine, _) = self
             .portfolio
@@ -194,22 +206,7 @@ async fn cancel_after_the_first_chunk_then_resume() {
     let ids = env.ad_accounts(600).await;
     let store = Store::in_memory().unwrap();
     let job = store.create_job(&assign_all(&su, &ids, &["ANALYZE"])).unwrap();
-    let cancel = CancelFlag::new();
-    let flag = cancel.clone();
-    let report = env
-        .portfolio
-        .run_job(
-            &store,
-            &job.id,
-            move |e| {
-                if matches!(e, JobEvent::Progress { .. }) {
-                    flag.cancel();
-                }
-            },
-            &cancel,
-        )
-        .await
-        .expect("run");
+    let report = env.run_cancelled_after_first_chunk(&store, &job.id).await;
     assert_eq!(report.summary.status, JobStatus::Cancelled);
     assert_eq!((report.summary.succeeded, report.summary.pending), (200, 400));
     assert_eq!(env.holdings(&su).await.len(), 200);
@@ -234,22 +231,7 @@ async fn a_discarded_job_is_kept_but_no_longer_offered() {
     let ids = env.ad_accounts(300).await;
     let store = Store::in_memory().unwrap();
     let job = store.create_job(&assign_all(&su, &ids, &["ANALYZE"])).unwrap();
-    let cancel = CancelFlag::new();
-    let flag = cancel.clone();
-    let report = env
-        .portfolio
-        .run_job(
-            &store,
-            &job.id,
-            move |e| {
-                if matches!(e, JobEvent::Progress { .. }) {
-                    flag.cancel();
-                }
-            },
-            &cancel,
-        )
-        .await
-        .expect("run");
+    let report = env.run_cancelled_after_first_chunk(&store, &job.id).await;
     assert_eq!((report.summary.succeeded, report.summary.pending), (200, 100));
     assert_eq!(store.unfinished_jobs("test").unwrap().len(), 1);
 
