@@ -223,7 +223,7 @@ async fn cancel_after_the_first_chunk_then_resume() {
 }
 
 /// Discarding a cancelled job keeps what it did and its record, sends nothing more, and stops
-/// offering it; a running job cannot be discarded.
+/// offering it; a job that never ran becomes cancelled; an unknown job is an error.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_discarded_job_is_kept_but_no_longer_offered() {
     let env = env(1_000).await;

@@ -3,14 +3,14 @@ import { Cell, Column, Link, Row, Table, TableBody, TableHeader } from "react-ar
 import { useBackend } from "../backend/context";
 import type { Result } from "../backend/result";
 import type { AccessCount } from "../backend/types";
-import type { CommandError, CreatedSystemUser, PortfolioOverview, SystemUserSummary } from "../bindings";
+import type { AppClaim, CommandError, CreatedSystemUser, PortfolioOverview, SystemUserSummary } from "../bindings";
 import { Button } from "../components/Button";
 import { Callout, ErrorCallout } from "../components/Callout";
 import { Page } from "../components/Page";
 import { quotaSentence, unknownQuotaSentence, type OverviewState } from "../portfolio";
 import { hrefFor, navigate } from "../router";
 import { AddSystemUserDialog } from "./AddSystemUserDialog";
-import { NoAppCallout } from "./portfolio/ClaimApp";
+import { ClaimOutcome, NoAppCallout } from "./portfolio/ClaimApp";
 import { RenameSystemUserDialog } from "./RenameSystemUserDialog";
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
@@ -69,6 +69,8 @@ export function SystemUsersScreen({ overview, onReload }: { overview: OverviewSt
   const [renaming, setRenaming] = useState<SystemUserSummary | null>(null);
   // The last change made here, confirmed above the list.
   const [done, setDone] = useState<string | null>(null);
+  // An app added to the business here (a pending claim is not a success yet).
+  const [claimed, setClaimed] = useState<AppClaim | null>(null);
 
   if (overview.phase === "loading") {
     return (
@@ -104,7 +106,10 @@ export function SystemUsersScreen({ overview, onReload }: { overview: OverviewSt
       }
     >
       {/* Always mounted, so screen readers announce each confirmation. */}
-      <div aria-live="polite">{done && <Callout tone="success" title={done} />}</div>
+      <div aria-live="polite">
+        {done && <Callout tone="success" title={done} />}
+        {claimed && <ClaimOutcome outcome={claimed} />}
+      </div>
       <AddSystemUserDialog
         isOpen={adding}
         onOpenChange={setAdding}
@@ -113,6 +118,7 @@ export function SystemUsersScreen({ overview, onReload }: { overview: OverviewSt
           const recovered = created.recovered_after_lost_answer
             ? " Meta's first answer was lost on the way; Gatehouse checked the list before going on, so it exists once."
             : "";
+          setClaimed(null);
           setDone(`“${created.name}” was added as ${role} system user.${recovered}`);
           onReload();
         }}
@@ -122,6 +128,7 @@ export function SystemUsersScreen({ overview, onReload }: { overview: OverviewSt
         user={renaming}
         onClose={() => setRenaming(null)}
         onRenamed={(user, newName) => {
+          setClaimed(null);
           setDone(`“${user.name}” is now called “${newName}”.`);
           onReload();
         }}
@@ -139,7 +146,8 @@ export function SystemUsersScreen({ overview, onReload }: { overview: OverviewSt
           notOwned={appNotOwned}
           claim={(appId) => backend.claimApp(appId)}
           onClaimed={(outcome) => {
-            setDone(outcome.message);
+            setDone(null);
+            setClaimed(outcome);
             if (outcome.status !== "pending") onReload();
           }}
         />
