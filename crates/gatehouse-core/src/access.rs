@@ -414,7 +414,7 @@ impl Portfolio {
             let (list, _) = session.system_user_assets(system_user_id, kind).collect_all().await?;
             Ok::<_, gatehouse_graph::GraphError>((kind, list))
         }));
-        let apps = session.installed_apps(system_user_id).collect_all();
+        let apps = session.system_user_apps(system_user_id);
         let (assets, apps) = futures::join!(assets, apps);
         let table = asset_kinds();
         let mut out = Vec::new();
@@ -429,7 +429,7 @@ impl Portfolio {
             }));
         }
         // An unknown answer on the apps edge is not fatal: the token dialog installs anyway.
-        let apps = apps.map(|(apps, _)| apps).unwrap_or_default();
+        let apps = apps.unwrap_or_default();
         let apps = apps.into_iter().map(|a| AppRef { name: a.label().to_owned(), id: a.id });
         Ok((out, apps.collect()))
     }

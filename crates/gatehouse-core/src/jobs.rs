@@ -926,7 +926,6 @@ impl Portfolio {
                                 asset_id: item.asset_id.clone(),
                                 user_id: system_user.to_owned(),
                                 tasks,
-                                business_id: Some(self.business_id().to_owned()),
                             });
                         }
                         Err(e) => results[i] = Some(Err(e)),

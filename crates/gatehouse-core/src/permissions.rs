@@ -199,14 +199,14 @@ impl Portfolio {
         let options = ListOptions::default();
         let owned = session.assets(self.business_id(), AssetKind::App, Relation::Owned, &options);
         let client = session.assets(self.business_id(), AssetKind::App, Relation::Client, &options);
-        let installed = session.installed_apps(system_user_id).collect_all();
+        let installed = session.system_user_apps(system_user_id);
         let (owned, client, installed) =
             futures::join!(owned.collect_all(), client.collect_all(), installed);
         let (owned, _) = owned?;
         // A business without a client-apps edge answer still has its own apps.
         let client = client.map(|(c, _)| c).unwrap_or_default();
         // Unknown install state is treated as "not installed": installing is idempotent.
-        let installed = installed.map(|(i, _)| i).unwrap_or_default();
+        let installed = installed.unwrap_or_default();
         let is_installed = |id: &str| installed.iter().any(|a| a.id == id);
         let mut out: Vec<AppChoice> = Vec::new();
         for app in owned.iter().chain(client.iter()) {

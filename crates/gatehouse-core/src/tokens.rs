@@ -380,7 +380,7 @@ impl Portfolio {
         let client = session
             .assets(business, AssetKind::App, Relation::Client, &ListOptions::default())
             .collect_all();
-        let installed = session.installed_apps(system_user_id).collect_all();
+        let installed = session.system_user_apps(system_user_id);
         let users = session.system_users(business).collect_all();
         let (owned, client, installed, users) = futures::join!(owned, client, installed, users);
         let (owned, _) = owned?;
@@ -423,7 +423,7 @@ impl Portfolio {
 
         // Installed for the system user. Not blocking: installing is a step of generation.
         let installed_check = match installed {
-            Ok((apps, _)) => {
+            Ok(apps) => {
                 let ok = apps.iter().any(|a| a.id == app_id);
                 check(
                     "app_installed",
@@ -545,10 +545,7 @@ impl Portfolio {
     async fn audience_terms_check(&self, accounts: &[String]) -> Result<PreflightCheck> {
         let session = self.session();
         let business = self.business_id();
-        let options = ListOptions {
-            fields: Some("id,account_id,name,tos_accepted".into()),
-            ..ListOptions::default()
-        };
+        let options = ListOptions { with_terms: true, ..ListOptions::default() };
         let wanted: BTreeSet<&str> = accounts.iter().map(String::as_str).collect();
         let owned =
             session.assets(business, AssetKind::AdAccount, Relation::Owned, &options).collect_all();

@@ -47,7 +47,6 @@ async fn setup() -> Setup {
                 AdAccountTask::Advertise,
                 AdAccountTask::Analyze,
             ]),
-            business_id: Some(portfolio.business_id().to_owned()),
         })
         .await
         .expect("assigned");
@@ -348,10 +347,7 @@ async fn custom_audience_terms_are_checked_on_the_assigned_ad_accounts() {
             portfolio.business_id(),
             AssetKind::AdAccount,
             Relation::Owned,
-            &ListOptions {
-                fields: Some("id,account_id,name,tos_accepted".into()),
-                ..ListOptions::default()
-            },
+            &ListOptions { with_terms: true, ..ListOptions::default() },
         )
         .collect_all()
         .await
@@ -380,7 +376,6 @@ async fn custom_audience_terms_are_checked_on_the_assigned_ad_accounts() {
             asset_id: refused.id.clone(),
             user_id: s.system_user.clone(),
             tasks: TaskSet::of(vec![AdAccountTask::Advertise, AdAccountTask::Analyze]),
-            business_id: Some(portfolio.business_id().to_owned()),
         })
         .await
         .expect("assigned");

@@ -177,7 +177,7 @@ fn run_op(
     if params.get("access_token").is_none() && bearer.is_none() {
         bearer = outer_token.map(str::to_string);
     }
-    let req = Request { method, path, params, query: query_pairs, bearer };
+    let req = Request { method, path, params, query: query_pairs, bearer, in_batch: true };
     let resp = ctx.handle(&req);
     let mut headers = Vec::new();
     if include_headers {

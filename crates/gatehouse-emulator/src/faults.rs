@@ -30,11 +30,35 @@ pub struct FaultConfig {
     /// Commit-then-drop: a write is applied, then the connection is reset instead of answered.
     pub commit_then_drop_rate: f64,
     pub commit_then_drop_next: u32,
+    /// Commit-then-error: a write is applied, then answered with Meta's unknown-error code
+    /// (`commit_then_error_code`, 2 by default, or 1) and HTTP `transient_status` (500 by
+    /// default). Meta has been seen doing this (meta-fidelity §4.6). With code 2 and HTTP 400 the
+    /// body is 2/1504044 with `is_transient: false`, the other variant seen on Marketing API calls.
+    pub commit_then_error_rate: f64,
+    pub commit_then_error_next: u32,
+    pub commit_then_error_code: Option<u32>,
     /// Throttling window: for this many seconds from when it is set, matching calls fail with the
     /// throttle code of their rate-limit bucket (80004, 80001, 17, 4, ...).
     pub throttle_for_secs: u64,
     /// Only requests whose path contains this string are affected (all when absent).
     pub path_contains: Option<String>,
+}
+
+/// Meta's unknown-error answers (meta-fidelity §1 item 3b): code 2 `is_transient: true` with
+/// HTTP 500, code 2/1504044 `is_transient: false` with HTTP 400, code 1/99 with HTTP 500.
+pub fn transient_error(code: u32, status: u16) -> crate::errors::GraphError {
+    use crate::errors::GraphError;
+    match (code, status) {
+        (1, _) => GraphError::new(1, "OAuthException", "An unknown error occurred")
+            .with_subcode(99)
+            .with_status(status),
+        (_, 400) => GraphError::new(2, "OAuthException", "Service temporarily unavailable")
+            .with_subcode(1504044)
+            .with_status(400),
+        _ => GraphError::new(2, "OAuthException", "Service temporarily unavailable")
+            .transient()
+            .with_status(status),
+    }
 }
 
 /// Decisions for one request before it is handled.
@@ -104,6 +128,19 @@ impl Faults {
             transient_status: transient.then(|| c.transient_status.unwrap_or(500)),
             throttle_remaining,
         }
+    }
+
+    /// After a request applied a write: the error to answer with instead of the result.
+    pub fn error_after_commit(&mut self, path: &str) -> Option<crate::errors::GraphError> {
+        if !self.matches(path) {
+            return None;
+        }
+        let c = &mut self.config;
+        if !Self::take(&mut c.commit_then_error_next, c.commit_then_error_rate, &mut self.rng) {
+            return None;
+        }
+        let status = c.transient_status.unwrap_or(500);
+        Some(transient_error(c.commit_then_error_code.unwrap_or(2), status))
     }
 
     /// After a request applied a write: whether to lose the response.

@@ -233,6 +233,9 @@ impl Emulator {
                 strict_task_combos: config.strict_task_combinations,
             }),
             base_url: url.clone(),
+            call_log: std::env::var_os("GATEHOUSE_EMULATOR_CALL_LOG")
+                .filter(|p| !p.is_empty())
+                .map(std::path::PathBuf::from),
         });
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let task = tokio::spawn(server::serve(listener, shared.clone(), stop_rx));

@@ -24,6 +24,9 @@ pub struct LimitsConfig {
     pub user_calls_per_hour: u32,
     /// Writes per ad account per minute: code 613 / 1487742.
     pub ad_account_writes_per_minute: u32,
+    /// Usage headers are left out of the first this many answers: Meta sends them "once enough
+    /// calls have been made" (D-RL), so a client must not read a missing header as 0 %.
+    pub usage_headers_after_calls: u32,
 }
 
 impl Default for LimitsConfig {
@@ -34,6 +37,7 @@ impl Default for LimitsConfig {
             app_calls_per_hour: 100_000,
             user_calls_per_hour: 10_000,
             ad_account_writes_per_minute: 600,
+            usage_headers_after_calls: 0,
         }
     }
 }
@@ -64,6 +68,8 @@ pub struct Usage {
 pub struct Limiter {
     pub config: LimitsConfig,
     windows: HashMap<String, Window>,
+    /// Calls recorded so far, for [`LimitsConfig::usage_headers_after_calls`].
+    calls: u64,
 }
 
 fn pct(count: u32, budget: u32) -> u64 {
@@ -72,7 +78,7 @@ fn pct(count: u32, budget: u32) -> u64 {
 
 impl Limiter {
     pub fn new(config: LimitsConfig) -> Self {
-        Self { config, windows: HashMap::new() }
+        Self { config, windows: HashMap::new(), calls: 0 }
     }
 
     /// Counts one call in the `key` window of `len` seconds; returns (count, seconds left).
@@ -170,6 +176,10 @@ impl Limiter {
                     );
                 }
             }
+        }
+        self.calls += 1;
+        if error.is_none() && self.calls <= u64::from(self.config.usage_headers_after_calls) {
+            headers.clear();
         }
         (headers, error)
     }

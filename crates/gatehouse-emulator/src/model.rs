@@ -110,11 +110,6 @@ impl AssetKind {
         matches!(self, AssetKind::Catalog | AssetKind::Pixel | AssetKind::Waba)
     }
 
-    /// `business` is required on GET assigned_users for ad accounts, catalogs and pixels (§5.1).
-    pub fn business_required_on_get(self) -> bool {
-        matches!(self, AssetKind::AdAccount | AssetKind::Catalog | AssetKind::Pixel)
-    }
-
     pub fn has_assigned_users(self) -> bool {
         self != AssetKind::App
     }
@@ -146,19 +141,38 @@ impl AssetKind {
         }
     }
 
-    /// The system user's `assigned_*` edge for this type.
-    // UNCONFIRMED: R-SU lists only the Page, ad-account, catalog, WABA and asset-group edges;
-    // `assigned_pixels`, `assigned_instagram_assets` and `assigned_applications` (SDK-CG `User`)
-    // are served the same way for completeness.
+    /// The system user's `assigned_*` edge for this type, named as Meta's System User reference
+    /// names them (REF-SU: `assigned_ads_pixels`, `assigned_instagram_accounts`, `assigned_apps`;
+    /// the SDK agrees on the others). The SDK's `User.assigned_applications` is served as a
+    /// second name of the apps edge ([`AssetKind::assigned_edge_alias`]).
     pub fn assigned_edge(self) -> &'static str {
         match self {
             AssetKind::Page => "assigned_pages",
             AssetKind::AdAccount => "assigned_ad_accounts",
             AssetKind::Catalog => "assigned_product_catalogs",
-            AssetKind::Pixel => "assigned_pixels",
-            AssetKind::Instagram => "assigned_instagram_assets",
+            AssetKind::Pixel => "assigned_ads_pixels",
+            AssetKind::Instagram => "assigned_instagram_accounts",
             AssetKind::Waba => "assigned_whatsapp_business_accounts",
-            AssetKind::App => "assigned_applications",
+            AssetKind::App => "assigned_apps",
+        }
+    }
+
+    /// Another name Meta's SDK gives the same edge (`User.assigned_applications`).
+    pub fn assigned_edge_alias(self) -> Option<&'static str> {
+        (self == AssetKind::App).then_some("assigned_applications")
+    }
+
+    /// The fields an `assigned_*` edge adds to its nodes (REF-SU sub-pages): `tasks` and
+    /// `permitted_tasks` on Pages, ad accounts, catalogs and pixels; `tasks` only on WABAs;
+    /// `permitted_roles` only on Instagram accounts; apps add `can_be_removed` too.
+    pub fn assigned_edge_fields(self) -> &'static [&'static str] {
+        match self {
+            AssetKind::Waba => &["tasks"],
+            AssetKind::Instagram => &["permitted_roles"],
+            AssetKind::App => &["tasks", "permitted_tasks", "can_be_removed"],
+            AssetKind::Page | AssetKind::AdAccount | AssetKind::Catalog | AssetKind::Pixel => {
+                &["tasks", "permitted_tasks"]
+            }
         }
     }
 

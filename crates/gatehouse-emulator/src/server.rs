@@ -44,7 +44,7 @@ pub struct LogEntry {
     pub error_code: Option<u32>,
     /// The request changed state.
     pub write: bool,
-    /// Injected fault: `reset`, `transient`, `commit_then_drop`.
+    /// Injected fault: `reset`, `transient`, `commit_then_drop`, `commit_then_error`.
     pub fault: Option<&'static str>,
     /// Time spent handling, without injected latency.
     pub duration_us: u64,
@@ -62,6 +62,27 @@ pub struct Inner {
 pub struct Shared {
     pub inner: Mutex<Inner>,
     pub base_url: String,
+    /// `GATEHOUSE_EMULATOR_CALL_LOG`: a file that gets one JSON line per call shape (names of
+    /// node types, edges, fields and parameters; never a value), for the conformance test.
+    pub call_log: Option<std::path::PathBuf>,
+}
+
+impl Shared {
+    fn record_calls(&self, calls: &[crate::routes::CallShape]) {
+        use std::io::Write;
+        let Some(path) = &self.call_log else { return };
+        let mut lines = String::new();
+        for c in calls {
+            if let Ok(line) = serde_json::to_string(c) {
+                lines.push_str(&line);
+                lines.push('\n');
+            }
+        }
+        // One append per request: lines of concurrent emulators do not interleave.
+        if let Ok(mut f) = std::fs::OpenOptions::new().create(true).append(true).open(path) {
+            let _ = f.write_all(lines.as_bytes());
+        }
+    }
 }
 
 impl Shared {
@@ -371,9 +392,7 @@ async fn handle(
         return Err(DropConnection);
     }
     if let Some(status) = decision.transient_status {
-        let e = GraphError::new(2, "OAuthException", "Service temporarily unavailable")
-            .transient()
-            .with_status(status);
+        let e = crate::faults::transient_error(2, status);
         let trace = inner.st.trace_rng.fbtrace_id();
         entry.fault = Some("transient");
         entry.status = status;
@@ -397,6 +416,7 @@ async fn handle(
         params,
         query: query_pairs,
         bearer,
+        in_batch: false,
     };
     let writes_before = inner.st.writes;
     let is_batch = request.method == "POST" && request.params.get("batch").is_some();
@@ -408,8 +428,18 @@ async fn handle(
             base_url: &shared.base_url,
             forced_throttle: decision.throttle_remaining,
             strict_task_combos: *strict_task_combos,
+            calls: Vec::new(),
         };
-        if is_batch {
+        let response = if is_batch {
+            ctx.calls.push(crate::routes::CallShape {
+                method: "POST".into(),
+                node_type: "Root",
+                edge: None,
+                path: Some(String::new()),
+                fields: Vec::new(),
+                params: request.params.pairs().iter().map(|(k, _)| k.clone()).collect(),
+                in_batch: false,
+            });
             // An operation hit by a transient or reset fault does not complete: `null`.
             let mut drop_op = |p: &str| {
                 let d = faults.before(p, now);
@@ -424,7 +454,9 @@ async fn handle(
             }
         } else {
             ctx.handle(&request)
-        }
+        };
+        shared.record_calls(&ctx.calls);
+        response
     };
     entry.write = inner.st.writes != writes_before;
     entry.status = response.status;
@@ -440,6 +472,16 @@ async fn handle(
         inner.push_log(entry);
         reset.store(true, Ordering::SeqCst);
         return Err(DropConnection);
+    }
+    if entry.write {
+        if let Some(e) = inner.faults.error_after_commit(&path) {
+            let trace = inner.st.trace_rng.fbtrace_id();
+            entry.fault = Some("commit_then_error");
+            entry.status = e.status;
+            entry.error_code = Some(e.code);
+            inner.push_log(entry);
+            return Ok(json_response(e.status, &e.to_json(&trace), &[], None));
+        }
     }
     let slow = inner.faults.slow_body(&path);
     inner.push_log(entry);

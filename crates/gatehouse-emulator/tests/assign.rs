@@ -116,11 +116,12 @@ async fn per_type_task_enums_and_required_params() {
     post(waba.clone(), Some("ANALYZE")).await.err(100, None);
     post(ig.clone(), Some("CONTENT,MESSAGES")).await.ok();
     post(ig.clone(), Some("MANAGE")).await.err(100, None);
-    // `business` required on GET for catalogs and pixels, not for Pages, IG, WABAs.
-    env.get(&format!("/v26.0/{catalog}/assigned_users?access_token={t}")).await.err(100, None);
-    env.get(&format!("/v26.0/{pixel}/assigned_users?access_token={t}")).await.err(100, None);
-    for asset in [&page, &ig, &waba] {
-        let r = env.get(&format!("/v26.0/{asset}/assigned_users?access_token={t}")).await;
+    // `business` is required on GET for every kind (SDK param checkers, REF-PAU, REF-WAU).
+    for asset in [&catalog, &pixel, &page, &ig, &waba] {
+        env.get(&format!("/v26.0/{asset}/assigned_users?access_token={t}")).await.err(100, None);
+        let r = env
+            .get(&format!("/v26.0/{asset}/assigned_users?business={}&access_token={t}", a.id))
+            .await;
         assert!(r.ok()["data"].as_array().unwrap().iter().any(|u| u["id"] == su.as_str()));
     }
     // Pixels have no DELETE (SDK-CG); Pages do.

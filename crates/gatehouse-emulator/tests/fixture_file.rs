@@ -44,7 +44,7 @@ async fn loads_a_file_fixture() {
     );
     // installed_apps: [] means nothing installed; the assignment is in place.
     let w = env
-        .get(&format!("/v26.0/6100000000002/applications?access_token={t}&appsecret_proof={p}"))
+        .get(&format!("/v26.0/6100000000002/assigned_apps?access_token={t}&appsecret_proof={p}"))
         .await;
     assert_eq!(w.ok()["data"], json!([]));
     let w = env

@@ -78,7 +78,6 @@ async fn run() -> Result<bool, Box<dyn std::error::Error>> {
                 asset_id: a.id.clone(),
                 user_id: user.to_owned(),
                 tasks: tasks.clone(),
-                business_id: Some(business.id.clone()),
             })
             .collect()
     };

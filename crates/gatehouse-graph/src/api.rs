@@ -2,13 +2,13 @@
 //! to call with.
 
 use gatehouse_secrets::Secret;
-use reqwest::Method;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 use zeroize::Zeroize;
 
 use crate::auth::Credentials;
 use crate::config::SecretParams;
+use crate::endpoints::Endpoint;
 use crate::error::{GraphError, UnsafeOperation};
 use crate::events::EventSink;
 use crate::models::{
@@ -49,8 +49,9 @@ impl NewSystemUserRole {
 pub struct ListOptions {
     /// `search_query` (ad-account edges only, spec §4.2; ignored for other kinds).
     pub search: Option<String>,
-    /// `fields`, instead of [`AssetKind::list_fields`].
-    pub fields: Option<String>,
+    /// Also ask for ad accounts' `tos_accepted` (the Custom Audience terms); other kinds ignore
+    /// it.
+    pub with_terms: bool,
     /// `limit`, instead of the edge's maximum ([`AssetKind::max_page_size`]).
     pub page_size: Option<u32>,
 }
@@ -63,8 +64,6 @@ pub struct Assignment {
     /// The (app-scoped) system user or business user ID.
     pub user_id: String,
     pub tasks: TaskSet,
-    /// `business=`; sent for ad accounts as D-PERM does (spec §5.1).
-    pub business_id: Option<String>,
 }
 
 /// One assignment to remove.
@@ -197,22 +196,14 @@ impl Session {
         }
     }
 
-    /// A GET whose parameters include secrets: sent in a POST body, never in a URL
-    /// (see [`SecretParams`]).
+    /// A GET whose parameters include secrets, sent as [`SecretParams`] says; the parameter
+    /// values are wiped from memory afterwards.
     async fn secret_get(&self, mut call: Call) -> Result<Value, GraphError> {
         let result = match self.client.config().secret_params {
+            SecretParams::Query => self.call(&call).await,
             SecretParams::Batch => {
                 let mut results = self.client.run_batch(&self.creds, vec![call.clone()]).await;
                 results.pop().unwrap_or_else(|| Err(GraphError::unexpected(None, "empty batch")))
-            }
-            SecretParams::PostForm => {
-                let post = Call { method: Method::POST, ..call.clone() };
-                let r = self.call(&post).await;
-                let mut post = post;
-                for (_, v) in post.params.iter_mut() {
-                    v.zeroize();
-                }
-                r
             }
         };
         for (_, v) in call.params.iter_mut() {
@@ -225,32 +216,24 @@ impl Session {
 
     /// `GET /me`: who the token belongs to (a system user, for a system-user token).
     pub async fn me(&self) -> Result<Me, GraphError> {
-        self.get_json(&Call::get(&["me"])?.param("fields", "id,name")).await
+        self.get_json(&Endpoint::ME.get("me")?).await
     }
 
     /// `GET /me/businesses`: the businesses a person belongs to (user tokens).
     pub fn my_businesses(&self) -> Paged<Business> {
-        self.list(
-            Call::get(&["me", "businesses"])
-                .map(|c| c.param("fields", "id,name,verification_status")),
-            100,
-        )
+        self.list(Endpoint::MY_BUSINESSES.get("me"), 100)
     }
 
     /// `GET /{business-id}` with the fields a portfolio check needs.
     pub async fn business(&self, business_id: &str) -> Result<Business, GraphError> {
-        let call = Call::get(&[business_id])?.param(
-            "fields",
-            "id,name,verification_status,two_factor_type,created_time,vertical,timezone_id",
-        );
-        self.get_json(&call).await
+        self.get_json(&Endpoint::BUSINESS.get(business_id)?).await
     }
 
     /// `GET /debug_token`: what `token` is, whose, which app, scopes, expiry. The session should
     /// hold an app token ([`Credentials::app_token`]) or a token of the same app. `token` never
     /// goes into a URL.
     pub async fn debug_token(&self, token: &Secret) -> Result<TokenInfo, GraphError> {
-        let call = Call::get(&["debug_token"])?.param("input_token", token.expose());
+        let call = Endpoint::DEBUG_TOKEN.get("")?.param("input_token", token.expose());
         let mut body = self.secret_get(call).await?;
         let data = body.get_mut("data").map(Value::take).unwrap_or(body);
         serde_json::from_value(data)
@@ -259,11 +242,7 @@ impl Session {
 
     /// `GET /me/accounts`: the Pages the (system) user can use, with Page tokens (spec §3.8).
     pub fn my_pages(&self) -> Paged<PageAccount> {
-        self.list(
-            Call::get(&["me", "accounts"])
-                .map(|c| c.param("fields", "id,name,category,tasks,access_token")),
-            100,
-        )
+        self.list(Endpoint::MY_PAGES.get("me"), 100)
     }
 
     // ----- assets ---------------------------------------------------------------------------
@@ -277,10 +256,13 @@ impl Session {
         relation: Relation,
         options: &ListOptions,
     ) -> Paged<Asset> {
-        let call = Call::get(&[business_id, kind.business_edge(relation)]).map(|c| {
-            let fields =
-                options.fields.clone().unwrap_or_else(|| kind.list_fields(relation).into());
-            let c = c.param("fields", fields).param("summary", "total_count");
+        let endpoint = if options.with_terms && kind == AssetKind::AdAccount {
+            Endpoint::ad_accounts_with_terms(relation)
+        } else {
+            Endpoint::assets(kind, relation)
+        };
+        let call = endpoint.get(business_id).map(|c| {
+            let c = c.param("summary", "total_count");
             if kind == AssetKind::AdAccount {
                 c.param_opt("search_query", options.search.clone())
             } else {
@@ -297,8 +279,8 @@ impl Session {
         kind: AssetKind,
         relation: Relation,
     ) -> Result<Option<u64>, GraphError> {
-        let call = Call::get(&[business_id, kind.business_edge(relation)])?
-            .param("fields", "id")
+        let call = Endpoint::asset_count(kind, relation)
+            .get(business_id)?
             .param("summary", "total_count")
             .param("limit", "1");
         let body = self.call(&call).await?;
@@ -311,15 +293,13 @@ impl Session {
     /// `GET /{asset-id}`: one asset of a known kind, with its list fields.
     pub async fn asset(&self, kind: AssetKind, asset_id: &str) -> Result<Asset, GraphError> {
         let node = kind.node_id(asset_id);
-        let call = Call::get(&[&node])?.param("fields", kind.list_fields(Relation::Owned));
-        self.get_json(&call).await
+        self.get_json(&Endpoint::asset(kind).get(&node)?).await
     }
 
     /// `GET /{business-id}/business_users`: the people of a business, with their roles.
     pub fn business_users(&self, business_id: &str) -> Paged<BusinessUser> {
         self.list(
-            Call::get(&[business_id, "business_users"])
-                .map(|c| c.param("fields", "id,name,role").param("summary", "total_count")),
+            Endpoint::BUSINESS_USERS.get(business_id).map(|c| c.param("summary", "total_count")),
             100,
         )
     }
@@ -329,17 +309,14 @@ impl Session {
     /// `GET /{business-id}/system_users` (admins included).
     pub fn system_users(&self, business_id: &str) -> Paged<SystemUser> {
         self.list(
-            Call::get(&[business_id, "system_users"]).map(|c| {
-                c.param("fields", "id,name,role,created_time").param("summary", "total_count")
-            }),
+            Endpoint::SYSTEM_USERS.get(business_id).map(|c| c.param("summary", "total_count")),
             100,
         )
     }
 
     /// `GET /{system-user-id}`.
     pub async fn system_user(&self, system_user_id: &str) -> Result<SystemUser, GraphError> {
-        self.get_json(&Call::get(&[system_user_id])?.param("fields", "id,name,role,created_time"))
-            .await
+        self.get_json(&Endpoint::SYSTEM_USER.get(system_user_id)?).await
     }
 
     /// `POST /{business-id}/system_users`: creates a system user and returns its app-scoped ID.
@@ -361,7 +338,8 @@ impl Session {
             business_id: business_id.to_owned(),
             name: name.to_owned(),
         };
-        let call = Call::new(Method::POST, &[business_id, "system_users"], Safety::Unsafe(op))?
+        let call = Endpoint::CREATE_SYSTEM_USER
+            .call(business_id, Safety::Unsafe(op))?
             .param("name", name)
             .param("role", role.as_str());
         let body = self.call(&call).await?;
@@ -406,7 +384,8 @@ impl Session {
             return Err(GraphError::invalid_input("name", "the new name is empty"));
         }
         segment(system_user_id)?;
-        let call = Call::new(Method::POST, &[business_id, "system_users"], Safety::Idempotent)?
+        let call = Endpoint::RENAME_SYSTEM_USER
+            .call(business_id, Safety::Idempotent)?
             .param("system_user_id", system_user_id)
             .param("name", new_name);
         expect_success(&self.call(&call).await?)
@@ -415,14 +394,10 @@ impl Session {
     /// A system user's assets of one kind (`GET /{system-user-id}/assigned_*`, spec §2.5), with
     /// the tasks it holds on each.
     pub fn system_user_assets(&self, system_user_id: &str, kind: AssetKind) -> Paged<Asset> {
-        let fields = match kind {
-            AssetKind::AdAccount => "id,account_id,name,tasks,permitted_tasks",
-            AssetKind::Instagram => "id,ig_user_id,ig_username,tasks,permitted_tasks",
-            _ => "id,name,tasks,permitted_tasks",
-        };
         self.list(
-            Call::get(&[system_user_id, kind.assigned_edge()])
-                .map(|c| c.param("fields", fields).param("summary", "total_count")),
+            Endpoint::system_user_assets(kind)
+                .get(system_user_id)
+                .map(|c| c.param("summary", "total_count")),
             kind.max_page_size(),
         )
     }
@@ -432,31 +407,25 @@ impl Session {
     fn assigned_users_call(
         kind: AssetKind,
         asset_id: &str,
-        business_id: Option<&str>,
+        business_id: &str,
     ) -> Result<Call, GraphError> {
         if !kind.has_assigned_users() {
             return Err(GraphError::invalid_input("kind", "apps have no assigned_users edge"));
         }
-        if kind.business_required_on_assigned_users() && business_id.is_none() {
-            return Err(GraphError::invalid_input(
-                "business",
-                format!("listing the users of a {kind} needs the business ID"),
-            ));
-        }
         let node = kind.node_id(asset_id);
-        Ok(Call::get(&[&node, "assigned_users"])?
-            .param_opt("business", business_id)
-            .param("fields", "id,name,user_type,tasks,permitted_tasks")
+        Ok(Endpoint::assigned_users(kind)
+            .get(&node)?
+            .param("business", business_id)
             .param("summary", "total_count"))
     }
 
-    /// `GET /{asset}/assigned_users` (spec §5.1). `business_id` is required for ad accounts,
-    /// catalogs and pixels.
+    /// `GET /{asset}/assigned_users?business=` (spec §5.1): the users of `business_id` assigned
+    /// to the asset. Meta requires `business` on every kind (SDK param checkers, REF-PAU).
     pub fn assigned_users(
         &self,
         kind: AssetKind,
         asset_id: &str,
-        business_id: Option<&str>,
+        business_id: &str,
     ) -> Paged<AssignedUser> {
         self.list(Self::assigned_users_call(kind, asset_id, business_id), 100)
     }
@@ -466,13 +435,11 @@ impl Session {
         segment(&a.user_id)?;
         let kind = a.tasks.kind();
         let node = kind.node_id(&a.asset_id);
-        let mut call = Call::new(Method::POST, &[&node, "assigned_users"], Safety::Idempotent)?
+        let mut call = Endpoint::assign(kind)
+            .call(&node, Safety::Idempotent)?
             .param("user", a.user_id.clone());
         if !a.tasks.is_empty() {
             call = call.param("tasks", a.tasks.to_param());
-        }
-        if kind == AssetKind::AdAccount {
-            call = call.param_opt("business", a.business_id.clone());
         }
         Ok(call)
     }
@@ -481,9 +448,17 @@ impl Session {
         if !u.kind.has_assigned_users() {
             return Err(GraphError::invalid_input("kind", "apps have no assigned_users edge"));
         }
+        if !u.kind.can_unassign() {
+            return Err(GraphError::invalid_input(
+                "kind",
+                "Meta's API cannot remove access to a pixel; remove it in Business settings → \
+                 Data sources → Datasets → Assign people",
+            ));
+        }
         segment(&u.user_id)?;
         let node = u.kind.node_id(&u.asset_id);
-        Ok(Call::new(Method::DELETE, &[&node, "assigned_users"], Safety::Idempotent)?
+        Ok(Endpoint::unassign(u.kind)
+            .call(&node, Safety::Idempotent)?
             .param("user", u.user_id.clone()))
     }
 
@@ -549,8 +524,8 @@ impl Session {
         app_id: &str,
     ) -> Result<ClaimStatus, GraphError> {
         segment(app_id)?;
-        let call = Call::new(Method::POST, &[business_id, "owned_apps"], Safety::Idempotent)?
-            .param("app_id", app_id);
+        let call =
+            Endpoint::CLAIM_APP.call(business_id, Safety::Idempotent)?.param("app_id", app_id);
         match self.call(&call).await {
             Ok(body) => ClaimStatus::from_body(&body).ok_or_else(|| {
                 GraphError::unexpected(None, format!("the claim of app {app_id} was not confirmed"))
@@ -562,22 +537,31 @@ impl Session {
         }
     }
 
-    /// `GET /{system-user-id}/applications`: the apps installed for the system user (spec §3.1),
-    /// so a preflight can tell whether installing is still needed.
-    // UNCONFIRMED: SDK-CG documents only the POST on this edge; the GET is what the emulator
-    // serves. A caller should treat an error here as "unknown" and install anyway (idempotent).
-    pub fn installed_apps(&self, system_user_id: &str) -> Paged<Asset> {
-        self.list(
-            Call::get(&[system_user_id, "applications"]).map(|c| c.param("fields", "id,name")),
-            100,
-        )
+    /// The apps assigned to the system user (`GET /{system-user-id}/assigned_apps`, REF-SU;
+    /// on "nonexisting field" the SDK's `assigned_applications`).
+    ///
+    /// Meta documents no read of the apps *installed* for a system user (`GET .../applications`
+    /// is in no SDK class), so this is the closest documented answer; a caller treats an error
+    /// here as "unknown" and installs anyway (installing is idempotent).
+    // UNCONFIRMED: whether installing an app makes it appear on this edge (the emulator says yes).
+    pub async fn system_user_apps(&self, system_user_id: &str) -> Result<Vec<Asset>, GraphError> {
+        let first = self.system_user_assets(system_user_id, AssetKind::App).collect_all().await;
+        match first {
+            Ok((apps, _)) => Ok(apps),
+            Err(e) if e.graph_code() == Some(100) => {
+                let call = Endpoint::SYSTEM_USER_APPS_SDK.get(system_user_id)?;
+                Ok(self.list(Ok(call), 100).collect_all().await?.0)
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// `POST /{system-user-id}/applications`: installs `app_id` for the system user (spec §3.1).
     /// Installing twice has the same effect, so it is retried like a read.
     pub async fn install_app(&self, system_user_id: &str, app_id: &str) -> Result<(), GraphError> {
         segment(app_id)?;
-        let call = Call::new(Method::POST, &[system_user_id, "applications"], Safety::Idempotent)?
+        let call = Endpoint::INSTALL_APP
+            .call(system_user_id, Safety::Idempotent)?
             .param("business_app", app_id);
         expect_success(&self.call(&call).await?)
     }
@@ -606,7 +590,8 @@ impl Session {
             system_user_id: system_user_id.to_owned(),
             app_id: request.app_id.clone(),
         };
-        let call = Call::new(Method::POST, &[system_user_id, "access_tokens"], Safety::Unsafe(op))?
+        let call = Endpoint::GENERATE_TOKEN
+            .call(system_user_id, Safety::Unsafe(op))?
             .param("business_app", request.app_id.clone())
             .param("scope", Scope::join(&request.scopes))
             .param(
@@ -619,8 +604,7 @@ impl Session {
 
     /// `DELETE /{system-user-id}/access_tokens`: invalidates every token of the system user.
     pub async fn invalidate_all_tokens(&self, system_user_id: &str) -> Result<(), GraphError> {
-        let call =
-            Call::new(Method::DELETE, &[system_user_id, "access_tokens"], Safety::Idempotent)?;
+        let call = Endpoint::INVALIDATE_ALL_TOKENS.call(system_user_id, Safety::Idempotent)?;
         expect_success(&self.call(&call).await?)
     }
 
@@ -633,7 +617,8 @@ impl Session {
     ) -> Result<IssuedToken, GraphError> {
         segment(app_id)?;
         let op = UnsafeOperation::RefreshToken { app_id: app_id.to_owned() };
-        let call = Call::new(Method::GET, &["oauth", "access_token"], Safety::Unsafe(op))?
+        let call = Endpoint::REFRESH_TOKEN
+            .call("", Safety::Unsafe(op))?
             .param("grant_type", "fb_exchange_token")
             .param("client_id", app_id)
             .param("client_secret", app_secret.expose())
@@ -661,7 +646,8 @@ impl Session {
         token: &Secret,
     ) -> Result<(), GraphError> {
         segment(app_id)?;
-        let call = Call::get(&["oauth", "revoke"])?
+        let call = Endpoint::REVOKE_TOKEN
+            .get("")?
             .param("client_id", app_id)
             .param("client_secret", app_secret.expose())
             .param("revoke_token", token.expose());
@@ -681,23 +667,10 @@ impl Session {
         let op = UnsafeOperation::CreateManagedBusiness {
             partner_business_id: partner_business_id.to_owned(),
         };
-        let call = Call::new(
-            Method::POST,
-            &[partner_business_id, "managed_businesses"],
-            Safety::Unsafe(op),
-        )?
-        .param("existing_client_business_id", client_business_id);
+        let call = Endpoint::ADD_MANAGED_BUSINESS
+            .call(partner_business_id, Safety::Unsafe(op))?
+            .param("existing_client_business_id", client_business_id);
         expect_success(&self.call(&call).await?)
-    }
-
-    /// `GET /{partner}/managed_businesses`: the client businesses the partner acts for.
-    // UNCONFIRMED: a GET form of this edge (spec §6 documents POST and DELETE only).
-    pub fn managed_businesses(&self, partner_business_id: &str) -> Paged<Business> {
-        self.list(
-            Call::get(&[partner_business_id, "managed_businesses"])
-                .map(|c| c.param("fields", "id,name,verification_status")),
-            100,
-        )
     }
 
     /// `DELETE /{partner}/managed_businesses?existing_client_business_id=`: removes the link and
@@ -708,12 +681,9 @@ impl Session {
         client_business_id: &str,
     ) -> Result<(), GraphError> {
         segment(client_business_id)?;
-        let call = Call::new(
-            Method::DELETE,
-            &[partner_business_id, "managed_businesses"],
-            Safety::Idempotent,
-        )?
-        .param("existing_client_business_id", client_business_id);
+        let call = Endpoint::REMOVE_MANAGED_BUSINESS
+            .call(partner_business_id, Safety::Idempotent)?
+            .param("existing_client_business_id", client_business_id);
         expect_success(&self.call(&call).await?)
     }
 
@@ -737,11 +707,11 @@ impl Session {
             client_business_id: client_business_id.to_owned(),
             app_id: app_id.to_owned(),
         };
-        let call =
-            Call::new(Method::POST, &[client_business_id, "access_token"], Safety::Unsafe(op))?
-                .param("app_id", app_id)
-                .param("scope", Scope::join(scopes))
-                .param_opt("system_user_name", system_user_name);
+        let call = Endpoint::CLIENT_ACCESS_TOKEN
+            .call(client_business_id, Safety::Unsafe(op))?
+            .param("app_id", app_id)
+            .param("scope", Scope::join(scopes))
+            .param_opt("system_user_name", system_user_name);
         Ok(take_token(self.call(&call).await?)?.0)
     }
 }
@@ -749,6 +719,7 @@ impl Session {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use reqwest::Method;
     use serde_json::json;
 
     #[test]
@@ -793,7 +764,6 @@ mod tests {
                 AdAccountTask::Advertise,
                 AdAccountTask::Analyze,
             ]),
-            business_id: Some("9".into()),
         };
         let c = Session::assign_call(&a).unwrap();
         assert_eq!(c.relative_url("v26.0").unwrap(), "v26.0/act_222/assigned_users");
@@ -802,16 +772,19 @@ mod tests {
             vec![
                 ("user".to_string(), "100".to_string()),
                 ("tasks".to_string(), r#"["MANAGE","ADVERTISE","ANALYZE"]"#.to_string()),
-                ("business".to_string(), "9".to_string())
             ]
         );
         let empty = Assignment { tasks: TaskSet::Catalog(Vec::<CatalogTask>::new()), ..a.clone() };
         assert_eq!(Session::assign_call(&empty).unwrap_err().code(), "invalid_input");
         let bad_user = Assignment { user_id: "1/../2".into(), ..a };
         assert!(Session::assign_call(&bad_user).is_err());
-        assert!(Session::assigned_users_call(AssetKind::AdAccount, "1", None).is_err());
-        assert!(Session::assigned_users_call(AssetKind::Page, "1", None).is_ok());
-        assert!(Session::assigned_users_call(AssetKind::App, "1", Some("9")).is_err());
+        let page = Session::assigned_users_call(AssetKind::Page, "1", "9").unwrap();
+        assert!(page.params.contains(&("business".to_string(), "9".to_string())));
+        assert!(Session::assigned_users_call(AssetKind::App, "1", "9").is_err());
+        let pixel =
+            Unassignment { kind: AssetKind::Pixel, asset_id: "5".into(), user_id: "7".into() };
+        let e = Session::unassign_call(&pixel).unwrap_err();
+        assert!(format!("{e:?}").contains("Business settings"), "{e:?}");
         let u = Unassignment {
             kind: AssetKind::AdAccount,
             asset_id: "act_5".into(),

@@ -220,6 +220,7 @@ impl GraphClient {
                 ("include_headers".into(), "false".into()),
             ],
             safety,
+            declared: Some(crate::endpoints::Endpoint::BATCH.params),
         })
     }
 }

@@ -149,20 +149,24 @@ impl Default for BatchPolicy {
     }
 }
 
-/// How parameters that are themselves secrets (`input_token` of `debug_token`,
+/// How the calls whose parameters are themselves secrets (`input_token` of `debug_token`,
 /// `fb_exchange_token`/`client_secret` of a refresh, `revoke_token`/`client_secret` of a revoke)
-/// are sent. Meta documents them as query parameters of GET calls; putting them in a URL would
-/// leak them into proxy and server logs.
-// UNCONFIRMED: whether graph.facebook.com accepts these GET endpoints through a batch operation
-// or as a POST with a form body. Batch is documented for any Graph call (spec §10.3), so it is
-// the default; `PostForm` is the alternative for servers that answer batches differently.
+/// are sent.
+///
+/// Meta documents these three only as plain GETs with query parameters (D-TOK, the long-lived
+/// token guide, the `debug_token` reference), so that is the default: the URL travels inside TLS,
+/// and the client keeps it out of every error message and log (the transport scrubs secret
+/// values from error text and never prints a URL). UNCONFIRMED: whether Meta also accepts them as
+/// an operation of a batch request, which would keep the secret out of server access logs; no
+/// source shows it, so the batch form is used only when chosen explicitly (`gatehouse doctor`
+/// reports whether the connected server accepts it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SecretParams {
-    /// A one-operation batch: the URL with the secret travels in the POST body.
+    /// The documented way: `GET` with query parameters.
     #[default]
+    Query,
+    /// A one-operation batch: the URL with the secret travels in the POST body.
     Batch,
-    /// A POST with a form-encoded body.
-    PostForm,
 }
 
 /// Everything the client needs besides credentials.

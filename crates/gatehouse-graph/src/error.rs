@@ -87,6 +87,8 @@ pub enum TokenProblem {
     Invalid,
     /// 102 or 452: the API session is invalid.
     SessionInvalid,
+    /// 104 "An access token is required to request this resource.": none reached Meta.
+    Missing,
 }
 
 /// Which limit a throttle came from (spec §9).
@@ -328,7 +330,12 @@ impl GraphError {
             102 | 452 => {
                 GraphError::TokenInvalid { problem: TokenProblem::SessionInvalid, details }
             }
-            104 => GraphError::AppSecretProofRejected { details },
+            // 104 is "An access token is required…" (several live captures); REF-BSU also lists
+            // 104 "Incorrect signature", which is about the proof.
+            104 if lower.contains("signature") || lower.contains("appsecret") => {
+                GraphError::AppSecretProofRejected { details }
+            }
+            104 => GraphError::TokenInvalid { problem: TokenProblem::Missing, details },
             110 => GraphError::InvalidInput { field: Some("user".into()), details },
             190 => match sub {
                 Some(463) => GraphError::TokenExpired { details },
@@ -544,6 +551,9 @@ impl GraphError {
                     .into(),
                 TokenProblem::SessionInvalid => {
                     "The session of this access token is no longer valid.".into()
+                }
+                TokenProblem::Missing => {
+                    "Meta received the request without an access token.".into()
                 }
             },
             GraphError::MissingPermission { permission: Some(p), .. } => {

@@ -24,6 +24,7 @@ mod api;
 mod auth;
 mod batch;
 mod config;
+mod endpoints;
 mod error;
 mod events;
 mod models;
@@ -40,6 +41,7 @@ pub use api::{
 pub use auth::{appsecret_proof, Credentials};
 pub use batch::{BatchItemResult, MAX_BATCH};
 pub use config::{ApiVersion, BatchPolicy, ClientConfig, PacingPolicy, RetryPolicy, SecretParams};
+pub use endpoints::{Endpoint, HttpMethod, NodeType, GENERIC_PARAMS};
 pub use error::{
     system_user_quota, ErrorDetails, ErrorReport, GraphError, RateLimitScope, TokenProblem,
     UnsafeOperation,

@@ -200,10 +200,14 @@ pub struct Asset {
     /// Instagram assets.
     #[serde(default, deserialize_with = "opt_id_string")]
     pub ig_user_id: Option<String>,
-    #[serde(default)]
+    /// `ig_username` of a business's Instagram asset, or `username` of an `IGUser` (what a
+    /// system user's `assigned_instagram_accounts` lists).
+    #[serde(default, alias = "username")]
     pub ig_username: Option<String>,
-    /// Tasks the holder has (on `assigned_*` edges).
-    #[serde(default, deserialize_with = "string_list")]
+    /// Tasks the holder has (on `assigned_*` edges). On `assigned_instagram_accounts` Meta calls
+    /// them `permitted_roles` (REF-SU). UNCONFIRMED: that their values are the Instagram task
+    /// names; unknown values are kept as text and shown as they are.
+    #[serde(default, alias = "permitted_roles", deserialize_with = "string_list")]
     pub tasks: Vec<String>,
     /// Tasks that can be handed out (on `client_*` and `assigned_*` edges).
     #[serde(default, deserialize_with = "string_list")]

@@ -167,6 +167,7 @@ async fn fetch_page<T: DeserializeOwned>(st: &mut State<T>) -> Result<Option<Pag
                 params: Vec::new(),
                 safety: st.base.safety.clone(),
                 extra_objects: Vec::new(),
+                declared: None,
             },
         };
         let raw = match st.client.execute(Some(&st.creds), &call).await {

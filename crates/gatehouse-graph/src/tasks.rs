@@ -87,19 +87,34 @@ impl AssetKind {
         }
     }
 
-    /// The system user's edge listing its assets of this kind (spec §2.5).
-    // UNCONFIRMED: `assigned_pixels`, `assigned_instagram_assets` and `assigned_applications` are
-    // not in the reference's list of SystemUser edges (only pages, ad accounts, catalogs, WABAs
-    // are); they follow the same naming and are what the emulator serves.
+    /// The system user's edge listing its assets of this kind: the names of Meta's System User
+    /// reference (REF-SU: `assigned_ads_pixels`, `assigned_instagram_accounts`, `assigned_apps`);
+    /// Meta's SDK (26.0.3) agrees on pages, ad accounts, catalogs, WABAs and Instagram.
     pub fn assigned_edge(self) -> &'static str {
         match self {
             AssetKind::Page => "assigned_pages",
             AssetKind::AdAccount => "assigned_ad_accounts",
             AssetKind::Catalog => "assigned_product_catalogs",
-            AssetKind::Pixel => "assigned_pixels",
-            AssetKind::Instagram => "assigned_instagram_assets",
+            AssetKind::Pixel => "assigned_ads_pixels",
+            AssetKind::Instagram => "assigned_instagram_accounts",
             AssetKind::WhatsappBusinessAccount => "assigned_whatsapp_business_accounts",
-            AssetKind::App => "assigned_applications",
+            AssetKind::App => "assigned_apps",
+        }
+    }
+
+    /// The fields asked for on [`AssetKind::assigned_edge`]: the node's own fields plus what
+    /// that edge adds (REF-SU sub-pages): `tasks` and `permitted_tasks` on pages, ad accounts,
+    /// catalogs and pixels; `tasks` only on WABAs; Instagram's edge lists `IGUser` nodes with
+    /// `permitted_roles` (no `tasks`); apps are listed by name only.
+    pub fn assigned_fields(self) -> &'static [&'static str] {
+        match self {
+            AssetKind::AdAccount => &["id", "account_id", "name", "tasks", "permitted_tasks"],
+            AssetKind::Instagram => &["id", "username", "name", "permitted_roles"],
+            AssetKind::WhatsappBusinessAccount => &["id", "name", "tasks"],
+            AssetKind::App => &["id", "name"],
+            AssetKind::Page | AssetKind::Catalog | AssetKind::Pixel => {
+                &["id", "name", "tasks", "permitted_tasks"]
+            }
         }
     }
 
@@ -108,9 +123,11 @@ impl AssetKind {
         self != AssetKind::App
     }
 
-    /// Whether `GET /{asset}/assigned_users` needs `business=` (spec §5.1).
-    pub fn business_required_on_assigned_users(self) -> bool {
-        matches!(self, AssetKind::AdAccount | AssetKind::Catalog | AssetKind::Pixel)
+    /// Whether `DELETE /{asset}/assigned_users` exists. Meta's SDK has no DELETE on a pixel's
+    /// `assigned_users` and its reference says "You can't perform this operation on this
+    /// endpoint" (REF-PXAU): a pixel's access is removed in Business settings.
+    pub fn can_unassign(self) -> bool {
+        self.has_assigned_users() && self != AssetKind::Pixel
     }
 
     /// Whether `POST /{asset}/assigned_users` needs a non-empty `tasks` (spec §5.2).
@@ -129,13 +146,17 @@ impl AssetKind {
     }
 
     /// Fields asked for when listing (defaults plus what the UI shows).
-    pub fn list_fields(self, relation: Relation) -> &'static str {
+    pub fn list_fields(self, relation: Relation) -> &'static [&'static str] {
         match (self, relation) {
-            (AssetKind::AdAccount, Relation::Owned) => "id,account_id,name",
-            (AssetKind::AdAccount, Relation::Client) => "id,account_id,name,permitted_tasks",
-            (AssetKind::Instagram, _) => "id,ig_user_id,ig_username",
-            (AssetKind::Page | AssetKind::App, Relation::Client) => "id,name,permitted_tasks",
-            _ => "id,name",
+            (AssetKind::AdAccount, Relation::Owned) => &["id", "account_id", "name"],
+            (AssetKind::AdAccount, Relation::Client) => {
+                &["id", "account_id", "name", "permitted_tasks"]
+            }
+            (AssetKind::Instagram, _) => &["id", "ig_user_id", "ig_username"],
+            (AssetKind::Page | AssetKind::App, Relation::Client) => {
+                &["id", "name", "permitted_tasks"]
+            }
+            _ => &["id", "name"],
         }
     }
 

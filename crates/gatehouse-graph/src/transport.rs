@@ -62,6 +62,9 @@ pub(crate) struct Call {
     /// Business objects the call is about besides its own path (a batch's operations), for
     /// pacing.
     pub(crate) extra_objects: Vec<String>,
+    /// The parameters its [`crate::endpoints::Endpoint`] declares; a debug build panics on any
+    /// other, so the endpoint table the conformance test checks cannot drift from what is sent.
+    pub(crate) declared: Option<&'static [&'static str]>,
 }
 
 impl Call {
@@ -76,14 +79,27 @@ impl Call {
             params: Vec::new(),
             safety,
             extra_objects: Vec::new(),
+            declared: None,
         })
     }
 
+    pub(crate) fn declared(mut self, params: &'static [&'static str]) -> Self {
+        self.declared = Some(params);
+        self
+    }
+
+    #[cfg(test)]
     pub(crate) fn get(path: &[&str]) -> Result<Self, GraphError> {
         Self::new(Method::GET, path, Safety::Idempotent)
     }
 
     pub(crate) fn param(mut self, k: &str, v: impl Into<String>) -> Self {
+        debug_assert!(
+            self.declared.is_none_or(|d| {
+                d.contains(&k) || crate::endpoints::GENERIC_PARAMS.contains(&k)
+            }),
+            "parameter {k} is not declared by its endpoint"
+        );
         self.params.push((k.to_owned(), v.into()));
         self
     }
@@ -186,8 +202,33 @@ enum SendFailure {
     Sent { timeout: bool, message: String },
 }
 
-/// Error text of a reqwest error: its kind and its causes, without the URL (which holds no
-/// secret, but is noise).
+/// Parameters whose values are secrets: never in an error message, even when a lower layer
+/// quotes the request.
+const SECRET_PARAMS: &[&str] = &[
+    "access_token",
+    "appsecret_proof",
+    "input_token",
+    "client_secret",
+    "fb_exchange_token",
+    "revoke_token",
+];
+
+/// `message` with every secret parameter value of `call` (raw and URL-encoded) replaced.
+fn scrub(message: String, call: &Call) -> String {
+    let mut out = message;
+    for (k, v) in &call.params {
+        if v.len() < 4 || !SECRET_PARAMS.contains(&k.as_str()) {
+            continue;
+        }
+        let encoded: String = url::form_urlencoded::byte_serialize(v.as_bytes()).collect();
+        out = out.replace(v.as_str(), "[redacted]").replace(&encoded, "[redacted]");
+    }
+    out
+}
+
+/// Error text of a reqwest error: its kind and its causes, never the URL (which may carry
+/// secret query parameters: `debug_token`, refresh and revoke are GETs, see
+/// [`crate::SecretParams`]). reqwest's own `Display` includes the URL, so it is not used.
 fn describe(e: &reqwest::Error) -> String {
     let kind = if e.is_timeout() {
         "timed out"
@@ -376,6 +417,7 @@ impl GraphClient {
         call: &Call,
     ) -> Result<Result<RawResponse, Failure>, SendFailure> {
         let request = self.build_request(auth, call).map_err(SendFailure::Local)?;
+        let describe = |e: &reqwest::Error| scrub(describe(e), call);
         let resp = match self.shared.http.execute(request).await {
             Ok(r) => r,
             Err(e) if e.is_connect() => {
@@ -491,6 +533,19 @@ impl GraphClient {
                             return Err(GraphError::OutcomeUnknown {
                                 operation: op.clone(),
                                 cause: format!("HTTP {status} without a Graph error"),
+                            });
+                        }
+                        // Meta has answered a write with code 1 or 2 (`is_transient`, HTTP 500,
+                        // or 2/1504044 with HTTP 400) after the write was made (meta-fidelity
+                        // §4.6): for a create, that answer says nothing about the outcome.
+                        if matches!(err.graph_code(), Some(1 | 2)) {
+                            return Err(GraphError::OutcomeUnknown {
+                                operation: op.clone(),
+                                cause: format!(
+                                    "Meta answered with its unknown-error code {} (HTTP {status}), \
+                                     which it also sends after a write was made",
+                                    err.graph_code().unwrap_or_default()
+                                ),
                             });
                         }
                     }
@@ -694,6 +749,7 @@ mod tests {
             params: vec![],
             safety: Safety::Idempotent,
             extra_objects: vec!["9".into()],
+            declared: None,
         };
         assert_eq!(c.objects(), vec!["123".to_string(), "9".to_string()]);
     }

@@ -420,10 +420,10 @@ async fn pacing_applies_to_the_busy_object_only() {
     };
     let (sink, mut rx) = EventSink::channel();
     let s = session_with(cfg, false).with_events(sink);
-    s.assigned_users(AssetKind::AdAccount, "222", Some("1")).collect_all().await.unwrap();
-    s.assigned_users(AssetKind::AdAccount, "333", Some("1")).collect_all().await.unwrap();
+    s.assigned_users(AssetKind::AdAccount, "222", "1").collect_all().await.unwrap();
+    s.assigned_users(AssetKind::AdAccount, "333", "1").collect_all().await.unwrap();
     assert!(rx.try_recv().is_err(), "another ad account is not slowed down");
-    s.assigned_users(AssetKind::AdAccount, "act_222", Some("1")).collect_all().await.unwrap();
+    s.assigned_users(AssetKind::AdAccount, "act_222", "1").collect_all().await.unwrap();
     let GraphEvent::WaitingUntil { reason, wait, .. } = rx.try_recv().unwrap();
     assert!(matches!(reason, WaitReason::Pacing { usage_percent } if usage_percent == 96.0));
     assert!(wait > Duration::from_millis(300), "{wait:?}");
@@ -558,7 +558,6 @@ async fn batches_chunk_by_50_and_retry_only_failed_or_null_items() {
             asset_id: format!("{}", 5000 + i),
             user_id: i.to_string(),
             tasks: TaskSet::of(vec![AdAccountTask::Analyze]),
-            business_id: Some("1".into()),
         })
         .collect();
     let results = s.assign_many(&items).await;
@@ -594,9 +593,11 @@ async fn batches_chunk_by_50_and_retry_only_failed_or_null_items() {
 
 #[tokio::test]
 async fn batch_nulls_for_unsafe_items_are_unknown_not_retried() {
-    // Through the secret-parameter path: a refresh is not idempotent.
+    // Through the secret-parameter path in its batch form: a refresh is not idempotent.
     let server = TestServer::start(|_, _| Reply::Json(200, json!([null]))).await;
-    let s = session(&server);
+    let mut cfg = config(&server.url());
+    cfg.secret_params = SecretParams::Batch;
+    let s = session_with(cfg, true);
     let err = s.refresh_token("555", &Secret::new(APP_SECRET.into())).await.unwrap_err();
     assert!(
         matches!(
@@ -609,43 +610,50 @@ async fn batch_nulls_for_unsafe_items_are_unknown_not_retried() {
 }
 
 #[tokio::test]
-async fn debug_token_keeps_the_inspected_token_out_of_urls() {
+async fn debug_token_is_a_plain_get_with_the_token_in_the_query() {
     let inspected = "EAAB-inspected-token";
     let server = TestServer::start(|req, _| {
-        let ops: Vec<Value> = serde_json::from_str(&req.param("batch").unwrap()).unwrap();
-        assert_eq!(ops[0]["method"], "GET");
-        assert!(ops[0]["relative_url"].as_str().unwrap().starts_with("v26.0/debug_token?input_token=EAAB-inspected-token"));
+        assert_eq!(req.method, "GET");
+        assert_eq!(req.path(), "/v26.0/debug_token");
+        assert_eq!(req.param("input_token").as_deref(), Some("EAAB-inspected-token"));
         let body = json!({"data": {"app_id": "555", "type": "SYSTEM_USER", "is_valid": true, "expires_at": 0, "scopes": ["ads_read"], "user_id": "100"}});
-        Reply::Json(200, json!([{"code": 200, "body": body.to_string()}]))
+        Reply::Json(200, body)
     })
     .await;
     let info = session(&server).debug_token(&Secret::new(inspected.into())).await.unwrap();
     assert_eq!(info.token_type, Some(TokenType::SystemUser));
     assert_eq!(info.expiry(), Expiry::Never);
     assert!(info.has_scope(Scope::AdsRead));
-    let r = &server.requests()[0];
-    assert_eq!(r.method, "POST");
-    assert!(!r.target.contains(inspected));
 }
 
 #[tokio::test]
-async fn debug_token_as_post_form() {
+async fn debug_token_is_a_documented_get_or_a_batch_when_chosen() {
     let server = TestServer::start(|req, _| {
-        assert_eq!(req.method, "POST");
-        assert_eq!(req.path(), "/v26.0/debug_token");
-        assert_eq!(req.form().iter().find(|(k, _)| k == "input_token").unwrap().1, "EAAB-x");
-        Reply::Json(
-            200,
-            json!({"data": {"type": "USER", "is_valid": false, "expires_at": 1800000000}}),
-        )
+        if req.method == "GET" {
+            assert_eq!(req.path(), "/v26.0/debug_token");
+            Reply::Json(
+                200,
+                json!({"data": {"type": "USER", "is_valid": false, "expires_at": 1800000000}}),
+            )
+        } else {
+            assert_eq!(req.method, "POST");
+            let batch = &req.form().iter().find(|(k, _)| k == "batch").unwrap().1.clone();
+            assert!(batch.contains("debug_token?input_token=EAAB-x"), "{batch}");
+            let body = json!({"data": {"type": "USER", "is_valid": true}}).to_string();
+            Reply::Json(200, json!([{"code": 200, "body": body}]))
+        }
     })
     .await;
-    let mut cfg = config(&server.url());
-    cfg.secret_params = SecretParams::PostForm;
-    let info = session_with(cfg, false).debug_token(&Secret::new("EAAB-x".into())).await.unwrap();
+    let session = session_with(config(&server.url()), false);
+    let info = session.debug_token(&Secret::new("EAAB-x".into())).await.unwrap();
     assert!(!info.is_valid);
     assert!(matches!(info.expiry(), Expiry::At(_)));
-    assert!(!server.requests()[0].target.contains("EAAB-x"));
+    assert_eq!(server.requests()[0].method, "GET");
+    let mut cfg = config(&server.url());
+    cfg.secret_params = SecretParams::Batch;
+    let info = session_with(cfg, false).debug_token(&Secret::new("EAAB-x".into())).await.unwrap();
+    assert!(info.is_valid);
+    assert!(!server.requests()[1].target.contains("EAAB-x"));
 }
 
 #[tokio::test]
@@ -673,7 +681,8 @@ async fn write_bodies_of_every_documented_shape_are_accepted() {
         "/v26.0/100/applications" => Reply::Raw(200, "true".into()),
         "/v26.0/100/access_tokens" => Reply::Json(200, json!({"success": true})),
         "/v26.0/1/system_users" => Reply::Json(200, json!({"id": "100"})),
-        "/v26.0/" => Reply::Json(200, json!([{"code": 200, "body": "{\"success\":\"true\"}"}])),
+        // D-TOK's revoke sample is literally `{"success":"true"}`.
+        "/v26.0/oauth/revoke" => Reply::Json(200, json!({"success": "true"})),
         _ => Reply::Json(400, graph_error(100, "unexpected path")),
     })
     .await;
@@ -688,7 +697,7 @@ async fn write_bodies_of_every_documented_shape_are_accepted() {
     assert_eq!(reqs[0].form().iter().find(|(k, _)| k == "business_app").unwrap().1, "555");
     assert_eq!(reqs[1].method, "DELETE");
     assert!(reqs[2].form().contains(&("system_user_id".into(), "100".into())));
-    assert!(!reqs[3].target.contains("EAAB-old"));
+    assert_eq!(reqs[3].method, "GET");
 }
 
 #[tokio::test]
@@ -793,4 +802,108 @@ async fn formatted_sessions_errors_and_tokens_never_show_secrets() {
         }
     }
     assert_eq!(err.code(), "token_expired");
+}
+
+/// `debug_token`, refresh and revoke are GETs with secrets in the query (as Meta documents
+/// them). Network, TLS and timeout failures must not carry the URL, or any secret in it, into
+/// anything a person or a log sees: the error's text, debug form, explanation, fix and report.
+#[tokio::test]
+async fn secret_urls_never_reach_an_error() {
+    use tokio::io::AsyncWriteExt;
+    const INPUT: &str = "EAAB-inspected-token-value";
+    // A port with nothing listening: connection refused.
+    let refused = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = l.local_addr().unwrap().port();
+        drop(l);
+        format!("http://127.0.0.1:{port}")
+    };
+    // A plain TCP server spoken to over https: the TLS handshake fails.
+    let plain = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let tls = format!("https://127.0.0.1:{}", plain.local_addr().unwrap().port());
+    tokio::spawn(async move {
+        while let Ok((mut s, _)) = plain.accept().await {
+            let _ = s.write_all(b"HTTP/1.1 400 Bad Request\r\n\r\nnot tls").await;
+        }
+    });
+    // A server that accepts and never answers: a timeout.
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let slow = format!("http://127.0.0.1:{}", silent.local_addr().unwrap().port());
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((s, _)) = silent.accept().await {
+            held.push(s);
+        }
+    });
+    let proof = appsecret_proof(&Secret::new(TOKEN.into()), &Secret::new(APP_SECRET.into()));
+    let secrets = [TOKEN, APP_SECRET, INPUT, proof.as_str()];
+    let mut seen = Vec::new();
+    for (base, expect) in [(refused, "network"), (tls, "network"), (slow, "timeout")] {
+        let mut cfg = config(&base);
+        cfg.retry.max_attempts = 1;
+        cfg.connect_timeout = Duration::from_millis(500);
+        cfg.read_timeout = Duration::from_millis(300);
+        cfg.request_timeout = Duration::from_millis(600);
+        let s = session_with(cfg, true);
+        let input = Secret::new(INPUT.into());
+        let secret = Secret::new(APP_SECRET.into());
+        let errors = [
+            s.debug_token(&input).await.unwrap_err(),
+            s.refresh_token("1", &secret).await.unwrap_err(),
+            s.revoke_token("1", &secret, &input).await.unwrap_err(),
+        ];
+        for e in errors {
+            // A refresh is a write: a lost answer leaves its outcome unknown.
+            assert!(
+                e.code() == expect || e.code() == "outcome_unknown" || e.code() == "timeout",
+                "{base}: {e:?}"
+            );
+            let shown = format!(
+                "{e}\n{e:?}\n{}\n{}\n{}",
+                e.explanation(),
+                e.fix(),
+                serde_json::to_string(&e.report()).unwrap()
+            );
+            for secret in secrets {
+                assert!(!shown.contains(secret), "{base}: a secret reached the error: {shown}");
+            }
+            assert!(!shown.contains("debug_token?") && !shown.contains("oauth/"), "{shown}");
+            seen.push(e.code());
+        }
+    }
+    assert!(seen.contains(&"timeout") && seen.contains(&"network"), "{seen:?}");
+}
+
+/// Meta has answered a create with code 2 after making it: the outcome is unknown, never a clean
+/// failure the user would retry (and so duplicate).
+#[tokio::test]
+async fn code_1_or_2_after_an_unsafe_write_is_outcome_unknown() {
+    for (status, body) in [
+        (
+            500,
+            json!({"error": {"code": 2, "is_transient": true, "message": "An unexpected error has occurred. Please retry your request later.", "type": "OAuthException"}}),
+        ),
+        (
+            400,
+            json!({"error": {"code": 2, "error_subcode": 1504044, "is_transient": false, "message": "Service temporarily unavailable", "type": "OAuthException"}}),
+        ),
+        (
+            500,
+            json!({"error": {"code": 1, "error_subcode": 99, "message": "An unknown error occurred", "type": "OAuthException"}}),
+        ),
+    ] {
+        let server = TestServer::start(move |_, _| Reply::Json(status, body.clone())).await;
+        let s = session(&server);
+        let e = s.create_system_user("1", "Reporting", NewSystemUserRole::Employee).await;
+        assert_eq!(e.unwrap_err().code(), "outcome_unknown", "{status}");
+        assert_eq!(server.count(), 1, "a create is never sent twice");
+        let request = TokenRequest {
+            app_id: "7".into(),
+            scopes: vec![Scope::AdsRead],
+            expires_in_60_days: true,
+        };
+        let e = s.generate_token("5", &request).await.unwrap_err();
+        assert_eq!(e.code(), "outcome_unknown");
+        assert_eq!(server.count(), 2);
+    }
 }

@@ -57,10 +57,8 @@ impl Ctx<'_> {
                 Some(NodeRef::Business(b)) => *b,
                 _ => return Err(GraphError::param(format!("Invalid business: {id}"))),
             },
-            None if asset.kind.business_required_on_get() => {
-                return Err(GraphError::missing_param("business"))
-            }
-            None => caller_biz.ok_or_else(|| GraphError::missing_param("business"))?,
+            // Required on every kind (the SDK's param checkers, REF-PAU, REF-WAU).
+            None => return Err(GraphError::missing_param("business")),
         };
         if caller_biz != Some(b) {
             return Err(GraphError::permission(

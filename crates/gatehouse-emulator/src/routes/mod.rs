@@ -29,6 +29,8 @@ pub struct Request {
     /// The query string as sent, for `next`/`previous` links.
     pub query: Vec<(String, String)>,
     pub bearer: Option<String>,
+    /// An operation of a batch request.
+    pub in_batch: bool,
 }
 
 /// A Graph response before it is put on the wire.
@@ -45,6 +47,24 @@ impl Response {
     }
 }
 
+/// The shape of one Graph call as the router understood it: what Meta's published schema is
+/// checked against (`tests/conformance` at the repository's root). Names only, never values.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CallShape {
+    pub method: String,
+    /// The node's type by Meta's SDK class name (`SystemUser`, `AdAccount`, …), or `Root` for
+    /// `debug_token`, `oauth/*` and the batch endpoint.
+    pub node_type: &'static str,
+    pub edge: Option<String>,
+    /// `Root` calls: the path below the version.
+    pub path: Option<String>,
+    /// Top-level names of `fields`.
+    pub fields: Vec<String>,
+    /// Parameter names.
+    pub params: Vec<String>,
+    pub in_batch: bool,
+}
+
 /// Everything a handler may touch.
 pub struct Ctx<'a> {
     pub st: &'a mut State,
@@ -55,6 +75,8 @@ pub struct Ctx<'a> {
     pub forced_throttle: Option<u64>,
     /// Whether ad-account task combinations are enforced (100/1752129).
     pub strict_task_combos: bool,
+    /// The calls handled, batch operations included (see [`CallShape`]).
+    pub calls: Vec<CallShape>,
 }
 
 pub fn is_version(seg: &str) -> bool {
@@ -99,6 +121,34 @@ impl Ctx<'_> {
         let target = split_path(&req.path);
         let segs: Vec<&str> = target.segments.iter().map(String::as_str).collect();
         let method = req.method.to_ascii_uppercase();
+        let shape = |node_type: &'static str, edge: Option<&str>, path: Option<String>| CallShape {
+            method: method.clone(),
+            node_type,
+            edge: edge.map(str::to_owned),
+            path,
+            fields: req
+                .params
+                .get("fields")
+                .and_then(|f| fields::parse(f).ok())
+                .map(|fs| fs.into_iter().map(|f| f.name).collect())
+                .unwrap_or_default(),
+            params: req.params.pairs().iter().map(|(k, _)| k.clone()).collect(),
+            in_batch: req.in_batch,
+        };
+        if matches!(segs.as_slice(), ["oauth", _] | ["debug_token"]) {
+            self.calls.push(shape("Root", None, Some(segs.join("/"))));
+        }
+        // Meta documents `debug_token`, the token exchange and revoke only as plain GETs (D-TOK,
+        // the long-lived token guide, the debug_token reference). UNCONFIRMED how Meta answers
+        // them as a POST or inside a batch; refusing is what keeps a client honest.
+        if matches!(
+            segs.as_slice(),
+            ["oauth", "access_token"] | ["oauth", "revoke"] | ["debug_token"]
+        ) && (method != "GET" || req.in_batch)
+        {
+            let how = if req.in_batch { "batched" } else { method.as_str() };
+            return Err(GraphError::unsupported(how, &segs.join("/")));
+        }
         // Endpoints authenticated by client credentials rather than a token.
         if segs == ["oauth", "access_token"] {
             return self.refresh_token(&req.params);
@@ -119,6 +169,13 @@ impl Ctx<'_> {
         };
         let node = self.resolve(&caller, first, &method)?;
         let edge = segs.get(1).copied();
+        let node_type = match node {
+            NodeRef::Business(_) => "Business",
+            NodeRef::User(u) if self.st.users[u].kind == UserKind::SystemUser => "SystemUser",
+            NodeRef::User(_) => "User",
+            NodeRef::Asset(a) => self.st.assets[a].kind.node_type(),
+        };
+        self.calls.push(shape(node_type, edge, None));
         if segs.len() > 2 {
             return Err(GraphError::unknown_path(&format!("/{}", segs[2..].join("/"))));
         }
@@ -197,7 +254,11 @@ impl Ctx<'_> {
     /// Which rate-limit bucket a call counts against (spec §9.1).
     fn usage_for(&self, caller: &Caller, node: NodeRef, edge: Option<&str>, method: &str) -> Usage {
         let st = &*self.st;
-        let platform = matches!(caller.kind(st), None | Some(TokenKind::User));
+        // "All Marketing API requests … are subject to Business Use Case (BUC) Rate Limits"
+        // (MKT-RL), whatever the token: ad accounts and pixels never count on platform limits.
+        let marketing = matches!(node, NodeRef::Asset(a)
+            if matches!(st.assets[a].kind, AssetKind::AdAccount | AssetKind::Pixel));
+        let platform = !marketing && matches!(caller.kind(st), None | Some(TokenKind::User));
         let tier = st.assets[caller.app].app().map(|i| i.tier).unwrap_or(Tier::Limited);
         let (key, (buc_type, buc_code)) = match node {
             NodeRef::Asset(a) => {

@@ -29,6 +29,21 @@ pub struct AssetExtras<'x> {
     /// The business whose granted tasks form `permitted_tasks` (client_* edges).
     pub permitted_biz: Option<BizIx>,
     pub page_token: Option<&'x str>,
+    /// The fields the edge adds to its nodes (`tasks`, `permitted_tasks`, `permitted_roles`,
+    /// `can_be_removed`); asked anywhere else they are "nonexisting fields", as on Meta.
+    pub edge_fields: &'static [&'static str],
+    /// Instagram accounts listed as `IGUser` nodes (`assigned_instagram_accounts`): `id`,
+    /// `username`, `name`, not the business asset's `ig_user_id`/`ig_username`.
+    pub as_ig_user: bool,
+}
+
+/// What a Business `client_*` edge adds (graph-api.md §4.2, R-BIZ): `permitted_tasks` on Pages
+/// and ad accounts. Not on `client_apps`: Meta's Application has no such field.
+fn client_edge_fields(kind: AssetKind) -> &'static [&'static str] {
+    match kind {
+        AssetKind::Page | AssetKind::AdAccount => &["permitted_tasks"],
+        _ => &[],
+    }
 }
 
 pub fn fields_to_string(fields: &[Field]) -> String {
@@ -100,24 +115,40 @@ impl View<'_> {
         let st = self.st;
         let asset = &st.assets[a];
         let kind = asset.kind;
-        select(fields, default_fields(kind), kind.node_type(), |f| {
-            let common = match f.name.as_str() {
+        let (node_type, defaults): (&str, &[&str]) = if x.as_ig_user {
+            ("IGUser", &["id", "username"])
+        } else {
+            (kind.node_type(), default_fields(kind))
+        };
+        select(fields, defaults, node_type, |f| {
+            let name = f.name.as_str();
+            let edge_field = x.edge_fields.contains(&name);
+            let common = match name {
                 "id" => Some(json!(asset.id)),
                 "name" => Some(json!(asset.name)),
                 "business" | "owner_business" => Some(business_ref(st, asset.owner, f)?),
-                "tasks" if kind != AssetKind::App => {
+                // UNCONFIRMED: what `permitted_roles` holds on `assigned_instagram_accounts`;
+                // the Instagram task names the account was given are the most plausible.
+                "tasks" | "permitted_roles" if edge_field => {
                     let who = x.tasks_user.or(self.caller.user);
                     Some(match who.and_then(|u| asset.tasks_of(u)) {
                         Some(t) => json!(t),
                         None => Value::Null,
                     })
                 }
-                "permitted_tasks" => {
+                "permitted_tasks" if edge_field => {
                     let biz = x.permitted_biz.unwrap_or(asset.owner);
                     Some(json!(st.business_reach(a, biz).unwrap_or_default()))
                 }
+                "can_be_removed" if edge_field => Some(json!(true)),
                 _ => None,
             };
+            if x.as_ig_user {
+                return Ok(common.or_else(|| match (&asset.attrs, name) {
+                    (AssetAttrs::Instagram { username }, "username") => Some(json!(username)),
+                    _ => None,
+                }));
+            }
             if common.is_some() {
                 return Ok(common);
             }
@@ -259,12 +290,13 @@ impl View<'_> {
         Ok(())
     }
 
-    /// The asset kind listed by a user edge: `assigned_*`, or `applications` (installed apps).
+    /// The asset kind listed by a user's `assigned_*` edge. `GET .../applications` is not one:
+    /// Meta's SDK knows only the POST (install) on that edge.
     pub fn user_edge(edge: &str) -> Option<AssetKind> {
-        if edge == "applications" {
-            return Some(AssetKind::App);
-        }
-        ALL_KINDS.iter().copied().find(|k| k.assigned_edge() == edge)
+        ALL_KINDS
+            .iter()
+            .copied()
+            .find(|k| k.assigned_edge() == edge || k.assigned_edge_alias() == Some(edge))
     }
 
     /// Lists an edge nested in `fields` (first page, `.limit(n)` honoured).
@@ -327,13 +359,19 @@ impl View<'_> {
                 };
                 let id_at = |i: usize| st.assets[list[i]].id.clone();
                 let page = paginate(list.len(), &id_at, &keep, pp)?;
-                let x =
-                    AssetExtras { permitted_biz: client.then_some(b), ..AssetExtras::default() };
+                let x = AssetExtras {
+                    permitted_biz: client.then_some(b),
+                    edge_fields: if client { client_edge_fields(kind) } else { &[] },
+                    ..AssetExtras::default()
+                };
                 let data = page
                     .positions
                     .iter()
                     .map(|&p| self.render_asset(list[p], fields, x))
                     .collect::<GraphResult<Vec<_>>>()?;
+                if data.is_empty() {
+                    self.check_fields(kind, fields, x)?;
+                }
                 Ok(envelope(data, &page, pp, links))
             }
             NodeRef::User(u) => {
@@ -341,7 +379,8 @@ impl View<'_> {
                 let Some(kind) = Self::user_edge(edge) else {
                     return Err(GraphError::nonexisting_field(edge, "User"));
                 };
-                let list: Vec<AssetIx> = if edge == "applications" {
+                // Installed apps are the apps a system user holds (no other write exists).
+                let list: Vec<AssetIx> = if kind == AssetKind::App {
                     user.installed_apps.clone()
                 } else {
                     user.assigned.iter().copied().filter(|&a| st.assets[a].kind == kind).collect()
@@ -352,18 +391,37 @@ impl View<'_> {
                     tasks_user: Some(u),
                     permitted_biz: Some(user.business),
                     page_token: None,
+                    edge_fields: kind.assigned_edge_fields(),
+                    as_ig_user: kind == AssetKind::Instagram,
                 };
                 let data = page
                     .positions
                     .iter()
                     .map(|&p| self.render_asset(list[p], fields, x))
                     .collect::<GraphResult<Vec<_>>>()?;
+                if data.is_empty() {
+                    self.check_fields(kind, fields, x)?;
+                }
                 Ok(envelope(data, &page, pp, links))
             }
             // Asset edges (assigned_users) need a business and are served by their handler.
             NodeRef::Asset(a) => {
                 Err(GraphError::nonexisting_field(edge, st.assets[a].kind.node_type()))
             }
+        }
+    }
+
+    /// Meta checks a field selection against the node type even when an edge is empty: render
+    /// any node of the kind with the same extras and keep only the verdict.
+    fn check_fields(
+        &self,
+        kind: AssetKind,
+        fields: &[Field],
+        x: AssetExtras<'_>,
+    ) -> GraphResult<()> {
+        match (0..self.st.assets.len()).find(|&a| self.st.assets[a].kind == kind) {
+            Some(sample) => self.render_asset(sample, fields, x).map(|_| ()),
+            None => Ok(()),
         }
     }
 
@@ -478,7 +536,5 @@ pub fn business_edge(edge: &str) -> Option<(AssetKind, bool)> {
 
 /// The asset kind an edge lists, for its page-size cap and rate-limit bucket.
 pub fn edge_kind(edge: &str) -> Option<AssetKind> {
-    business_edge(edge)
-        .map(|(k, _)| k)
-        .or_else(|| ALL_KINDS.iter().copied().find(|k| k.assigned_edge() == edge))
+    business_edge(edge).map(|(k, _)| k).or_else(|| View::user_edge(edge))
 }

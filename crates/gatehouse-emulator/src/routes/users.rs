@@ -342,6 +342,10 @@ impl Ctx<'_> {
                     tasks_user: Some(u),
                     permitted_biz: None,
                     page_token: tok.map(|t| st.tokens[t].value.as_str()),
+                    // `tasks` on /me/accounts: the person's or system user's tasks (graph-api.md
+                    // §3.8, D-CALLS).
+                    edge_fields: &["tasks"],
+                    as_ig_user: false,
                 };
                 let mut v = view.render_asset(pages[p], &fields, x)?;
                 // Admins reach Pages without an explicit assignment; show their full task set.
