@@ -68,7 +68,7 @@ install_tauri_driver() {
 
 # A virtualenv keyed by the requirement files' hash, reused across clones on this machine.
 install_python_env() {
-  local reqs=("$ROOT"/tests/e2e/requirements.txt "$ROOT"/crates/*/tests/*/requirements.txt)
+  local reqs=("$ROOT"/tests/*/requirements.txt "$ROOT"/crates/*/tests/*/requirements.txt)
   local want
   want="$(cat "${reqs[@]}" | sha256sum | cut -d' ' -f1)"
   if [ -f "$VENV/.gatehouse-reqs.sha256" ] && [ "$(cat "$VENV/.gatehouse-reqs.sha256")" = "$want" ]; then

@@ -30,4 +30,5 @@ for _ in $(seq 1 50); do
   sleep 0.2
 done
 [ $ready = 1 ] || die "tauri-driver did not start: see artifacts/e2e/tauri-driver.log"
-GATEHOUSE_APP_BIN="$APP_BIN" "$VENV/bin/pytest" -v -p no:cacheprovider tests/e2e
+GATEHOUSE_EMULATOR_CALL_LOG="$CALL_LOG" GATEHOUSE_APP_BIN="$APP_BIN" \
+  "$VENV/bin/pytest" -v -p no:cacheprovider tests/e2e

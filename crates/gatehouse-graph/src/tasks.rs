@@ -153,9 +153,8 @@ impl AssetKind {
                 &["id", "account_id", "name", "permitted_tasks"]
             }
             (AssetKind::Instagram, _) => &["id", "ig_user_id", "ig_username"],
-            (AssetKind::Page | AssetKind::App, Relation::Client) => {
-                &["id", "name", "permitted_tasks"]
-            }
+            // Not on `client_apps`: Meta's Application has no `permitted_tasks` field.
+            (AssetKind::Page, Relation::Client) => &["id", "name", "permitted_tasks"],
             _ => &["id", "name"],
         }
     }

@@ -1,0 +1,30 @@
+//! Writes the client's endpoint table (`Endpoint::all`) to `tests/conformance/endpoints.json` at
+//! the repository's root, where `tests/conformance/test_meta_sdk.py` checks every call against
+//! Meta's official Python Business SDK. The file is committed; the test script fails when this
+//! test changes it, so the table the SDK check reads is never stale.
+
+use gatehouse_graph::Endpoint;
+
+#[test]
+fn export_the_endpoint_table() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/conformance/endpoints.json");
+    let mut all = Endpoint::all();
+    all.sort_by(|a, b| {
+        (a.name, format!("{:?}", a.node), a.edge, a.path, format!("{:?}", a.method)).cmp(&(
+            b.name,
+            format!("{:?}", b.node),
+            b.edge,
+            b.path,
+            format!("{:?}", b.method),
+        ))
+    });
+    all.dedup();
+    let json = serde_json::to_string_pretty(&all).expect("serializable") + "\n";
+    if std::fs::read_to_string(path).ok().as_deref() != Some(json.as_str()) {
+        std::fs::write(path, &json).expect("endpoint table written");
+    }
+    assert!(all.iter().any(|e| e.edge == Some("assigned_ads_pixels")));
+    assert!(all
+        .iter()
+        .all(|e| e.node != gatehouse_graph::NodeType::Root || e.documented.is_some()));
+}
