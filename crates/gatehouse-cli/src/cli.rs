@@ -57,6 +57,16 @@ pub enum Command {
     /// Generate, inspect, refresh or revoke system-user tokens (never taken from argv).
     #[command(subcommand)]
     Token(crate::tokens::TokenCommand),
+    /// Check that the connected portfolio answers every read Gatehouse relies on as Gatehouse
+    /// expects (read-only; the report holds no ID, name or token, so it can go in a bug report).
+    Doctor(DoctorArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Also write the report to this file (text, or JSON with --json).
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

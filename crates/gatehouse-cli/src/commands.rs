@@ -67,6 +67,7 @@ pub async fn run(cli: Cli) -> Result<u8, CliError> {
         Command::Jobs(cmd) => crate::jobs_cmd::run_jobs(&g, cmd).await,
         Command::App(cmd) => crate::tokens::run_app(&g, cmd).await,
         Command::Token(cmd) => crate::tokens::run_token(&g, cmd).await,
+        Command::Doctor(args) => doctor(&g, args).await,
     }
 }
 
@@ -426,6 +427,39 @@ async fn wait_for_signal() {
     #[cfg(not(unix))]
     {
         let _ = ctrl_c.await;
+    }
+}
+
+// ----- compatibility ---------------------------------------------------------------------------
+
+async fn doctor(g: &Global, args: crate::cli::DoctorArgs) -> Result<u8, CliError> {
+    let conn = connect(g).await?;
+    eprintln!("Checking what the portfolio answers (read-only)…");
+    let report = gatehouse_core::compat::check(conn.portfolio()).await?;
+    let rendered = if g.json {
+        serde_json::to_string_pretty(&report).map_err(|e| CliError::Input(e.to_string()))?
+    } else {
+        report.to_text()
+    };
+    if let Some(path) = &args.output {
+        std::fs::write(path, &rendered).map_err(|e| {
+            CliError::usage(
+                "invalid_input",
+                format!("Cannot write the report to {}: {e}.", path.display()),
+                "Choose a file in a folder you can write to.",
+            )
+        })?;
+    }
+    println!("{rendered}");
+    if report.compatible() {
+        eprintln!("Every read Gatehouse relies on answered as expected.");
+        Ok(exit::OK)
+    } else {
+        eprintln!(
+            "Some reads differ or were refused: please attach this report to a bug report \
+             (it holds no ID, name or token)."
+        );
+        Ok(exit::PARTIAL)
     }
 }
 

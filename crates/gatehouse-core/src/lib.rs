@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod clipboard;
+pub mod compat;
 pub mod connect;
 pub mod demo;
 mod error;
@@ -22,6 +23,7 @@ pub use access::{
     SystemUserAccess, TaskInfo,
 };
 pub use clipboard::{CopyReceipt, SecretClipboard};
+pub use compat::{CompatReport, ProbeResult, ProbeStatus};
 pub use error::{Error, Result};
 pub use permissions::{scope_catalog, AppChoice, ScopeCatalog, ScopeGroup, ScopeInfo, ScopePreset};
 pub use portfolio::{

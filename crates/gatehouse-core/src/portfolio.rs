@@ -156,6 +156,11 @@ impl Portfolio {
         self
     }
 
+    /// The app the credentials belong to, when known.
+    pub fn app_id(&self) -> Option<&str> {
+        self.app_id.as_deref()
+    }
+
     pub fn kind(&self) -> PortfolioKind {
         self.kind
     }

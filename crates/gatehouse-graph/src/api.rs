@@ -19,6 +19,7 @@ use crate::paging::{paged, Paged};
 use crate::scopes::Scope;
 use crate::tasks::{AssetKind, Relation, TaskSet};
 use crate::transport::{segment, Call, GraphClient, Safety};
+use crate::usage::Usage;
 
 /// A [`GraphClient`] and the credentials to call with. Cheap to clone.
 #[derive(Clone, Debug)]
@@ -198,8 +199,12 @@ impl Session {
 
     /// A GET whose parameters include secrets, sent as [`SecretParams`] says; the parameter
     /// values are wiped from memory afterwards.
-    async fn secret_get(&self, mut call: Call) -> Result<Value, GraphError> {
-        let result = match self.client.config().secret_params {
+    async fn secret_get(&self, call: Call) -> Result<Value, GraphError> {
+        self.secret_get_via(call, self.client.config().secret_params).await
+    }
+
+    async fn secret_get_via(&self, mut call: Call, via: SecretParams) -> Result<Value, GraphError> {
+        let result = match via {
             SecretParams::Query => self.call(&call).await,
             SecretParams::Batch => {
                 let mut results = self.client.run_batch(&self.creds, vec![call.clone()]).await;
@@ -210,6 +215,37 @@ impl Session {
             v.zeroize();
         }
         result
+    }
+
+    /// One read from the endpoint table, answered raw with the usage headers seen: what a
+    /// compatibility check compares with the emulator's answer. Only GETs are sent; `params` must
+    /// be ones the endpoint declares. The first page only.
+    pub async fn probe(
+        &self,
+        endpoint: &Endpoint,
+        node_id: &str,
+        params: &[(&str, String)],
+    ) -> Result<(Value, Usage), GraphError> {
+        if endpoint.method != crate::HttpMethod::Get || endpoint.node == crate::NodeType::Root {
+            return Err(GraphError::invalid_input("endpoint", "a probe only reads Graph nodes"));
+        }
+        let mut call = endpoint.get(node_id)?;
+        for (k, v) in params {
+            if !endpoint.params.contains(k) && !crate::GENERIC_PARAMS.contains(k) {
+                return Err(GraphError::invalid_input(k, "not a parameter of this endpoint"));
+            }
+            call = call.param(k, v.clone());
+        }
+        let raw = self.client.execute(Some(&self.creds), &call).await?;
+        Ok((raw.body, raw.usage))
+    }
+
+    /// `debug_token` of the session's own token, answered raw, sent `via` the documented GET or
+    /// as an operation of a batch request (the form Meta does not document): a compatibility
+    /// check tries both, so whether Meta accepts the batch form becomes known.
+    pub async fn probe_own_token(&self, via: SecretParams) -> Result<Value, GraphError> {
+        let call = Endpoint::DEBUG_TOKEN.get("")?.param("input_token", self.creds.token.expose());
+        self.secret_get_via(call, via).await
     }
 
     // ----- identity -------------------------------------------------------------------------
