@@ -3,6 +3,7 @@
 const COMMANDS: &[&str] = &[
     "app_info",
     "keyring_status",
+    "check_compatibility",
     "list_portfolios",
     "switch_portfolio",
     "check_connection",

@@ -10,6 +10,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         tauri_specta::collect_commands![
             commands::app::app_info,
             commands::app::keyring_status,
+            commands::app::check_compatibility,
             commands::portfolios::list_portfolios,
             commands::portfolios::switch_portfolio,
             commands::portfolios::check_connection,

@@ -8,6 +8,8 @@ export const commands = {
 	appInfo: () => __TAURI_INVOKE<AppInfo>("app_info"),
 	/**  Stores, reads back and deletes a test entry in the OS keyring. */
 	keyringStatus: () => typedError<KeyringReport, CommandError>(__TAURI_INVOKE("keyring_status")),
+	/**  Read-only probes of every read Gatehouse relies on, compared with the emulator's answers. */
+	checkCompatibility: () => typedError<CompatibilityCheck, CommandError>(__TAURI_INVOKE("check_compatibility")),
 	/**  The demo portfolios and the saved ones, and which one is open. */
 	listPortfolios: () => typedError<PortfolioList, CommandError>(__TAURI_INVOKE("list_portfolios")),
 	/**  Opens another portfolio; the screens reload from it. */
@@ -227,6 +229,28 @@ export type CommandError = {
 	detail: string | null,
 	/**  The input field the error is about (`name`, `tasks`, …), so the UI can mark it. */
 	field: string | null,
+};
+
+/**  The whole check. */
+export type CompatReport = {
+	gatehouse_version: string,
+	/**  The Graph API version every call was pinned to. */
+	api_version: string,
+	/**  Counts over the required probes. */
+	ok: number,
+	differs: number,
+	refused: number,
+	skipped: number,
+	probes: ProbeResult[],
+};
+
+/**
+ *  The compatibility check of the open portfolio, and the same as text to paste into a bug
+ *  report (neither holds an ID, a name or a token).
+ */
+export type CompatibilityCheck = {
+	report: CompatReport,
+	text: string,
 };
 
 /**
@@ -473,6 +497,40 @@ export type PreflightCheck = {
 	/**  What to do when not ok. */
 	fix: string | null,
 };
+
+/**  One read and its verdict. Nothing in it names the portfolio. */
+export type ProbeResult = {
+	/**  Stable identifier: `business`, `assets.owned_pages`, `system_user.assigned_pages`, … */
+	probe: string,
+	/**  The call, as method and path pattern: `GET /{system-user}/assigned_pages`. */
+	call: string,
+	status: ProbeStatus,
+	/**  Meta's error code and subcode when refused. */
+	graph_code: number | null,
+	graph_subcode: number | null,
+	/**  Gatehouse's error code when refused (`network`, `missing_permission`, …). */
+	error_code: string | null,
+	/**  `missing data[].tasks`, `data[].id is number, expected string`: names and types only. */
+	differences: string[],
+	/**  Usage headers on the answer (`X-Business-Use-Case-Usage: ads_management`, …). */
+	usage_headers: string[],
+	/**
+	 *  A read the app relies on. The others are there to learn something (whether Meta accepts
+	 *  `debug_token` inside a batch) and are not counted as problems.
+	 */
+	required: boolean,
+};
+
+/**  What one probe found. */
+export type ProbeStatus = 
+/**  Answered with the shape the emulator gives. */
+"ok" | 
+/**  Answered, but fields are missing or have another type. */
+"differs" | 
+/**  Refused (Meta's error code in the result) or not answered. */
+"refused" | 
+/**  Not tried: what it needs is not there (a business without Pages has no Page to probe). */
+"skipped";
 
 /**  The system-user quota: how many of each role exist and may exist. */
 export type Quota = {

@@ -42,8 +42,8 @@ pub struct ProbeResult {
     pub call: String,
     pub status: ProbeStatus,
     /// Meta's error code and subcode when refused.
-    pub graph_code: Option<i64>,
-    pub graph_subcode: Option<i64>,
+    pub graph_code: Option<i32>,
+    pub graph_subcode: Option<i32>,
     /// Gatehouse's error code when refused (`network`, `missing_permission`, …).
     pub error_code: Option<String>,
     /// `missing data[].tasks`, `data[].id is number, expected string`: names and types only.
@@ -323,8 +323,8 @@ fn verdict(
         None => {}
         Some(Err(e)) => {
             r.status = ProbeStatus::Refused;
-            r.graph_code = e.graph_code();
-            r.graph_subcode = e.graph_subcode();
+            r.graph_code = e.graph_code().and_then(|c| i32::try_from(c).ok());
+            r.graph_subcode = e.graph_subcode().and_then(|c| i32::try_from(c).ok());
             r.error_code = Some(e.code().to_owned());
         }
         Some(Ok((body, usage))) => {

@@ -25,6 +25,24 @@ pub async fn app_info() -> AppInfo {
     }
 }
 
+/// The compatibility check of the open portfolio, and the same as text to paste into a bug
+/// report (neither holds an ID, a name or a token).
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct CompatibilityCheck {
+    pub report: gatehouse_core::CompatReport,
+    pub text: String,
+}
+
+/// Read-only probes of every read Gatehouse relies on, compared with the emulator's answers.
+#[tauri::command]
+#[specta::specta]
+pub async fn check_compatibility(
+    state: State<'_, AppState>,
+) -> Result<CompatibilityCheck, CommandError> {
+    let report = gatehouse_core::compat::check(&*state.portfolio().await?).await?;
+    Ok(CompatibilityCheck { text: report.to_text(), report })
+}
+
 /// The result of a keychain round trip.
 #[derive(Debug, Clone, Serialize, Type)]
 pub struct KeyringReport {

@@ -2,6 +2,7 @@ import type {
   AppClaim,
   AppInfo,
   CommandError,
+  CompatibilityCheck,
   CreatedSystemUser,
   KeyringReport,
   NewRole,
@@ -42,6 +43,8 @@ export interface Backend {
   appInfo(): Promise<AppInfo>;
   /** Stores, reads back and deletes a probe entry in the OS keyring. */
   keyringStatus(): Call<KeyringReport>;
+  /** Read-only probes of the open portfolio, compared with what Gatehouse expects. */
+  checkCompatibility(): Call<CompatibilityCheck>;
 
   // Portfolios ---------------------------------------------------------------------------------
   /** The demo portfolios and the saved ones, and which one is open. */

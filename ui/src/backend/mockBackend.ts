@@ -2,11 +2,13 @@ import type {
   AppClaim,
   AppInfo,
   CommandError,
+  CompatibilityCheck,
   CreatedSystemUser,
   KeyringReport,
   PortfolioOverview,
   SystemUserSummary,
 } from "../bindings";
+import generatedCompatibility from "../generated/compatibility-check.json";
 import type { Backend } from "./backend";
 import { jobsTokensOptionsFrom, mockAssetKinds, mockJobsTokens } from "./mockJobsTokens";
 import type { Result } from "./result";
@@ -577,6 +579,11 @@ export function mockBackend(options: MockBackendOptions = {}) {
     keyringStatus: () => {
       calls.push("keyringStatus");
       return ctx.answer("keyringStatus", () => keyring);
+    },
+    checkCompatibility: () => {
+      calls.push("checkCompatibility");
+      // What the engine answered against the emulator (written by gatehouse-core's tests).
+      return ctx.answer("checkCompatibility", generatedCompatibility as CompatibilityCheck);
     },
 
     // Portfolios -------------------------------------------------------------------------------

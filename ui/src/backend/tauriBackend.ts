@@ -48,6 +48,7 @@ const unknownApp: AppInfo = { name: "Gatehouse", version: "unknown", os: "unknow
 export const tauriBackend: Backend = {
   appInfo: () => commands.appInfo().catch(() => unknownApp),
   keyringStatus: () => settle(commands.keyringStatus()),
+  checkCompatibility: () => settle(commands.checkCompatibility()),
 
   listPortfolios: () => settle(commands.listPortfolios()),
   switchPortfolio: (id) => settle(commands.switchPortfolio(id)),

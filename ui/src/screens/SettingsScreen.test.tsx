@@ -38,3 +38,28 @@ describe("clipboard setting", () => {
     expect(again.result.current[0]).toBe(30);
   });
 });
+
+describe("compatibility check", () => {
+  it("runs on request and shows what the engine reported, with the report to copy", async () => {
+    const user = userEvent.setup();
+    const { backend, calls } = mockBackend();
+    window.location.hash = "#/settings";
+    renderWithBackend(<App />, backend);
+    const button = await screen.findByRole("button", { name: "Check compatibility" });
+    expect(calls).not.toContain("checkCompatibility");
+    await user.click(button);
+    expect(await screen.findByText("Every read Gatehouse relies on answered as expected")).toBeTruthy();
+    expect(calls).toContain("checkCompatibility");
+    // Only what needs attention is listed: here the batch form of debug_token, which Meta does
+    // not document and the emulator refuses.
+    const table = screen.getByRole("grid", { name: "What each read answered" });
+    expect(table.textContent).toContain("POST / (batch) with GET /debug_token");
+    expect(table.textContent).toContain("Refused");
+    expect(table.textContent).toContain("informational");
+    await user.click(screen.getByText(/The whole report/));
+    const report = screen.getByRole<HTMLTextAreaElement>("textbox", { name: "Compatibility report" });
+    expect(report.value).toContain("GET /{system-user}/assigned_ads_pixels");
+    expect(screen.getByRole("button", { name: "Check compatibility again" })).toBeTruthy();
+    await expectNoSeriousA11yViolations();
+  });
+});

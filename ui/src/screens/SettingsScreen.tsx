@@ -6,6 +6,7 @@ import { Button } from "../components/Button";
 import { Callout, ErrorCallout } from "../components/Callout";
 import { Card } from "../components/Card";
 import { Page } from "../components/Page";
+import { CompatibilityCard } from "./CompatibilityCard";
 import { NumberField } from "../components/NumberField";
 import { SegmentedControl } from "../components/SegmentedControl";
 import { CLIPBOARD_CLEAR_MAX, CLIPBOARD_CLEAR_MIN, useClipboardClearSeconds } from "../settings";
@@ -96,6 +97,8 @@ export function SettingsScreen({ theme, onThemeChange }: { theme: ThemeChoice; o
           )}
         </div>
       </Card>
+
+      <CompatibilityCard />
 
       <Card title="About">
         <dl className="definition-list">
