@@ -38,6 +38,9 @@ pub struct AssetKindInfo {
     /// The only Partial combinations Meta accepts, when it restricts them (ad accounts); empty
     /// when any non-empty subset of `tasks` is valid.
     pub combinations: Vec<Vec<String>>,
+    /// Why Gatehouse cannot remove access to this kind, and where a person does it instead
+    /// (pixels: Meta has no API for it); `None` when it can.
+    pub removal_elsewhere: Option<String>,
 }
 
 /// Read only, can change things, or full control: the at-a-glance grouping Meta's docs suggest
@@ -131,9 +134,10 @@ pub fn asset_kinds() -> Vec<AssetKindInfo> {
             false,
         ),
     ];
-    vec![
+    let mut kinds = vec![
         AssetKindInfo {
             kind: AssetKind::Page,
+            removal_elsewhere: None,
             label: "Pages".into(),
             singular: "Page".into(),
             full_control: names(&[
@@ -176,6 +180,7 @@ pub fn asset_kinds() -> Vec<AssetKindInfo> {
         },
         AssetKindInfo {
             kind: AssetKind::AdAccount,
+            removal_elsewhere: None,
             label: "Ad accounts".into(),
             singular: "ad account".into(),
             full_control: names(&["MANAGE", "ADVERTISE", "ANALYZE"]),
@@ -189,6 +194,7 @@ pub fn asset_kinds() -> Vec<AssetKindInfo> {
         },
         AssetKindInfo {
             kind: AssetKind::Catalog,
+            removal_elsewhere: None,
             label: "Catalogs".into(),
             singular: "catalog".into(),
             full_control: names(&["MANAGE", "ADVERTISE"]),
@@ -205,6 +211,7 @@ pub fn asset_kinds() -> Vec<AssetKindInfo> {
         },
         AssetKindInfo {
             kind: AssetKind::Pixel,
+            removal_elsewhere: None,
             label: "Pixels and datasets".into(),
             singular: "pixel".into(),
             full_control: names(&["EDIT", "UPLOAD", "ADVERTISE", "ANALYZE"]),
@@ -238,6 +245,7 @@ pub fn asset_kinds() -> Vec<AssetKindInfo> {
         },
         AssetKindInfo {
             kind: AssetKind::Instagram,
+            removal_elsewhere: None,
             label: "Instagram accounts".into(),
             singular: "Instagram account".into(),
             full_control: names(&[
@@ -273,6 +281,7 @@ pub fn asset_kinds() -> Vec<AssetKindInfo> {
         },
         AssetKindInfo {
             kind: AssetKind::WhatsappBusinessAccount,
+            removal_elsewhere: None,
             label: "WhatsApp accounts".into(),
             singular: "WhatsApp account".into(),
             full_control: names(&[
@@ -320,6 +329,7 @@ pub fn asset_kinds() -> Vec<AssetKindInfo> {
         },
         AssetKindInfo {
             kind: AssetKind::App,
+            removal_elsewhere: None,
             label: "Apps".into(),
             singular: "app".into(),
             // Apps are not assigned with tasks: they are installed for the system user.
@@ -327,7 +337,11 @@ pub fn asset_kinds() -> Vec<AssetKindInfo> {
             tasks: Vec::new(),
             combinations: Vec::new(),
         },
-    ]
+    ];
+    for info in &mut kinds {
+        info.removal_elsewhere = info.kind.removal_elsewhere().map(str::to_owned);
+    }
+    kinds
 }
 
 /// Read, write or full, from the tasks held on an asset of `kind`.

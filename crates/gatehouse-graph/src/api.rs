@@ -484,12 +484,8 @@ impl Session {
         if !u.kind.has_assigned_users() {
             return Err(GraphError::invalid_input("kind", "apps have no assigned_users edge"));
         }
-        if !u.kind.can_unassign() {
-            return Err(GraphError::invalid_input(
-                "kind",
-                "Meta's API cannot remove access to a pixel; remove it in Business settings → \
-                 Data sources → Datasets → Assign people",
-            ));
+        if let Some(elsewhere) = u.kind.removal_elsewhere() {
+            return Err(GraphError::invalid_input("kind", elsewhere));
         }
         segment(&u.user_id)?;
         let node = u.kind.node_id(&u.asset_id);

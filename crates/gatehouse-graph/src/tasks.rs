@@ -130,6 +130,21 @@ impl AssetKind {
         self.has_assigned_users() && self != AssetKind::Pixel
     }
 
+    /// Where a person removes access that the API cannot remove ([`AssetKind::can_unassign`]).
+    pub fn removal_elsewhere(self) -> Option<&'static str> {
+        match self {
+            AssetKind::Pixel => Some(
+                "Meta's API cannot remove access to a pixel. Remove it in Business settings → \
+                 Data sources → Datasets → Assigned people.",
+            ),
+            AssetKind::App => Some(
+                "Apps are not assigned through the API. Manage who can use an app in Business \
+                 settings → Accounts → Apps.",
+            ),
+            _ => None,
+        }
+    }
+
     /// Whether `POST /{asset}/assigned_users` needs a non-empty `tasks` (spec §5.2).
     pub fn tasks_required(self) -> bool {
         matches!(self, AssetKind::Catalog | AssetKind::Pixel | AssetKind::WhatsappBusinessAccount)

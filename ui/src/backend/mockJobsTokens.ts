@@ -114,6 +114,7 @@ function task(name: string, label: string, description: string, write: boolean) 
 export const mockAssetKinds: AssetKindInfo[] = [
   {
     kind: "page",
+    removal_elsewhere: null,
     label: "Pages",
     singular: "Page",
     full_control: ["MANAGE", "CREATE_CONTENT", "MODERATE", "MESSAGING", "ADVERTISE", "ANALYZE"],
@@ -129,6 +130,7 @@ export const mockAssetKinds: AssetKindInfo[] = [
   },
   {
     kind: "ad_account",
+    removal_elsewhere: null,
     label: "Ad accounts",
     singular: "ad account",
     full_control: ["MANAGE", "ADVERTISE", "ANALYZE"],
@@ -141,6 +143,7 @@ export const mockAssetKinds: AssetKindInfo[] = [
   },
   {
     kind: "catalog",
+    removal_elsewhere: null,
     label: "Catalogs",
     singular: "catalog",
     full_control: ["MANAGE", "ADVERTISE", "MANAGE_AR", "AA_ANALYZE"],
@@ -154,6 +157,7 @@ export const mockAssetKinds: AssetKindInfo[] = [
   },
   {
     kind: "pixel",
+    removal_elsewhere: "Meta's API cannot remove access to a pixel. Remove it in Business settings → Data sources → Datasets → Assigned people.",
     label: "Pixels and datasets",
     singular: "pixel",
     full_control: ["EDIT", "UPLOAD", "ADVERTISE", "ANALYZE", "AA_ANALYZE"],
@@ -168,6 +172,7 @@ export const mockAssetKinds: AssetKindInfo[] = [
   },
   {
     kind: "instagram",
+    removal_elsewhere: null,
     label: "Instagram accounts",
     singular: "Instagram account",
     full_control: ["CONTENT", "MESSAGES", "COMMUNITY_ACTIVITY", "ADVERTISE", "ANALYZE"],
@@ -182,6 +187,7 @@ export const mockAssetKinds: AssetKindInfo[] = [
   },
   {
     kind: "whatsapp_business_account",
+    removal_elsewhere: null,
     label: "WhatsApp accounts",
     singular: "WhatsApp account",
     full_control: ["MANAGE", "DEVELOP", "MANAGE_TEMPLATES", "MANAGE_PHONE", "VIEW_COST", "MESSAGING"],
@@ -197,6 +203,7 @@ export const mockAssetKinds: AssetKindInfo[] = [
   },
   {
     kind: "app",
+    removal_elsewhere: "Apps are not assigned through the API. Manage who can use an app in Business settings → Accounts → Apps.",
     label: "Apps",
     singular: "app",
     full_control: [],

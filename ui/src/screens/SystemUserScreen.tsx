@@ -283,15 +283,18 @@ function AssetGroup({ info, assets, onRemove }: { info: AssetKindInfo; assets: A
       name: "Actions",
       hideHeader: true,
       className: "table__cell--actions",
-      render: (a) => (
-        <Button variant="ghost" aria-label={`Remove access to ${a.name}`} onPress={() => onRemove(a)}>
-          Remove
-        </Button>
-      ),
+      render: (a) =>
+        info.removal_elsewhere ? null : (
+          <Button variant="ghost" aria-label={`Remove access to ${a.name}`} onPress={() => onRemove(a)}>
+            Remove
+          </Button>
+        ),
     },
   ];
   return (
     <Card title={info.label} description={kindSummary(info, assets)}>
+      {/* The engine says when Meta's API cannot remove this kind's access, and where it is done. */}
+      {info.removal_elsewhere && assets.length > 0 && <p className="muted small">{info.removal_elsewhere}</p>}
       <div className="card__table">
         <DataTable label={`${info.label} assigned`} columns={columns} items={assets} empty="None" />
       </div>
