@@ -184,6 +184,11 @@ export type AssetKindInfo = {
 	 *  when any non-empty subset of `tasks` is valid.
 	 */
 	combinations: string[][],
+	/**
+	 *  Why Gatehouse cannot remove access to this kind, and where a person does it instead
+	 *  (pixels: Meta has no API for it); `None` when it can.
+	 */
+	removal_elsewhere: string | null,
 };
 
 /**  One asset the business can hand out. */

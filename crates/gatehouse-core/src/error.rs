@@ -76,10 +76,11 @@ impl Error {
             Self::DemoUnavailable(_) => {
                 "The demo portfolio could not start on this computer.".to_owned()
             }
-            Self::TokenMayHaveBeenIssued { .. } => "The connection was lost after Gatehouse asked \
-                Meta for a new token. Meta may have issued one that Gatehouse never received: it \
-                cannot be shown or listed, and it stays valid until it is revoked or all tokens of \
-                this system user are invalidated."
+            Self::TokenMayHaveBeenIssued { .. } => "Gatehouse asked Meta for a new token, but the \
+                answer was lost or was an error Meta also sends after making a token. Meta may \
+                have issued one that Gatehouse never received: it cannot be shown or listed, and \
+                it stays valid until it is revoked or all tokens of this system user are \
+                invalidated."
                 .to_owned(),
             Self::PermissionNotGrantable { permission, .. } => format!(
                 "The app cannot give a token the {permission} permission: an app can only grant \

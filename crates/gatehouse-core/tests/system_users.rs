@@ -79,6 +79,31 @@ async fn a_lost_answer_is_reconciled_never_duplicated() {
 }
 
 #[tokio::test]
+async fn an_error_after_the_create_was_made_is_reconciled_never_duplicated() {
+    // Meta answered code 2 (HTTP 500, or 2/1504044 with HTTP 400) or code 1 after making it.
+    for (i, (code, status)) in [(2, 500), (2, 400), (1, 500)].into_iter().enumerate() {
+        let demo = demo::start().await.expect("demo");
+        demo.emulator().set_faults(FaultConfig {
+            commit_then_error_next: 1,
+            commit_then_error_code: Some(code),
+            transient_status: Some(status),
+            path_contains: Some("system_users".into()),
+            ..FaultConfig::default()
+        });
+        let name = format!("Answered With Error {i}");
+        let created = demo
+            .portfolio()
+            .create_system_user(&name, NewRole::Regular)
+            .await
+            .expect("found by listing");
+        assert!(created.recovered_after_lost_answer, "{code}/{status}");
+        assert_eq!(posts_to_system_users(&demo), 1, "the create was not sent again");
+        let overview = demo.portfolio().overview().await.expect("overview");
+        assert_eq!(overview.system_users.iter().filter(|u| u.name == name).count(), 1);
+    }
+}
+
+#[tokio::test]
 async fn a_create_that_never_arrived_is_sent_once_more() {
     let demo = demo::start().await.expect("demo");
     demo.emulator().set_faults(FaultConfig {

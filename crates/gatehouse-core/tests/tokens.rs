@@ -249,24 +249,52 @@ async fn inspect_refresh_revoke_and_invalidate() {
 
 #[tokio::test]
 async fn a_lost_answer_is_reported_as_may_have_been_issued_and_never_retried() {
-    let s = setup().await;
-    let portfolio = s.demo.portfolio();
-    portfolio.install_app(&s.system_user, &s.app_id).await.expect("installed");
-    s.demo.emulator().set_faults(FaultConfig {
-        commit_then_drop_next: 1,
-        path_contains: Some("access_tokens".into()),
-        ..FaultConfig::default()
-    });
-    let error = portfolio
-        .generate_token(&s.system_user, &s.app_id, &[Scope::AdsRead], TokenExpiry::SixtyDays)
-        .await
-        .unwrap_err();
-    assert_eq!(error.code(), "token_may_have_been_issued");
-    assert!(error.explanation().contains("never received"), "{}", error.explanation());
-    let fix = error.fix();
-    assert!(fix.contains("generate a new token") && fix.contains("invalidate all tokens"), "{fix}");
-    assert!(error.detail().contains(&s.system_user), "{}", error.detail());
-    assert_eq!(posts_to_access_tokens(&s.demo), 1, "generation is never sent twice");
+    // The answer lost, or answered with Meta's code 1 or 2 after the token was made (HTTP 500 and
+    // the 2/1504044 HTTP 400 variant): the same "may have been issued", never a retry.
+    let faults = [
+        FaultConfig { commit_then_drop_next: 1, ..FaultConfig::default() },
+        FaultConfig { commit_then_error_next: 1, ..FaultConfig::default() },
+        FaultConfig {
+            commit_then_error_next: 1,
+            transient_status: Some(400),
+            ..FaultConfig::default()
+        },
+        FaultConfig {
+            commit_then_error_next: 1,
+            commit_then_error_code: Some(1),
+            ..FaultConfig::default()
+        },
+    ];
+    for fault in faults {
+        let s = setup().await;
+        let portfolio = s.demo.portfolio();
+        portfolio.install_app(&s.system_user, &s.app_id).await.expect("installed");
+        s.demo.emulator().set_faults(FaultConfig {
+            path_contains: Some("access_tokens".into()),
+            ..fault.clone()
+        });
+        let error = portfolio
+            .generate_token(&s.system_user, &s.app_id, &[Scope::AdsRead], TokenExpiry::SixtyDays)
+            .await
+            .unwrap_err();
+        assert_eq!(error.code(), "token_may_have_been_issued", "{fault:?}");
+        assert!(error.explanation().contains("never received"), "{}", error.explanation());
+        let fix = error.fix();
+        assert!(
+            fix.contains("generate a new token") && fix.contains("invalidate all tokens"),
+            "{fix}"
+        );
+        assert!(error.detail().contains(&s.system_user), "{}", error.detail());
+        assert_eq!(posts_to_access_tokens(&s.demo), 1, "generation is never sent twice");
+        let snapshot = s.demo.emulator().state_snapshot();
+        let issued = snapshot["tokens"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|t| t["user"] == s.system_user.as_str())
+            .count();
+        assert_eq!(issued, 1, "Meta made the token: {fault:?}");
+    }
 }
 
 #[tokio::test]
