@@ -93,3 +93,21 @@ def test_rename_a_system_user(app):
     app.text(f"“{old}” is now called “Renamed by the e2e test”.")
     table = app.driver.find_element(By.CSS_SELECTOR, "[role='grid']")
     app.wait.until(lambda d: "Renamed by the e2e test" in table.text)
+
+
+def test_settings_checks_compatibility_of_the_open_portfolio(app):
+    # The demo portfolio's emulator against a second, reference one: every relied-on read answers
+    # as expected; the batch form of debug_token is refused (Meta documents only the GET).
+    app.link("Settings").click()
+    app.heading("Settings")
+    app.button("Check compatibility").click()
+    app.text("Every read Gatehouse relies on answered as expected")
+    table = app.driver.find_element(By.CSS_SELECTOR, "[role='grid'][aria-label='What each read answered']")
+    assert "POST / (batch) with GET /debug_token" in table.text and "Refused" in table.text
+    app.driver.find_element(By.XPATH, "//summary[contains(., 'The whole report')]").click()
+    report = app.driver.find_element(By.CSS_SELECTOR, "textarea[aria-label='Compatibility report']")
+    text = report.get_attribute("value")
+    assert "GET /{system-user}/assigned_ads_pixels" in text
+    # No ID of the demo portfolio is in the report: Graph IDs are long runs of digits.
+    assert not any(len(word.strip("()/")) >= 10 and word.strip("()/").isdigit() for word in text.split()), text
+    app.screenshot("compatibility")
