@@ -282,11 +282,11 @@ async fn profile_add(g: &Global, args: ProfileAddArgs) -> Result<u8, CliError> {
     } else {
         let c = &added.connection;
         println!(
-            "Added profile {} ({}): business {}, {} token of {} ({}).",
+            "Added profile {} ({}): business {}, {} of {} ({}).",
             added.profile.id,
             added.profile.label,
             added.profile.business_id,
-            c.token_kind,
+            c.token_kind_label.to_lowercase(),
             c.token_owner_name.as_deref().unwrap_or("?"),
             c.token_owner_id
         );

@@ -562,7 +562,7 @@ fn print_json(value: &impl Serialize) -> Result<(), CliError> {
 
 /// What a token has, in lines of `label  value`.
 fn print_report(r: &TokenReport, out: &mut impl Write) {
-    let mut lines: Vec<(String, String)> = vec![("type".into(), r.kind.clone())];
+    let mut lines: Vec<(String, String)> = vec![("type".into(), r.kind_label.clone())];
     let app = match (&r.app_id, &r.application) {
         (Some(id), Some(name)) => format!("{id} ({name})"),
         (Some(id), None) => id.clone(),
@@ -628,7 +628,8 @@ mod tests {
     #[test]
     fn token_json_document_puts_the_token_first_and_stays_valid_json() {
         let report = TokenReport {
-            kind: "system_user".into(),
+            kind: gatehouse_core::TokenKind::SystemUser,
+            kind_label: gatehouse_core::TokenKind::SystemUser.label().into(),
             app_id: Some("1".into()),
             application: None,
             user_id: Some("2".into()),

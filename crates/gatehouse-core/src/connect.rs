@@ -11,6 +11,7 @@ use gatehouse_graph::{
 use serde::{Deserialize, Serialize};
 
 use crate::profiles::ProfileSecrets;
+use crate::tokens::TokenKind;
 use crate::Result;
 
 /// What to connect to. The secrets travel separately, as [`ProfileSecrets`].
@@ -79,8 +80,10 @@ pub struct ConnectionReport {
     pub verification_status: Option<String>,
     /// `admin_required`, `all_required` or `none`.
     pub two_factor: Option<String>,
-    /// `system_user`, `user`, `page`, `app` or `unknown` (from `debug_token`).
-    pub token_kind: String,
+    /// From `debug_token`.
+    pub token_kind: TokenKind,
+    /// [`TokenKind::label`].
+    pub token_kind_label: String,
     /// Who the token belongs to (`/me`).
     pub token_owner_id: String,
     pub token_owner_name: Option<String>,
@@ -192,7 +195,7 @@ pub async fn check_with_session(
     let mut facts = Facts {
         app_id: req.app_id.clone(),
         token_app_id: None,
-        token_kind: "unknown",
+        token_kind: TokenKind::Unknown,
         debug_failed: debug.is_err(),
         verification_status: business.verification_status.clone(),
         two_factor: business.two_factor_type.clone(),
@@ -202,13 +205,7 @@ pub async fn check_with_session(
     };
     if let Ok(info) = &debug {
         facts.token_app_id = info.app_id.clone();
-        facts.token_kind = match info.token_type {
-            Some(TokenType::SystemUser) => "system_user",
-            Some(TokenType::User) => "user",
-            Some(TokenType::Page) => "page",
-            Some(TokenType::App) => "app",
-            Some(TokenType::Other) | None => "unknown",
-        };
+        facts.token_kind = TokenKind::from_type(info.token_type.as_ref());
     }
 
     let refused = is_refusal;
@@ -251,7 +248,8 @@ pub async fn check_with_session(
         business_id: business.id,
         verification_status: business.verification_status,
         two_factor: business.two_factor_type,
-        token_kind: facts.token_kind.to_owned(),
+        token_kind: facts.token_kind,
+        token_kind_label: facts.token_kind.label().to_owned(),
         token_owner_id: me.id,
         token_owner_name: me.name,
         token_app_id: facts.token_app_id,
@@ -267,7 +265,7 @@ pub async fn check_with_session(
 struct Facts {
     app_id: String,
     token_app_id: Option<String>,
-    token_kind: &'static str,
+    token_kind: TokenKind,
     debug_failed: bool,
     verification_status: Option<String>,
     two_factor: Option<String>,
@@ -309,15 +307,15 @@ impl Facts {
                 ),
             );
         }
-        if matches!(self.token_kind, "page" | "app") {
+        if matches!(self.token_kind, TokenKind::Page | TokenKind::App) {
             add(
                 problem::TOKEN_WRONG_KIND,
                 true,
                 format!(
                     "This is a{} {} token; Gatehouse needs the token of an admin system user \
                      (or of an admin of the business).",
-                    if self.token_kind == "app" { "n" } else { "" },
-                    if self.token_kind == "app" { "app" } else { "Page" },
+                    if self.token_kind == TokenKind::App { "n" } else { "" },
+                    if self.token_kind == TokenKind::App { "app" } else { "Page" },
                 ),
                 "Generate a token for the admin system user in Business settings › Users › \
                  System users › Generate new token."
@@ -362,7 +360,7 @@ impl Facts {
                     .to_owned(),
             );
         }
-        if self.token_kind == "user" {
+        if self.token_kind == TokenKind::User {
             add(
                 problem::PERSONAL_TOKEN,
                 false,
@@ -424,7 +422,7 @@ mod tests {
         Facts {
             app_id: "10".into(),
             token_app_id: Some("10".into()),
-            token_kind: "system_user",
+            token_kind: TokenKind::SystemUser,
             verification_status: Some("verified".into()),
             two_factor: Some("admin_required".into()),
             apps: Some(vec!["10".into()]),
@@ -448,7 +446,7 @@ mod tests {
             verification_status: Some("not_verified".into()),
             two_factor: Some("none".into()),
             debug_failed: true,
-            token_kind: "user",
+            token_kind: TokenKind::User,
             ..fine()
         };
         assert_eq!(
@@ -480,7 +478,7 @@ mod tests {
                 (problem::TOKEN_NOT_ADMIN.to_owned(), true)
             ]
         );
-        let f = Facts { token_kind: "page", ..fine() };
+        let f = Facts { token_kind: TokenKind::Page, ..fine() };
         assert_eq!(codes(&f), [(problem::TOKEN_WRONG_KIND.to_owned(), true)]);
         assert!(f.problems()[0].message.contains("a Page token"), "{:?}", f.problems());
         assert_eq!(static_code(problem::NO_APP), "business_owns_no_app");

@@ -32,5 +32,5 @@ pub use portfolio::{
 pub use system_users::{CreatedSystemUser, NewRole};
 pub use tokens::{
     parse_scopes, GeneratedToken, Preflight, PreflightCheck, Revoked, ScopeTargets, TokenExpiry,
-    TokenReport, TokenStep,
+    TokenKind, TokenReport, TokenStep,
 };

@@ -67,12 +67,49 @@ pub struct ScopeTargets {
     pub target_ids: Vec<String>,
 }
 
+/// What kind of token Meta says a token is (`debug_token`'s `type`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum TokenKind {
+    SystemUser,
+    User,
+    Page,
+    App,
+    #[default]
+    Unknown,
+}
+
+impl TokenKind {
+    pub fn from_type(token_type: Option<&TokenType>) -> Self {
+        match token_type {
+            Some(TokenType::SystemUser) => TokenKind::SystemUser,
+            Some(TokenType::User) => TokenKind::User,
+            Some(TokenType::Page) => TokenKind::Page,
+            Some(TokenType::App) => TokenKind::App,
+            Some(TokenType::Other) | None => TokenKind::Unknown,
+        }
+    }
+
+    /// In plain words: what every surface shows (the app, the CLI).
+    pub fn label(self) -> &'static str {
+        match self {
+            TokenKind::SystemUser => "System user token",
+            TokenKind::User => "A person's token",
+            TokenKind::Page => "Page token",
+            TokenKind::App => "App token",
+            TokenKind::Unknown => "A token of a kind Gatehouse does not know",
+        }
+    }
+}
+
 /// What a token really is, according to Meta (`debug_token`). Never contains the token.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct TokenReport {
-    /// `system_user`, `user`, `page`, `app` or `unknown`.
-    pub kind: String,
+    pub kind: TokenKind,
+    /// [`TokenKind::label`].
+    pub kind_label: String,
     pub app_id: Option<String>,
     /// The app's name.
     pub application: Option<String>,
@@ -222,13 +259,7 @@ fn secs(v: Option<i64>) -> Option<f64> {
 
 /// Builds the serializable report from `debug_token`.
 pub(crate) fn report(info: &TokenInfo) -> TokenReport {
-    let kind = match info.token_type {
-        Some(TokenType::SystemUser) => "system_user",
-        Some(TokenType::User) => "user",
-        Some(TokenType::Page) => "page",
-        Some(TokenType::App) => "app",
-        Some(TokenType::Other) | None => "unknown",
-    };
+    let kind = TokenKind::from_type(info.token_type.as_ref());
     let never_expires = info.expires_at == Some(0);
     let expires_at_unix = secs(info.expires_at);
     let expires_in_days = expires_at_unix.map(|at| ((at - unix_now()) / 86_400.0).max(0.0).floor());
@@ -241,7 +272,8 @@ pub(crate) fn report(info: &TokenInfo) -> TokenReport {
         }
     }
     TokenReport {
-        kind: kind.to_owned(),
+        kind,
+        kind_label: kind.label().to_owned(),
         app_id: info.app_id.clone(),
         application: info.application.clone(),
         user_id: info.user_id.clone(),
@@ -266,7 +298,8 @@ fn unverified_report(
     let now = unix_now().floor();
     let expires_at_unix = sixty.then_some(now + 60.0 * 86_400.0);
     TokenReport {
-        kind: "system_user".into(),
+        kind: TokenKind::SystemUser,
+        kind_label: TokenKind::SystemUser.label().to_owned(),
         app_id: Some(app_id.to_owned()),
         application: None,
         user_id: Some(system_user_id.to_owned()),

@@ -244,7 +244,11 @@ impl Session {
     /// as an operation of a batch request (the form Meta does not document): a compatibility
     /// check tries both, so whether Meta accepts the batch form becomes known.
     pub async fn probe_own_token(&self, via: SecretParams) -> Result<Value, GraphError> {
-        let call = Endpoint::DEBUG_TOKEN.get("")?.param("input_token", self.creds.token.expose());
+        let endpoint = match via {
+            SecretParams::Query => &Endpoint::DEBUG_TOKEN,
+            SecretParams::Batch => &Endpoint::DEBUG_TOKEN_BATCHED,
+        };
+        let call = endpoint.get("")?.param("input_token", self.creds.token.expose());
         self.secret_get_via(call, via).await
     }
 

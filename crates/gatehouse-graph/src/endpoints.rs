@@ -86,6 +86,8 @@ pub struct Endpoint {
     /// Why a call that Meta's SDK does not model is sent anyway: the reference that documents
     /// it. `None` for calls the SDK knows.
     pub documented: Option<&'static str>,
+    /// Sent as an operation of a batch request rather than on its own.
+    pub batched: bool,
 }
 
 /// Parameters that every call may carry: the field selection, paging, and credentials.
@@ -111,6 +113,7 @@ impl Endpoint {
             params: &[],
             fields: &[],
             documented: None,
+            batched: false,
         }
     }
 
@@ -130,6 +133,7 @@ impl Endpoint {
             params,
             fields: &[],
             documented: None,
+            batched: false,
         }
     }
 
@@ -158,6 +162,7 @@ impl Endpoint {
             params,
             fields: &[],
             documented: None,
+            batched: false,
         }
     }
 
@@ -202,6 +207,19 @@ impl Endpoint {
     ]);
     pub const DEBUG_TOKEN: Endpoint =
         Self::root("debug_token", "debug_token", &["input_token"]).documented(REF_DEBUG);
+    /// `debug_token` as a batch operation: Meta does not document this form. Only the
+    /// compatibility check sends it (the session's own token, read-only), to learn whether Meta
+    /// accepts it; see [`crate::SecretParams`].
+    pub const DEBUG_TOKEN_BATCHED: Endpoint = Endpoint {
+        name: "probe_own_token",
+        batched: true,
+        documented: Some(
+            "Undocumented on purpose: the compatibility check asks it once, read-only, to learn \
+             whether Meta accepts the batch form of developers.facebook.com/docs/graph-api/\
+             reference/debug_token; a refusal is an expected answer",
+        ),
+        ..Self::root("debug_token", "debug_token", &["input_token"])
+    };
     pub const BUSINESS_USERS: Endpoint =
         Self::read("business_users", NodeType::Business, Some("business_users"))
             .fields(&["id", "name", "role"]);
@@ -310,6 +328,7 @@ impl Endpoint {
         documented: Some(
             "Meta's batch requests: developers.facebook.com/docs/graph-api/batch-requests",
         ),
+        batched: false,
     };
 
     /// A Business asset edge (`owned_*`, `client_*`) of `kind` (spec §4.2).
@@ -389,6 +408,7 @@ impl Endpoint {
             Self::MY_PAGES,
             Self::BUSINESS,
             Self::DEBUG_TOKEN,
+            Self::DEBUG_TOKEN_BATCHED,
             Self::BUSINESS_USERS,
             Self::SYSTEM_USERS,
             Self::SYSTEM_USER,

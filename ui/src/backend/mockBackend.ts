@@ -9,6 +9,8 @@ import type {
   SystemUserSummary,
 } from "../bindings";
 import generatedCompatibility from "../generated/compatibility-check.json";
+// The engine's words for each kind of token (written by gatehouse-core's tests).
+import tokenKindLabels from "../generated/token-kind-labels.json";
 import type { Backend } from "./backend";
 import { jobsTokensOptionsFrom, mockAssetKinds, mockJobsTokens } from "./mockJobsTokens";
 import type { Result } from "./result";
@@ -374,7 +376,8 @@ const DAY = 86_400;
 
 function tokenReport(partial: Partial<TokenReport>): TokenReport {
   return {
-    kind: "SYSTEM_USER",
+    kind: "system_user",
+    kind_label: tokenKindLabels.system_user,
     app_id: sampleApps.reporting.id,
     application: sampleApps.reporting.name,
     user_id: "610000000000002",
@@ -560,6 +563,7 @@ export function mockBackend(options: MockBackendOptions = {}) {
       verification_status: "verified",
       two_factor: "none",
       token_kind: personal ? "user" : "system_user",
+      token_kind_label: personal ? tokenKindLabels.user : tokenKindLabels.system_user,
       token_owner_id: personal ? "10000000000000777" : "630000000000001",
       token_owner_name: personal ? "Dana Whitfield" : "Gatehouse Admin",
       token_app_id: connectApps[0]?.id ?? null,

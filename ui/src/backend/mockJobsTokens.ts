@@ -20,6 +20,7 @@ import type {
   TokenReport,
   TokenRequest,
 } from "./types";
+import tokenKindLabels from "../generated/token-kind-labels.json";
 
 /** The jobs and tokens part of the Backend, as the mock implements it. */
 export type JobsTokensMethods = Pick<
@@ -806,7 +807,8 @@ export function mockJobsTokens(options: JobsTokensMockOptions = {}): JobsTokensM
         last_chars: secret.slice(-4),
         length: secret.length,
         post_check: {
-          kind: "SYSTEM_USER",
+          kind: "system_user",
+          kind_label: tokenKindLabels.system_user,
           app_id: app.id,
           application: app.name,
           user_id: request.system_user_id,

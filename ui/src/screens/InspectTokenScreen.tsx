@@ -21,21 +21,6 @@ function formatUnix(unix: number | null): string {
   return unix === null ? "—" : dateTime.format(new Date(unix * 1000));
 }
 
-export function tokenTypeLabel(kind: string): string {
-  switch (kind.toUpperCase()) {
-    case "SYSTEM_USER":
-      return "System user token";
-    case "USER":
-      return "A person's token";
-    case "PAGE":
-      return "Page token";
-    case "APP":
-      return "App token";
-    default:
-      return kind;
-  }
-}
-
 type ScopeRow = { id: string; scope: string; info: ScopeInfo | null; targets: string[] };
 
 /**
@@ -264,7 +249,7 @@ export function InspectTokenScreen() {
               </span>
             </dd>
             <dt>Type</dt>
-            <dd>{tokenTypeLabel(report.kind)}</dd>
+            <dd>{report.kind_label}</dd>
             <dt>App</dt>
             <dd>
               {report.application ?? "Unknown"} {report.app_id && <span className="muted mono">{report.app_id}</span>}

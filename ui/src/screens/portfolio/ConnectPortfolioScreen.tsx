@@ -15,21 +15,6 @@ import { ClaimAppButton, ClaimOutcome } from "./ClaimApp";
 
 const emptyForm: ConnectForm = { label: "", business_id: "", admin_token: "", app_id: "", app_secret: "" };
 
-export function tokenKindLabel(kind: string): string {
-  switch (kind) {
-    case "system_user":
-      return "A system user's token";
-    case "user":
-      return "A person's token";
-    case "page":
-      return "A Page token";
-    case "app":
-      return "An app token";
-    default:
-      return "A token of an unknown kind";
-  }
-}
-
 function sameForm(a: ConnectForm, b: ConnectForm | null): boolean {
   return b !== null && (Object.keys(a) as (keyof ConnectForm)[]).every((k) => a[k].trim() === b[k].trim());
 }
@@ -276,7 +261,7 @@ function ConnectionFindings({ report, appId }: { report: ConnectionReport; appId
         <dd>{twoFactorLabel(report.two_factor)}</dd>
         <dt>Token</dt>
         <dd>
-          {tokenKindLabel(report.token_kind)}
+          {report.token_kind_label}
           {", of "}
           <strong>{report.token_owner_name ?? "someone Meta did not name"}</strong>{" "}
           <span className="muted mono">{report.token_owner_id}</span>

@@ -237,13 +237,6 @@ function keychainLabel(report: TokenReport, systemUserName?: string): string {
     .join(" · ");
 }
 
-const kindNames: Record<string, string> = {
-  SYSTEM_USER: "System user token",
-  USER: "Personal user token",
-  PAGE: "Page token",
-  APP: "App token",
-};
-
 /** What Meta says the token can really do (the post-check after generating). */
 function PostCheck({ token }: { token: IssuedToken }) {
   const backend = useBackend();
@@ -282,7 +275,7 @@ function PostCheck({ token }: { token: IssuedToken }) {
       )}
       <dl className="definition-list">
         <dt>Type</dt>
-        <dd>{kindNames[report.kind] ?? report.kind}</dd>
+        <dd>{report.kind_label}</dd>
         <dt>App</dt>
         <dd>
           {report.application ?? "Unknown app"} {report.app_id && <span className="muted">({report.app_id})</span>}
