@@ -296,8 +296,10 @@ export type ConnectionReport = {
 	verification_status: string | null,
 	/**  `admin_required`, `all_required` or `none`. */
 	two_factor: string | null,
-	/**  `system_user`, `user`, `page`, `app` or `unknown` (from `debug_token`). */
-	token_kind: string,
+	/**  From `debug_token`. */
+	token_kind: TokenKind,
+	/**  [`TokenKind::label`]. */
+	token_kind_label: string,
 	/**  Who the token belongs to (`/me`). */
 	token_owner_id: string,
 	token_owner_name: string | null,
@@ -627,10 +629,14 @@ export type TokenExpiry =
 /**  Never expires until revoked or invalidated. */
 "never";
 
+/**  What kind of token Meta says a token is (`debug_token`'s `type`). */
+export type TokenKind = "system_user" | "user" | "page" | "app" | "unknown";
+
 /**  What a token really is, according to Meta (`debug_token`). Never contains the token. */
 export type TokenReport = {
-	/**  `system_user`, `user`, `page`, `app` or `unknown`. */
-	kind: string,
+	kind: TokenKind,
+	/**  [`TokenKind::label`]. */
+	kind_label: string,
 	app_id: string | null,
 	/**  The app's name. */
 	application: string | null,

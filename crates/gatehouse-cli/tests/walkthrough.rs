@@ -96,6 +96,6 @@ fn walkthrough_create_assign_install_generate_inspect() {
     // Plain inspect: readable lines on stdout.
     let out = p.run(&["token", "inspect"], Some(&token));
     out.ok();
-    assert!(out.stdout.contains("system_user") && out.stdout.contains("ads_management"));
+    assert!(out.stdout.contains("System user token") && out.stdout.contains("ads_management"));
     assert!(out.stdout.contains("days)"), "{}", out.stdout);
 }

@@ -6,7 +6,7 @@
 
 use gatehouse_graph::{
     ApiVersion, AssetKind, ClientConfig, Credentials, GraphClient, GraphError, ListOptions,
-    Relation, Secret, Session, SystemUserRole, TokenType,
+    Relation, Secret, Session, SystemUserRole,
 };
 use serde::{Deserialize, Serialize};
 

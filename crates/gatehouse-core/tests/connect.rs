@@ -46,7 +46,7 @@ async fn an_admin_token_of_the_business_connects_without_blocking_problems() {
     assert!(report.is_usable(), "{:?}", report.problems);
     assert_eq!(report.business_id, b.id);
     assert_eq!(report.business_name, b.name);
-    assert_eq!(report.token_kind, "system_user");
+    assert_eq!(report.token_kind, gatehouse_core::TokenKind::SystemUser);
     assert_eq!(report.token_owner_id, b.admin_system_user_id.clone().unwrap());
     assert_eq!(report.token_app_id.as_deref(), Some(app.id.as_str()));
     let mine = report.apps.iter().find(|a| a.id == app.id).expect("the app is listed");
@@ -110,7 +110,7 @@ async fn a_business_without_an_app_is_blocking() {
     .await
     .expect("checked");
     assert!(report.apps.is_empty());
-    assert_eq!(report.token_kind, "user");
+    assert_eq!(report.token_kind, gatehouse_core::TokenKind::User);
     let no_app = report.problems.iter().find(|p| p.code == problem::NO_APP).expect("no app");
     assert!(no_app.blocking);
     assert!(no_app.fix.as_deref().unwrap().contains("Connect an app ID"), "{no_app:?}");

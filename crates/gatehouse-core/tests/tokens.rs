@@ -143,7 +143,8 @@ async fn a_sixty_day_token_is_checked_after_generation() {
         .await
         .expect("generated");
     let report = &generated.post_check;
-    assert_eq!(report.kind, "system_user");
+    assert_eq!(report.kind, gatehouse_core::TokenKind::SystemUser);
+    assert_eq!(report.kind_label, "System user token");
     assert!(report.valid);
     assert_eq!(report.app_id.as_deref(), Some(s.app_id.as_str()));
     assert_eq!(report.user_id.as_deref(), Some(s.system_user.as_str()));

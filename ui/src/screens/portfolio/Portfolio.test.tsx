@@ -102,7 +102,7 @@ describe("connect your business portfolio", () => {
     const found = await screen.findByRole("region", { name: "What Gatehouse found" });
     expect(within(found).getByText("Northwind Media Group")).toBeTruthy();
     expect(within(found).getByText("Verified")).toBeTruthy();
-    expect(found.textContent).toContain("A system user's token, of Gatehouse Admin");
+    expect(found.textContent).toContain("System user token, of Gatehouse Admin");
     expect(within(found).getByText("Northwind Insights")).toBeTruthy();
     expect(within(found).getByText("0 regular, 1 admin")).toBeTruthy();
     // The result takes the focus, so keyboard users land on it.
