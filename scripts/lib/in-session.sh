@@ -16,7 +16,9 @@ echo "" | gnome-keyring-daemon --unlock --components=secrets >/dev/null
 step "Keyring: the tests that need the real Secret Service (secrets store, CLI profiles)"
 # The same selection and features as the main test step, so nothing is rebuilt; only the
 # #[ignore]d tests run, and every one of them needs this session's keyring.
-cargo nextest run --workspace "${CARGO_FEATURES[@]}" --locked --run-ignored only --no-fail-fast
+# (Not the child halves of re-exec tests: their parent tests run them in the right environment.)
+cargo nextest run --workspace "${CARGO_FEATURES[@]}" --locked --run-ignored only --no-fail-fast \
+  -E 'not test(/_child$/)'
 
 step "End to end: the real app under WebDriver"
 # Portfolios connected in the app talk to an emulator the tests start on this port, not to Meta.

@@ -9,6 +9,7 @@ fn write(name: &str, value: &serde_json::Value) {
     let text = serde_json::to_string_pretty(value).expect("serializable") + "\n";
     if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
         std::fs::write(&path, text).expect("written");
+        panic!("ui/src/generated/{name} was stale and has been rewritten: commit it");
     }
 }
 

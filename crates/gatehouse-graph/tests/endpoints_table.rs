@@ -22,6 +22,7 @@ fn export_the_endpoint_table() {
     let json = serde_json::to_string_pretty(&all).expect("serializable") + "\n";
     if std::fs::read_to_string(path).ok().as_deref() != Some(json.as_str()) {
         std::fs::write(path, &json).expect("endpoint table written");
+        panic!("tests/conformance/endpoints.json was stale and has been rewritten: commit it");
     }
     assert!(all.iter().any(|e| e.edge == Some("assigned_ads_pixels")));
     assert!(all

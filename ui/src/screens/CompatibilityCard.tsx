@@ -35,7 +35,10 @@ const columns: DataColumn<ProbeResult & { id: string }>[] = [
   {
     id: "status",
     name: "Result",
-    render: (p) => <Badge tone={statusBadge[p.status].tone}>{statusBadge[p.status].label}</Badge>,
+    // An informational read that is refused is a fact learnt, not a problem: no alarm colour.
+    render: (p) => (
+      <Badge tone={p.required ? statusBadge[p.status].tone : "neutral"}>{statusBadge[p.status].label}</Badge>
+    ),
   },
   { id: "detail", name: "Details", className: "muted", render: probeDetail },
 ];
