@@ -78,6 +78,8 @@ async fn doctor_against_an_emulator_reports_shapes_and_nothing_that_identifies()
     let pretty = serde_json::to_string_pretty(&answer).unwrap() + "\n";
     if std::fs::read_to_string(path).ok().as_deref() != Some(pretty.as_str()) {
         std::fs::write(path, pretty).expect("fixture written");
-        panic!("ui/src/generated/compatibility-check.json was stale and has been rewritten: commit it");
+        panic!(
+            "ui/src/generated/compatibility-check.json was stale and has been rewritten: commit it"
+        );
     }
 }
