@@ -596,22 +596,14 @@ fn print_report(r: &TokenReport, out: &mut impl Write) {
     }
 }
 
-/// `YYYY-MM-DD HH:MM UTC` from Unix seconds (no date crate for one format).
+/// `YYYY-MM-DD HH:MM UTC` from Unix seconds (fractions dropped).
 fn utc_date(unix: f64) -> String {
-    // Unix seconds of real dates fit an i64; fractions are dropped.
-    let secs = unix.floor() as i64;
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02} {:02}:{:02} UTC", rem / 3_600, rem % 3_600 / 60)
+    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
+    // Unix seconds of real dates fit an i64; anything else is shown as it came.
+    time::OffsetDateTime::from_unix_timestamp(unix.floor() as i64)
+        .ok()
+        .and_then(|t| t.format(&format).ok())
+        .unwrap_or_else(|| format!("{unix} (Unix seconds)"))
 }
 
 #[cfg(test)]

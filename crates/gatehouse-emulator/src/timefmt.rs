@@ -1,23 +1,18 @@
-//! Graph's datetime strings (`2026-01-02T03:04:05+0000`) without a date-time dependency.
+//! Graph's datetime strings (`2026-01-02T03:04:05+0000`).
 
-/// Days since 1970-01-01 to (year, month, day), Howard Hinnant's civil-from-days algorithm.
-fn civil(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
-}
+use time::macros::format_description;
+use time::OffsetDateTime;
 
+/// `unix` seconds as Graph writes a datetime (UTC, `+0000`). Out-of-range values (beyond year
+/// 9999) are written as the epoch: the emulator never has such dates.
 pub fn graph_time(unix: i64) -> String {
-    let (y, m, d) = civil(unix.div_euclid(86_400));
-    let secs = unix.rem_euclid(86_400);
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}+0000", secs / 3600, secs / 60 % 60, secs % 60)
+    let format = format_description!(
+        "[year]-[month]-[day]T[hour]:[minute]:[second][offset_hour sign:mandatory][offset_minute]"
+    );
+    OffsetDateTime::from_unix_timestamp(unix)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+        .format(&format)
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

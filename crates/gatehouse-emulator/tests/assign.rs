@@ -2,17 +2,8 @@
 
 mod common;
 
-use common::{proof, Env};
+use common::{first, proof, Env};
 use serde_json::json;
-
-async fn first(env: &Env, edge: &str) -> String {
-    let a = env.agency();
-    let t = a.admin_token.clone().unwrap();
-    env.get(&format!("/v26.0/{}/{edge}?limit=1&access_token={t}", a.id)).await.ok()["data"][0]["id"]
-        .as_str()
-        .unwrap()
-        .to_string()
-}
 
 async fn new_su(env: &Env, name: &str) -> String {
     let a = env.agency();

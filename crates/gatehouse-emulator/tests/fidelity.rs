@@ -5,17 +5,8 @@
 
 mod common;
 
-use common::{q, Env};
+use common::{first, q, Env};
 use serde_json::json;
-
-async fn first(env: &Env, edge: &str) -> String {
-    let a = env.agency();
-    let t = a.admin_token.clone().unwrap();
-    env.get(&format!("/v26.0/{}/{edge}?limit=1&access_token={t}", a.id)).await.ok()["data"][0]["id"]
-        .as_str()
-        .unwrap()
-        .to_string()
-}
 
 fn nonexisting(r: &common::Resp, name: &str) {
     let e = r.err(100, None);

@@ -140,3 +140,13 @@ pub fn q(s: &str) -> String {
 pub fn proof(token: &str, secret: &str) -> String {
     gatehouse_emulator::appsecret_proof_hex(secret, token)
 }
+
+/// The ID of the agency's first asset on a Business edge (`owned_pages`, …).
+pub async fn first(env: &Env, edge: &str) -> String {
+    let a = env.agency();
+    let t = a.admin_token.clone().unwrap();
+    env.get(&format!("/v26.0/{}/{edge}?limit=1&access_token={t}", a.id)).await.ok()["data"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
