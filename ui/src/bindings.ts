@@ -114,6 +114,12 @@ export type AccessCount = {
  */
 export type AccessLevel = "read" | "write" | "full";
 
+/**
+ *  The Marketing API access tier a business's system-user allowance follows (spec §7.1):
+ *  Limited allows 1 regular and 1 admin system user, Full 10 and 1.
+ */
+export type AccessTier = "Limited" | "Full";
+
 /**  An app offered when generating a token. */
 export type AppChoice = {
 	id: string,
@@ -541,8 +547,8 @@ export type ProbeStatus =
 
 /**  The system-user quota: how many of each role exist and may exist. */
 export type Quota = {
-	/**  The Marketing API access tier the allowance follows: `Limited` or `Full`. */
-	tier: string,
+	/**  The Marketing API access tier the allowance follows. */
+	tier: AccessTier,
 	regular_used: number,
 	regular_allowed: number,
 	admin_used: number,

@@ -27,7 +27,7 @@ pub use compat::{CompatReport, ProbeResult, ProbeStatus};
 pub use error::{Error, Result};
 pub use permissions::{scope_catalog, AppChoice, ScopeCatalog, ScopeGroup, ScopeInfo, ScopePreset};
 pub use portfolio::{
-    AppClaim, Portfolio, PortfolioKind, PortfolioOverview, Quota, SystemUserSummary,
+    AccessTier, AppClaim, Portfolio, PortfolioKind, PortfolioOverview, Quota, SystemUserSummary,
 };
 pub use system_users::{CreatedSystemUser, NewRole};
 pub use tokens::{

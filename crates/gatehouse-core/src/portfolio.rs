@@ -35,12 +35,31 @@ pub struct Portfolio {
     app_id: Option<String>,
 }
 
+/// The Marketing API access tier a business's system-user allowance follows (spec §7.1):
+/// Limited allows 1 regular and 1 admin system user, Full 10 and 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub enum AccessTier {
+    Limited,
+    Full,
+}
+
+impl AccessTier {
+    /// The tier's name as Meta's documentation and the app write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccessTier::Limited => "Limited",
+            AccessTier::Full => "Full",
+        }
+    }
+}
+
 /// The system-user quota: how many of each role exist and may exist.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct Quota {
-    /// The Marketing API access tier the allowance follows: `Limited` or `Full`.
-    pub tier: String,
+    /// The Marketing API access tier the allowance follows.
+    pub tier: AccessTier,
     pub regular_used: u32,
     pub regular_allowed: u32,
     pub admin_used: u32,
@@ -182,9 +201,10 @@ impl Portfolio {
         })
     }
 
-    /// The Marketing API access tier the allowance implies (`Limited` or `Full`), when known.
-    pub fn access_tier(&self) -> Option<&'static str> {
-        self.allowance().map(|(regular, _)| if regular <= 1 { "Limited" } else { "Full" })
+    /// The Marketing API access tier the allowance implies, when known.
+    pub fn access_tier(&self) -> Option<AccessTier> {
+        self.allowance()
+            .map(|(regular, _)| if regular <= 1 { AccessTier::Limited } else { AccessTier::Full })
     }
 
     /// The business, its apps and all its system users, fetched concurrently.
@@ -214,14 +234,15 @@ impl Portfolio {
             u32::try_from(system_users.iter().filter(|u| u.role == role).count())
                 .unwrap_or(u32::MAX)
         };
-        let tier = self.access_tier().unwrap_or_default().to_owned();
-        let quota = self.allowance().map(|(regular_allowed, admin_allowed)| Quota {
-            tier,
-            regular_used: count("regular"),
-            regular_allowed,
-            admin_used: count("admin"),
-            admin_allowed,
-        });
+        let quota = self.allowance().zip(self.access_tier()).map(
+            |((regular_allowed, admin_allowed), tier)| Quota {
+                tier,
+                regular_used: count("regular"),
+                regular_allowed,
+                admin_used: count("admin"),
+                admin_allowed,
+            },
+        );
         Ok(PortfolioOverview {
             kind: self.kind,
             business_name: business.name.unwrap_or_else(|| format!("Business {}", business.id)),

@@ -4,6 +4,7 @@ use gatehouse_graph::{CreateReconciliation, GraphError, NewSystemUserRole};
 use serde::{Deserialize, Serialize};
 
 use crate::portfolio::{role_label, Portfolio};
+use crate::AccessTier;
 use crate::{Error, Result};
 
 /// The role of a new system user, in the words Business Suite uses.
@@ -80,7 +81,10 @@ impl Portfolio {
                         .filter(|u| crate::portfolio::summary(u).role == role_label(role))
                         .count();
                     return Err(error
-                        .with_limit_context(self.access_tier(), u32::try_from(existing).ok())
+                        .with_limit_context(
+                            self.access_tier().map(AccessTier::as_str),
+                            u32::try_from(existing).ok(),
+                        )
                         .into());
                 }
             }

@@ -31,7 +31,7 @@ async fn every_demo_business_with_an_admin_opens_under_an_id_no_profile_can_take
     assert_eq!(entries[0].portfolio.business_id(), demo.portfolio().business_id());
     assert!(entries.len() >= 2, "the agency and at least one client");
     let client = entries[1].portfolio.overview().await.expect("client overview");
-    assert_eq!(client.quota.map(|q| q.tier), Some("Limited".to_owned()));
+    assert_eq!(client.quota.map(|q| q.tier), Some(gatehouse_core::AccessTier::Limited));
     for e in entries {
         assert!(gatehouse_core::profiles::validate_id(&e.id).is_err(), "{}", e.id);
     }
