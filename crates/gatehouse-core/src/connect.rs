@@ -56,8 +56,7 @@ pub(crate) fn is_refusal(e: &GraphError) -> bool {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ConnectionProblem {
-    /// One of the `problem::*` codes.
-    pub code: String,
+    pub code: ProblemCode,
     pub message: String,
     pub fix: Option<String>,
     /// Gatehouse cannot work with this portfolio until it is fixed; otherwise a warning.
@@ -103,44 +102,47 @@ impl ConnectionReport {
     }
 }
 
-/// The codes of [`ConnectionProblem`].
-pub mod problem {
+/// What a connection check can find ([`ConnectionProblem::code`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum ProblemCode {
     /// The token was issued for another app than the profile's (blocking).
-    pub const TOKEN_OTHER_APP: &str = "token_other_app";
+    TokenOtherApp,
     /// The business owns no app (blocking: no system users without one, error 104001).
-    pub const NO_APP: &str = "business_owns_no_app";
+    BusinessOwnsNoApp,
     /// The profile's app is not one the business owns (blocking).
-    pub const APP_NOT_OWNED: &str = "app_not_owned";
+    AppNotOwned,
     /// The token is a Page or app token (blocking).
-    pub const TOKEN_WRONG_KIND: &str = "token_wrong_kind";
+    TokenWrongKind,
     /// The token is a regular system user's, or cannot read the business's apps or system users
     /// (blocking: creating system users and assigning assets need an admin).
-    pub const TOKEN_NOT_ADMIN: &str = "token_not_admin";
+    TokenNotAdmin,
     /// `debug_token` did not answer: the token's app is unconfirmed (warning).
-    pub const TOKEN_APP_UNKNOWN: &str = "token_app_unknown";
+    TokenAppUnknown,
     /// The business is not verified (warning).
-    pub const NOT_VERIFIED: &str = "business_not_verified";
+    BusinessNotVerified,
     /// Two-factor authentication is not required (warning).
-    pub const TWO_FACTOR_OFF: &str = "two_factor_not_required";
+    TwoFactorNotRequired,
     /// The token is a person's: it ends with their session (warning).
-    pub const PERSONAL_TOKEN: &str = "personal_token";
-
-    pub(crate) const ALL: [&str; 9] = [
-        TOKEN_OTHER_APP,
-        NO_APP,
-        APP_NOT_OWNED,
-        TOKEN_WRONG_KIND,
-        TOKEN_NOT_ADMIN,
-        TOKEN_APP_UNKNOWN,
-        NOT_VERIFIED,
-        TWO_FACTOR_OFF,
-        PERSONAL_TOKEN,
-    ];
+    PersonalToken,
 }
 
-/// The `&'static` form of a problem code (for error codes).
-pub(crate) fn static_code(code: &str) -> &'static str {
-    problem::ALL.into_iter().find(|c| *c == code).unwrap_or("connection_blocked")
+impl ProblemCode {
+    /// The wire name (the same as serde's), also the code of the error a blocked save gives.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProblemCode::TokenOtherApp => "token_other_app",
+            ProblemCode::BusinessOwnsNoApp => "business_owns_no_app",
+            ProblemCode::AppNotOwned => "app_not_owned",
+            ProblemCode::TokenWrongKind => "token_wrong_kind",
+            ProblemCode::TokenNotAdmin => "token_not_admin",
+            ProblemCode::TokenAppUnknown => "token_app_unknown",
+            ProblemCode::BusinessNotVerified => "business_not_verified",
+            ProblemCode::TwoFactorNotRequired => "two_factor_not_required",
+            ProblemCode::PersonalToken => "personal_token",
+        }
+    }
 }
 
 /// A Graph session with the given secrets. The secrets are copied into the credentials as new
@@ -164,7 +166,7 @@ pub fn session_for(
 }
 
 /// Claims the request's app into its business before a profile exists (the "add portfolio"
-/// dialog's fix for [`problem::NO_APP`] and [`problem::APP_NOT_OWNED`]); check again afterwards.
+/// dialog's fix for [`ProblemCode::BusinessOwnsNoApp`] and [`ProblemCode::AppNotOwned`]); check again afterwards.
 pub async fn claim_app(req: &ConnectRequest, secrets: &ProfileSecrets) -> Result<crate::AppClaim> {
     let session = session_for(req.base_url.as_deref(), &req.api_version, secrets)?;
     crate::portfolio::claim_app(&session, &req.business_id, &req.app_id).await
@@ -282,22 +284,16 @@ const APPS_PATH: &str = "Business settings › Accounts › Apps";
 impl Facts {
     fn problems(&self) -> Vec<ConnectionProblem> {
         let mut out = Vec::new();
-        let mut add = |code: &str, blocking: bool, message: String, fix: String| {
-            let claim_app_id = [problem::NO_APP, problem::APP_NOT_OWNED]
+        let mut add = |code: ProblemCode, blocking: bool, message: String, fix: String| {
+            let claim_app_id = [ProblemCode::BusinessOwnsNoApp, ProblemCode::AppNotOwned]
                 .contains(&code)
                 .then(|| self.app_id.clone());
-            out.push(ConnectionProblem {
-                code: code.to_owned(),
-                message,
-                fix: Some(fix),
-                blocking,
-                claim_app_id,
-            })
+            out.push(ConnectionProblem { code, message, fix: Some(fix), blocking, claim_app_id })
         };
         let app = &self.app_id;
         if let Some(other) = self.token_app_id.as_deref().filter(|t| *t != app) {
             add(
-                problem::TOKEN_OTHER_APP,
+                ProblemCode::TokenOtherApp,
                 true,
                 format!("The admin token was generated for app {other}, not for app {app}."),
                 format!(
@@ -309,7 +305,7 @@ impl Facts {
         }
         if matches!(self.token_kind, TokenKind::Page | TokenKind::App) {
             add(
-                problem::TOKEN_WRONG_KIND,
+                ProblemCode::TokenWrongKind,
                 true,
                 format!(
                     "This is a{} {} token; Gatehouse needs the token of an admin system user \
@@ -324,7 +320,7 @@ impl Facts {
         }
         match &self.apps {
             Some(apps) if apps.is_empty() => add(
-                problem::NO_APP,
+                ProblemCode::BusinessOwnsNoApp,
                 true,
                 "The business owns no app, and Meta allows system users only in a business \
                  that owns one."
@@ -335,7 +331,7 @@ impl Facts {
                 ),
             ),
             Some(apps) if !apps.iter().any(|a| a == app) => add(
-                problem::APP_NOT_OWNED,
+                ProblemCode::AppNotOwned,
                 true,
                 format!("App {app} is not one of the apps this business owns."),
                 format!(
@@ -349,7 +345,7 @@ impl Facts {
         // Creating system users and assigning assets need an admin (spec §2.2, §5.1).
         if self.token_owner_role == Some(false) || self.listing_refused {
             add(
-                problem::TOKEN_NOT_ADMIN,
+                ProblemCode::TokenNotAdmin,
                 true,
                 "The token does not belong to an admin of this business, and only admins may \
                  add system users and assign assets."
@@ -362,7 +358,7 @@ impl Facts {
         }
         if self.token_kind == TokenKind::User {
             add(
-                problem::PERSONAL_TOKEN,
+                ProblemCode::PersonalToken,
                 false,
                 "This is a person's token: it stops working when it expires, or when they log \
                  out, change their password or leave the business."
@@ -375,7 +371,7 @@ impl Facts {
         }
         if self.debug_failed {
             add(
-                problem::TOKEN_APP_UNKNOWN,
+                ProblemCode::TokenAppUnknown,
                 false,
                 "Meta did not say which app the token belongs to (debug_token did not answer), \
                  so that part was not checked."
@@ -388,7 +384,7 @@ impl Facts {
         }
         if self.verification_status.as_deref().is_some_and(|s| s != "verified") {
             add(
-                problem::NOT_VERIFIED,
+                ProblemCode::BusinessNotVerified,
                 false,
                 "The business is not verified. System users work, but apps of unverified \
                  businesses cannot get some permissions through App Review."
@@ -400,7 +396,7 @@ impl Facts {
         }
         if self.two_factor.as_deref() == Some("none") {
             add(
-                problem::TWO_FACTOR_OFF,
+                ProblemCode::TwoFactorNotRequired,
                 false,
                 "The business does not require two-factor authentication, so a stolen \
                  password is enough to reach its admin tools."
@@ -431,7 +427,7 @@ mod tests {
         }
     }
 
-    fn codes(f: &Facts) -> Vec<(String, bool)> {
+    fn codes(f: &Facts) -> Vec<(ProblemCode, bool)> {
         f.problems().into_iter().map(|p| (p.code, p.blocking)).collect()
     }
 
@@ -452,10 +448,10 @@ mod tests {
         assert_eq!(
             codes(&f),
             [
-                (problem::PERSONAL_TOKEN.to_owned(), false),
-                (problem::TOKEN_APP_UNKNOWN.to_owned(), false),
-                (problem::NOT_VERIFIED.to_owned(), false),
-                (problem::TWO_FACTOR_OFF.to_owned(), false),
+                (ProblemCode::PersonalToken, false),
+                (ProblemCode::TokenAppUnknown, false),
+                (ProblemCode::BusinessNotVerified, false),
+                (ProblemCode::TwoFactorNotRequired, false),
             ]
         );
         for p in f.problems() {
@@ -468,20 +464,18 @@ mod tests {
         let f = Facts { token_app_id: Some("99".into()), apps: Some(vec![]), ..fine() };
         assert_eq!(
             codes(&f),
-            [(problem::TOKEN_OTHER_APP.to_owned(), true), (problem::NO_APP.to_owned(), true)]
+            [(ProblemCode::TokenOtherApp, true), (ProblemCode::BusinessOwnsNoApp, true)]
         );
         let f = Facts { apps: Some(vec!["7".into()]), token_owner_role: Some(false), ..fine() };
         assert_eq!(
             codes(&f),
-            [
-                (problem::APP_NOT_OWNED.to_owned(), true),
-                (problem::TOKEN_NOT_ADMIN.to_owned(), true)
-            ]
+            [(ProblemCode::AppNotOwned, true), (ProblemCode::TokenNotAdmin, true)]
         );
         let f = Facts { token_kind: TokenKind::Page, ..fine() };
-        assert_eq!(codes(&f), [(problem::TOKEN_WRONG_KIND.to_owned(), true)]);
+        assert_eq!(codes(&f), [(ProblemCode::TokenWrongKind, true)]);
         assert!(f.problems()[0].message.contains("a Page token"), "{:?}", f.problems());
-        assert_eq!(static_code(problem::NO_APP), "business_owns_no_app");
-        assert_eq!(static_code("other"), "connection_blocked");
+        assert_eq!(ProblemCode::BusinessOwnsNoApp.as_str(), "business_owns_no_app");
+        let wire = serde_json::to_value(ProblemCode::TwoFactorNotRequired).unwrap();
+        assert_eq!(wire, ProblemCode::TwoFactorNotRequired.as_str());
     }
 }

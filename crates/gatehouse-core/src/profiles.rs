@@ -97,7 +97,7 @@ impl ProfileError {
             Self::AlreadyExists(_) => "profile_exists",
             Self::Keyring(e) => e.code(),
             Self::MissingSecret { .. } => "keyring_entry_missing",
-            Self::ConnectionBlocked { problem } => crate::connect::static_code(&problem.code),
+            Self::ConnectionBlocked { problem } => problem.code.as_str(),
         }
     }
 

@@ -2,7 +2,9 @@
 //! admin token, another app's token, a business without an app, a regular system user's token,
 //! an unverified business and a token Meta refuses.
 
-use gatehouse_core::connect::{self, check_connection, problem, ConnectRequest, ConnectionReport};
+use gatehouse_core::connect::{
+    self, check_connection, ConnectRequest, ConnectionReport, ProblemCode,
+};
 use gatehouse_core::profiles::ProfileSecrets;
 use gatehouse_core::{demo, NewRole, TokenExpiry};
 use gatehouse_emulator::{Emulator, EmulatorConfig, Fixture, ManifestBusiness};
@@ -24,8 +26,8 @@ fn secrets(token: &str, app_secret: &str) -> ProfileSecrets {
     }
 }
 
-fn codes(report: &ConnectionReport) -> Vec<(&str, bool)> {
-    report.problems.iter().map(|p| (p.code.as_str(), p.blocking)).collect()
+fn codes(report: &ConnectionReport) -> Vec<(ProblemCode, bool)> {
+    report.problems.iter().map(|p| (p.code, p.blocking)).collect()
 }
 
 fn agency(demo: &demo::DemoPortfolio) -> ManifestBusiness {
@@ -82,7 +84,7 @@ async fn another_apps_token_is_blocking() {
     let blocking: Vec<_> = codes(&report).into_iter().filter(|(_, b)| *b).collect();
     assert_eq!(
         blocking,
-        [(problem::TOKEN_OTHER_APP, true), (problem::APP_NOT_OWNED, true)],
+        [(ProblemCode::TokenOtherApp, true), (ProblemCode::AppNotOwned, true)],
         "{:?}",
         report.problems
     );
@@ -111,12 +113,13 @@ async fn a_business_without_an_app_is_blocking() {
     .expect("checked");
     assert!(report.apps.is_empty());
     assert_eq!(report.token_kind, gatehouse_core::TokenKind::User);
-    let no_app = report.problems.iter().find(|p| p.code == problem::NO_APP).expect("no app");
+    let no_app =
+        report.problems.iter().find(|p| p.code == ProblemCode::BusinessOwnsNoApp).expect("no app");
     assert!(no_app.blocking);
     assert!(no_app.fix.as_deref().unwrap().contains("Connect an app ID"), "{no_app:?}");
     assert_eq!(no_app.claim_app_id.as_deref(), Some(partner_app.id.as_str()));
     let personal =
-        report.problems.iter().find(|p| p.code == problem::PERSONAL_TOKEN).expect("a warning");
+        report.problems.iter().find(|p| p.code == ProblemCode::PersonalToken).expect("a warning");
     assert!(!personal.blocking && personal.fix.as_deref().unwrap().contains("system user"));
 }
 
@@ -137,7 +140,8 @@ async fn claiming_the_app_clears_the_no_app_problem() {
     let req = request(demo.url(), &harbor.id, &app.id);
     let creds = secrets(harbor.user_token.as_deref().unwrap(), &app.secret);
     let before = check_connection(&req, &creds).await.expect("checked");
-    let no_app = before.problems.iter().find(|p| p.code == problem::NO_APP).expect("no app");
+    let no_app =
+        before.problems.iter().find(|p| p.code == ProblemCode::BusinessOwnsNoApp).expect("no app");
     assert_eq!(no_app.claim_app_id.as_deref(), Some(app.id.as_str()));
 
     let claim = connect::claim_app(&req, &creds).await.expect("claimed");
@@ -206,7 +210,7 @@ async fn a_regular_system_users_token_is_not_an_admins() {
     .expect("checked");
     assert_eq!(report.token_owner_id, su);
     let not_admin =
-        report.problems.iter().find(|p| p.code == problem::TOKEN_NOT_ADMIN).expect("not admin");
+        report.problems.iter().find(|p| p.code == ProblemCode::TokenNotAdmin).expect("not admin");
     assert!(not_admin.blocking, "{not_admin:?}");
 }
 
@@ -229,8 +233,11 @@ async fn an_unverified_business_is_a_warning_only() {
     .await
     .expect("checked");
     assert!(report.is_usable(), "warnings only: {:?}", report.problems);
-    let unverified =
-        report.problems.iter().find(|p| p.code == problem::NOT_VERIFIED).expect("reported");
+    let unverified = report
+        .problems
+        .iter()
+        .find(|p| p.code == ProblemCode::BusinessNotVerified)
+        .expect("reported");
     assert!(!unverified.blocking);
     assert!(unverified
         .fix
@@ -239,7 +246,10 @@ async fn an_unverified_business_is_a_warning_only() {
         .contains("Business settings › Business info › Business verification"));
     // The emulator reports two-factor as not required: also a warning, never blocking.
     if report.two_factor.as_deref() == Some("none") {
-        assert!(report.problems.iter().any(|p| p.code == problem::TWO_FACTOR_OFF && !p.blocking));
+        assert!(report
+            .problems
+            .iter()
+            .any(|p| p.code == ProblemCode::TwoFactorNotRequired && !p.blocking));
     }
 }
 
