@@ -278,8 +278,7 @@ export type ConnectForm = {
 
 /**  Something the check found: a plain sentence and where to fix it. */
 export type ConnectionProblem = {
-	/**  One of the `problem::*` codes. */
-	code: string,
+	code: ProblemCode,
 	message: string,
 	fix: string | null,
 	/**  Gatehouse cannot work with this portfolio until it is fixed; otherwise a warning. */
@@ -544,6 +543,30 @@ export type ProbeStatus =
 "refused" | 
 /**  Not tried: what it needs is not there (a business without Pages has no Page to probe). */
 "skipped";
+
+/**  What a connection check can find ([`ConnectionProblem::code`]). */
+export type ProblemCode = 
+/**  The token was issued for another app than the profile's (blocking). */
+"token_other_app" | 
+/**  The business owns no app (blocking: no system users without one, error 104001). */
+"business_owns_no_app" | 
+/**  The profile's app is not one the business owns (blocking). */
+"app_not_owned" | 
+/**  The token is a Page or app token (blocking). */
+"token_wrong_kind" | 
+/**
+ *  The token is a regular system user's, or cannot read the business's apps or system users
+ *  (blocking: creating system users and assigning assets need an admin).
+ */
+"token_not_admin" | 
+/**  `debug_token` did not answer: the token's app is unconfirmed (warning). */
+"token_app_unknown" | 
+/**  The business is not verified (warning). */
+"business_not_verified" | 
+/**  Two-factor authentication is not required (warning). */
+"two_factor_not_required" | 
+/**  The token is a person's: it ends with their session (warning). */
+"personal_token";
 
 /**  The system-user quota: how many of each role exist and may exist. */
 export type Quota = {

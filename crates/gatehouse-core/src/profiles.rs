@@ -157,7 +157,7 @@ impl ProfileError {
     pub fn detail(&self) -> Option<String> {
         match self {
             Self::Keyring(e) => Some(e.to_string()),
-            Self::ConnectionBlocked { problem } => Some(problem.code.clone()),
+            Self::ConnectionBlocked { problem } => Some(problem.code.as_str().to_owned()),
             Self::Read { source, .. } | Self::Write { source, .. } => Some(source.to_string()),
             _ => None,
         }

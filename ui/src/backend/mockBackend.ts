@@ -531,15 +531,6 @@ export function mockBackend(options: MockBackendOptions = {}) {
         claim_app_id: form.app_id.trim() || null,
       });
     }
-    if (form.app_secret.trim().length < 32) {
-      problems.push({
-        code: "app_secret_mismatch",
-        message: "The app secret does not match the app.",
-        fix: "Copy it again from the app's dashboard: App settings › Basic › App secret › Show.",
-        blocking: true,
-        claim_app_id: null,
-      });
-    }
     const personal = form.admin_token.includes("user");
     if (personal) {
       problems.push({
@@ -551,7 +542,7 @@ export function mockBackend(options: MockBackendOptions = {}) {
       });
     }
     problems.push({
-      code: "two_factor_off",
+      code: "two_factor_not_required",
       message: "Two-factor authentication is not required in this portfolio.",
       fix: "Turn it on for admins in Business settings › Security Center.",
       blocking: false,
