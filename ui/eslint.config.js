@@ -19,7 +19,26 @@ export default tseslint.config(
       "@typescript-eslint/no-explicit-any": "error",
       "@typescript-eslint/restrict-template-expressions": ["error", { allowNumber: true }],
       "@typescript-eslint/no-confusing-void-expression": "off",
+      // Screens use the design system's own components, not the raw library parts they wrap.
+      // (Tabs and the checkbox parts join this list once the assign screen uses components/Tabs
+      // and components/Checkbox.)
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            {
+              name: "react-aria-components",
+              importNames: ["ProgressBar"],
+              message: "Use components/ProgressBar: one progress bar, one look.",
+            },
+          ],
+        },
+      ],
     },
+  },
+  {
+    files: ["src/components/**"],
+    rules: { "no-restricted-imports": "off" },
   },
   {
     files: ["eslint.config.js"],

@@ -21,7 +21,7 @@ pub struct AppState {
     /// Saved portfolios opened this session (their secrets read from the keyring once).
     opened: Mutex<HashMap<String, Arc<Portfolio>>>,
     /// Cancel flags of the jobs running now, by job id.
-    pub jobs: Mutex<HashMap<String, gatehouse_core::jobs::CancelFlag>>,
+    pub jobs: Mutex<HashMap<String, gatehouse_core::jobs::CancellationToken>>,
     /// Tokens generated this session and not yet dismissed, by handle. Only `reveal_token`
     /// sends one to the webview; dropping the entry zeroizes it.
     tokens: Mutex<TokenVault>,

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use clap::Subcommand;
 use gatehouse_core::jobs::{
-    AssetChange, CancelFlag, ChangeAction, ItemStatus, JobEvent, JobReport, JobRequest, JobStatus,
+    AssetChange, CancellationToken, ChangeAction, ItemStatus, JobEvent, JobReport, JobRequest, JobStatus,
     JobSummary,
 };
 use gatehouse_core::store::Store;
@@ -100,7 +100,7 @@ async fn run_and_report(
     store: &Store,
     job_id: &str,
 ) -> Result<u8, CliError> {
-    let cancel = CancelFlag::new();
+    let cancel = CancellationToken::new();
     let flag = cancel.clone();
     let ctrl_c = tokio::spawn(async move {
         if tokio::signal::ctrl_c().await.is_ok() {

@@ -7,7 +7,6 @@
 //! Meta had already applied it.
 
 use std::collections::HashSet;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -29,17 +28,12 @@ const MAX_RATE_LIMIT_WAIT: std::time::Duration = std::time::Duration::from_secs(
 /// …at most this many times, then it stops (`Interrupted`, resumable).
 const MAX_RATE_LIMIT_WAITS: u32 = 10;
 
-/// Sleeps for `wait`, waking early when the job is cancelled; true if it was.
-async fn sleep_unless_cancelled(wait: std::time::Duration, cancel: &CancelFlag) -> bool {
-    let deadline = tokio::time::Instant::now() + wait;
-    while tokio::time::Instant::now() < deadline {
-        if cancel.is_cancelled() {
-            return true;
-        }
-        let step = deadline.saturating_duration_since(tokio::time::Instant::now());
-        tokio::time::sleep(step.min(std::time::Duration::from_millis(200))).await;
+/// Sleeps for `wait`, waking at once when the job is cancelled; true if it was.
+async fn sleep_unless_cancelled(wait: std::time::Duration, cancel: &CancellationToken) -> bool {
+    tokio::select! {
+        () = tokio::time::sleep(wait) => cancel.is_cancelled(),
+        () = cancel.cancelled() => true,
     }
-    cancel.is_cancelled()
 }
 
 /// Give tasks, or take the system user off the asset.
@@ -167,23 +161,9 @@ pub enum JobEvent {
     Finished { summary: JobSummary },
 }
 
-/// Asks a running job to stop after its current chunk. Cheap to clone.
-#[derive(Debug, Clone, Default)]
-pub struct CancelFlag(Arc<AtomicBool>);
-
-impl CancelFlag {
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    pub fn cancel(&self) {
-        self.0.store(true, Ordering::SeqCst);
-    }
-
-    pub fn is_cancelled(&self) -> bool {
-        self.0.load(Ordering::SeqCst)
-    }
-}
+/// Asks a running job to stop after its current chunk: tokio-util's token, so a wait wakes the
+/// moment it is cancelled instead of polling a flag. Cheap to clone.
+pub use tokio_util::sync::CancellationToken;
 
 // ----- names in the database -----------------------------------------------------------------
 
@@ -262,11 +242,9 @@ fn live_runs() -> &'static Mutex<HashSet<String>> {
     RUNS.get_or_init(|| Mutex::new(HashSet::new()))
 }
 
+/// A unique id that sorts by creation time (UUID v7).
 fn new_id(prefix: &str) -> String {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos());
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    format!("{prefix}{:x}{:04x}{:x}", nanos, std::process::id() & 0xffff, n)
+    format!("{prefix}{}", uuid::Uuid::now_v7().simple())
 }
 
 /// Whether the run marked on a `running` job is still working.
@@ -778,7 +756,7 @@ impl Portfolio {
         store: &Store,
         job_id: &str,
         on_event: impl Fn(JobEvent) + Send + Sync,
-        cancel: &CancelFlag,
+        cancel: &CancellationToken,
     ) -> Result<JobReport> {
         let run_id = new_id("run-");
         live_runs().lock().unwrap_or_else(|p| p.into_inner()).insert(run_id.clone());
@@ -1091,7 +1069,7 @@ mod tests {
 
     #[test]
     fn cancel_flag_is_shared_by_clones() {
-        let flag = CancelFlag::new();
+        let flag = CancellationToken::new();
         let other = flag.clone();
         assert!(!other.is_cancelled());
         flag.cancel();

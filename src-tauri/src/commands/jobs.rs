@@ -1,7 +1,7 @@
 //! Bulk assignment jobs: recorded in the local database first, then run with progress, so a
 //! cancelled or interrupted job can be resumed and nothing is sent twice.
 
-use gatehouse_core::jobs::{AssetChange, CancelFlag, JobEvent, JobReport, JobRequest, JobSummary};
+use gatehouse_core::jobs::{AssetChange, CancellationToken, JobEvent, JobReport, JobRequest, JobSummary};
 use tauri::ipc::Channel;
 use tauri::State;
 
@@ -37,7 +37,7 @@ pub async fn run_job(
 ) -> Result<JobReport, CommandError> {
     let portfolio = state.portfolio().await?;
     let store = state.store().await?;
-    let cancel = CancelFlag::default();
+    let cancel = CancellationToken::new();
     lock(&state.jobs).insert(job_id.clone(), cancel.clone());
     let result = portfolio
         .run_job(

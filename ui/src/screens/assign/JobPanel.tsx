@@ -1,9 +1,9 @@
 import { useState } from "react";
-import { Label, ProgressBar } from "react-aria-components";
 import type { CommandError } from "../../bindings";
 import type { AssetKindInfo, JobItem, JobReport, JobSummary } from "../../backend/types";
 import { Button } from "../../components/Button";
 import { Callout, ErrorCallout } from "../../components/Callout";
+import { ProgressBar } from "../../components/ProgressBar";
 
 export type Progress = { done: number; total: number; succeeded: number; failed: number };
 
@@ -52,25 +52,11 @@ export function JobPanel({ state, kinds, onCancel, onRetryFailed, onResume, onAs
       {running && (
         <div className="job-progress stack-sm">
           <ProgressBar
-            className="flow-progress"
+            label={state.cancelling ? "Stopping after the changes in flight…" : "Applying changes"}
             value={progress.done}
             maxValue={Math.max(1, progress.total)}
             valueLabel={`${n(progress.done)} of ${n(progress.total)}`}
-          >
-            {({ percentage, valueText }) => (
-              <>
-                <div className="flow-progress__labels">
-                  <Label className="field__label">
-                    {state.cancelling ? "Stopping after the changes in flight…" : "Applying changes"}
-                  </Label>
-                  <span className="flow-progress__value">{valueText}</span>
-                </div>
-                <div className="flow-progress__track">
-                  <div className="flow-progress__fill" style={{ width: `${String(percentage ?? 0)}%` }} />
-                </div>
-              </>
-            )}
-          </ProgressBar>
+          />
           <p className="muted" aria-live="off">
             {n(progress.succeeded)} done · {n(progress.failed)} failed · {n(progress.total - progress.done)} to go
           </p>
