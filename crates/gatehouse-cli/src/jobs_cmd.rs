@@ -6,8 +6,8 @@ use std::collections::HashSet;
 
 use clap::Subcommand;
 use gatehouse_core::jobs::{
-    AssetChange, CancellationToken, ChangeAction, ItemStatus, JobEvent, JobReport, JobRequest, JobStatus,
-    JobSummary,
+    AssetChange, CancellationToken, ChangeAction, ItemStatus, JobEvent, JobReport, JobRequest,
+    JobStatus, JobSummary,
 };
 use gatehouse_core::store::Store;
 use gatehouse_graph::AssetKind;

@@ -7,7 +7,7 @@
 //! Meta had already applied it.
 
 use std::collections::HashSet;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Mutex, OnceLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use gatehouse_graph::{

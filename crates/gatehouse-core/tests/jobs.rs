@@ -7,7 +7,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use gatehouse_core::jobs::{
-    AssetChange, CancellationToken, ChangeAction, ItemStatus, JobEvent, JobReport, JobRequest, JobStatus,
+    AssetChange, CancellationToken, ChangeAction, ItemStatus, JobEvent, JobReport, JobRequest,
+    JobStatus,
 };
 use gatehouse_core::store::Store;
 use gatehouse_core::{NewRole, Portfolio, PortfolioKind};
@@ -153,8 +154,11 @@ async fn a_thousand_assignments_under_faults_end_exact() {
         ..FaultConfig::default()
     });
     let (events, on_event) = recorder();
-    let report =
-        env.portfolio.run_job(&store, &job.id, on_event, &CancellationToken::new()).await.expect("run");
+    let report = env
+        .portfolio
+        .run_job(&store, &job.id, on_event, &CancellationToken::new())
+        .await
+        .expect("run");
     env.emu.set_faults(FaultConfig::default());
     let faults = env.emu.request_log().iter().filter(|l| l.fault.is_some()).count();
     assert!(faults > 0, "faults were injected");
@@ -213,8 +217,11 @@ async fn cancel_after_the_first_chunk_then_resume() {
     let unfinished = store.unfinished_jobs("test").unwrap();
     assert_eq!(unfinished.len(), 1, "a cancelled job with pending items can be resumed");
 
-    let report =
-        env.portfolio.run_job(&store, &job.id, |_| {}, &CancellationToken::new()).await.expect("resume");
+    let report = env
+        .portfolio
+        .run_job(&store, &job.id, |_| {}, &CancellationToken::new())
+        .await
+        .expect("resume");
     assert_eq!(report.summary.status, JobStatus::Completed);
     assert_eq!(report.summary.succeeded, 600);
     let held = env.holdings(&su).await;
@@ -298,8 +305,11 @@ async fn an_interrupted_run_is_reported_and_resumed() {
     let store = Store::open(&path).unwrap();
     assert_eq!(store.job(&job.id).unwrap().summary.status, JobStatus::Interrupted);
 
-    let report =
-        env.portfolio.run_job(&store, &job.id, |_| {}, &CancellationToken::new()).await.expect("resume");
+    let report = env
+        .portfolio
+        .run_job(&store, &job.id, |_| {}, &CancellationToken::new())
+        .await
+        .expect("resume");
     assert_eq!(report.summary.status, JobStatus::Completed);
     assert_eq!(report.summary.succeeded, 600);
     let held = env.holdings(&su).await;
@@ -315,7 +325,8 @@ async fn retry_failed_keeps_the_typed_error_of_a_permanent_failure() {
     ids.push("act_999".into());
     let store = Store::in_memory().unwrap();
     let job = store.create_job(&assign_all(&su, &ids, &["ANALYZE"])).unwrap();
-    let report = env.portfolio.run_job(&store, &job.id, |_| {}, &CancellationToken::new()).await.unwrap();
+    let report =
+        env.portfolio.run_job(&store, &job.id, |_| {}, &CancellationToken::new()).await.unwrap();
     assert_eq!(report.summary.status, JobStatus::CompletedWithFailures);
     assert_eq!((report.summary.succeeded, report.summary.failed), (2, 1));
     let bad = &report.items[2];
@@ -328,7 +339,8 @@ async fn retry_failed_keeps_the_typed_error_of_a_permanent_failure() {
     let again = store.retry_failed(&job.id).unwrap();
     assert_eq!((again.status, again.pending, again.failed), (JobStatus::Pending, 1, 0));
     assert!(store.job(&job.id).unwrap().items[2].error.is_none());
-    let report = env.portfolio.run_job(&store, &job.id, |_| {}, &CancellationToken::new()).await.unwrap();
+    let report =
+        env.portfolio.run_job(&store, &job.id, |_| {}, &CancellationToken::new()).await.unwrap();
     assert_eq!(report.summary.status, JobStatus::CompletedWithFailures);
     assert_eq!(report.items[2].error.as_ref().map(|e| e.code.clone()), Some(error.code));
     let posts_for_good_ones = env
@@ -365,7 +377,8 @@ async fn unassign_removes_and_is_idempotent() {
         ..assign_all(&su, &[], &[])
     };
     let job = store.create_job(&removal).unwrap();
-    let report = env.portfolio.run_job(&store, &job.id, |_| {}, &CancellationToken::new()).await.unwrap();
+    let report =
+        env.portfolio.run_job(&store, &job.id, |_| {}, &CancellationToken::new()).await.unwrap();
     assert_eq!(report.summary.status, JobStatus::Completed, "{report:?}");
     assert_eq!(report.summary.succeeded, 4);
     assert!(env.holdings(&su).await.is_empty());
@@ -382,7 +395,8 @@ async fn the_database_file_never_holds_a_secret() {
     let mut request = assign_all(&su, &ids, &["ANALYZE"]);
     request.changes[0].asset_id = "act_999".into(); // a failure, so an error is stored too
     let job = store.create_job(&request).unwrap();
-    let report = env.portfolio.run_job(&store, &job.id, |_| {}, &CancellationToken::new()).await.unwrap();
+    let report =
+        env.portfolio.run_job(&store, &job.id, |_| {}, &CancellationToken::new()).await.unwrap();
     assert!(report.items[0].error.is_some(), "an error is stored too");
     drop(store);
     let mut bytes = Vec::new();
@@ -418,7 +432,8 @@ async fn an_app_in_a_job_is_installed_alongside_the_assignments() {
     });
     let store = Store::in_memory().unwrap();
     let job = store.create_job(&request).unwrap();
-    let report = env.portfolio.run_job(&store, &job.id, |_| {}, &CancellationToken::new()).await.unwrap();
+    let report =
+        env.portfolio.run_job(&store, &job.id, |_| {}, &CancellationToken::new()).await.unwrap();
     assert_eq!(report.summary.status, JobStatus::Completed, "{report:?}");
     assert_eq!(report.summary.succeeded, 3);
     let access = env.portfolio.system_user_access(&su).await.unwrap();

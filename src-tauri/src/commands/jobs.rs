@@ -1,7 +1,9 @@
 //! Bulk assignment jobs: recorded in the local database first, then run with progress, so a
 //! cancelled or interrupted job can be resumed and nothing is sent twice.
 
-use gatehouse_core::jobs::{AssetChange, CancellationToken, JobEvent, JobReport, JobRequest, JobSummary};
+use gatehouse_core::jobs::{
+    AssetChange, CancellationToken, JobEvent, JobReport, JobRequest, JobSummary,
+};
 use tauri::ipc::Channel;
 use tauri::State;
 
