@@ -42,9 +42,8 @@ impl From<&gatehouse_secrets::SecretStoreError> for CommandError {
     fn from(error: &gatehouse_secrets::SecretStoreError) -> Self {
         Self {
             code: error.code().into(),
-            // The engine's explanation already says what happened and what to do.
-            message: error.explanation().into(),
-            fix: None,
+            message: error.message().into(),
+            fix: Some(error.fix().into()),
             detail: Some(error.to_string()),
             field: None,
         }

@@ -109,15 +109,12 @@ impl CliError {
                 fix: e.fix(),
                 detail: Some(e.detail()),
             },
-            CliError::Keyring(e) => {
-                // The explanation says what happened, then what to do.
-                let explanation = e.explanation();
-                let (message, fix) = match explanation.split_once(". ") {
-                    Some((first, rest)) => (format!("{first}."), rest.to_owned()),
-                    None => (explanation.to_owned(), "Try again.".to_owned()),
-                };
-                ErrorDoc { code: e.code().to_owned(), message, fix, detail: Some(e.to_string()) }
-            }
+            CliError::Keyring(e) => ErrorDoc {
+                code: e.code().to_owned(),
+                message: e.message().to_owned(),
+                fix: e.fix().to_owned(),
+                detail: Some(e.to_string()),
+            },
             CliError::MissingSecret { profile, .. } => ErrorDoc {
                 code: "keyring_entry_missing".to_owned(),
                 message: format!("{self}."),

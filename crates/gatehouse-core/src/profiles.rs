@@ -104,11 +104,7 @@ impl ProfileError {
     /// What happened, in plain words.
     pub fn explanation(&self) -> String {
         match self {
-            // The keyring's explanation says what happened, then what to do: keep the first.
-            Self::Keyring(e) => match e.explanation().split_once(". ") {
-                Some((first, _)) => format!("{first}."),
-                None => e.explanation().to_owned(),
-            },
+            Self::Keyring(e) => e.message().to_owned(),
             Self::ConnectionBlocked { problem } => problem.message.clone(),
             other => format!("{other}."),
         }
@@ -139,10 +135,7 @@ impl ProfileError {
             Self::AlreadyExists(id) => format!(
                 "Pick another id, or remove the old one first (`gatehouse profile remove {id}`)."
             ),
-            Self::Keyring(e) => match e.explanation().split_once(". ") {
-                Some((_, rest)) => rest.to_owned(),
-                None => "Try again.".to_owned(),
-            },
+            Self::Keyring(e) => e.fix().to_owned(),
             Self::MissingSecret { profile, .. } => format!(
                 "Add the portfolio again: remove it (`gatehouse profile remove {profile}`), then \
                  add it with its admin token and app secret."

@@ -82,48 +82,71 @@ impl SecretStoreError {
         }
     }
 
-    /// What happened and what to do, in plain language, for the UI.
-    pub fn explanation(&self) -> &'static str {
+    /// What happened, in plain words.
+    pub fn message(&self) -> &'static str {
         match self {
             Self::NoSecretService { .. } => {
                 "Gatehouse keeps tokens in your system keyring, but no keyring service is \
-                 running in this session. Start GNOME Keyring, KWallet or KeePassXC (with its \
-                 Secret Service integration on), or log in to a desktop session, then try again. \
-                 Over SSH or in a container there is usually no session bus: run Gatehouse inside \
-                 `dbus-run-session` with a keyring daemon started."
+                 running in this session."
             }
-            Self::Locked { .. } => {
-                "Your keyring is locked. Unlock it when your system asks (or in your keyring \
-                 manager, such as Seahorse), then try again."
-            }
+            Self::Locked { .. } => "Your keyring is locked.",
             Self::NoDefaultCollection { .. } => {
-                "Your keyring has no default (\"login\") keyring to store tokens in. Create one in \
-                 your keyring manager, such as Seahorse, and set it as default, then try again."
+                "Your keyring has no default (\"login\") keyring to store tokens in."
             }
             Self::TooLong { .. } => {
-                "This secret is longer than what every system keyring can store. Check that you \
-                 pasted only the token, without extra text."
+                "This secret is longer than what every system keyring can store."
             }
-            Self::EmptySecret => "The secret is empty. Paste the token or app secret again.",
+            Self::EmptySecret => "The secret is empty.",
             Self::Timeout { .. } => {
                 "Your keyring did not answer in time. It may be waiting for you to unlock it in a \
-                 dialog (possibly behind other windows). Unlock it and try again. A save that \
-                 timed out may still complete once the keyring is unlocked."
+                 dialog (possibly behind other windows). A save that timed out may still complete \
+                 once the keyring is unlocked."
             }
-            Self::AccessDenied { .. } => {
-                "Your keyring refused Gatehouse access to this secret. Allow access when your \
-                 keyring asks, or check its settings, then try again."
-            }
+            Self::AccessDenied { .. } => "Your keyring refused Gatehouse access to this secret.",
             Self::Ambiguous { .. } => {
                 "More than one entry in your keyring matches this secret, perhaps from an older \
-                 installation or another tool. Remove the extra \"Gatehouse\" entries in your \
-                 keyring manager, then try again."
+                 installation or another tool."
+            }
+            Self::Platform(_) => "Your system keyring reported an unexpected error.",
+        }
+    }
+
+    /// What to do about it.
+    pub fn fix(&self) -> &'static str {
+        match self {
+            Self::NoSecretService { .. } => {
+                "Start GNOME Keyring, KWallet or KeePassXC (with its Secret Service integration \
+                 on), or log in to a desktop session, then try again. Over SSH or in a container \
+                 there is usually no session bus: run Gatehouse inside `dbus-run-session` with a \
+                 keyring daemon started."
+            }
+            Self::Locked { .. } => {
+                "Unlock it when your system asks (or in your keyring manager, such as Seahorse), \
+                 then try again."
+            }
+            Self::NoDefaultCollection { .. } => {
+                "Create one in your keyring manager, such as Seahorse, and set it as default, \
+                 then try again."
+            }
+            Self::TooLong { .. } => "Check that you pasted only the token, without extra text.",
+            Self::EmptySecret => "Paste the token or app secret again.",
+            Self::Timeout { .. } => "Unlock your keyring and try again.",
+            Self::AccessDenied { .. } => {
+                "Allow access when your keyring asks, or check its settings, then try again."
+            }
+            Self::Ambiguous { .. } => {
+                "Remove the extra \"Gatehouse\" entries in your keyring manager, then try again."
             }
             Self::Platform(_) => {
-                "Your system keyring reported an unexpected error. Try again; if it persists, \
-                 restart your keyring service or your session."
+                "Try again; if it persists, restart your keyring service or your session."
             }
         }
+    }
+
+    /// [`message`](Self::message) and [`fix`](Self::fix) in one paragraph, for surfaces that
+    /// show one sentence.
+    pub fn explanation(&self) -> String {
+        format!("{} {}", self.message(), self.fix())
     }
 
     /// Whether the error means the keyring as a whole is unusable right now (as opposed to a

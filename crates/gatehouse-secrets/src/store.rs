@@ -107,13 +107,12 @@ impl StoreStatus {
     }
 
     /// A plain-language sentence for the UI.
-    pub fn explanation(&self) -> &'static str {
+    pub fn explanation(&self) -> String {
         match self {
-            Self::Ready => "Your system keyring is available; tokens are stored there.",
-            Self::Locked => {
-                "Your system keyring is locked. Gatehouse will ask your system to unlock it when \
-                 it needs a token."
-            }
+            Self::Ready => "Your system keyring is available; tokens are stored there.".to_owned(),
+            Self::Locked => "Your system keyring is locked. Gatehouse will ask your system to \
+                 unlock it when it needs a token."
+                .to_owned(),
             Self::Unavailable(err) => err.explanation(),
         }
     }
