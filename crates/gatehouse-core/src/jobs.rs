@@ -7,6 +7,7 @@
 //! Meta had already applied it.
 
 use std::collections::HashSet;
+use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -247,29 +248,36 @@ fn new_id(prefix: &str) -> String {
     format!("{prefix}{}", uuid::Uuid::now_v7().simple())
 }
 
-/// Whether the run marked on a `running` job is still working.
-fn run_alive(pid: Option<i64>, run_id: Option<&str>) -> bool {
+/// Whether the run marked on a `running` job is still working. A run of this process is in
+/// [`live_runs`]; a run of another process holds an OS file lock on its lock file in
+/// `runs_dir` for as long as it runs (the OS drops the lock when the process dies, on every
+/// OS), so a lock that can be taken means the run is gone.
+fn run_alive(pid: Option<i64>, run_id: Option<&str>, runs_dir: Option<&Path>) -> bool {
     let (Some(pid), Some(run_id)) = (pid, run_id) else { return false };
     if pid == i64::from(std::process::id()) {
         return live_runs().lock().unwrap_or_else(|p| p.into_inner()).contains(run_id);
     }
-    process_alive(pid)
-}
-
-#[cfg(target_os = "linux")]
-fn process_alive(pid: i64) -> bool {
-    std::path::Path::new(&format!("/proc/{pid}")).exists()
-}
-
-// Without /proc we cannot tell: a job of another process is taken as still running, so it is
-// never run twice at once; it becomes resumable once that process marks it itself.
-#[cfg(not(target_os = "linux"))]
-fn process_alive(_pid: i64) -> bool {
-    true
+    // Without a folder (an in-memory store) no other process can share the jobs.
+    let Some(dir) = runs_dir else { return true };
+    let path = dir.join(format!("{run_id}.lock"));
+    let file = match std::fs::File::open(&path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return false,
+        // Cannot tell: taken as running, so it is never run twice at once.
+        Err(_) => return true,
+    };
+    match file.try_lock() {
+        Ok(()) => {
+            drop(file);
+            let _ = std::fs::remove_file(&path);
+            false
+        }
+        Err(std::fs::TryLockError::WouldBlock | std::fs::TryLockError::Error(_)) => true,
+    }
 }
 
 /// Marks `running` jobs whose run is gone as interrupted.
-pub(crate) fn reap_dead_runs(conn: &Connection) -> StoreResult<()> {
+pub(crate) fn reap_dead_runs(conn: &Connection, runs_dir: Option<&Path>) -> StoreResult<()> {
     let mut stmt =
         conn.prepare("SELECT id, runner_pid, runner_id FROM jobs WHERE status = 'running'")?;
     let dead: Vec<String> = stmt
@@ -282,7 +290,7 @@ pub(crate) fn reap_dead_runs(conn: &Connection) -> StoreResult<()> {
         })?
         .collect::<std::result::Result<Vec<_>, _>>()?
         .into_iter()
-        .filter(|(_, pid, run)| !run_alive(*pid, run.as_deref()))
+        .filter(|(_, pid, run)| !run_alive(*pid, run.as_deref(), runs_dir))
         .map(|(id, _, _)| id)
         .collect();
     for id in dead {
@@ -295,13 +303,37 @@ pub(crate) fn reap_dead_runs(conn: &Connection) -> StoreResult<()> {
     Ok(())
 }
 
-/// Removes this run from the live set when the run ends or its future is dropped, so the job
+/// Marks a run as alive while it exists: in this process's live set, and with an OS lock on its
+/// lock file for other processes. Dropped when the run ends or its future is dropped, so the job
 /// reads as interrupted from then on.
-struct RunGuard(String);
+struct RunGuard {
+    run_id: String,
+    lock: Option<(std::fs::File, PathBuf)>,
+}
+
+impl RunGuard {
+    fn new(run_id: &str, runs_dir: Option<&Path>) -> Result<Self> {
+        live_runs().lock().unwrap_or_else(|p| p.into_inner()).insert(run_id.to_owned());
+        let mut guard = RunGuard { run_id: run_id.to_owned(), lock: None };
+        if let Some(dir) = runs_dir {
+            let io = |source| StoreError::Io { path: dir.to_path_buf(), source };
+            std::fs::create_dir_all(dir).map_err(io)?;
+            let path = dir.join(format!("{run_id}.lock"));
+            let file = std::fs::File::create(&path).map_err(io)?;
+            file.lock().map_err(io)?;
+            guard.lock = Some((file, path));
+        }
+        Ok(guard)
+    }
+}
 
 impl Drop for RunGuard {
     fn drop(&mut self) {
-        live_runs().lock().unwrap_or_else(|p| p.into_inner()).remove(&self.0);
+        live_runs().lock().unwrap_or_else(|p| p.into_inner()).remove(&self.run_id);
+        if let Some((file, path)) = self.lock.take() {
+            drop(file);
+            let _ = std::fs::remove_file(path);
+        }
     }
 }
 
@@ -540,7 +572,7 @@ impl Store {
     /// A job and all its items.
     pub fn job(&self, id: &str) -> Result<JobReport> {
         let conn = self.lock();
-        reap_dead_runs(&conn)?;
+        reap_dead_runs(&conn, self.runs_dir().as_deref())?;
         let summary = summary_row(&conn, id)?;
         let items = items(&conn, id, false)?.into_iter().map(|s| s.item).collect();
         Ok(JobReport { summary, items })
@@ -559,7 +591,7 @@ impl Store {
         limit: u32,
     ) -> Result<Vec<JobSummary>> {
         let conn = self.lock();
-        reap_dead_runs(&conn)?;
+        reap_dead_runs(&conn, self.runs_dir().as_deref())?;
         let kept = if kept_only { " AND discarded_at IS NULL" } else { "" };
         let sql = format!(
             "{SUMMARY_SELECT} WHERE portfolio_id = ?1{kept} ORDER BY created_at DESC, rowid DESC \
@@ -594,7 +626,7 @@ impl Store {
     /// next [`Portfolio::run_job`] tries them again.
     pub fn retry_failed(&self, id: &str) -> Result<JobSummary> {
         let mut conn = self.lock();
-        reap_dead_runs(&conn)?;
+        reap_dead_runs(&conn, self.runs_dir().as_deref())?;
         let summary = summary_row(&conn, id)?;
         if summary.status == JobStatus::Running {
             return Err(StoreError::JobRunning(id.to_owned()).into());
@@ -618,7 +650,7 @@ impl Store {
     /// finished becomes cancelled. Refused while a run has it.
     pub fn discard_job(&self, id: &str) -> Result<JobSummary> {
         let conn = self.lock();
-        reap_dead_runs(&conn)?;
+        reap_dead_runs(&conn, self.runs_dir().as_deref())?;
         let summary = summary_row(&conn, id)?;
         if summary.status == JobStatus::Running {
             return Err(StoreError::JobRunning(id.to_owned()).into());
@@ -637,7 +669,7 @@ impl Store {
     /// Claims the job for a run: fails if another live run has it.
     fn start_run(&self, id: &str, run_id: &str) -> Result<JobSummary> {
         let conn = self.lock();
-        reap_dead_runs(&conn)?;
+        reap_dead_runs(&conn, self.runs_dir().as_deref())?;
         let summary = summary_row(&conn, id)?;
         if summary.status == JobStatus::Running {
             return Err(StoreError::JobRunning(id.to_owned()).into());
@@ -759,8 +791,7 @@ impl Portfolio {
         cancel: &CancellationToken,
     ) -> Result<JobReport> {
         let run_id = new_id("run-");
-        live_runs().lock().unwrap_or_else(|p| p.into_inner()).insert(run_id.clone());
-        let _guard = RunGuard(run_id.clone());
+        let _guard = RunGuard::new(&run_id, store.runs_dir().as_deref())?;
         let started = store.start_run(job_id, &run_id)?;
         let system_user = started.system_user_id.clone();
         let (sink, mut waits) = EventSink::channel();

@@ -161,6 +161,11 @@ impl Store {
         self.path.as_deref()
     }
 
+    /// Where runs keep their lock files (next to the database), when not in memory.
+    pub(crate) fn runs_dir(&self) -> Option<PathBuf> {
+        Some(self.path.as_deref()?.parent()?.join("runs"))
+    }
+
     fn setup(conn: Connection, path: Option<PathBuf>) -> StoreResult<Self> {
         // Another process (the app and the CLI) may hold the write lock for a moment.
         conn.busy_timeout(Duration::from_secs(5))?;
@@ -169,7 +174,7 @@ impl Store {
         conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")?;
         migrate(&conn)?;
         let store = Self { conn: Mutex::new(conn), path };
-        crate::jobs::reap_dead_runs(&store.lock())?;
+        crate::jobs::reap_dead_runs(&store.lock(), store.runs_dir().as_deref())?;
         Ok(store)
     }
 

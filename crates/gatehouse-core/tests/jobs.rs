@@ -292,16 +292,33 @@ async fn an_interrupted_run_is_reported_and_resumed() {
     assert!(summary.succeeded >= 200 && summary.pending > 0, "{summary:?}");
     assert_eq!(store.unfinished_jobs("test").unwrap()[0].id, job.id);
 
-    // A process that died while running: its row still says running, under a pid that is gone.
+    // Another process running the job holds the OS lock on its run's lock file: the job stays
+    // running for everyone else. When that process dies, the OS drops the lock (here: the file
+    // is closed) and the job reads as interrupted.
     drop(store);
-    {
+    let mark_running = |run: &str| {
         let conn = rusqlite::Connection::open(&path).unwrap();
         conn.execute(
-            "UPDATE jobs SET status = 'running', runner_pid = 2147483646, runner_id = 'gone'",
-            [],
+            "UPDATE jobs SET status = 'running', runner_pid = 2147483646, runner_id = ?1",
+            [run],
         )
         .unwrap();
-    }
+    };
+    let runs = path.parent().unwrap().join("runs");
+    std::fs::create_dir_all(&runs).unwrap();
+    let held = std::fs::File::create(runs.join("run-elsewhere.lock")).unwrap();
+    held.lock().unwrap();
+    mark_running("run-elsewhere");
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.job(&job.id).unwrap().summary.status, JobStatus::Running);
+    drop(store);
+    drop(held);
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.job(&job.id).unwrap().summary.status, JobStatus::Interrupted);
+    assert!(!runs.join("run-elsewhere.lock").exists(), "a dead run's lock file is removed");
+    // A process that died before it made a lock file at all.
+    drop(store);
+    mark_running("gone");
     let store = Store::open(&path).unwrap();
     assert_eq!(store.job(&job.id).unwrap().summary.status, JobStatus::Interrupted);
 
