@@ -416,9 +416,18 @@ async fn the_database_file_never_holds_a_secret() {
         env.portfolio.run_job(&store, &job.id, |_| {}, &CancellationToken::new()).await.unwrap();
     assert!(report.items[0].error.is_some(), "an error is stored too");
     drop(store);
+    // Every file Gatehouse wrote there, the runs' lock folder included.
     let mut bytes = Vec::new();
-    for entry in std::fs::read_dir(dir.path()).unwrap() {
-        bytes.extend(std::fs::read(entry.unwrap().path()).unwrap());
+    let mut folders = vec![dir.path().to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                folders.push(path);
+            } else {
+                bytes.extend(std::fs::read(path).unwrap());
+            }
+        }
     }
     assert!(bytes.len() > 4096, "the database was written");
     for secret in [&env.token, &env.app_secret] {
