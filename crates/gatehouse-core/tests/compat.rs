@@ -43,6 +43,7 @@ async fn doctor_against_an_emulator_reports_shapes_and_nothing_that_identifies()
         "assigned_instagram_accounts",
         "assigned_whatsapp_business_accounts",
         "assigned_apps",
+        "assigned_applications",
     ] {
         let p = by_probe(&format!("system_user.{edge}"));
         assert_eq!(p.status, ProbeStatus::Ok, "{p:?}");
