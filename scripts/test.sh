@@ -9,6 +9,7 @@ check_toolchains
 install_debian_packages "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
 install_ui_dependencies
 install_nextest
+install_cargo_machete
 install_tauri_driver
 install_python_env
 # The app crate embeds ui/dist at compile time, so the UI is built before any cargo step.
@@ -16,6 +17,9 @@ build_ui
 
 step "Rust: format"
 cargo fmt --all --check
+
+step "Rust: no unused dependencies (cargo machete)"
+cargo machete
 
 step "Rust: clippy (warnings are errors)"
 cargo clippy --workspace --all-targets "${CARGO_FEATURES[@]}" --locked -- -D warnings

@@ -60,6 +60,12 @@ install_nextest() {
   cargo install cargo-nextest --locked --quiet
 }
 
+install_cargo_machete() {
+  command -v cargo-machete >/dev/null && return 0
+  step "Installing cargo-machete from crates.io"
+  cargo install cargo-machete --locked --quiet
+}
+
 install_tauri_driver() {
   command -v tauri-driver >/dev/null && return 0
   step "Installing tauri-driver from crates.io"
