@@ -124,13 +124,11 @@ impl CompatReport {
 /// A probe's answer: a body, or the error.
 type Answer = std::result::Result<(Value, Usage), GraphError>;
 
-/// The answers of one side, in probe order, with their identifiers and calls.
-struct Side {
-    answers: Vec<(String, String, Option<Answer>)>,
-}
+/// One probe's identifier, its call pattern and its answer (`None`: not tried).
+type Probed = (String, String, Option<Answer>);
 
 /// Runs the probes against `session` for `business_id`. Only GETs (and the debug_token GET).
-async fn run_probes(session: &Session, business_id: &str) -> Side {
+async fn run_probes(session: &Session, business_id: &str) -> Vec<Probed> {
     let mut answers = Vec::new();
     let small = |n: u32| vec![("limit", n.to_string())];
     let me = session.probe(&Endpoint::ME, "me", &[]).await;
@@ -226,7 +224,7 @@ async fn run_probes(session: &Session, business_id: &str) -> Side {
         "POST / (batch) with GET /debug_token".into(),
         Some(batched),
     ));
-    Side { answers }
+    answers
 }
 
 /// `path → JSON type` of every field in `v`; list items are merged under `[]`.
@@ -394,7 +392,7 @@ pub async fn check(portfolio: &Portfolio) -> Result<CompatReport> {
     let expected = run_probes(model.session(), model.business_id()).await;
     let real = run_probes(portfolio.session(), portfolio.business_id()).await;
     let mut probes = Vec::new();
-    for ((probe, call, want), (_, _, got)) in expected.answers.iter().zip(real.answers) {
+    for ((probe, call, want), (_, _, got)) in expected.iter().zip(real) {
         probes.push(verdict(probe.clone(), call.clone(), want.as_ref(), got));
     }
     // Not relied on alone: the batch form is only learnt about, and the client uses whichever
