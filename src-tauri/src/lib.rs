@@ -1,18 +1,15 @@
-//! Gatehouse desktop shell: thin async Tauri commands over the engine crates in `crates/`.
+//! Gatehouse desktop shell: one-line Tauri commands over `gatehouse-commands` (`crates/`).
 
 mod bindings;
 mod commands;
-mod error;
-mod state;
 
 pub use bindings::specta_builder;
-pub use error::CommandError;
 
 /// Starts the desktop app. Returns only when the last window has closed.
 pub fn run() {
     let builder = specta_builder();
     let result = tauri::Builder::default()
-        .manage(state::AppState::new())
+        .manage(gatehouse_commands::AppState::new(gatehouse_commands::Environment::desktop()))
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);

@@ -6,97 +6,40 @@ import { invoke as __TAURI_INVOKE, Channel } from "@tauri-apps/api/core";
 /** Commands */
 export const commands = {
 	appInfo: () => __TAURI_INVOKE<AppInfo>("app_info"),
-	/**  Stores, reads back and deletes a test entry in the OS keyring. */
 	keyringStatus: () => typedError<KeyringReport, CommandError>(__TAURI_INVOKE("keyring_status")),
-	/**  Read-only probes of every read Gatehouse relies on, compared with the emulator's answers. */
 	checkCompatibility: () => typedError<CompatibilityCheck, CommandError>(__TAURI_INVOKE("check_compatibility")),
-	/**  The demo portfolios and the saved ones, and which one is open. */
 	listPortfolios: () => typedError<PortfolioList, CommandError>(__TAURI_INVOKE("list_portfolios")),
-	/**  Opens another portfolio; the screens reload from it. */
 	switchPortfolio: (id: string) => typedError<null, CommandError>(__TAURI_INVOKE("switch_portfolio", { id })),
-	/**  Checks typed credentials against Meta without saving anything. */
 	checkConnection: (form: ConnectForm) => typedError<ConnectionReport, CommandError>(__TAURI_INVOKE("check_connection", { form })),
-	/**
-	 *  Adds the form's app to the form's business (the fix the check offers when the business does
-	 *  not own it), without saving anything.
-	 */
 	claimAppForConnection: (form: ConnectForm) => typedError<AppClaim, CommandError>(__TAURI_INVOKE("claim_app_for_connection", { form })),
-	/**
-	 *  Checks again, then saves: metadata in the config directory, secrets in the OS keyring. The
-	 *  new portfolio becomes the open one.
-	 */
 	savePortfolio: (form: ConnectForm) => typedError<PortfolioEntry, CommandError>(__TAURI_INVOKE("save_portfolio", { form })),
-	/**  Removes a saved portfolio and its keyring entries. The demo opens when it was the open one. */
 	removePortfolio: (id: string) => typedError<null, CommandError>(__TAURI_INVOKE("remove_portfolio", { id })),
-	/**  The business, its system users and the system-user quota. */
 	portfolioOverview: () => typedError<PortfolioOverview, CommandError>(__TAURI_INVOKE("portfolio_overview")),
-	/**  Adds an app its admin develops to the open portfolio's business, so it can have system users. */
 	claimApp: (appId: string) => typedError<AppClaim, CommandError>(__TAURI_INVOKE("claim_app", { appId })),
-	/**  Adds a system user to the portfolio. A lost answer is reconciled, never retried blindly. */
 	createSystemUser: (name: string, role: NewRole) => typedError<CreatedSystemUser, CommandError>(__TAURI_INVOKE("create_system_user", { name, role })),
-	/**  Gives a system user a new name. Renaming is idempotent, so the client may retry it. */
 	renameSystemUser: (systemUserId: string, name: string) => typedError<null, CommandError>(__TAURI_INVOKE("rename_system_user", { systemUserId, name })),
-	/**  How many assets and apps each system user has. */
 	accessCounts: () => typedError<AccessCount[], CommandError>(__TAURI_INVOKE("access_counts")),
-	/**  One system user's assets with their tasks, and its installed apps. */
 	systemUserAccess: (systemUserId: string) => typedError<SystemUserAccess, CommandError>(__TAURI_INVOKE("system_user_access", { systemUserId })),
-	/**  The seven asset kinds with their tasks in plain words. */
 	assetKinds: () => __TAURI_INVOKE<AssetKindInfo[]>("asset_kinds"),
-	/**  Every asset of one kind the business owns or is shared. */
 	listAssets: (kind: AssetKind) => typedError<AssetRow[], CommandError>(__TAURI_INVOKE("list_assets", { kind })),
-	/**
-	 *  Records a bulk change as a job for the open portfolio. Nothing is sent yet; invalid tasks
-	 *  are refused here, naming the field.
-	 */
 	createJob: (systemUserId: string, systemUserName: string, changes: AssetChange[]) => typedError<JobSummary, CommandError>(__TAURI_INVOKE("create_job", { systemUserId, systemUserName, changes })),
-	/**
-	 *  Runs a job's pending items; progress goes to `on_event`. Returns when the job stops
-	 *  (finished or cancelled), with every item's outcome.
-	 */
 	runJob: (jobId: string, onEvent: Channel<JobEvent>) => typedError<JobReport, CommandError>(__TAURI_INVOKE("run_job", { jobId, onEvent })),
-	/**  Asks a running job to stop after the items in flight. Unknown or finished jobs: nothing to do. */
 	cancelJob: (jobId: string) => __TAURI_INVOKE<void>("cancel_job", { jobId }),
-	/**  Puts a job's failed items back to pending. */
 	retryFailed: (jobId: string) => typedError<JobSummary, CommandError>(__TAURI_INVOKE("retry_failed", { jobId })),
-	/**  Stops offering an unfinished job for resuming; its record and what it did are kept. */
 	discardJob: (jobId: string) => typedError<JobSummary, CommandError>(__TAURI_INVOKE("discard_job", { jobId })),
-	/**  Jobs of the open portfolio that did not finish and are not running now, newest first. */
 	unfinishedJobs: () => typedError<JobSummary[], CommandError>(__TAURI_INVOKE("unfinished_jobs")),
-	/**  A job with every item's outcome. */
 	jobReport: (jobId: string) => typedError<JobReport, CommandError>(__TAURI_INVOKE("job_report", { jobId })),
-	/**  Permissions grouped with one sentence each, and presets for common jobs. */
 	scopeCatalog: () => __TAURI_INVOKE<ScopeCatalog>("scope_catalog"),
-	/**  The apps a token for this system user can be generated with; unusable ones say why. */
 	tokenApps: (systemUserId: string) => typedError<AppChoice[], CommandError>(__TAURI_INVOKE("token_apps", { systemUserId })),
-	/**  The engine's readiness check. Changes nothing. */
 	tokenPreflight: (request: TokenRequest) => typedError<Preflight, CommandError>(__TAURI_INVOKE("token_preflight", { request })),
-	/**  Installs an app for a system user (needed before a token can be generated with it). */
 	installApp: (systemUserId: string, appId: string) => typedError<null, CommandError>(__TAURI_INVOKE("install_app", { systemUserId, appId })),
-	/**
-	 *  Generates a token once (a lost answer is reported as "may have been issued", never resent)
-	 *  and keeps it in memory; steps go to `on_step`.
-	 */
 	generateToken: (request: TokenRequest, onStep: Channel<TokenStep>) => typedError<IssuedToken, CommandError>(__TAURI_INVOKE("generate_token", { request, onStep })),
-	/**
-	 *  Copies a kept token to the clipboard from Rust, marked for clipboard managers to skip, and
-	 *  clears it after `clear_after_secs` if it still holds the token. The clipboard may block for
-	 *  a moment, so it runs off the async workers.
-	 */
 	copyToken: (handle: string, clearAfterSecs: number) => typedError<CopyReceipt, CommandError>(__TAURI_INVOKE("copy_token", { handle, clearAfterSecs })),
-	/**  The token itself, for the user who asked to see it. The only way a token reaches the webview. */
 	revealToken: (handle: string) => typedError<string, CommandError>(__TAURI_INVOKE("reveal_token", { handle })),
-	/**
-	 *  Keeps a copy of a kept token in the OS keychain (opt-in), under the portfolio and the
-	 *  system user it belongs to. A later copy for the same system user replaces it.
-	 */
 	keepTokenInKeychain: (handle: string) => typedError<null, CommandError>(__TAURI_INVOKE("keep_token_in_keychain", { handle })),
-	/**  Drops a kept token from memory, and clears the clipboard if it still holds it. */
 	forgetToken: (handle: string) => typedError<null, CommandError>(__TAURI_INVOKE("forget_token", { handle })),
-	/**  `debug_token` on a pasted token. */
 	inspectToken: (token: string) => typedError<TokenReport, CommandError>(__TAURI_INVOKE("inspect_token", { token })),
-	/**  Exchanges a 60-day token for a new one, kept in memory like a generated one. */
 	refreshToken: (token: string) => typedError<IssuedToken, CommandError>(__TAURI_INVOKE("refresh_token", { token })),
-	/**  Revokes a pasted token. */
 	revokeToken: (token: string) => typedError<Revoked, CommandError>(__TAURI_INVOKE("revoke_token", { token })),
 };
 

@@ -36,6 +36,19 @@ pub struct CopyReceipt {
     pub clear_after_secs: u32,
 }
 
+impl CopyReceipt {
+    /// The receipt of a copy made now, to be cleared after `clear_after` (at most
+    /// [`MAX_CLEAR_AFTER`]).
+    pub fn clearing_after(clear_after: Duration) -> Self {
+        let clear_after = clear_after.min(MAX_CLEAR_AFTER);
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
+        Self {
+            clears_at_unix: (now + clear_after).as_secs_f64(),
+            clear_after_secs: u32::try_from(clear_after.as_secs()).unwrap_or(u32::MAX),
+        }
+    }
+}
+
 enum Request {
     Copy { secret: Secret, clear_after: Duration, reply: Sender<Result<()>> },
     ClearNow { reply: Sender<Result<bool>> },
@@ -101,13 +114,10 @@ impl SecretClipboard {
     /// after `clear_after` (at most [`MAX_CLEAR_AFTER`]) if the clipboard still holds it. A
     /// newer copy replaces the older one and its timer.
     pub fn copy(&self, secret: &Secret, clear_after: Duration) -> Result<CopyReceipt> {
-        let clear_after = clear_after.min(MAX_CLEAR_AFTER);
+        let receipt = CopyReceipt::clearing_after(clear_after);
+        let clear_after = Duration::from_secs(u64::from(receipt.clear_after_secs));
         self.ask(|reply| Request::Copy { secret: secret.clone(), clear_after, reply })?;
-        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
-        Ok(CopyReceipt {
-            clears_at_unix: (now + clear_after).as_secs_f64(),
-            clear_after_secs: u32::try_from(clear_after.as_secs()).unwrap_or(u32::MAX),
-        })
+        Ok(receipt)
     }
 
     /// Clears the clipboard now if it still holds the last secret copied here. Returns whether

@@ -270,6 +270,18 @@ impl RunningEmulator {
         inner.faults.set(faults, now);
     }
 
+    /// Answers a control request as `{method} /__emulator{path}?{query}` would over HTTP
+    /// (faults, limits, clock, token expiry…), for hosts that embed the emulator.
+    pub fn control(
+        &self,
+        method: &str,
+        path: &str,
+        query: &str,
+        body: &[u8],
+    ) -> (u16, serde_json::Value) {
+        control::handle(&self.shared, method, path, query, body)
+    }
+
     /// The request log so far.
     pub fn request_log(&self) -> Vec<LogEntry> {
         self.shared.lock().log.clone()

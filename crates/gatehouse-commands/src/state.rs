@@ -1,19 +1,67 @@
 //! What the commands share: the engine's long-lived services, created once at start.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use gatehouse_core::profiles::{ProfileError, ProfileStore};
 use gatehouse_core::store::Store;
 use gatehouse_core::{demo::DemoPortfolio, Portfolio, SecretClipboard};
 use gatehouse_secrets::{Secret, SecretStore};
 use tokio::sync::OnceCell;
 
-use crate::CommandError;
+use crate::{Clipboard, CommandError};
+
+/// Where the commands keep and send things. The desktop app uses the OS's; the dev/test host
+/// gives each session its own folders, an in-memory keyring and clipboard, and its demo.
+pub struct Environment {
+    /// The keyring. Created without touching it, so a missing one only shows up where a secret
+    /// is needed (and in Settings → Keychain), never as a failed start.
+    pub secrets: Result<SecretStore, gatehouse_secrets::SecretStoreError>,
+    /// Where saved portfolios are listed.
+    pub profiles: Result<ProfileStore, ProfileError>,
+    /// The database file; `None`: the OS data directory (or `$GATEHOUSE_DATA_DIR`).
+    pub database: Option<PathBuf>,
+    pub clipboard: Arc<dyn Clipboard>,
+    /// Where a newly connected portfolio's Graph API calls go.
+    pub graph: GraphTarget,
+}
+
+/// The Graph API a newly connected portfolio talks to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GraphTarget {
+    /// `https://graph.facebook.com`.
+    Meta,
+    /// Another base URL (the end-to-end tests' emulator; the client refuses plain HTTP
+    /// anywhere but loopback).
+    Url(String),
+    /// This state's own demo emulator (the dev/test host: "connecting" stays on this computer).
+    Demo,
+}
+
+impl Environment {
+    /// The desktop app's: the OS keyring, config and data folders, and clipboard.
+    /// `GATEHOUSE_GRAPH_URL` points new portfolios at another Graph API (end-to-end tests).
+    pub fn desktop() -> Self {
+        let graph = match std::env::var("GATEHOUSE_GRAPH_URL") {
+            Ok(url) if !url.trim().is_empty() => GraphTarget::Url(url),
+            _ => GraphTarget::Meta,
+        };
+        Self {
+            secrets: SecretStore::secret_service(),
+            profiles: ProfileStore::from_env(),
+            database: None,
+            clipboard: Arc::new(SecretClipboard::new()),
+            graph,
+        }
+    }
+}
 
 pub struct AppState {
-    /// The OS keyring. Created without touching the keyring, so a missing one only shows up
-    /// where a secret is needed (and in Settings → Keychain), never as a failed start.
     secrets: Result<SecretStore, gatehouse_secrets::SecretStoreError>,
+    profiles: Result<ProfileStore, CommandError>,
+    database: Option<PathBuf>,
+    graph: GraphTarget,
     /// The demo portfolios, started on first use on Tauri's async runtime.
     demo: OnceCell<DemoPortfolio>,
     /// Which portfolio the window works in: a demo id or a saved profile's id.
@@ -28,7 +76,7 @@ pub struct AppState {
     /// The local database, opened on first use.
     store: OnceCell<Store>,
     /// The system clipboard, written from Rust only.
-    clipboard: std::sync::OnceLock<SecretClipboard>,
+    clipboard: Arc<dyn Clipboard>,
 }
 
 #[derive(Default)]
@@ -49,21 +97,38 @@ pub const DEMO_ID: &str = "demo:agency";
 pub const DEMO_PREFIX: &str = "demo:";
 
 impl AppState {
-    pub fn new() -> Self {
+    pub fn new(environment: Environment) -> Self {
+        let Environment { secrets, profiles, database, clipboard, graph } = environment;
         Self {
-            secrets: SecretStore::secret_service(),
+            secrets,
+            profiles: profiles.map_err(|e| gatehouse_core::Error::from(e).into()),
+            database,
+            graph,
             demo: OnceCell::new(),
             active: Mutex::new(DEMO_ID.to_owned()),
             opened: Mutex::new(HashMap::new()),
             jobs: Mutex::new(HashMap::new()),
             tokens: Mutex::new(TokenVault::default()),
             store: OnceCell::new(),
-            clipboard: std::sync::OnceLock::new(),
+            clipboard,
         }
     }
 
     pub fn secrets(&self) -> Result<&SecretStore, CommandError> {
         self.secrets.as_ref().map_err(CommandError::from)
+    }
+
+    pub fn profiles(&self) -> Result<&ProfileStore, CommandError> {
+        self.profiles.as_ref().map_err(Clone::clone)
+    }
+
+    /// The base URL a newly connected portfolio is saved with (`None`: Meta's).
+    pub async fn graph_url(&self) -> Result<Option<String>, CommandError> {
+        Ok(match &self.graph {
+            GraphTarget::Meta => None,
+            GraphTarget::Url(url) => Some(url.clone()),
+            GraphTarget::Demo => Some(self.demo().await?.url().to_owned()),
+        })
     }
 
     pub async fn demo(&self) -> Result<&DemoPortfolio, CommandError> {
@@ -98,7 +163,7 @@ impl AppState {
 
     /// The portfolio the user works in now (the demo agency on a first run).
     pub async fn portfolio(&self) -> Result<Arc<Portfolio>, CommandError> {
-        crate::commands::portfolios::open(self, &self.active_id()).await
+        crate::portfolios::open(self, &self.active_id()).await
     }
 
     /// Keeps a token in memory and returns its handle.
@@ -132,13 +197,17 @@ impl AppState {
         Ok(self
             .store
             .get_or_try_init(|| async {
-                Store::open_default().map_err(gatehouse_core::Error::from)
+                match &self.database {
+                    Some(path) => Store::open(path),
+                    None => Store::open_default(),
+                }
+                .map_err(gatehouse_core::Error::from)
             })
             .await?)
     }
 
-    pub fn clipboard(&self) -> &SecretClipboard {
-        self.clipboard.get_or_init(SecretClipboard::new)
+    pub fn clipboard(&self) -> Arc<dyn Clipboard> {
+        self.clipboard.clone()
     }
 }
 

@@ -4,21 +4,17 @@
 use gatehouse_core::jobs::{
     AssetChange, CancellationToken, JobEvent, JobReport, JobRequest, JobSummary,
 };
-use tauri::ipc::Channel;
-use tauri::State;
 
-use crate::state::{lock, AppState};
-use crate::CommandError;
+use crate::state::lock;
+use crate::{AppState, CommandError};
 
 /// How many jobs the "unfinished" list looks at.
 const RECENT_JOBS: u32 = 50;
 
 /// Records a bulk change as a job for the open portfolio. Nothing is sent yet; invalid tasks
 /// are refused here, naming the field.
-#[tauri::command]
-#[specta::specta]
 pub async fn create_job(
-    state: State<'_, AppState>,
+    state: &AppState,
     system_user_id: String,
     system_user_name: String,
     changes: Vec<AssetChange>,
@@ -30,65 +26,39 @@ pub async fn create_job(
 
 /// Runs a job's pending items; progress goes to `on_event`. Returns when the job stops
 /// (finished or cancelled), with every item's outcome.
-#[tauri::command]
-#[specta::specta]
 pub async fn run_job(
-    state: State<'_, AppState>,
+    state: &AppState,
     job_id: String,
-    on_event: Channel<JobEvent>,
+    on_event: impl Fn(JobEvent) + Send + Sync,
 ) -> Result<JobReport, CommandError> {
     let portfolio = state.portfolio().await?;
     let store = state.store().await?;
     let cancel = CancellationToken::new();
     lock(&state.jobs).insert(job_id.clone(), cancel.clone());
-    let result = portfolio
-        .run_job(
-            store,
-            &job_id,
-            move |event| {
-                // A closed window drops the channel; the job still runs to its end.
-                let _ = on_event.send(event);
-            },
-            &cancel,
-        )
-        .await;
+    let result = portfolio.run_job(store, &job_id, on_event, &cancel).await;
     lock(&state.jobs).remove(&job_id);
     Ok(result?)
 }
 
 /// Asks a running job to stop after the items in flight. Unknown or finished jobs: nothing to do.
-#[tauri::command]
-#[specta::specta]
-pub fn cancel_job(state: State<'_, AppState>, job_id: String) {
+pub fn cancel_job(state: &AppState, job_id: String) {
     if let Some(flag) = lock(&state.jobs).get(&job_id) {
         flag.cancel();
     }
 }
 
 /// Puts a job's failed items back to pending.
-#[tauri::command]
-#[specta::specta]
-pub async fn retry_failed(
-    state: State<'_, AppState>,
-    job_id: String,
-) -> Result<JobSummary, CommandError> {
+pub async fn retry_failed(state: &AppState, job_id: String) -> Result<JobSummary, CommandError> {
     Ok(state.store().await?.retry_failed(&job_id)?)
 }
 
 /// Stops offering an unfinished job for resuming; its record and what it did are kept.
-#[tauri::command]
-#[specta::specta]
-pub async fn discard_job(
-    state: State<'_, AppState>,
-    job_id: String,
-) -> Result<JobSummary, CommandError> {
+pub async fn discard_job(state: &AppState, job_id: String) -> Result<JobSummary, CommandError> {
     Ok(state.store().await?.discard_job(&job_id)?)
 }
 
 /// Jobs of the open portfolio that did not finish and are not running now, newest first.
-#[tauri::command]
-#[specta::specta]
-pub async fn unfinished_jobs(state: State<'_, AppState>) -> Result<Vec<JobSummary>, CommandError> {
+pub async fn unfinished_jobs(state: &AppState) -> Result<Vec<JobSummary>, CommandError> {
     let store = state.store().await?;
     let running: Vec<String> = lock(&state.jobs).keys().cloned().collect();
     let jobs = store.unfinished_jobs(&state.active_id())?;
@@ -96,11 +66,6 @@ pub async fn unfinished_jobs(state: State<'_, AppState>) -> Result<Vec<JobSummar
 }
 
 /// A job with every item's outcome.
-#[tauri::command]
-#[specta::specta]
-pub async fn job_report(
-    state: State<'_, AppState>,
-    job_id: String,
-) -> Result<JobReport, CommandError> {
+pub async fn job_report(state: &AppState, job_id: String) -> Result<JobReport, CommandError> {
     Ok(state.store().await?.job(&job_id)?)
 }

@@ -2,9 +2,8 @@
 
 use serde::Serialize;
 use specta::Type;
-use tauri::State;
 
-use crate::{state::AppState, CommandError};
+use crate::{AppState, CommandError};
 
 /// What the shell shows in its header and About section.
 #[derive(Debug, Clone, Serialize, Type)]
@@ -15,8 +14,6 @@ pub struct AppInfo {
     pub os: String,
 }
 
-#[tauri::command]
-#[specta::specta]
 pub async fn app_info() -> AppInfo {
     AppInfo {
         name: "Gatehouse".into(),
@@ -34,11 +31,7 @@ pub struct CompatibilityCheck {
 }
 
 /// Read-only probes of every read Gatehouse relies on, compared with the emulator's answers.
-#[tauri::command]
-#[specta::specta]
-pub async fn check_compatibility(
-    state: State<'_, AppState>,
-) -> Result<CompatibilityCheck, CommandError> {
+pub async fn check_compatibility(state: &AppState) -> Result<CompatibilityCheck, CommandError> {
     let report = gatehouse_core::compat::check(&*state.portfolio().await?).await?;
     Ok(CompatibilityCheck { text: report.to_text(), report })
 }
@@ -53,9 +46,7 @@ pub struct KeyringReport {
 }
 
 /// Stores, reads back and deletes a test entry in the OS keyring.
-#[tauri::command]
-#[specta::specta]
-pub async fn keyring_status(state: State<'_, AppState>) -> Result<KeyringReport, CommandError> {
+pub async fn keyring_status(state: &AppState) -> Result<KeyringReport, CommandError> {
     let store = state.secrets()?;
     let elapsed = store.self_check().await?;
     let name = match store.backend() {

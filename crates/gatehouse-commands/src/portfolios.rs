@@ -3,15 +3,14 @@
 use std::sync::Arc;
 
 use gatehouse_core::connect::{ConnectRequest, ConnectionReport};
-use gatehouse_core::profiles::{self, Profile, ProfileSecrets, ProfileStore, DEFAULT_API_VERSION};
+use gatehouse_core::profiles::{self, Profile, ProfileSecrets, DEFAULT_API_VERSION};
 use gatehouse_core::{AppClaim, Portfolio, PortfolioKind};
 use gatehouse_secrets::Secret;
 use serde::{Deserialize, Serialize};
 use specta::Type;
-use tauri::State;
 
-use crate::state::{AppState, DEMO_ID, DEMO_PREFIX};
-use crate::CommandError;
+use crate::state::{DEMO_ID, DEMO_PREFIX};
+use crate::{AppState, CommandError};
 
 /// One portfolio the switcher lists. Demo portfolios are always there and cannot be removed.
 #[derive(Debug, Clone, Serialize, Type)]
@@ -50,15 +49,16 @@ impl std::fmt::Debug for ConnectForm {
 }
 
 impl ConnectForm {
-    /// Splits the form into what may be stored in a file and the secrets.
-    fn into_parts(self) -> (Profile, ProfileSecrets) {
+    /// Splits the form into what may be stored in a file and the secrets. `base_url`: the
+    /// Graph API the portfolio talks to (`None`: Meta's).
+    fn into_parts(self, base_url: Option<String>) -> (Profile, ProfileSecrets) {
         let business_id = self.business_id.trim().to_owned();
         let profile = Profile {
             id: format!("business-{business_id}"),
             label: self.label.trim().to_owned(),
             business_id,
             app_id: self.app_id.trim().to_owned(),
-            base_url: graph_url_override(),
+            base_url,
             api_version: DEFAULT_API_VERSION.to_owned(),
         };
         let secrets = ProfileSecrets {
@@ -72,27 +72,18 @@ impl ConnectForm {
     }
 
     /// What to check or claim against, once the typed fields are valid, and the secrets.
-    fn into_request(self) -> Result<(ConnectRequest, ProfileSecrets), CommandError> {
-        let (profile, secrets) = self.into_parts();
+    async fn into_request(
+        self,
+        state: &AppState,
+    ) -> Result<(ConnectRequest, ProfileSecrets), CommandError> {
+        let (profile, secrets) = self.into_parts(state.graph_url().await?);
         profile.validate().map_err(gatehouse_core::Error::from)?;
         Ok((profile.connect_request(), secrets))
     }
 }
 
-/// A Graph API other than Meta's, for end-to-end tests against the emulator (loopback only:
-/// the client refuses plain HTTP anywhere else).
-fn graph_url_override() -> Option<String> {
-    std::env::var("GATEHOUSE_GRAPH_URL").ok().filter(|u| !u.trim().is_empty())
-}
-
-fn profiles() -> Result<ProfileStore, CommandError> {
-    ProfileStore::from_env().map_err(|e| gatehouse_core::Error::from(e).into())
-}
-
 /// The demo portfolios and the saved ones, and which one is open.
-#[tauri::command]
-#[specta::specta]
-pub async fn list_portfolios(state: State<'_, AppState>) -> Result<PortfolioList, CommandError> {
+pub async fn list_portfolios(state: &AppState) -> Result<PortfolioList, CommandError> {
     let demo = state.demo().await?;
     let mut portfolios: Vec<PortfolioEntry> = demo
         .portfolios()
@@ -104,7 +95,7 @@ pub async fn list_portfolios(state: State<'_, AppState>) -> Result<PortfolioList
             kind: PortfolioKind::Demo,
         })
         .collect();
-    let saved = profiles()?.list().map_err(gatehouse_core::Error::from)?;
+    let saved = state.profiles()?.list().map_err(gatehouse_core::Error::from)?;
     portfolios.extend(saved.into_iter().map(|p| PortfolioEntry {
         id: p.id,
         label: p.label,
@@ -115,10 +106,8 @@ pub async fn list_portfolios(state: State<'_, AppState>) -> Result<PortfolioList
 }
 
 /// Opens another portfolio; the screens reload from it.
-#[tauri::command]
-#[specta::specta]
-pub async fn switch_portfolio(state: State<'_, AppState>, id: String) -> Result<(), CommandError> {
-    open(&state, &id).await?;
+pub async fn switch_portfolio(state: &AppState, id: String) -> Result<(), CommandError> {
+    open(state, &id).await?;
     state.set_active(&id);
     Ok(())
 }
@@ -138,7 +127,7 @@ pub async fn open(state: &AppState, id: &str) -> Result<Arc<Portfolio>, CommandE
             field: None,
         });
     }
-    let profile = profiles()?.get(id).map_err(gatehouse_core::Error::from)?;
+    let profile = state.profiles()?.get(id).map_err(gatehouse_core::Error::from)?;
     let secrets =
         profiles::load_secrets(state.secrets()?, id).await.map_err(gatehouse_core::Error::from)?;
     let session = gatehouse_core::connect::session_for(
@@ -154,48 +143,47 @@ pub async fn open(state: &AppState, id: &str) -> Result<Arc<Portfolio>, CommandE
 }
 
 /// Checks typed credentials against Meta without saving anything.
-#[tauri::command]
-#[specta::specta]
-pub async fn check_connection(form: ConnectForm) -> Result<ConnectionReport, CommandError> {
-    let (request, secrets) = form.into_request()?;
+pub async fn check_connection(
+    state: &AppState,
+    form: ConnectForm,
+) -> Result<ConnectionReport, CommandError> {
+    let (request, secrets) = form.into_request(state).await?;
     Ok(gatehouse_core::connect::check_connection(&request, &secrets).await?)
 }
 
 /// Adds the form's app to the form's business (the fix the check offers when the business does
 /// not own it), without saving anything.
-#[tauri::command]
-#[specta::specta]
-pub async fn claim_app_for_connection(form: ConnectForm) -> Result<AppClaim, CommandError> {
-    let (request, secrets) = form.into_request()?;
+pub async fn claim_app_for_connection(
+    state: &AppState,
+    form: ConnectForm,
+) -> Result<AppClaim, CommandError> {
+    let (request, secrets) = form.into_request(state).await?;
     Ok(gatehouse_core::connect::claim_app(&request, &secrets).await?)
 }
 
 /// Checks again, then saves: metadata in the config directory, secrets in the OS keyring. The
 /// new portfolio becomes the open one.
-#[tauri::command]
-#[specta::specta]
 pub async fn save_portfolio(
-    state: State<'_, AppState>,
+    state: &AppState,
     form: ConnectForm,
 ) -> Result<PortfolioEntry, CommandError> {
-    let (profile, secrets) = form.into_parts();
-    let added = profiles::add_profile(&profiles()?, state.secrets()?, profile, &secrets).await?;
+    let (profile, secrets) = form.into_parts(state.graph_url().await?);
+    let added =
+        profiles::add_profile(state.profiles()?, state.secrets()?, profile, &secrets).await?;
     let entry = PortfolioEntry {
         id: added.profile.id.clone(),
         label: added.profile.label.clone(),
         business_id: added.profile.business_id.clone(),
         kind: PortfolioKind::Meta,
     };
-    open(&state, &entry.id).await?;
+    open(state, &entry.id).await?;
     state.set_active(&entry.id);
     Ok(entry)
 }
 
 /// Removes a saved portfolio and its keyring entries. The demo opens when it was the open one.
-#[tauri::command]
-#[specta::specta]
-pub async fn remove_portfolio(state: State<'_, AppState>, id: String) -> Result<(), CommandError> {
-    profiles::remove_profile(&profiles()?, state.secrets()?, &id)
+pub async fn remove_portfolio(state: &AppState, id: String) -> Result<(), CommandError> {
+    profiles::remove_profile(state.profiles()?, state.secrets()?, &id)
         .await
         .map_err(gatehouse_core::Error::from)?;
     state.forget(&id);

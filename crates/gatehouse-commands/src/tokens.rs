@@ -11,11 +11,8 @@ use gatehouse_core::{
 use gatehouse_secrets::{Secret, SecretKey, SecretKind};
 use serde::{Deserialize, Serialize};
 use specta::Type;
-use tauri::ipc::Channel;
-use tauri::State;
 
-use crate::state::AppState;
-use crate::CommandError;
+use crate::{AppState, CommandError};
 
 /// Characters of a token the dialog shows unmasked.
 const VISIBLE_SUFFIX: usize = 4;
@@ -61,27 +58,21 @@ fn issue(state: &AppState, generated: GeneratedToken) -> IssuedToken {
 }
 
 /// Permissions grouped with one sentence each, and presets for common jobs.
-#[tauri::command]
-#[specta::specta]
 pub fn scope_catalog() -> ScopeCatalog {
     gatehouse_core::scope_catalog()
 }
 
 /// The apps a token for this system user can be generated with; unusable ones say why.
-#[tauri::command]
-#[specta::specta]
 pub async fn token_apps(
-    state: State<'_, AppState>,
+    state: &AppState,
     system_user_id: String,
 ) -> Result<Vec<AppChoice>, CommandError> {
     Ok(state.portfolio().await?.token_apps(&system_user_id).await?)
 }
 
 /// The engine's readiness check. Changes nothing.
-#[tauri::command]
-#[specta::specta]
 pub async fn token_preflight(
-    state: State<'_, AppState>,
+    state: &AppState,
     request: TokenRequest,
 ) -> Result<Preflight, CommandError> {
     let scopes = parse_scopes(&request.scopes)?;
@@ -90,10 +81,8 @@ pub async fn token_preflight(
 }
 
 /// Installs an app for a system user (needed before a token can be generated with it).
-#[tauri::command]
-#[specta::specta]
 pub async fn install_app(
-    state: State<'_, AppState>,
+    state: &AppState,
     system_user_id: String,
     app_id: String,
 ) -> Result<(), CommandError> {
@@ -102,12 +91,10 @@ pub async fn install_app(
 
 /// Generates a token once (a lost answer is reported as "may have been issued", never resent)
 /// and keeps it in memory; steps go to `on_step`.
-#[tauri::command]
-#[specta::specta]
 pub async fn generate_token(
-    state: State<'_, AppState>,
+    state: &AppState,
     request: TokenRequest,
-    on_step: Channel<TokenStep>,
+    on_step: impl Fn(TokenStep) + Send + Sync,
 ) -> Result<IssuedToken, CommandError> {
     let scopes = parse_scopes(&request.scopes)?;
     let portfolio = state.portfolio().await?;
@@ -117,27 +104,23 @@ pub async fn generate_token(
             &request.app_id,
             &scopes,
             request.expiry,
-            |step| {
-                let _ = on_step.send(step);
-            },
+            on_step,
         )
         .await?;
-    Ok(issue(&state, generated))
+    Ok(issue(state, generated))
 }
 
 /// Copies a kept token to the clipboard from Rust, marked for clipboard managers to skip, and
 /// clears it after `clear_after_secs` if it still holds the token. The clipboard may block for
 /// a moment, so it runs off the async workers.
-#[tauri::command]
-#[specta::specta]
 pub async fn copy_token(
-    state: State<'_, AppState>,
+    state: &AppState,
     handle: String,
     clear_after_secs: u32,
 ) -> Result<CopyReceipt, CommandError> {
     let secs = clear_after_secs.clamp(*CLEAR_AFTER_SECS.start(), *CLEAR_AFTER_SECS.end());
     let copy = state.with_token(&handle, |token, _| Ok(Secret::new(token.expose().to_owned())))?;
-    let clipboard = state.clipboard().clone();
+    let clipboard = state.clipboard();
     let receipt = tokio::task::spawn_blocking(move || {
         clipboard.copy(&copy, Duration::from_secs(u64::from(secs)))
     })
@@ -147,20 +130,13 @@ pub async fn copy_token(
 }
 
 /// The token itself, for the user who asked to see it. The only way a token reaches the webview.
-#[tauri::command]
-#[specta::specta]
-pub fn reveal_token(state: State<'_, AppState>, handle: String) -> Result<String, CommandError> {
+pub fn reveal_token(state: &AppState, handle: String) -> Result<String, CommandError> {
     state.with_token(&handle, |token, _| Ok(token.expose().to_owned()))
 }
 
 /// Keeps a copy of a kept token in the OS keychain (opt-in), under the portfolio and the
 /// system user it belongs to. A later copy for the same system user replaces it.
-#[tauri::command]
-#[specta::specta]
-pub async fn keep_token_in_keychain(
-    state: State<'_, AppState>,
-    handle: String,
-) -> Result<(), CommandError> {
+pub async fn keep_token_in_keychain(state: &AppState, handle: String) -> Result<(), CommandError> {
     let (key, copy) = state.with_token(&handle, |token, system_user_id| {
         let key = system_user_id
             .and_then(|id| {
@@ -186,11 +162,9 @@ pub async fn keep_token_in_keychain(
 }
 
 /// Drops a kept token from memory, and clears the clipboard if it still holds it.
-#[tauri::command]
-#[specta::specta]
-pub async fn forget_token(state: State<'_, AppState>, handle: String) -> Result<(), CommandError> {
+pub async fn forget_token(state: &AppState, handle: String) -> Result<(), CommandError> {
     let Some(token) = state.take_token(&handle) else { return Ok(()) };
-    let clipboard = state.clipboard().clone();
+    let clipboard = state.clipboard();
     tokio::task::spawn_blocking(move || {
         if clipboard.holds(&token).unwrap_or(false) {
             clipboard.clear_now()?;
@@ -203,37 +177,22 @@ pub async fn forget_token(state: State<'_, AppState>, handle: String) -> Result<
 }
 
 /// `debug_token` on a pasted token.
-#[tauri::command]
-#[specta::specta]
-pub async fn inspect_token(
-    state: State<'_, AppState>,
-    token: String,
-) -> Result<TokenReport, CommandError> {
+pub async fn inspect_token(state: &AppState, token: String) -> Result<TokenReport, CommandError> {
     let token = Secret::new(token);
     Ok(state.portfolio().await?.inspect_token(&token).await?)
 }
 
 /// Exchanges a 60-day token for a new one, kept in memory like a generated one.
-#[tauri::command]
-#[specta::specta]
-pub async fn refresh_token(
-    state: State<'_, AppState>,
-    token: String,
-) -> Result<IssuedToken, CommandError> {
+pub async fn refresh_token(state: &AppState, token: String) -> Result<IssuedToken, CommandError> {
     let token = Secret::new(token);
     let portfolio = state.portfolio().await?;
     let app_secret = app_secret(&portfolio)?;
     let refreshed = portfolio.refresh_token(&token, app_secret).await?;
-    Ok(issue(&state, refreshed))
+    Ok(issue(state, refreshed))
 }
 
 /// Revokes a pasted token.
-#[tauri::command]
-#[specta::specta]
-pub async fn revoke_token(
-    state: State<'_, AppState>,
-    token: String,
-) -> Result<Revoked, CommandError> {
+pub async fn revoke_token(state: &AppState, token: String) -> Result<Revoked, CommandError> {
     let token = Secret::new(token);
     let portfolio = state.portfolio().await?;
     let app_secret = app_secret(&portfolio)?;

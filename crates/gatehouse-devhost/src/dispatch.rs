@@ -1,0 +1,179 @@
+//! Every desktop command by its Tauri name, with its arguments as the webview sends them
+//! (camelCase keys, as Tauri renames them). A test checks this list against the generated
+//! bindings, so a command added to the app and not here fails the build's tests.
+
+use gatehouse_commands::{app, jobs, portfolio, portfolios, tokens, AppState, CommandError};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+/// Every command the devhost serves; the same names as `ui/src/bindings.ts`.
+pub const COMMANDS: &[&str] = &[
+    "app_info",
+    "keyring_status",
+    "check_compatibility",
+    "list_portfolios",
+    "switch_portfolio",
+    "check_connection",
+    "claim_app_for_connection",
+    "save_portfolio",
+    "remove_portfolio",
+    "portfolio_overview",
+    "claim_app",
+    "create_system_user",
+    "rename_system_user",
+    "access_counts",
+    "system_user_access",
+    "asset_kinds",
+    "list_assets",
+    "create_job",
+    "run_job",
+    "cancel_job",
+    "retry_failed",
+    "discard_job",
+    "unfinished_jobs",
+    "job_report",
+    "scope_catalog",
+    "token_apps",
+    "token_preflight",
+    "install_app",
+    "generate_token",
+    "copy_token",
+    "reveal_token",
+    "keep_token_in_keychain",
+    "forget_token",
+    "inspect_token",
+    "refresh_token",
+    "revoke_token",
+];
+
+/// Why a request could not reach a command (as opposed to the command's own errors).
+#[derive(Debug)]
+pub enum DispatchError {
+    UnknownCommand(String),
+    BadArgument { name: &'static str, reason: String },
+}
+
+impl std::fmt::Display for DispatchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::UnknownCommand(name) => write!(f, "no command named {name:?}"),
+            Self::BadArgument { name, reason } => write!(f, "argument {name:?}: {reason}"),
+        }
+    }
+}
+
+/// Where a command's progress messages go: the channel argument's name and the message.
+pub type Emit<'a> = &'a (dyn Fn(&'static str, Value) + Send + Sync);
+
+/// The arguments object, read one named argument at a time.
+struct Args(Map<String, Value>);
+
+impl Args {
+    fn get<T: DeserializeOwned>(&self, name: &'static str) -> Result<T, DispatchError> {
+        let value = self.0.get(name).cloned().unwrap_or(Value::Null);
+        serde_json::from_value(value)
+            .map_err(|e| DispatchError::BadArgument { name, reason: e.to_string() })
+    }
+}
+
+/// A command's answer as Tauri serializes it: the value, or the command's error.
+type Answer = Result<Value, CommandError>;
+
+fn answer<T: Serialize>(result: Result<T, CommandError>) -> Answer {
+    result.and_then(|value| {
+        serde_json::to_value(value).map_err(|e| CommandError::internal(e.to_string()))
+    })
+}
+
+/// A progress callback that sends each message, serialized, to `emit` under `channel`.
+fn channel<'a, T: Serialize>(
+    emit: Emit<'a>,
+    channel: &'static str,
+) -> impl Fn(T) + Send + Sync + 'a {
+    move |message| {
+        if let Ok(value) = serde_json::to_value(message) {
+            emit(channel, value);
+        }
+    }
+}
+
+/// Runs `command` with `args` (a JSON object; anything else counts as no arguments).
+pub async fn invoke(
+    state: &AppState,
+    command: &str,
+    args: Value,
+    emit: Emit<'_>,
+) -> Result<Answer, DispatchError> {
+    let args = Args(match args {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    });
+    let s = state;
+    Ok(match command {
+        "app_info" => answer(Ok(app::app_info().await)),
+        "keyring_status" => answer(app::keyring_status(s).await),
+        "check_compatibility" => answer(app::check_compatibility(s).await),
+        "list_portfolios" => answer(portfolios::list_portfolios(s).await),
+        "switch_portfolio" => answer(portfolios::switch_portfolio(s, args.get("id")?).await),
+        "check_connection" => answer(portfolios::check_connection(s, args.get("form")?).await),
+        "claim_app_for_connection" => {
+            answer(portfolios::claim_app_for_connection(s, args.get("form")?).await)
+        }
+        "save_portfolio" => answer(portfolios::save_portfolio(s, args.get("form")?).await),
+        "remove_portfolio" => answer(portfolios::remove_portfolio(s, args.get("id")?).await),
+        "portfolio_overview" => answer(portfolio::portfolio_overview(s).await),
+        "claim_app" => answer(portfolio::claim_app(s, args.get("appId")?).await),
+        "create_system_user" => {
+            answer(portfolio::create_system_user(s, args.get("name")?, args.get("role")?).await)
+        }
+        "rename_system_user" => answer(
+            portfolio::rename_system_user(s, args.get("systemUserId")?, args.get("name")?).await,
+        ),
+        "access_counts" => answer(portfolio::access_counts(s).await),
+        "system_user_access" => {
+            answer(portfolio::system_user_access(s, args.get("systemUserId")?).await)
+        }
+        "asset_kinds" => answer(Ok(portfolio::asset_kinds())),
+        "list_assets" => answer(portfolio::list_assets(s, args.get("kind")?).await),
+        "create_job" => answer(
+            jobs::create_job(
+                s,
+                args.get("systemUserId")?,
+                args.get("systemUserName")?,
+                args.get("changes")?,
+            )
+            .await,
+        ),
+        "run_job" => answer(jobs::run_job(s, args.get("jobId")?, channel(emit, "onEvent")).await),
+        "cancel_job" => {
+            jobs::cancel_job(s, args.get("jobId")?);
+            answer(Ok(()))
+        }
+        "retry_failed" => answer(jobs::retry_failed(s, args.get("jobId")?).await),
+        "discard_job" => answer(jobs::discard_job(s, args.get("jobId")?).await),
+        "unfinished_jobs" => answer(jobs::unfinished_jobs(s).await),
+        "job_report" => answer(jobs::job_report(s, args.get("jobId")?).await),
+        "scope_catalog" => answer(Ok(tokens::scope_catalog())),
+        "token_apps" => answer(tokens::token_apps(s, args.get("systemUserId")?).await),
+        "token_preflight" => answer(tokens::token_preflight(s, args.get("request")?).await),
+        "install_app" => {
+            answer(tokens::install_app(s, args.get("systemUserId")?, args.get("appId")?).await)
+        }
+        "generate_token" => {
+            answer(tokens::generate_token(s, args.get("request")?, channel(emit, "onStep")).await)
+        }
+        "copy_token" => {
+            answer(tokens::copy_token(s, args.get("handle")?, args.get("clearAfterSecs")?).await)
+        }
+        "reveal_token" => answer(tokens::reveal_token(s, args.get("handle")?)),
+        "keep_token_in_keychain" => {
+            answer(tokens::keep_token_in_keychain(s, args.get("handle")?).await)
+        }
+        "forget_token" => answer(tokens::forget_token(s, args.get("handle")?).await),
+        "inspect_token" => answer(tokens::inspect_token(s, args.get("token")?).await),
+        "refresh_token" => answer(tokens::refresh_token(s, args.get("token")?).await),
+        "revoke_token" => answer(tokens::revoke_token(s, args.get("token")?).await),
+        other => return Err(DispatchError::UnknownCommand(other.to_owned())),
+    })
+}

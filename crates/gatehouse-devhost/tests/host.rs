@@ -1,0 +1,221 @@
+//! The dev/test host as the UI's tests use it: the real binary on 127.0.0.1, a per-run secret,
+//! sessions that do not see each other, streamed progress, the emulator's fault controls, and
+//! every command the bindings know.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+use serde_json::{json, Value};
+
+struct DevHost {
+    child: Child,
+    url: String,
+    secret: String,
+    http: reqwest::Client,
+}
+
+impl Drop for DevHost {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl DevHost {
+    fn start() -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_gatehouse-devhost"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("devhost starts");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut ready = String::new();
+        BufReader::new(stdout).read_line(&mut ready).expect("ready line");
+        let ready: Value = serde_json::from_str(&ready).expect("ready line is JSON");
+        let url = ready["url"].as_str().expect("url").to_owned();
+        let secret = ready["secret"].as_str().expect("secret").to_owned();
+        assert!(url.starts_with("http://127.0.0.1:"), "listens on loopback only: {url}");
+        assert_eq!(secret.len(), 64, "a 32-byte secret");
+        Self { child, url, secret, http: reqwest::Client::new() }
+    }
+
+    fn post(&self, path: &str) -> reqwest::RequestBuilder {
+        self.http.post(format!("{}{path}", self.url)).bearer_auth(&self.secret)
+    }
+
+    async fn session(&self) -> String {
+        let response = self.post("/sessions").send().await.expect("session");
+        assert_eq!(response.status(), 201);
+        let body: Value = response.json().await.expect("json");
+        body["id"].as_str().expect("id").to_owned()
+    }
+
+    /// The answer's lines: progress messages first, the result last.
+    async fn invoke_lines(&self, session: &str, command: &str, args: Value) -> Vec<Value> {
+        let response = self
+            .post(&format!("/sessions/{session}/invoke/{command}"))
+            .json(&args)
+            .send()
+            .await
+            .expect("invoke");
+        assert_eq!(response.status(), 200, "{command}");
+        let text = response.text().await.expect("body");
+        text.lines().map(|l| serde_json::from_str(l).expect("each line is JSON")).collect()
+    }
+
+    /// A command's data; panics with the error when it failed.
+    async fn invoke(&self, session: &str, command: &str, args: Value) -> Value {
+        let mut lines = self.invoke_lines(session, command, args).await;
+        let last = lines.pop().expect("an answer");
+        assert_eq!(last["status"], "ok", "{command}: {last}");
+        last["data"].clone()
+    }
+}
+
+#[tokio::test]
+async fn every_request_needs_the_secret_the_right_host_and_a_loopback_origin() {
+    let host = DevHost::start();
+    let http = &host.http;
+    let sessions = format!("{}/sessions", host.url);
+
+    let missing = http.post(&sessions).send().await.expect("request");
+    assert_eq!(missing.status(), 401);
+    let wrong = http.post(&sessions).bearer_auth("0".repeat(64)).send().await.expect("request");
+    assert_eq!(wrong.status(), 401);
+
+    // DNS rebinding: a page on another name that resolves to 127.0.0.1 sends its own Host.
+    let rebound = host.post("/sessions").header("Host", "attacker.example").send().await;
+    assert_eq!(rebound.expect("request").status(), 403);
+    let foreign = host.post("/sessions").header("Origin", "https://attacker.example").send().await;
+    assert_eq!(foreign.expect("request").status(), 403);
+
+    // The test browser's page (another loopback port) may call it, and is told so.
+    let origin = "http://localhost:63315";
+    let preflight = http
+        .request(reqwest::Method::OPTIONS, &sessions)
+        .header("Origin", origin)
+        .header("Access-Control-Request-Method", "POST")
+        .send()
+        .await
+        .expect("preflight");
+    assert_eq!(preflight.status(), 204);
+    assert_eq!(preflight.headers()["access-control-allow-origin"], origin);
+    let allowed = host.post("/sessions").header("Origin", origin).send().await.expect("request");
+    assert_eq!(allowed.status(), 201);
+    assert_eq!(allowed.headers()["access-control-allow-origin"], origin);
+}
+
+#[tokio::test]
+async fn commands_answer_as_the_app_does_and_sessions_are_apart() {
+    let host = DevHost::start();
+    let (first, second) = (host.session().await, host.session().await);
+
+    let overview = host.invoke(&first, "portfolio_overview", json!({})).await;
+    assert_eq!(overview["kind"], "demo", "a session opens the demo, as a first run does");
+    let before = overview["system_users"].as_array().expect("system users").len();
+
+    let created = host
+        .invoke(
+            &first,
+            "create_system_user",
+            json!({ "name": "Devhost Reader", "role": "regular" }),
+        )
+        .await;
+    assert_eq!(created["name"], "Devhost Reader", "{created}");
+
+    let count = |o: &Value| o["system_users"].as_array().expect("system users").len();
+    assert_eq!(count(&host.invoke(&first, "portfolio_overview", json!({})).await), before + 1);
+    assert_eq!(
+        count(&host.invoke(&second, "portfolio_overview", json!({})).await),
+        before,
+        "another session has its own demo world"
+    );
+
+    // The engine's own errors arrive as the bindings' error shape.
+    let lines = host
+        .invoke_lines(&first, "create_system_user", json!({ "name": " ", "role": "regular" }))
+        .await;
+    let last = lines.last().expect("answer");
+    assert_eq!(last["status"], "error", "{last}");
+    assert_eq!(last["error"]["field"], "name", "{last}");
+    assert!(last["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
+
+    // A request the app could never send is refused as such, not as an engine error.
+    let bad = host.invoke_lines(&first, "list_assets", json!({ "kind": "AD_ACCOUNT" })).await;
+    assert_eq!(bad.last().expect("answer")["status"], "bad_request");
+    let unknown = host.post(&format!("/sessions/{first}/invoke/drop_tables")).send().await;
+    assert_eq!(unknown.expect("request").status(), 404);
+}
+
+#[tokio::test]
+async fn progress_streams_before_the_answer_and_faults_reach_the_demo() {
+    let host = DevHost::start();
+    let session = host.session().await;
+    let overview = host.invoke(&session, "portfolio_overview", json!({})).await;
+    let regular = overview["system_users"]
+        .as_array()
+        .and_then(|users| users.iter().find(|u| u["role"] == "regular"))
+        .expect("a regular system user")
+        .clone();
+    let assets = host.invoke(&session, "list_assets", json!({ "kind": "ad_account" })).await;
+    let changes: Vec<Value> = assets
+        .as_array()
+        .expect("ad accounts")
+        .iter()
+        .take(3)
+        .map(|a| {
+            json!({ "kind": "ad_account", "asset_id": a["id"], "asset_name": a["name"],
+                    "action": "assign", "tasks": ["ANALYZE"] })
+        })
+        .collect();
+    let job = host
+        .invoke(
+            &session,
+            "create_job",
+            json!({ "systemUserId": regular["id"], "systemUserName": regular["name"], "changes": changes }),
+        )
+        .await;
+    let lines = host.invoke_lines(&session, "run_job", json!({ "jobId": job["id"] })).await;
+    let (answer, progress) = lines.split_last().expect("lines");
+    assert_eq!(answer["status"], "ok", "{answer}");
+    assert!(!progress.is_empty(), "progress messages come first");
+    assert!(progress.iter().all(|p| p["channel"] == "onEvent"));
+    assert_eq!(answer["data"]["summary"]["succeeded"], 3, "{answer}");
+
+    // The demo emulator's control endpoint, through the session: every token expires.
+    let expired = host
+        .post(&format!("/sessions/{session}/emulator/expire_tokens"))
+        .json(&json!({ "all": true }))
+        .send()
+        .await
+        .expect("expire");
+    assert_eq!(expired.status(), 200, "{}", expired.text().await.unwrap_or_default());
+    let failed = host.invoke_lines(&session, "access_counts", json!({})).await;
+    let answer = failed.last().expect("answer");
+    assert_eq!(answer["status"], "error", "Meta's refusal reaches the UI: {answer}");
+    assert_eq!(answer["error"]["code"], "token_expired", "{answer}");
+}
+
+#[test]
+fn serves_every_command_of_the_bindings() {
+    let bindings = include_str!("../../../ui/src/bindings.ts");
+    let mut exported: Vec<&str> = bindings
+        .split("__TAURI_INVOKE")
+        .skip(2) // the text before the first, and the import
+        .filter_map(|rest| rest.split_once("(\"")?.1.split('"').next())
+        .collect();
+    exported.sort_unstable();
+    exported.dedup();
+    let served = commands_served();
+    assert_eq!(served, exported, "the devhost serves exactly the app's commands");
+}
+
+/// The devhost's list, read from its source (it is a binary crate).
+fn commands_served() -> Vec<&'static str> {
+    let source = include_str!("../src/dispatch.rs");
+    let list = source.split("pub const COMMANDS: &[&str] = &[").nth(1).expect("the list");
+    let list = list.split("];").next().expect("its end");
+    let mut names: Vec<&str> = list.split('"').skip(1).step_by(2).collect();
+    names.sort_unstable();
+    names
+}

@@ -1,0 +1,284 @@
+//! The Tauri commands: each one line over `gatehouse_commands`, where the bodies and their docs
+//! live. Commands sit in a module, not in `lib.rs`: a command defined at the crate root collides
+//! with the macro's generated names (E0255). Progress callbacks become Tauri channels here.
+
+use gatehouse_commands::app::{AppInfo, CompatibilityCheck, KeyringReport};
+use gatehouse_commands::portfolios::{ConnectForm, PortfolioEntry, PortfolioList};
+use gatehouse_commands::tokens::{IssuedToken, TokenRequest};
+use gatehouse_commands::{app, jobs, portfolio, portfolios, tokens, AppState, CommandError};
+use gatehouse_core::connect::ConnectionReport;
+use gatehouse_core::jobs::{AssetChange, JobEvent, JobReport, JobSummary};
+use gatehouse_core::{
+    AccessCount, AppChoice, AppClaim, AssetKindInfo, AssetRow, CopyReceipt, CreatedSystemUser,
+    NewRole, PortfolioOverview, Preflight, Revoked, ScopeCatalog, SystemUserAccess, TokenReport,
+    TokenStep,
+};
+use gatehouse_graph::AssetKind;
+use tauri::ipc::Channel;
+use tauri::State;
+
+type Answer<T> = Result<T, CommandError>;
+
+#[tauri::command]
+#[specta::specta]
+pub async fn app_info() -> AppInfo {
+    app::app_info().await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn check_compatibility(state: State<'_, AppState>) -> Answer<CompatibilityCheck> {
+    app::check_compatibility(&state).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn keyring_status(state: State<'_, AppState>) -> Answer<KeyringReport> {
+    app::keyring_status(&state).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn list_portfolios(state: State<'_, AppState>) -> Answer<PortfolioList> {
+    portfolios::list_portfolios(&state).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn switch_portfolio(state: State<'_, AppState>, id: String) -> Answer<()> {
+    portfolios::switch_portfolio(&state, id).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn check_connection(
+    state: State<'_, AppState>,
+    form: ConnectForm,
+) -> Answer<ConnectionReport> {
+    portfolios::check_connection(&state, form).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn claim_app_for_connection(
+    state: State<'_, AppState>,
+    form: ConnectForm,
+) -> Answer<AppClaim> {
+    portfolios::claim_app_for_connection(&state, form).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn save_portfolio(
+    state: State<'_, AppState>,
+    form: ConnectForm,
+) -> Answer<PortfolioEntry> {
+    portfolios::save_portfolio(&state, form).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn remove_portfolio(state: State<'_, AppState>, id: String) -> Answer<()> {
+    portfolios::remove_portfolio(&state, id).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn portfolio_overview(state: State<'_, AppState>) -> Answer<PortfolioOverview> {
+    portfolio::portfolio_overview(&state).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn claim_app(state: State<'_, AppState>, app_id: String) -> Answer<AppClaim> {
+    portfolio::claim_app(&state, app_id).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn create_system_user(
+    state: State<'_, AppState>,
+    name: String,
+    role: NewRole,
+) -> Answer<CreatedSystemUser> {
+    portfolio::create_system_user(&state, name, role).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn rename_system_user(
+    state: State<'_, AppState>,
+    system_user_id: String,
+    name: String,
+) -> Answer<()> {
+    portfolio::rename_system_user(&state, system_user_id, name).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn access_counts(state: State<'_, AppState>) -> Answer<Vec<AccessCount>> {
+    portfolio::access_counts(&state).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn system_user_access(
+    state: State<'_, AppState>,
+    system_user_id: String,
+) -> Answer<SystemUserAccess> {
+    portfolio::system_user_access(&state, system_user_id).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn asset_kinds() -> Vec<AssetKindInfo> {
+    portfolio::asset_kinds()
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn list_assets(state: State<'_, AppState>, kind: AssetKind) -> Answer<Vec<AssetRow>> {
+    portfolio::list_assets(&state, kind).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn create_job(
+    state: State<'_, AppState>,
+    system_user_id: String,
+    system_user_name: String,
+    changes: Vec<AssetChange>,
+) -> Answer<JobSummary> {
+    jobs::create_job(&state, system_user_id, system_user_name, changes).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn cancel_job(state: State<'_, AppState>, job_id: String) {
+    jobs::cancel_job(&state, job_id)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn retry_failed(state: State<'_, AppState>, job_id: String) -> Answer<JobSummary> {
+    jobs::retry_failed(&state, job_id).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn discard_job(state: State<'_, AppState>, job_id: String) -> Answer<JobSummary> {
+    jobs::discard_job(&state, job_id).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn unfinished_jobs(state: State<'_, AppState>) -> Answer<Vec<JobSummary>> {
+    jobs::unfinished_jobs(&state).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn job_report(state: State<'_, AppState>, job_id: String) -> Answer<JobReport> {
+    jobs::job_report(&state, job_id).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn scope_catalog() -> ScopeCatalog {
+    tokens::scope_catalog()
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn token_apps(
+    state: State<'_, AppState>,
+    system_user_id: String,
+) -> Answer<Vec<AppChoice>> {
+    tokens::token_apps(&state, system_user_id).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn token_preflight(
+    state: State<'_, AppState>,
+    request: TokenRequest,
+) -> Answer<Preflight> {
+    tokens::token_preflight(&state, request).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn install_app(
+    state: State<'_, AppState>,
+    system_user_id: String,
+    app_id: String,
+) -> Answer<()> {
+    tokens::install_app(&state, system_user_id, app_id).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn copy_token(
+    state: State<'_, AppState>,
+    handle: String,
+    clear_after_secs: u32,
+) -> Answer<CopyReceipt> {
+    tokens::copy_token(&state, handle, clear_after_secs).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn reveal_token(state: State<'_, AppState>, handle: String) -> Answer<String> {
+    tokens::reveal_token(&state, handle)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn keep_token_in_keychain(state: State<'_, AppState>, handle: String) -> Answer<()> {
+    tokens::keep_token_in_keychain(&state, handle).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn forget_token(state: State<'_, AppState>, handle: String) -> Answer<()> {
+    tokens::forget_token(&state, handle).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn inspect_token(state: State<'_, AppState>, token: String) -> Answer<TokenReport> {
+    tokens::inspect_token(&state, token).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn refresh_token(state: State<'_, AppState>, token: String) -> Answer<IssuedToken> {
+    tokens::refresh_token(&state, token).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn revoke_token(state: State<'_, AppState>, token: String) -> Answer<Revoked> {
+    tokens::revoke_token(&state, token).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn run_job(
+    state: State<'_, AppState>,
+    job_id: String,
+    on_event: Channel<JobEvent>,
+) -> Answer<JobReport> {
+    // A closed window drops the channel; the job still runs to its end.
+    jobs::run_job(&state, job_id, move |event| drop(on_event.send(event))).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn generate_token(
+    state: State<'_, AppState>,
+    request: TokenRequest,
+    on_step: Channel<TokenStep>,
+) -> Answer<IssuedToken> {
+    tokens::generate_token(&state, request, move |step| drop(on_step.send(step))).await
+}
