@@ -53,7 +53,9 @@ export function PortfolioSwitcher({ list, overview, switching, onOpen, onConnect
 
   return (
     <MenuTrigger>
-      <AriaButton className="portfolio-card portfolio-switcher" aria-label={`Portfolio: ${name ?? "none open"}. Switch portfolio`}>
+      {/* Named by its visible text (label, name, note, "Switch portfolio"), so what a speech-input
+          user reads is what they can say. */}
+      <AriaButton className="portfolio-card portfolio-switcher">
         <span className="portfolio-card__label">{label}</span>
         {name && <span className="portfolio-card__name">{name}</span>}
         <span className="portfolio-card__note" aria-live="polite">
