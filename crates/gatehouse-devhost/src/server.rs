@@ -10,6 +10,8 @@
 //!   bindings' `Result`: `{"status":"ok","data"}` or `{"status":"error","error"}`.
 //! - `{METHOD} /sessions/{id}/emulator/{path}`: the session's demo emulator's control endpoint
 //!   (`/__emulator/{path}`: faults, limits, clock, token expiry), for error states.
+//! - `POST /sessions/{id}/keyring/fault` with `{"fault": "locked"}` (and the other keyring
+//!   failures): the session's next keyring call fails as the OS keyring would.
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -198,7 +200,43 @@ async fn route(
                 demo.emulator().control(method.as_str(), &format!("/{rest}"), &query, &body);
             full(StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY), &value)
         }
+        (&Method::POST, ["sessions", id, "keyring", "fault"]) => {
+            let Some(session) = host.sessions().get(*id).cloned() else {
+                return refuse(StatusCode::NOT_FOUND, "no such session");
+            };
+            keyring_fault(&session, &body)
+        }
         _ => refuse(StatusCode::NOT_FOUND, "no such route"),
+    }
+}
+
+/// Makes the session's next keyring call fail as a real keyring would (`{"fault": "locked"}`),
+/// so the UI's keychain error states are the engine's own.
+fn keyring_fault(session: &Session, body: &[u8]) -> Response<Body> {
+    use gatehouse_secrets::MockFault;
+    let name = serde_json::from_slice::<Value>(body)
+        .ok()
+        .and_then(|v| v.get("fault").and_then(Value::as_str).map(str::to_owned));
+    let fault = match name.as_deref() {
+        Some("no_secret_service") => MockFault::NoSecretService,
+        Some("locked") => MockFault::Locked,
+        Some("prompt_dismissed") => MockFault::PromptDismissed,
+        Some("no_default_collection") => MockFault::NoDefaultCollection,
+        Some("access_denied") => MockFault::AccessDenied,
+        _ => {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                "fault: one of no_secret_service, locked, prompt_dismissed, \
+                 no_default_collection, access_denied",
+            )
+        }
+    };
+    let injected = session.state.secrets().and_then(|store| {
+        store.inject_mock_fault(fault).map_err(gatehouse_commands::CommandError::from)
+    });
+    match injected {
+        Ok(()) => full(StatusCode::OK, &json!({})),
+        Err(e) => refuse(StatusCode::INTERNAL_SERVER_ERROR, &e.message),
     }
 }
 

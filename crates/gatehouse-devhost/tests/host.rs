@@ -190,6 +190,18 @@ async fn progress_streams_before_the_answer_and_faults_reach_the_demo() {
         .await
         .expect("expire");
     assert_eq!(expired.status(), 200, "{}", expired.text().await.unwrap_or_default());
+    // The keyring's failures, as the OS keyring would report them.
+    let locked = host
+        .post(&format!("/sessions/{session}/keyring/fault"))
+        .json(&json!({ "fault": "locked" }))
+        .send()
+        .await
+        .expect("keyring fault");
+    assert_eq!(locked.status(), 200);
+    let keyring = host.invoke_lines(&session, "keyring_status", json!({})).await;
+    let answer = keyring.last().expect("answer");
+    assert_eq!(answer["error"]["code"], "keyring_locked", "{answer}");
+
     let failed = host.invoke_lines(&session, "access_counts", json!({})).await;
     let answer = failed.last().expect("answer");
     assert_eq!(answer["status"], "error", "Meta's refusal reaches the UI: {answer}");

@@ -15,8 +15,18 @@ export interface EngineSession {
   readonly id: string;
   /** The session's demo emulator's control endpoint (`/__emulator/{path}`): faults, clock… */
   emulator(method: "GET" | "PUT" | "POST" | "DELETE", path: string, body?: unknown): Promise<unknown>;
+  /** Makes the next keyring call fail as the OS keyring would. */
+  keyringFault(fault: KeyringFault): Promise<void>;
   close(): Promise<void>;
 }
+
+/** The keyring failures the host can inject (see crates/gatehouse-devhost/README.md). */
+export type KeyringFault =
+  | "no_secret_service"
+  | "locked"
+  | "prompt_dismissed"
+  | "no_default_collection"
+  | "access_denied";
 
 /** What the host streams back: progress messages, then the answer. */
 type Line =
@@ -117,6 +127,16 @@ export async function connectToDevHost(host: DevHostAddress): Promise<EngineSess
         }),
         `emulator ${method} ${path}`,
       ),
+    keyringFault: async (fault) => {
+      await expectOk(
+        await fetch(`${host.url}/sessions/${id}/keyring/fault`, {
+          method: "POST",
+          headers: headers(host),
+          body: JSON.stringify({ fault }),
+        }),
+        `keyring fault ${fault}`,
+      );
+    },
     close: async () => {
       await fetch(`${host.url}/sessions/${id}`, { method: "DELETE", headers: headers(host) });
     },
