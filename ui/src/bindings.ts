@@ -171,17 +171,16 @@ export type BusinessApp = {
 /**  Give tasks, or take the system user off the asset. */
 export type ChangeAction = "assign" | "unassign";
 
-/**  An error as the UI receives it. */
+/**  An error as it leaves the engine: the desktop's IPC and the CLI's `--json` send this shape. */
 export type CommandError = {
-	/**  A stable snake_case code from the engine (`keyring_locked`, `token_expired`, …). */
-	code: string,
+	code: ErrorCode,
 	/**  What happened, in plain words. */
 	message: string,
 	/**  What the user can do about it, when there is something to do. */
 	fix: string | null,
-	/**  Technical detail for a "Details" disclosure (error codes, trace ids). Never a secret. */
+	/**  Technical detail for a "Details" disclosure. Never a secret. */
 	detail: string | null,
-	/**  The input field the error is about (`name`, `tasks`, …), so the UI can mark it. */
+	/**  The input field the error is about, so the UI can mark it. */
 	field: string | null,
 };
 
@@ -280,6 +279,17 @@ export type CreatedSystemUser = {
 	recovered_after_lost_answer: boolean,
 };
 
+/**
+ *  Every error code Gatehouse can report. Stable: the UI branches on them, scripts read them
+ *  from `--json`, and job items keep them in the local database.
+ */
+export type ErrorCode = "token_expired" | "token_invalid" | "missing_permission" | "asset_not_assigned" | "system_user_limit" | "app_missing" | "app_not_installed" | "two_factor_required" | "business_not_verified" | "app_secret_proof_rejected" | "invalid_input" | "api_version_deprecated" | "asset_claim_rejected" | "rate_limited" | "blocked" | "service_unavailable" | "network" | "timeout" | "outcome_unknown" | "unexpected_response" | "invalid_config" | "unknown" | "keyring_no_secret_service" | "keyring_locked" | "keyring_no_default_collection" | "keyring_secret_too_long" | "keyring_secret_empty" | "keyring_timeout" | "keyring_access_denied" | "keyring_ambiguous" | "keyring_platform_error" | "keyring_entry_missing" | "config_dir_unknown" | "config_read_failed" | "config_write_failed" | "config_corrupt" | "profile_id_invalid" | "profile_field_invalid" | "profile_not_found" | "profile_exists" | "data_dir_unknown" | "store_unavailable" | "store_failed" | "store_too_new" | "store_corrupt" | "job_not_found" | "job_running" | "create_ambiguous" | "create_not_confirmed" | "demo_unavailable" | "token_may_have_been_issued" | "permission_not_grantable" | "app_not_claimable" | "token_never_expires" | 
+/**
+ *  The connection check found a problem that blocks saving (the problem's code is in
+ *  the detail).
+ */
+"connection_blocked" | "clipboard_unavailable" | "token_gone" | "keychain_owner_unknown" | "app_secret_missing" | "portfolio_not_found" | "internal" | "usage" | "invalid_kind" | "invalid_task" | "invalid_scope" | "job_other_portfolio" | "keyring_backend_unknown" | "profile_required" | "token_preflight_failed" | "token_input_failed" | "input_failed";
+
 /**  A token kept in Rust's memory, as the webview sees it. */
 export type IssuedToken = {
 	handle: string,
@@ -294,7 +304,7 @@ export type IssuedToken = {
 
 /**  Why an item failed: the typed Graph error's code, explanation, fix and detail. */
 export type ItemError = {
-	code: string,
+	code: ErrorCode,
 	message: string,
 	fix: string | null,
 	/**  Graph code, subcode and trace id (`fbtrace_id`). Never a secret. */
@@ -464,7 +474,7 @@ export type ProbeResult = {
 	graph_code: number | null,
 	graph_subcode: number | null,
 	/**  Gatehouse's error code when refused (`network`, `missing_permission`, …). */
-	error_code: string | null,
+	error_code: ErrorCode | null,
 	/**  `missing data[].tasks`, `data[].id is number, expected string`: names and types only. */
 	differences: string[],
 	/**  Usage headers on the answer (`X-Business-Use-Case-Usage: ads_management`, …). */

@@ -24,6 +24,7 @@ use crate::cli::{
 use crate::error::{exit, CliError};
 use crate::keyring::{self, ProfileSecrets};
 use crate::profiles::{Profile, ProfileError, ProfileStore};
+use gatehouse_errors::ErrorCode;
 
 /// The global flags.
 #[derive(Debug, Clone)]
@@ -74,7 +75,7 @@ pub async fn run(cli: Cli) -> Result<u8, CliError> {
 fn no_demo(g: &Global, command: &str) -> Result<(), CliError> {
     if g.demo {
         return Err(CliError::usage(
-            "usage",
+            ErrorCode::Usage,
             format!("--demo does not apply to `gatehouse {command}`"),
             "Use --demo with system-users, assets, assign or unassign.",
         ));
@@ -133,13 +134,13 @@ pub(crate) fn select_profile(g: &Global, profiles: &ProfileStore) -> Result<Prof
             Ok(only)
         }
         0 => Err(CliError::usage(
-            "profile_required",
+            ErrorCode::ProfileRequired,
             "No profile is set up yet.",
             "Add one with `gatehouse profile add <id> --business <id> --app <id>`, or try \
              `--demo`.",
         )),
         n => Err(CliError::usage(
-            "profile_required",
+            ErrorCode::ProfileRequired,
             format!("There are {n} profiles; say which one to use."),
             "Add `--profile <id>` (see `gatehouse profile list`).",
         )),
@@ -444,7 +445,7 @@ async fn doctor(g: &Global, args: crate::cli::DoctorArgs) -> Result<u8, CliError
     if let Some(path) = &args.output {
         std::fs::write(path, &rendered).map_err(|e| {
             CliError::usage(
-                "invalid_input",
+                ErrorCode::InvalidInput,
                 format!("Cannot write the report to {}: {e}.", path.display()),
                 "Choose a file in a folder you can write to.",
             )
@@ -488,7 +489,7 @@ async fn system_users_list(g: &Global) -> Result<u8, CliError> {
 async fn system_users_create(g: &Global, name: &str, admin: bool) -> Result<u8, CliError> {
     if name.trim().is_empty() {
         return Err(CliError::usage(
-            "invalid_input",
+            ErrorCode::InvalidInput,
             "The system user needs a name.",
             "Give a name, for example `gatehouse system-users create \"Reporting\"`.",
         ));
@@ -570,7 +571,8 @@ pub fn parse_tasks(kind: KindArg, names: &[String]) -> Result<TaskSet, CliError>
     let names: Vec<&str> = names.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect();
     let as_usage = |e: GraphError| {
         let message = e.details().map_or_else(|| e.to_string(), |d| d.message.clone());
-        let code = if kind == KindArg::Apps { "invalid_kind" } else { "invalid_task" };
+        let code =
+            if kind == KindArg::Apps { ErrorCode::InvalidKind } else { ErrorCode::InvalidTask };
         CliError::usage(code, message, "Pass --tasks with tasks of this asset kind.")
     };
     let tasks = TaskSet::parse(kind.kind(), &names).map_err(as_usage)?;
@@ -597,7 +599,7 @@ async fn unassign(g: &Global, args: UnassignArgs) -> Result<u8, CliError> {
     let kind = args.kind.kind();
     if !kind.has_assigned_users() {
         return Err(CliError::usage(
-            "invalid_kind",
+            ErrorCode::InvalidKind,
             "Apps are not assigned to system users; they are installed for them.",
             "Use another asset kind.",
         ));

@@ -1,8 +1,8 @@
 //! The CLI's errors, their exit codes and how they are printed.
 
+use gatehouse_errors::{CommandError, ErrorCode, Explain, Surface};
 use gatehouse_graph::GraphError;
 use gatehouse_secrets::SecretStoreError;
-use serde::Serialize;
 
 use crate::profiles::ProfileError;
 
@@ -38,7 +38,7 @@ pub mod exit {
 pub enum CliError {
     /// Wrong command line, detected before anything was sent.
     #[error("{message}")]
-    Usage { code: &'static str, message: String, fix: String },
+    Usage { code: ErrorCode, message: String, fix: String },
     #[error(transparent)]
     Workflow(#[from] gatehouse_core::Error),
     #[error("{0}")]
@@ -59,17 +59,8 @@ impl From<GraphError> for CliError {
     }
 }
 
-/// The `{"error": {…}}` document of `--json`.
-#[derive(Debug, Serialize)]
-pub struct ErrorDoc {
-    pub code: String,
-    pub message: String,
-    pub fix: String,
-    pub detail: Option<String>,
-}
-
 impl CliError {
-    pub fn usage(code: &'static str, message: impl Into<String>, fix: impl Into<String>) -> Self {
+    pub fn usage(code: ErrorCode, message: impl Into<String>, fix: impl Into<String>) -> Self {
         CliError::Usage { code, message: message.into(), fix: fix.into() }
     }
 
@@ -95,50 +86,9 @@ impl CliError {
         }
     }
 
-    pub fn doc(&self) -> ErrorDoc {
-        match self {
-            CliError::Usage { code, message, fix } => ErrorDoc {
-                code: (*code).to_owned(),
-                message: message.clone(),
-                fix: fix.clone(),
-                detail: None,
-            },
-            CliError::Workflow(e) => ErrorDoc {
-                code: e.code().to_owned(),
-                message: e.explanation(),
-                fix: e.fix(),
-                detail: Some(e.detail()),
-            },
-            CliError::Keyring(e) => ErrorDoc {
-                code: e.code().to_owned(),
-                message: e.message().to_owned(),
-                fix: e.fix().to_owned(),
-                detail: Some(e.to_string()),
-            },
-            CliError::MissingSecret { profile, .. } => ErrorDoc {
-                code: "keyring_entry_missing".to_owned(),
-                message: format!("{self}."),
-                fix: format!(
-                    "Add the profile again: `gatehouse profile remove {profile}` then `gatehouse \
-                     profile add {profile} …`."
-                ),
-                detail: None,
-            },
-            CliError::Profile(e) => ErrorDoc {
-                code: e.code().to_owned(),
-                message: e.explanation(),
-                fix: e.fix(),
-                detail: e.detail(),
-            },
-            CliError::Input(message) => ErrorDoc {
-                code: "input_failed".to_owned(),
-                message: message.clone(),
-                fix: "Give the admin token and the app secret on two lines of stdin, or run in \
-                      a terminal to be asked for them."
-                    .to_owned(),
-                detail: None,
-            },
-        }
+    /// The one error shape every surface sends, with the command line's fix.
+    pub fn doc(&self) -> CommandError {
+        CommandError::new(self, Surface::Cli)
     }
 
     /// Prints the error on stdout as one JSON document (`--json`) or on stderr in plain words.
@@ -149,11 +99,71 @@ impl CliError {
             println!("{value}");
         } else {
             eprintln!("error: {}", doc.message);
-            eprintln!("  fix: {}", doc.fix);
+            if let Some(fix) = &doc.fix {
+                eprintln!("  fix: {fix}");
+            }
             match &doc.detail {
                 Some(detail) => eprintln!("  code: {} ({detail})", doc.code),
                 None => eprintln!("  code: {}", doc.code),
             }
+        }
+    }
+}
+
+impl Explain for CliError {
+    fn code(&self) -> ErrorCode {
+        match self {
+            CliError::Usage { code, .. } => *code,
+            CliError::Workflow(e) => e.code(),
+            CliError::Keyring(e) => e.code(),
+            CliError::MissingSecret { .. } => ErrorCode::KeyringEntryMissing,
+            CliError::Profile(e) => e.code(),
+            CliError::Input(_) => ErrorCode::InputFailed,
+        }
+    }
+
+    fn explanation(&self) -> String {
+        match self {
+            CliError::Usage { message, .. } | CliError::Input(message) => message.clone(),
+            CliError::Workflow(e) => e.explanation(),
+            CliError::Keyring(e) => e.explanation(),
+            CliError::MissingSecret { .. } => format!("{self}."),
+            CliError::Profile(e) => e.explanation(),
+        }
+    }
+
+    fn fix(&self, surface: Surface) -> Option<String> {
+        match self {
+            CliError::Usage { fix, .. } => Some(fix.clone()),
+            CliError::Workflow(e) => e.fix(surface),
+            CliError::Keyring(e) => e.fix(surface),
+            CliError::MissingSecret { profile, .. } => Some(format!(
+                "Add the profile again: `gatehouse profile remove {profile}` then `gatehouse \
+                 profile add {profile} …`."
+            )),
+            CliError::Profile(e) => e.fix(surface),
+            CliError::Input(_) => Some(
+                "Give the admin token and the app secret on two lines of stdin, or run in a \
+                 terminal to be asked for them."
+                    .to_owned(),
+            ),
+        }
+    }
+
+    fn field(&self) -> Option<&str> {
+        match self {
+            CliError::Workflow(e) => e.field(),
+            CliError::Profile(e) => e.field(),
+            _ => None,
+        }
+    }
+
+    fn detail(&self) -> Option<String> {
+        match self {
+            CliError::Workflow(e) => e.detail(),
+            CliError::Keyring(e) => e.detail(),
+            CliError::Profile(e) => e.detail(),
+            _ => None,
         }
     }
 }
@@ -169,6 +179,6 @@ fn profile_exit(e: &ProfileError) -> u8 {
 }
 
 /// The error's one-item document for per-item results of bulk commands.
-pub fn item_error(e: &GraphError) -> ErrorDoc {
+pub fn item_error(e: &GraphError) -> CommandError {
     CliError::from(e.clone()).doc()
 }

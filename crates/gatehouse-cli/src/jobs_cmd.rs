@@ -6,8 +6,8 @@ use std::collections::HashSet;
 
 use clap::Subcommand;
 use gatehouse_core::jobs::{
-    AssetChange, CancellationToken, ChangeAction, ItemStatus, JobEvent, JobReport, JobRequest,
-    JobStatus, JobSummary,
+    AssetChange, CancellationToken, ChangeAction, ItemError, ItemStatus, JobEvent, JobReport,
+    JobRequest, JobStatus, JobSummary,
 };
 use gatehouse_core::store::Store;
 use gatehouse_graph::AssetKind;
@@ -15,8 +15,9 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::commands::{connect, select_profile, Connection, Global};
-use crate::error::{exit, CliError, ErrorDoc};
+use crate::error::{exit, CliError};
 use crate::profiles::ProfileStore;
+use gatehouse_errors::ErrorCode;
 
 #[derive(Debug, Subcommand)]
 pub enum JobsCommand {
@@ -151,7 +152,7 @@ struct ItemResult<'a> {
     /// `pending` when the job stopped before the item was sent.
     status: ItemStatus,
     #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<ErrorDoc>,
+    error: Option<&'a ItemError>,
 }
 
 fn print_report(g: &Global, report: &JobReport) -> Result<(), CliError> {
@@ -163,12 +164,7 @@ fn print_report(g: &Global, report: &JobReport) -> Result<(), CliError> {
             asset_id: &i.asset_id,
             ok: i.status == ItemStatus::Succeeded,
             status: i.status,
-            error: i.error.as_ref().map(|e| ErrorDoc {
-                code: e.code.clone(),
-                message: e.message.clone(),
-                fix: e.fix.clone().unwrap_or_default(),
-                detail: e.detail.clone(),
-            }),
+            error: i.error.as_ref(),
         })
         .collect();
     if g.json {
@@ -192,7 +188,8 @@ fn print_report(g: &Global, report: &JobReport) -> Result<(), CliError> {
                 (_, ItemStatus::Succeeded) => println!("ok\t{}", i.asset_id),
                 (_, ItemStatus::Pending) => println!("pending\t{}", i.asset_id),
                 (Some(e), ItemStatus::Failed) => {
-                    println!("failed\t{}\t{} ({}) {}", i.asset_id, e.message, e.code, e.fix)
+                    let fix = e.fix.as_deref().unwrap_or_default();
+                    println!("failed\t{}\t{} ({}) {fix}", i.asset_id, e.message, e.code)
                 }
                 (None, ItemStatus::Failed) => println!("failed\t{}", i.asset_id),
             }
@@ -289,7 +286,7 @@ pub async fn run_jobs(g: &Global, cmd: JobsCommand) -> Result<u8, CliError> {
             let here = portfolio_id(&conn);
             if job.portfolio_id != here {
                 return Err(CliError::usage(
-                    "job_other_portfolio",
+                    ErrorCode::JobOtherPortfolio,
                     format!("Job {id} belongs to {}, not to {here}.", job.portfolio_id),
                     format!("Add `--profile {}`.", job.portfolio_id),
                 ));

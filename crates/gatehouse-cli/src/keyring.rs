@@ -1,6 +1,7 @@
 //! Which keyring the CLI uses: the Secret Service, or (for tests only) the in-memory mock. The
 //! secrets themselves are kept by `gatehouse_core::profiles`.
 
+use gatehouse_errors::ErrorCode;
 use gatehouse_secrets::{SecretStore, DEFAULT_SERVICE};
 
 pub use gatehouse_core::profiles::ProfileSecrets;
@@ -25,7 +26,7 @@ pub fn open_from_env() -> Result<SecretStore, CliError> {
             Ok(SecretStore::mock(DEFAULT_SERVICE)?)
         }
         other => Err(CliError::usage(
-            "keyring_backend_unknown",
+            ErrorCode::KeyringBackendUnknown,
             format!("{KEYRING_ENV}={other:?} is not a keyring backend"),
             format!(
                 "Unset {KEYRING_ENV} to use the system keyring (or set it to `mock` in tests)."

@@ -15,6 +15,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use crate::error::{exit, CliError};
+use gatehouse_errors::ErrorCode;
 
 /// Parses the command line, runs the command and returns the exit code.
 pub fn main_entry() -> ExitCode {
@@ -30,8 +31,12 @@ pub fn main_entry() -> ExitCode {
             }
             if wants_json {
                 let message = first_line(&e.render().to_string());
-                CliError::usage("usage", message, "Run `gatehouse --help` for the commands.")
-                    .print(true);
+                CliError::usage(
+                    ErrorCode::Usage,
+                    message,
+                    "Run `gatehouse --help` for the commands.",
+                )
+                .print(true);
             } else {
                 let _ = e.print();
             }

@@ -20,6 +20,7 @@ use zeroize::Zeroizing;
 
 use crate::commands::{connect, read_secret_line, Connection, Global};
 use crate::error::{exit, CliError};
+use gatehouse_errors::{ErrorCode, Explain};
 
 #[derive(Debug, Subcommand)]
 pub enum AppCommand {
@@ -102,7 +103,7 @@ impl From<ExpiresArg> for TokenExpiry {
 }
 
 /// Error codes this module prints itself, with their own exit codes.
-const INPUT_CODE: &str = "token_input_failed";
+const INPUT_CODE: ErrorCode = ErrorCode::TokenInputFailed;
 
 pub async fn run_app(g: &Global, cmd: AppCommand) -> Result<u8, CliError> {
     match cmd {
@@ -163,8 +164,8 @@ impl Delivery {
 async fn generate(g: &Global, args: GenerateArgs) -> Result<u8, CliError> {
     let scopes = parse_scopes(&args.scopes).map_err(|e| {
         CliError::usage(
-            "invalid_scope",
-            e.detail(),
+            ErrorCode::InvalidScope,
+            e.detail().unwrap_or_default(),
             "Pass --scopes with permission names such as ads_management,ads_read.",
         )
     })?;
@@ -231,7 +232,7 @@ fn refuse(g: &Global, p: &Preflight) -> u8 {
     let fixes: Vec<&str> =
         p.checks.iter().filter(|c| !c.ok && c.blocking).filter_map(|c| c.fix.as_deref()).collect();
     let error = CliError::usage(
-        "token_preflight_failed",
+        ErrorCode::TokenPreflightFailed,
         format!("No token was generated: {}", failed.join(" ")),
         if fixes.is_empty() {
             "Fix the failed checks above, then try again.".into()

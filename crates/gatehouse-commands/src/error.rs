@@ -1,63 +1,81 @@
-//! The error contract across IPC: a small typed `{code, message, fix, detail}` the UI can branch
-//! on and show as plain language. Engine errors are mapped here, never passed through raw.
+//! The desktop's errors: every engine error becomes the one `CommandError` of
+//! `gatehouse-errors` with the desktop's fix; the few failures that exist only in the command
+//! layer are [`CommandFailure`], explained the same way.
 
-use serde::Serialize;
-use specta::Type;
+use gatehouse_errors::{ErrorCode, Explain, Surface};
 
-/// An error as the UI receives it.
-#[derive(Debug, Clone, Serialize, Type, thiserror::Error)]
-#[error("{code}: {message}")]
-pub struct CommandError {
-    /// A stable snake_case code from the engine (`keyring_locked`, `token_expired`, …).
-    pub code: String,
-    /// What happened, in plain words.
-    pub message: String,
-    /// What the user can do about it, when there is something to do.
-    pub fix: Option<String>,
-    /// Technical detail for a "Details" disclosure (error codes, trace ids). Never a secret.
-    pub detail: Option<String>,
-    /// The input field the error is about (`name`, `tasks`, …), so the UI can mark it.
-    pub field: Option<String>,
+pub use gatehouse_errors::CommandError;
+
+/// Failures of the command layer itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CommandFailure {
+    /// A token handle that no longer points at a token.
+    TokenGone,
+    /// A kept token whose system user is unknown, so it cannot be filed in the keychain.
+    KeychainOwnerUnknown,
+    /// Refresh or revoke on a portfolio saved without its app secret.
+    AppSecretMissing,
+    /// A demo portfolio id that does not exist.
+    PortfolioNotFound { id: String },
+    /// Something inside Gatehouse failed (a task panicked, an answer did not serialize).
+    Internal { detail: String },
 }
 
-impl CommandError {
-    pub fn internal(detail: impl Into<String>) -> Self {
-        Self {
-            code: "internal".into(),
-            message: "Something went wrong inside Gatehouse.".into(),
-            fix: Some("Try again. If it keeps happening, restart Gatehouse.".into()),
-            detail: Some(detail.into()),
-            field: None,
+impl Explain for CommandFailure {
+    fn code(&self) -> ErrorCode {
+        match self {
+            Self::TokenGone => ErrorCode::TokenGone,
+            Self::KeychainOwnerUnknown => ErrorCode::KeychainOwnerUnknown,
+            Self::AppSecretMissing => ErrorCode::AppSecretMissing,
+            Self::PortfolioNotFound { .. } => ErrorCode::PortfolioNotFound,
+            Self::Internal { .. } => ErrorCode::Internal,
+        }
+    }
+
+    fn explanation(&self) -> String {
+        match self {
+            Self::TokenGone => "This token is no longer in Gatehouse's memory: it was shown once \
+                and then dismissed, or Gatehouse was restarted."
+                .to_owned(),
+            Self::KeychainOwnerUnknown => "Gatehouse does not know which system user this token \
+                belongs to, so it cannot file it in the keychain."
+                .to_owned(),
+            Self::AppSecretMissing => "Refreshing and revoking need the app secret, and this \
+                portfolio has none."
+                .to_owned(),
+            Self::PortfolioNotFound { id } => format!("There is no demo portfolio \"{id}\"."),
+            Self::Internal { .. } => "Something went wrong inside Gatehouse.".to_owned(),
+        }
+    }
+
+    fn fix(&self, surface: Surface) -> Option<String> {
+        Some(match self {
+            Self::TokenGone => {
+                "Generate a new token. If you kept a copy in the keychain, it is still there."
+                    .to_owned()
+            }
+            Self::KeychainOwnerUnknown => {
+                "Copy the token instead and store it in your password manager.".to_owned()
+            }
+            Self::AppSecretMissing => {
+                format!("Add the app secret: {}.", surface.update_credentials())
+            }
+            Self::PortfolioNotFound { .. } => "Choose a portfolio from the list.".to_owned(),
+            Self::Internal { .. } => {
+                "Try again. If it keeps happening, restart Gatehouse.".to_owned()
+            }
+        })
+    }
+
+    fn detail(&self) -> Option<String> {
+        match self {
+            Self::Internal { detail } => Some(detail.clone()),
+            _ => None,
         }
     }
 }
 
-impl From<gatehouse_secrets::SecretStoreError> for CommandError {
-    fn from(error: gatehouse_secrets::SecretStoreError) -> Self {
-        Self::from(&error)
-    }
-}
-
-impl From<&gatehouse_secrets::SecretStoreError> for CommandError {
-    fn from(error: &gatehouse_secrets::SecretStoreError) -> Self {
-        Self {
-            code: error.code().into(),
-            message: error.message().into(),
-            fix: Some(error.fix().into()),
-            detail: Some(error.to_string()),
-            field: None,
-        }
-    }
-}
-
-impl From<gatehouse_core::Error> for CommandError {
-    fn from(error: gatehouse_core::Error) -> Self {
-        Self {
-            code: error.code().into(),
-            message: error.explanation(),
-            fix: Some(error.fix()),
-            detail: Some(error.detail()),
-            field: error.field().map(str::to_owned),
-        }
-    }
+/// A failure inside Gatehouse, with what is known of it.
+pub fn internal(detail: impl Into<String>) -> CommandError {
+    CommandFailure::Internal { detail: detail.into() }.into()
 }

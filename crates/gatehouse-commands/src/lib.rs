@@ -17,5 +17,5 @@ mod state;
 pub mod tokens;
 
 pub use clipboard::Clipboard;
-pub use error::CommandError;
+pub use error::{internal, CommandError, CommandFailure};
 pub use state::{AppState, Environment, GraphTarget, DEMO_ID};

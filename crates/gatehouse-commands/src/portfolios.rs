@@ -9,6 +9,7 @@ use gatehouse_secrets::Secret;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
+use crate::error::CommandFailure;
 use crate::state::{DEMO_ID, DEMO_PREFIX};
 use crate::{AppState, CommandError};
 
@@ -119,13 +120,7 @@ pub async fn open(state: &AppState, id: &str) -> Result<Arc<Portfolio>, CommandE
         return Ok(portfolio);
     }
     if id.starts_with(DEMO_PREFIX) {
-        return Err(CommandError {
-            code: "portfolio_not_found".into(),
-            message: format!("There is no demo portfolio \"{id}\"."),
-            fix: Some("Choose a portfolio from the list.".into()),
-            detail: None,
-            field: None,
-        });
+        return Err(CommandFailure::PortfolioNotFound { id: id.to_owned() }.into());
     }
     let profile = state.profiles()?.get(id).map_err(gatehouse_core::Error::from)?;
     let secrets =

@@ -10,6 +10,7 @@ use gatehouse_core::{demo::DemoPortfolio, Portfolio, SecretClipboard};
 use gatehouse_secrets::{Secret, SecretStore};
 use tokio::sync::OnceCell;
 
+use crate::error::CommandFailure;
 use crate::{Clipboard, CommandError};
 
 /// Where the commands keep and send things. The desktop app uses the OS's; the dev/test host
@@ -101,7 +102,7 @@ impl AppState {
         let Environment { secrets, profiles, database, clipboard, graph } = environment;
         Self {
             secrets,
-            profiles: profiles.map_err(|e| gatehouse_core::Error::from(e).into()),
+            profiles: profiles.map_err(CommandError::from),
             database,
             graph,
             demo: OnceCell::new(),
@@ -115,7 +116,7 @@ impl AppState {
     }
 
     pub fn secrets(&self) -> Result<&SecretStore, CommandError> {
-        self.secrets.as_ref().map_err(CommandError::from)
+        self.secrets.as_ref().map_err(|e| CommandError::from(e.clone()))
     }
 
     pub fn profiles(&self) -> Result<&ProfileStore, CommandError> {
@@ -182,7 +183,7 @@ impl AppState {
         f: impl FnOnce(&Secret, Option<&str>) -> Result<T, CommandError>,
     ) -> Result<T, CommandError> {
         let vault = lock(&self.tokens);
-        let (token, owner) = vault.tokens.get(handle).ok_or_else(token_gone)?;
+        let (token, owner) = vault.tokens.get(handle).ok_or(CommandFailure::TokenGone)?;
         f(token, owner.as_deref())
     }
 
@@ -208,20 +209,5 @@ impl AppState {
 
     pub fn clipboard(&self) -> Arc<dyn Clipboard> {
         self.clipboard.clone()
-    }
-}
-
-/// A handle that no longer points at a token: it was dismissed, or the app restarted.
-pub fn token_gone() -> CommandError {
-    CommandError {
-        code: "token_gone".into(),
-        message: "This token is no longer in Gatehouse's memory: it was shown once and then \
-                  dismissed, or Gatehouse was restarted."
-            .into(),
-        fix: Some(
-            "Generate a new token. If you kept a copy in the keychain, it is still there.".into(),
-        ),
-        detail: None,
-        field: None,
     }
 }

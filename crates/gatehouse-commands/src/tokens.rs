@@ -12,6 +12,7 @@ use gatehouse_secrets::{Secret, SecretKey, SecretKind};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
+use crate::error::{internal, CommandFailure};
 use crate::{AppState, CommandError};
 
 /// Characters of a token the dialog shows unmasked.
@@ -125,7 +126,7 @@ pub async fn copy_token(
         clipboard.copy(&copy, Duration::from_secs(u64::from(secs)))
     })
     .await
-    .map_err(|e| CommandError::internal(e.to_string()))??;
+    .map_err(|e| internal(e.to_string()))??;
     Ok(receipt)
 }
 
@@ -146,15 +147,7 @@ pub async fn keep_token_in_keychain(state: &AppState, handle: String) -> Result<
                 )
                 .ok()
             })
-            .ok_or_else(|| CommandError {
-                code: "keychain_owner_unknown".into(),
-                message: "Gatehouse does not know which system user this token belongs to, so \
-                          it cannot file it in the keychain."
-                    .into(),
-                fix: Some("Copy the token instead and store it in your password manager.".into()),
-                detail: None,
-                field: None,
-            })?;
+            .ok_or(CommandFailure::KeychainOwnerUnknown)?;
         Ok((key, Secret::new(token.expose().to_owned())))
     })?;
     state.secrets()?.set(&key, &copy).await?;
@@ -172,7 +165,7 @@ pub async fn forget_token(state: &AppState, handle: String) -> Result<(), Comman
         Ok::<_, gatehouse_core::Error>(())
     })
     .await
-    .map_err(|e| CommandError::internal(e.to_string()))??;
+    .map_err(|e| internal(e.to_string()))??;
     Ok(())
 }
 
@@ -200,11 +193,5 @@ pub async fn revoke_token(state: &AppState, token: String) -> Result<Revoked, Co
 }
 
 fn app_secret(portfolio: &gatehouse_core::Portfolio) -> Result<&Secret, CommandError> {
-    portfolio.session().credentials().app_secret().ok_or_else(|| CommandError {
-        code: "app_secret_missing".into(),
-        message: "Refreshing and revoking need the app secret, and this portfolio has none.".into(),
-        fix: Some("Connect the portfolio again with its app secret.".into()),
-        detail: None,
-        field: None,
-    })
+    Ok(portfolio.session().credentials().app_secret().ok_or(CommandFailure::AppSecretMissing)?)
 }

@@ -16,6 +16,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::{demo, Portfolio, Result};
+use gatehouse_errors::{ErrorCode, Explain};
 
 /// What one probe found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -45,7 +46,7 @@ pub struct ProbeResult {
     pub graph_code: Option<i32>,
     pub graph_subcode: Option<i32>,
     /// Gatehouse's error code when refused (`network`, `missing_permission`, …).
-    pub error_code: Option<String>,
+    pub error_code: Option<ErrorCode>,
     /// `missing data[].tasks`, `data[].id is number, expected string`: names and types only.
     pub differences: Vec<String>,
     /// Usage headers on the answer (`X-Business-Use-Case-Usage: ads_management`, …).
@@ -333,7 +334,7 @@ fn verdict(
             r.status = ProbeStatus::Refused;
             r.graph_code = e.graph_code().and_then(|c| i32::try_from(c).ok());
             r.graph_subcode = e.graph_subcode().and_then(|c| i32::try_from(c).ok());
-            r.error_code = Some(e.code().to_owned());
+            r.error_code = Some(e.code());
         }
         Some(Ok((body, usage))) => {
             r.usage_headers = usage_headers(&usage);

@@ -1,3 +1,4 @@
+use gatehouse_errors::{ErrorCode, Explain, Surface};
 use gatehouse_graph::GraphError;
 
 /// Why a workflow failed. Graph failures keep the client's typed error, with its plain-language
@@ -41,26 +42,28 @@ pub enum Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-impl Error {
+impl Error {}
+
+impl Explain for Error {
     /// A stable snake_case code for the UI and `--json`.
-    pub fn code(&self) -> &'static str {
+    fn code(&self) -> ErrorCode {
         match self {
             Self::Graph(e) => e.code(),
             Self::Profile(e) => e.code(),
             Self::Store(e) => e.code(),
-            Self::AmbiguousCreate { .. } => "create_ambiguous",
-            Self::CreateNotConfirmed { .. } => "create_not_confirmed",
-            Self::DemoUnavailable(_) => "demo_unavailable",
-            Self::TokenMayHaveBeenIssued { .. } => "token_may_have_been_issued",
-            Self::PermissionNotGrantable { .. } => "permission_not_grantable",
-            Self::AppNotClaimable { .. } => "app_not_claimable",
-            Self::NeverExpiringToken => "token_never_expires",
-            Self::ClipboardUnavailable(_) => "clipboard_unavailable",
+            Self::AmbiguousCreate { .. } => ErrorCode::CreateAmbiguous,
+            Self::CreateNotConfirmed { .. } => ErrorCode::CreateNotConfirmed,
+            Self::DemoUnavailable(_) => ErrorCode::DemoUnavailable,
+            Self::TokenMayHaveBeenIssued { .. } => ErrorCode::TokenMayHaveBeenIssued,
+            Self::PermissionNotGrantable { .. } => ErrorCode::PermissionNotGrantable,
+            Self::AppNotClaimable { .. } => ErrorCode::AppNotClaimable,
+            Self::NeverExpiringToken => ErrorCode::TokenNeverExpires,
+            Self::ClipboardUnavailable(_) => ErrorCode::ClipboardUnavailable,
         }
     }
 
     /// What happened, in plain words.
-    pub fn explanation(&self) -> String {
+    fn explanation(&self) -> String {
         match self {
             Self::Graph(e) => e.explanation(),
             Self::Profile(e) => e.explanation(),
@@ -103,11 +106,80 @@ impl Error {
     }
 
     /// What to do about it.
-    pub fn fix(&self) -> String {
+    fn fix(&self, surface: Surface) -> Option<String> {
+        Some(self.fix_text(surface))
+    }
+
+    /// The input field the error is about, when it is about one (so the UI can mark it).
+    fn field(&self) -> Option<&str> {
         match self {
-            Self::Graph(e) => e.fix(),
-            Self::Profile(e) => e.fix(),
-            Self::Store(e) => e.fix(),
+            Self::Graph(GraphError::InvalidInput { field, .. }) => field.as_deref(),
+            Self::PermissionNotGrantable { .. } => Some("scope"),
+            Self::AppNotClaimable { .. } => Some("app_id"),
+            // The form's field names, for the app to mark the field.
+            Self::Profile(crate::profiles::ProfileError::InvalidField { field, .. }) => {
+                Some(match *field {
+                    "business id" => "business_id",
+                    "app id" => "app_id",
+                    other => other,
+                })
+            }
+            _ => None,
+        }
+    }
+
+    /// Technical detail for a "Details" disclosure: Graph code, subcode and trace id. Never a
+    /// secret.
+    fn detail(&self) -> Option<String> {
+        Some(self.detail_text())
+    }
+}
+
+impl Error {
+    fn detail_text(&self) -> String {
+        match self {
+            Self::Profile(e) => e.detail().unwrap_or_else(|| e.code().to_string()),
+            Self::Store(e) => e.to_string(),
+            Self::Graph(e) => {
+                let report = e.report();
+                match report.details {
+                    // A locally detected error carries its own message (what exactly was wrong).
+                    Some(d) if d.graph_code.is_none() && d.http_status.is_none() => {
+                        format!("{}: {}", report.message, d.message)
+                    }
+                    Some(d) => format!(
+                        "{} (Graph code {}, subcode {}, trace {})",
+                        report.message,
+                        d.graph_code.map_or("-".into(), |c| c.to_string()),
+                        d.graph_subcode.map_or("-".into(), |c| c.to_string()),
+                        d.fbtrace_id.as_deref().unwrap_or("-"),
+                    ),
+                    None => report.message,
+                }
+            }
+            Self::AmbiguousCreate { name, count } => format!("{count} candidates named {name:?}"),
+            Self::CreateNotConfirmed { name } => format!("two lost answers for {name:?}"),
+            Self::DemoUnavailable(detail) => detail.clone(),
+            Self::TokenMayHaveBeenIssued { system_user_id, app_id, cause } => {
+                format!("POST /{system_user_id}/access_tokens for app {app_id}: {cause}")
+            }
+            Self::PermissionNotGrantable { cause, .. } | Self::AppNotClaimable { cause, .. } => {
+                Self::Graph((**cause).clone()).detail_text()
+            }
+            Self::NeverExpiringToken => "debug_token reports expires_at = 0".to_owned(),
+            Self::ClipboardUnavailable(detail) => detail.clone(),
+        }
+    }
+}
+
+impl Error {
+    /// The fix in words for `surface`.
+    #[allow(unused_variables)]
+    fn fix_text(&self, surface: Surface) -> String {
+        match self {
+            Self::Graph(e) => e.fix(surface).unwrap_or_default(),
+            Self::Profile(e) => e.fix(surface).unwrap_or_default(),
+            Self::Store(e) => e.fix(surface).unwrap_or_default(),
             Self::AmbiguousCreate { .. } => "Look at the list of system users, keep the one you \
                                               want and rename the others; Meta does not let apps \
                                               delete system users."
@@ -140,65 +212,14 @@ impl Error {
             Self::NeverExpiringToken => "Keep using it, or generate a 60-day token instead and \
                 revoke this one."
                 .to_owned(),
-            Self::ClipboardUnavailable(_) => "Show the token instead (in the command line: \
-                `--show`, or pipe the output to the program that needs it), or run Gatehouse in \
-                a desktop session."
-                .to_owned(),
-        }
-    }
-
-    /// Technical detail for a "Details" disclosure: Graph code, subcode and trace id. Never a
-    /// secret.
-    pub fn detail(&self) -> String {
-        match self {
-            Self::Profile(e) => e.detail().unwrap_or_else(|| e.code().to_owned()),
-            Self::Store(e) => e.to_string(),
-            Self::Graph(e) => {
-                let report = e.report();
-                match report.details {
-                    // A locally detected error carries its own message (what exactly was wrong).
-                    Some(d) if d.graph_code.is_none() && d.http_status.is_none() => {
-                        format!("{}: {}", report.message, d.message)
-                    }
-                    Some(d) => format!(
-                        "{} (Graph code {}, subcode {}, trace {})",
-                        report.message,
-                        d.graph_code.map_or("-".into(), |c| c.to_string()),
-                        d.graph_subcode.map_or("-".into(), |c| c.to_string()),
-                        d.fbtrace_id.as_deref().unwrap_or("-"),
-                    ),
-                    None => report.message,
-                }
-            }
-            Self::AmbiguousCreate { name, count } => format!("{count} candidates named {name:?}"),
-            Self::CreateNotConfirmed { name } => format!("two lost answers for {name:?}"),
-            Self::DemoUnavailable(detail) => detail.clone(),
-            Self::TokenMayHaveBeenIssued { system_user_id, app_id, cause } => {
-                format!("POST /{system_user_id}/access_tokens for app {app_id}: {cause}")
-            }
-            Self::PermissionNotGrantable { cause, .. } | Self::AppNotClaimable { cause, .. } => {
-                Self::Graph((**cause).clone()).detail()
-            }
-            Self::NeverExpiringToken => "debug_token reports expires_at = 0".to_owned(),
-            Self::ClipboardUnavailable(detail) => detail.clone(),
-        }
-    }
-
-    /// The input field the error is about, when it is about one (so the UI can mark it).
-    pub fn field(&self) -> Option<&str> {
-        match self {
-            Self::Graph(GraphError::InvalidInput { field, .. }) => field.as_deref(),
-            Self::PermissionNotGrantable { .. } => Some("scope"),
-            Self::AppNotClaimable { .. } => Some("app_id"),
-            // The form's field names, for the app to mark the field.
-            Self::Profile(crate::profiles::ProfileError::InvalidField { field, .. }) => {
-                Some(match *field {
-                    "business id" => "business_id",
-                    "app id" => "app_id",
-                    other => other,
-                })
-            }
-            _ => None,
+            Self::ClipboardUnavailable(_) => match surface {
+                Surface::Desktop => "Show the token instead (Reveal) and copy it from there, or \
+                    run Gatehouse in a desktop session."
+                    .to_owned(),
+                Surface::Cli => "Show the token instead (`--show`, or pipe the output to the \
+                    program that needs it), or run Gatehouse in a desktop session."
+                    .to_owned(),
+            },
         }
     }
 }

@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::store::{Store, StoreError, StoreResult};
 use crate::{Error, Portfolio, Result};
+use gatehouse_errors::{ErrorCode, Explain, Surface};
 
 /// How many pending items one chunk sends (through batches of 50, several in flight) before
 /// their outcomes are saved and progress is reported.
@@ -105,7 +106,7 @@ pub enum ItemStatus {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct ItemError {
-    pub code: String,
+    pub code: ErrorCode,
     pub message: String,
     pub fix: Option<String>,
     /// Graph code, subcode and trace id (`fbtrace_id`). Never a secret.
@@ -500,8 +501,13 @@ fn items(conn: &Connection, id: &str, only_pending: bool) -> StoreResult<Vec<Sto
         ) = row?;
         let tasks: Vec<String> = serde_json::from_str(&tasks)
             .map_err(|e| StoreError::Corrupt(format!("tasks of item {position}: {e}")))?;
-        let error =
-            code.map(|code| ItemError { code, message: message.unwrap_or_default(), fix, detail });
+        // A code this version does not know (written by a newer one) reads as `unknown`.
+        let error = code.map(|code: String| ItemError {
+            code: code.parse().unwrap_or(ErrorCode::Unknown),
+            message: message.unwrap_or_default(),
+            fix,
+            detail,
+        });
         out.push(StoredItem {
             position,
             item: JobItem {
@@ -713,7 +719,7 @@ impl Store {
                         id,
                         position,
                         item_status_str(status),
-                        e.map(|e| e.code.clone()),
+                        e.map(|e| e.code.as_str()),
                         e.map(|e| e.message.clone()),
                         e.and_then(|e| e.fix.clone()),
                         e.and_then(|e| e.detail.clone()),
@@ -740,10 +746,12 @@ impl Store {
 pub fn item_error(e: &GraphError) -> ItemError {
     let core = Error::from(e.clone());
     ItemError {
-        code: core.code().to_owned(),
+        code: core.code(),
         message: core.explanation(),
-        fix: Some(core.fix()),
-        detail: Some(core.detail()),
+        // An item fails on Meta's refusal of that one asset; those fixes are the same on every
+        // surface (the ones that name a surface stop the run instead: `stops_the_run`).
+        fix: core.fix(Surface::Desktop),
+        detail: core.detail(),
     }
 }
 

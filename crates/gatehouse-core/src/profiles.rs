@@ -12,6 +12,7 @@ use gatehouse_secrets::{Secret, SecretKey, SecretStore, SecretStoreError};
 use serde::{Deserialize, Serialize};
 
 use crate::connect::{check_connection, ConnectRequest, ConnectionProblem, ConnectionReport};
+use gatehouse_errors::{ErrorCode, Explain, Surface};
 
 /// Environment variable overriding the config directory (tests, portable setups).
 pub const CONFIG_DIR_ENV: &str = "GATEHOUSE_CONFIG_DIR";
@@ -84,78 +85,6 @@ pub enum ProfileError {
 }
 
 impl ProfileError {
-    /// A stable snake_case code for the UI and `--json`.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::NoConfigDir => "config_dir_unknown",
-            Self::Read { .. } => "config_read_failed",
-            Self::Write { .. } => "config_write_failed",
-            Self::Corrupt { .. } => "config_corrupt",
-            Self::InvalidId { .. } => "profile_id_invalid",
-            Self::InvalidField { .. } => "profile_field_invalid",
-            Self::NotFound(_) => "profile_not_found",
-            Self::AlreadyExists(_) => "profile_exists",
-            Self::Keyring(e) => e.code(),
-            Self::MissingSecret { .. } => "keyring_entry_missing",
-            Self::ConnectionBlocked { problem } => problem.code.as_str(),
-        }
-    }
-
-    /// What happened, in plain words.
-    pub fn explanation(&self) -> String {
-        match self {
-            Self::Keyring(e) => e.message().to_owned(),
-            Self::ConnectionBlocked { problem } => problem.message.clone(),
-            other => format!("{other}."),
-        }
-    }
-
-    /// What to do about it.
-    pub fn fix(&self) -> String {
-        match self {
-            Self::NoConfigDir => format!("Set {CONFIG_DIR_ENV} to a directory Gatehouse may use."),
-            Self::Read { .. } | Self::Write { .. } => {
-                "Check that the configuration directory exists and that you may read and write \
-                 it."
-                .to_owned()
-            }
-            Self::Corrupt { path, .. } => format!(
-                "Fix or move away {} (it holds no secrets), then add the profiles again.",
-                path.display()
-            ),
-            Self::InvalidId { .. } => {
-                "Use lowercase letters, digits and '-', for example `acme-agency`.".to_owned()
-            }
-            Self::InvalidField { .. } => "Correct the value and try again.".to_owned(),
-            Self::NotFound(_) => {
-                "Look at the list of profiles, or add the portfolio first (`gatehouse profile \
-                 list`, `gatehouse profile add`)."
-                    .to_owned()
-            }
-            Self::AlreadyExists(id) => format!(
-                "Pick another id, or remove the old one first (`gatehouse profile remove {id}`)."
-            ),
-            Self::Keyring(e) => e.fix().to_owned(),
-            Self::MissingSecret { profile, .. } => format!(
-                "Add the portfolio again: remove it (`gatehouse profile remove {profile}`), then \
-                 add it with its admin token and app secret."
-            ),
-            Self::ConnectionBlocked { problem } => {
-                problem.fix.clone().unwrap_or_else(|| "Correct it and try again.".to_owned())
-            }
-        }
-    }
-
-    /// Technical detail for a "Details" disclosure. Never a secret.
-    pub fn detail(&self) -> Option<String> {
-        match self {
-            Self::Keyring(e) => Some(e.to_string()),
-            Self::ConnectionBlocked { problem } => Some(problem.code.as_str().to_owned()),
-            Self::Read { source, .. } | Self::Write { source, .. } => Some(source.to_string()),
-            _ => None,
-        }
-    }
-
     /// Whether the error is about what was typed (an id or a field), not about the machine.
     pub fn is_input(&self) -> bool {
         matches!(self, Self::InvalidId { .. } | Self::InvalidField { .. })
@@ -480,6 +409,106 @@ pub async fn remove_profile(
     let deleted = delete_secrets(store, id).await?;
     profiles.remove(id)?;
     Ok((profile, deleted))
+}
+
+impl Explain for ProfileError {
+    /// A stable snake_case code for the UI and `--json`.
+    fn code(&self) -> ErrorCode {
+        match self {
+            Self::NoConfigDir => ErrorCode::ConfigDirUnknown,
+            Self::Read { .. } => ErrorCode::ConfigReadFailed,
+            Self::Write { .. } => ErrorCode::ConfigWriteFailed,
+            Self::Corrupt { .. } => ErrorCode::ConfigCorrupt,
+            Self::InvalidId { .. } => ErrorCode::ProfileIdInvalid,
+            Self::InvalidField { .. } => ErrorCode::ProfileFieldInvalid,
+            Self::NotFound(_) => ErrorCode::ProfileNotFound,
+            Self::AlreadyExists(_) => ErrorCode::ProfileExists,
+            Self::Keyring(e) => e.code(),
+            Self::MissingSecret { .. } => ErrorCode::KeyringEntryMissing,
+            Self::ConnectionBlocked { .. } => ErrorCode::ConnectionBlocked,
+        }
+    }
+
+    /// What happened, in plain words.
+    fn explanation(&self) -> String {
+        match self {
+            Self::Keyring(e) => e.message().to_owned(),
+            Self::ConnectionBlocked { problem } => problem.message.clone(),
+            other => format!("{other}."),
+        }
+    }
+
+    /// What to do about it.
+    fn fix(&self, surface: Surface) -> Option<String> {
+        Some(self.fix_text(surface))
+    }
+
+    /// Technical detail for a "Details" disclosure. Never a secret.
+    fn detail(&self) -> Option<String> {
+        match self {
+            Self::Keyring(e) => Some(e.to_string()),
+            Self::ConnectionBlocked { problem } => Some(problem.code.as_str().to_owned()),
+            Self::Read { source, .. } | Self::Write { source, .. } => Some(source.to_string()),
+            _ => None,
+        }
+    }
+}
+
+impl ProfileError {
+    /// The fix in words for `surface`.
+    #[allow(unused_variables)]
+    fn fix_text(&self, surface: Surface) -> String {
+        match self {
+            Self::NoConfigDir => format!("Set {CONFIG_DIR_ENV} to a directory Gatehouse may use."),
+            Self::Read { .. } | Self::Write { .. } => {
+                "Check that the configuration directory exists and that you may read and write \
+                 it."
+                .to_owned()
+            }
+            Self::Corrupt { path, .. } => format!(
+                "Fix or move away {} (it holds no secrets), then {} again.",
+                path.display(),
+                match surface {
+                    Surface::Desktop => "connect the portfolios",
+                    Surface::Cli => "add the profiles",
+                }
+            ),
+            Self::InvalidId { .. } => {
+                "Use lowercase letters, digits and '-', for example `acme-agency`.".to_owned()
+            }
+            Self::InvalidField { .. } => "Correct the value and try again.".to_owned(),
+            Self::NotFound(_) => match surface {
+                Surface::Desktop => "Open a portfolio from the portfolio menu, or connect it \
+                    (the portfolio menu › Connect your business portfolio)."
+                    .to_owned(),
+                Surface::Cli => "Look at the list of profiles, or add the portfolio first \
+                    (`gatehouse profile list`, `gatehouse profile add`)."
+                    .to_owned(),
+            },
+            Self::AlreadyExists(id) => match surface {
+                Surface::Desktop => "This business is already connected: open it from the \
+                    portfolio menu, or remove it there first to connect it again."
+                    .to_owned(),
+                Surface::Cli => format!(
+                    "Pick another id, or remove the old one first (`gatehouse profile remove \
+                     {id}`)."
+                ),
+            },
+            Self::Keyring(e) => e.fix(surface).unwrap_or_default(),
+            Self::MissingSecret { profile, .. } => match surface {
+                Surface::Desktop => "Connect the portfolio again: remove it from the portfolio \
+                    menu, then connect it with its admin token and app secret."
+                    .to_owned(),
+                Surface::Cli => format!(
+                    "Add the portfolio again: remove it (`gatehouse profile remove {profile}`), \
+                     then add it with its admin token and app secret."
+                ),
+            },
+            Self::ConnectionBlocked { problem } => {
+                problem.fix.clone().unwrap_or_else(|| "Correct it and try again.".to_owned())
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
+use gatehouse_errors::{ErrorCode, Explain, Surface};
 use rusqlite::Connection;
 
 /// Environment variable overriding the data directory (tests, portable setups).
@@ -73,57 +74,7 @@ pub enum StoreError {
     JobRunning(String),
 }
 
-impl StoreError {
-    /// A stable snake_case code for the UI and `--json`.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Self::NoDataDir => "data_dir_unknown",
-            Self::Io { .. } => "store_unavailable",
-            Self::Sqlite(_) => "store_failed",
-            Self::TooNew { .. } => "store_too_new",
-            Self::Corrupt(_) => "store_corrupt",
-            Self::JobNotFound(_) => "job_not_found",
-            Self::JobRunning(_) => "job_running",
-        }
-    }
-
-    /// What happened, in plain words.
-    pub fn explanation(&self) -> String {
-        match self {
-            Self::NoDataDir => {
-                "Gatehouse does not know where to keep its data on this computer.".to_owned()
-            }
-            Self::Io { path, .. } => {
-                format!("Gatehouse could not create its data folder {}.", path.display())
-            }
-            Self::Sqlite(_) => "Gatehouse's local database failed.".to_owned(),
-            Self::TooNew { .. } => {
-                "The local database was written by a newer version of Gatehouse.".to_owned()
-            }
-            Self::Corrupt(_) => "Gatehouse's local database holds data it cannot read.".to_owned(),
-            Self::JobNotFound(id) => format!("There is no job {id}."),
-            Self::JobRunning(id) => format!("Job {id} is already running."),
-        }
-    }
-
-    /// What to do about it.
-    pub fn fix(&self) -> String {
-        match self {
-            Self::NoDataDir => format!("Set {DATA_DIR_ENV} to a folder Gatehouse may use."),
-            Self::Io { .. } | Self::Sqlite(_) => "Check that the data folder exists, that you may \
-                write it and that the disk is not full, then try again."
-                .to_owned(),
-            Self::TooNew { .. } => "Update Gatehouse to the newest version.".to_owned(),
-            Self::Corrupt(_) => "Update Gatehouse; if it persists, move the database file away \
-                (it holds no secrets, only job history)."
-                .to_owned(),
-            Self::JobNotFound(_) => "Look at the list of jobs (`gatehouse jobs list`).".to_owned(),
-            Self::JobRunning(_) => {
-                "Wait for it to finish, or cancel it where it runs, then try again.".to_owned()
-            }
-        }
-    }
-}
+impl StoreError {}
 
 pub type StoreResult<T> = std::result::Result<T, StoreError>;
 
@@ -227,6 +178,71 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     #[cfg(not(unix))]
     {
         std::fs::create_dir_all(dir)
+    }
+}
+
+impl Explain for StoreError {
+    /// A stable snake_case code for the UI and `--json`.
+    fn code(&self) -> ErrorCode {
+        match self {
+            Self::NoDataDir => ErrorCode::DataDirUnknown,
+            Self::Io { .. } => ErrorCode::StoreUnavailable,
+            Self::Sqlite(_) => ErrorCode::StoreFailed,
+            Self::TooNew { .. } => ErrorCode::StoreTooNew,
+            Self::Corrupt(_) => ErrorCode::StoreCorrupt,
+            Self::JobNotFound(_) => ErrorCode::JobNotFound,
+            Self::JobRunning(_) => ErrorCode::JobRunning,
+        }
+    }
+
+    /// What happened, in plain words.
+    fn explanation(&self) -> String {
+        match self {
+            Self::NoDataDir => {
+                "Gatehouse does not know where to keep its data on this computer.".to_owned()
+            }
+            Self::Io { path, .. } => {
+                format!("Gatehouse could not create its data folder {}.", path.display())
+            }
+            Self::Sqlite(_) => "Gatehouse's local database failed.".to_owned(),
+            Self::TooNew { .. } => {
+                "The local database was written by a newer version of Gatehouse.".to_owned()
+            }
+            Self::Corrupt(_) => "Gatehouse's local database holds data it cannot read.".to_owned(),
+            Self::JobNotFound(id) => format!("There is no job {id}."),
+            Self::JobRunning(id) => format!("Job {id} is already running."),
+        }
+    }
+
+    /// What to do about it.
+    fn fix(&self, surface: Surface) -> Option<String> {
+        Some(self.fix_text(surface))
+    }
+}
+
+impl StoreError {
+    /// The fix in words for `surface`.
+    #[allow(unused_variables)]
+    fn fix_text(&self, surface: Surface) -> String {
+        match self {
+            Self::NoDataDir => format!("Set {DATA_DIR_ENV} to a folder Gatehouse may use."),
+            Self::Io { .. } | Self::Sqlite(_) => "Check that the data folder exists, that you may \
+                write it and that the disk is not full, then try again."
+                .to_owned(),
+            Self::TooNew { .. } => "Update Gatehouse to the newest version.".to_owned(),
+            Self::Corrupt(_) => "Update Gatehouse; if it persists, move the database file away \
+                (it holds no secrets, only job history)."
+                .to_owned(),
+            Self::JobNotFound(_) => match surface {
+                Surface::Desktop => "Open the system user again: its unfinished jobs are \
+                    listed there."
+                    .to_owned(),
+                Surface::Cli => "Look at the list of jobs (`gatehouse jobs list`).".to_owned(),
+            },
+            Self::JobRunning(_) => {
+                "Wait for it to finish, or cancel it where it runs, then try again.".to_owned()
+            }
+        }
     }
 }
 

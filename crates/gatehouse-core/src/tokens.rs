@@ -14,6 +14,7 @@ use gatehouse_graph::{
 use serde::{Deserialize, Serialize};
 
 use crate::{Error, Portfolio, Result};
+use gatehouse_errors::Explain;
 
 /// How long a new token lives (spec §3.2, §7.2). Meta recommends expiring tokens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -9,6 +9,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use gatehouse_core::{Error, SecretClipboard};
+use gatehouse_errors::{Explain, Surface};
 use gatehouse_secrets::Secret;
 
 /// What another program gets when it pastes (Ctrl-V reads CLIPBOARD); `None` when nobody
@@ -149,8 +150,11 @@ fn clipboard_without_a_display_is_a_typed_error() {
     let err = clipboard.copy(&token("e"), Duration::from_secs(1)).unwrap_err();
     assert!(matches!(err, Error::ClipboardUnavailable(_)), "{err:?}");
     assert_eq!(err.code(), "clipboard_unavailable");
-    assert!(err.fix().contains("--show"), "{}", err.fix());
-    assert!(!err.detail().contains("EAAG"), "no secret in the detail");
+    // Each surface names its own way to show the token instead.
+    let (desktop, cli) = (err.fix(Surface::Desktop).unwrap(), err.fix(Surface::Cli).unwrap());
+    assert!(desktop.contains("Reveal") && !desktop.contains("--show"), "{desktop}");
+    assert!(cli.contains("--show"), "{cli}");
+    assert!(!err.detail().unwrap_or_default().contains("EAAG"), "no secret in the detail");
     assert!(clipboard.holds(&token("e")).is_err());
     assert!(!format!("{clipboard:?}").contains("EAAG"));
 }

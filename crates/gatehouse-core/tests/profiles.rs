@@ -5,6 +5,7 @@ use gatehouse_core::demo;
 use gatehouse_core::profiles::{
     add_profile, load_secrets, remove_profile, Profile, ProfileSecrets, ProfileStore, PROFILES_FILE,
 };
+use gatehouse_errors::{Explain, Surface};
 use gatehouse_secrets::{Secret, SecretKey, SecretStore};
 
 fn profile(id: &str, demo: &demo::DemoPortfolio, app_id: &str) -> Profile {
@@ -56,7 +57,7 @@ async fn add_checks_then_saves_and_remove_deletes_everything() {
     assert!(profiles.list().unwrap().is_empty());
     let missing = load_secrets(&store, "acme").await.unwrap_err();
     assert_eq!(missing.code(), "keyring_entry_missing");
-    assert!(!missing.fix().is_empty());
+    assert!(!missing.fix(Surface::Desktop).unwrap_or_default().is_empty());
 }
 
 #[tokio::test]
@@ -82,9 +83,14 @@ async fn a_blocking_problem_saves_nothing() {
     let error = add_profile(&profiles, &store, profile("acme", &demo, &other_app.id), &secrets)
         .await
         .unwrap_err();
-    assert_eq!(error.code(), "token_other_app", "{error:?}");
+    assert_eq!(error.code(), "connection_blocked", "{error:?}");
+    assert_eq!(error.detail().as_deref(), Some("token_other_app"), "which problem blocked it");
     assert!(error.explanation().contains(&other_app.id), "{}", error.explanation());
-    assert!(error.fix().contains("Business settings"), "{}", error.fix());
+    assert!(
+        error.fix(Surface::Desktop).unwrap_or_default().contains("Business settings"),
+        "{}",
+        error.fix(Surface::Desktop).unwrap_or_default()
+    );
     assert!(!dir.path().join(PROFILES_FILE).exists());
     let key = SecretKey::admin_token("acme").unwrap();
     assert!(store.get(&key).await.unwrap().is_none(), "nothing in the keyring");

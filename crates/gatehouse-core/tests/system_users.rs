@@ -3,6 +3,7 @@
 
 use gatehouse_core::{demo, Error, NewRole, Portfolio, PortfolioKind};
 use gatehouse_emulator::FaultConfig;
+use gatehouse_errors::{Explain, Surface};
 use gatehouse_graph::{ClientConfig, Credentials, GraphClient, Secret};
 
 fn posts_to_system_users(demo: &demo::DemoPortfolio) -> usize {
@@ -51,11 +52,19 @@ async fn the_limit_error_names_the_tier_and_the_numbers() {
     let explanation = error.explanation();
     assert!(explanation.contains("10"), "{explanation}");
     assert!(explanation.contains("Full"), "{explanation}");
-    assert!(error.detail().contains("3949"), "{}", error.detail());
+    assert!(
+        error.detail().unwrap_or_default().contains("3949"),
+        "{}",
+        error.detail().unwrap_or_default()
+    );
 
     let admin = portfolio.create_system_user("Second admin", NewRole::Admin).await.unwrap_err();
     assert_eq!(admin.code(), "system_user_limit");
-    assert!(admin.detail().contains("3965"), "{}", admin.detail());
+    assert!(
+        admin.detail().unwrap_or_default().contains("3965"),
+        "{}",
+        admin.detail().unwrap_or_default()
+    );
 }
 
 #[tokio::test]
@@ -201,7 +210,7 @@ async fn create_not_confirmed() {
         portfolio.create_system_user("Never Confirmed", NewRole::Regular).await.unwrap_err();
     assert!(matches!(&error, Error::CreateNotConfirmed { name } if name == "Never Confirmed"));
     assert_eq!(error.code(), "create_not_confirmed");
-    assert!(!error.fix().is_empty());
+    assert!(!error.fix(Surface::Desktop).unwrap_or_default().is_empty());
     let overview = demo.portfolio().overview().await.expect("overview");
     let named = overview.system_users.iter().filter(|u| u.name == "Never Confirmed").count();
     assert_eq!(named, 0, "listing shows it was not created, and it was not created twice");

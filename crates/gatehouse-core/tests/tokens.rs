@@ -3,6 +3,7 @@
 
 use gatehouse_core::{demo, parse_scopes, NewRole, TokenExpiry, TokenStep};
 use gatehouse_emulator::FaultConfig;
+use gatehouse_errors::{Explain, Surface};
 use gatehouse_graph::{
     AdAccountTask, AssetKind, Assignment, ListOptions, Relation, Scope, Secret, TaskSet,
 };
@@ -192,7 +193,11 @@ async fn scopes_that_are_not_allowed_are_refused_with_the_field() {
     let error = parse_scopes(&["ads_management", "publish_actions"]).unwrap_err();
     assert_eq!(error.code(), "invalid_input");
     assert_eq!(error.field(), Some("scope"));
-    assert!(error.detail().contains("publish_actions"), "{}", error.detail());
+    assert!(
+        error.detail().unwrap_or_default().contains("publish_actions"),
+        "{}",
+        error.detail().unwrap_or_default()
+    );
 
     let s = setup().await;
     let error = s
@@ -229,7 +234,11 @@ async fn inspect_refresh_revoke_and_invalidate() {
     assert!(!revoked.already_invalid);
     let error = portfolio.inspect_token(&first.token).await.unwrap_err();
     assert_eq!(error.code(), "token_invalid");
-    assert!(error.detail().contains("190"), "{}", error.detail());
+    assert!(
+        error.detail().unwrap_or_default().contains("190"),
+        "{}",
+        error.detail().unwrap_or_default()
+    );
     let again = portfolio.revoke_token(&first.token, &s.app_secret).await.expect("no-op");
     assert!(again.already_invalid);
     // The refreshed token is another token: still valid.
@@ -280,12 +289,16 @@ async fn a_lost_answer_is_reported_as_may_have_been_issued_and_never_retried() {
             .unwrap_err();
         assert_eq!(error.code(), "token_may_have_been_issued", "{fault:?}");
         assert!(error.explanation().contains("never received"), "{}", error.explanation());
-        let fix = error.fix();
+        let fix = error.fix(Surface::Desktop).unwrap_or_default();
         assert!(
             fix.contains("generate a new token") && fix.contains("invalidate all tokens"),
             "{fix}"
         );
-        assert!(error.detail().contains(&s.system_user), "{}", error.detail());
+        assert!(
+            error.detail().unwrap_or_default().contains(&s.system_user),
+            "{}",
+            error.detail().unwrap_or_default()
+        );
         assert_eq!(posts_to_access_tokens(&s.demo), 1, "generation is never sent twice");
         let snapshot = s.demo.emulator().state_snapshot();
         let issued = snapshot["tokens"]
@@ -468,9 +481,17 @@ async fn a_permission_outside_the_apps_use_cases_is_refused_in_plain_words() {
         .expect_err("refused");
     assert_eq!(err.code(), "permission_not_grantable");
     assert!(err.explanation().contains("whatsapp_business_management"), "{}", err.explanation());
-    assert!(err.fix().contains("Use cases"), "{}", err.fix());
+    assert!(
+        err.fix(Surface::Desktop).unwrap_or_default().contains("Use cases"),
+        "{}",
+        err.fix(Surface::Desktop).unwrap_or_default()
+    );
     assert_eq!(err.field(), Some("scope"));
-    assert!(err.detail().contains("Graph code 200"), "{}", err.detail());
+    assert!(
+        err.detail().unwrap_or_default().contains("Graph code 200"),
+        "{}",
+        err.detail().unwrap_or_default()
+    );
     // Nothing was issued, and the permissions it can grant still work.
     let ok = parse_scopes(&["ads_management"]).unwrap();
     let generated = portfolio

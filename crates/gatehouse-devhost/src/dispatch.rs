@@ -82,7 +82,7 @@ type Answer = Result<Value, CommandError>;
 
 fn answer<T: Serialize>(result: Result<T, CommandError>) -> Answer {
     result.and_then(|value| {
-        serde_json::to_value(value).map_err(|e| CommandError::internal(e.to_string()))
+        serde_json::to_value(value).map_err(|e| gatehouse_commands::internal(e.to_string()))
     })
 }
 

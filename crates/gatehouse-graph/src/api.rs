@@ -755,6 +755,7 @@ impl Session {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use gatehouse_errors::Explain;
     use reqwest::Method;
     use serde_json::json;
 

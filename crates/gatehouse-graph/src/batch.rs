@@ -264,6 +264,7 @@ fn item_result(item: &Value) -> Result<Value, (GraphError, Value)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use gatehouse_errors::Explain;
 
     #[test]
     fn items_parse() {

@@ -275,6 +275,7 @@ pub(crate) fn validate_base_url(raw: &str) -> Result<Url, GraphError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use gatehouse_errors::Explain;
 
     #[test]
     fn versions() {

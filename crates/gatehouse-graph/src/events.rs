@@ -5,6 +5,8 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use gatehouse_errors::ErrorCode;
+
 use serde::{Serialize, Serializer};
 use tokio::sync::mpsc;
 
@@ -14,9 +16,9 @@ use tokio::sync::mpsc;
 pub enum WaitReason {
     /// Throttled by Meta (`graph_code` 4, 17, 32, 341, 613, 800xx or HTTP 429); when Meta said
     /// how long, `estimated` is `true`.
-    RateLimited { error_code: &'static str, graph_code: Option<i64>, estimated: bool },
+    RateLimited { error_code: ErrorCode, graph_code: Option<i64>, estimated: bool },
     /// A transient failure (server error, reset, timeout) is being retried with backoff.
-    Retrying { error_code: &'static str, graph_code: Option<i64> },
+    Retrying { error_code: ErrorCode, graph_code: Option<i64> },
     /// The usage headers approach 100%: requests are spaced out.
     Pacing { usage_percent: f64 },
     /// Items of a batch failed transiently or came back `null`; they are sent again.
@@ -91,7 +93,7 @@ mod tests {
             until: UNIX_EPOCH + Duration::from_millis(1_700_000_000_123),
             wait: Duration::from_millis(1500),
             reason: WaitReason::RateLimited {
-                error_code: "rate_limited",
+                error_code: ErrorCode::RateLimited,
                 graph_code: Some(80004),
                 estimated: true,
             },

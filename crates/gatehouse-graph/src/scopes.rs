@@ -148,6 +148,7 @@ impl<'de> Deserialize<'de> for Scope {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use gatehouse_errors::Explain;
 
     #[test]
     fn all_35_scopes_round_trip() {

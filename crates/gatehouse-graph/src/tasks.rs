@@ -501,6 +501,7 @@ impl<T: Task> TaskList<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use gatehouse_errors::Explain;
 
     #[test]
     fn enums_match_spec_counts() {

@@ -15,6 +15,7 @@ use crate::config::{is_loopback, validate_base_url, ApiVersion, ClientConfig, Or
 use crate::error::{as_i64, GraphError, UnsafeOperation};
 use crate::events::{EventSink, GraphEvent, WaitReason};
 use crate::usage::{Pacer, Usage};
+use gatehouse_errors::Explain;
 
 /// The shared, cheap-to-clone Graph API client: one connection pool, one pacer.
 ///

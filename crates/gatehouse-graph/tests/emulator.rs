@@ -8,6 +8,9 @@ use futures_util::StreamExt;
 use gatehouse_emulator::{
     Emulator, EmulatorConfig, FaultConfig, Fixture, ManifestBusiness, RunningEmulator,
 };
+use gatehouse_errors::ErrorCode;
+use gatehouse_errors::Explain;
+use gatehouse_errors::Surface;
 use gatehouse_graph::*;
 
 fn fast_config(url: &str) -> ClientConfig {
@@ -372,12 +375,12 @@ async fn install_generate_inspect_refresh_revoke_invalidate() {
         .await
         .unwrap();
     let e = fresh.me().await.unwrap_err();
-    assert!(matches!(e.code(), "token_invalid" | "token_expired"), "{e:?}");
+    assert!(matches!(e.code(), ErrorCode::TokenInvalid | ErrorCode::TokenExpired), "{e:?}");
     // Invalidate all: the first one stops too.
     admin.invalidate_all_tokens(&su).await.unwrap();
     let e = holder.me().await.unwrap_err();
     assert_eq!(e.code(), "token_invalid", "{e:?}");
-    assert!(!e.fix().is_empty());
+    assert!(!e.fix(Surface::Desktop).unwrap_or_default().is_empty());
     // A wrong app secret: the proof is rejected.
     let wrong = env.client.session(Credentials::with_app_secret(
         Secret::new(b.admin_token.clone().unwrap()),
@@ -655,8 +658,11 @@ async fn missing_permission_and_wrong_ids_are_typed() {
         .unwrap();
     let weak = env.with_token(&token);
     let e = weak.create_system_user(&b.id, "Nope", NewSystemUserRole::Employee).await.unwrap_err();
-    assert!(matches!(e.code(), "missing_permission" | "asset_not_assigned"), "{e:?}");
-    assert!(!e.explanation().is_empty() && !e.fix().is_empty());
+    assert!(
+        matches!(e.code(), ErrorCode::MissingPermission | ErrorCode::AssetNotAssigned),
+        "{e:?}"
+    );
+    assert!(!e.explanation().is_empty() && !e.fix(Surface::Desktop).unwrap_or_default().is_empty());
     // Path injection is refused before any request.
     let before = env.emu.request_log().len();
     let e = admin.system_user("1/../me").await.unwrap_err();

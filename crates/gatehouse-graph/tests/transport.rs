@@ -6,6 +6,9 @@ mod support;
 use std::time::{Duration, SystemTime};
 
 use futures_util::StreamExt;
+use gatehouse_errors::ErrorCode;
+use gatehouse_errors::Explain;
+use gatehouse_errors::Surface;
 use gatehouse_graph::*;
 use serde_json::{json, Value};
 use support::{Reply, TestServer};
@@ -113,7 +116,7 @@ async fn transient_errors_on_reads_are_retried_with_events() {
         let GraphEvent::WaitingUntil { reason, next_attempt, .. } = ev;
         assert!(matches!(
             reason,
-            WaitReason::Retrying { error_code: "service_unavailable", graph_code: Some(2) }
+            WaitReason::Retrying { error_code: ErrorCode::ServiceUnavailable, graph_code: Some(2) }
         ));
         retries += 1;
         assert_eq!(next_attempt, retries + 1);
@@ -326,7 +329,11 @@ async fn long_throttles_return_rate_limited_until() {
         "{wait:?}"
     );
     assert_eq!(server.count(), 1, "a wait beyond the cap is reported, not slept");
-    assert!(err.fix().contains("19 minutes"), "{}", err.fix());
+    assert!(
+        err.fix(Surface::Desktop).unwrap_or_default().contains("19 minutes"),
+        "{}",
+        err.fix(Surface::Desktop).unwrap_or_default()
+    );
 }
 
 #[tokio::test]
@@ -356,7 +363,7 @@ async fn throttle_waits_are_reported_before_sleeping() {
     assert_eq!(
         reason,
         WaitReason::RateLimited {
-            error_code: "rate_limited",
+            error_code: ErrorCode::RateLimited,
             graph_code: Some(80004),
             estimated: true
         }
@@ -765,7 +772,7 @@ async fn futures_and_streams_can_be_spawned() {
     });
     // Nothing listens on port 9: a typed network error, not a panic.
     let err = handle.await.unwrap().unwrap_err();
-    assert!(matches!(err.code(), "network" | "timeout"), "{err:?}");
+    assert!(matches!(err.code(), ErrorCode::Network | ErrorCode::Timeout), "{err:?}");
 }
 
 #[tokio::test]
@@ -861,7 +868,7 @@ async fn secret_urls_never_reach_an_error() {
             let shown = format!(
                 "{e}\n{e:?}\n{}\n{}\n{}",
                 e.explanation(),
-                e.fix(),
+                e.fix(Surface::Desktop).unwrap_or_default(),
                 serde_json::to_string(&e.report()).unwrap()
             );
             for secret in secrets {
@@ -871,7 +878,7 @@ async fn secret_urls_never_reach_an_error() {
             seen.push(e.code());
         }
     }
-    assert!(seen.contains(&"timeout") && seen.contains(&"network"), "{seen:?}");
+    assert!(seen.contains(&ErrorCode::Timeout) && seen.contains(&ErrorCode::Network), "{seen:?}");
 }
 
 /// Meta has answered a create with code 2 after making it: the outcome is unknown, never a clean

@@ -7,6 +7,7 @@
 
 use std::time::{Duration, Instant};
 
+use gatehouse_errors::Explain;
 use gatehouse_secrets::{Backend, Secret, SecretKey, SecretStore, SecretStoreError, StoreConfig};
 
 fn report<T: std::fmt::Debug>(step: &str, started: Instant, result: &Result<T, SecretStoreError>) {

@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use gatehouse_errors::{ErrorCode, Explain, Surface};
+
 /// Why a keyring operation failed. Never carries secret material.
 ///
 /// [`code`](Self::code) is a stable machine-readable string for the UI and the CLI's `--json`;
@@ -66,22 +68,36 @@ pub enum SecretStoreError {
     Platform(String),
 }
 
-impl SecretStoreError {
-    /// A stable code for the UI and scripts, e.g. `"keyring_locked"`.
-    pub fn code(&self) -> &'static str {
+impl Explain for SecretStoreError {
+    fn code(&self) -> ErrorCode {
         match self {
-            Self::NoSecretService { .. } => "keyring_no_secret_service",
-            Self::Locked { .. } => "keyring_locked",
-            Self::NoDefaultCollection { .. } => "keyring_no_default_collection",
-            Self::TooLong { .. } => "keyring_secret_too_long",
-            Self::EmptySecret => "keyring_secret_empty",
-            Self::Timeout { .. } => "keyring_timeout",
-            Self::AccessDenied { .. } => "keyring_access_denied",
-            Self::Ambiguous { .. } => "keyring_ambiguous",
-            Self::Platform(_) => "keyring_platform_error",
+            Self::NoSecretService { .. } => ErrorCode::KeyringNoSecretService,
+            Self::Locked { .. } => ErrorCode::KeyringLocked,
+            Self::NoDefaultCollection { .. } => ErrorCode::KeyringNoDefaultCollection,
+            Self::TooLong { .. } => ErrorCode::KeyringSecretTooLong,
+            Self::EmptySecret => ErrorCode::KeyringSecretEmpty,
+            Self::Timeout { .. } => ErrorCode::KeyringTimeout,
+            Self::AccessDenied { .. } => ErrorCode::KeyringAccessDenied,
+            Self::Ambiguous { .. } => ErrorCode::KeyringAmbiguous,
+            Self::Platform(_) => ErrorCode::KeyringPlatformError,
         }
     }
 
+    fn explanation(&self) -> String {
+        self.message().to_owned()
+    }
+
+    /// The keyring's fixes name the keyring's own tools, the same on every surface.
+    fn fix(&self, _surface: Surface) -> Option<String> {
+        Some(self.keyring_fix().to_owned())
+    }
+
+    fn detail(&self) -> Option<String> {
+        Some(self.to_string())
+    }
+}
+
+impl SecretStoreError {
     /// What happened, in plain words.
     pub fn message(&self) -> &'static str {
         match self {
@@ -112,7 +128,7 @@ impl SecretStoreError {
     }
 
     /// What to do about it.
-    pub fn fix(&self) -> &'static str {
+    fn keyring_fix(&self) -> &'static str {
         match self {
             Self::NoSecretService { .. } => {
                 "Start GNOME Keyring, KWallet or KeePassXC (with its Secret Service integration \
@@ -146,7 +162,7 @@ impl SecretStoreError {
     /// [`message`](Self::message) and [`fix`](Self::fix) in one paragraph, for surfaces that
     /// show one sentence.
     pub fn explanation(&self) -> String {
-        format!("{} {}", self.message(), self.fix())
+        format!("{} {}", self.message(), self.keyring_fix())
     }
 
     /// Whether the error means the keyring as a whole is unusable right now (as opposed to a

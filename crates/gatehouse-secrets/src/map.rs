@@ -189,6 +189,7 @@ fn no_service(err: SecretStoreError) -> SecretStoreError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use gatehouse_errors::Explain;
 
     fn ss(err: SsError) -> Box<dyn StdError + Send + Sync> {
         Box::new(err)

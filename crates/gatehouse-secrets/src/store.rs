@@ -102,7 +102,7 @@ impl StoreStatus {
         match self {
             Self::Ready => "keyring_ready",
             Self::Locked => "keyring_locked",
-            Self::Unavailable(err) => err.code(),
+            Self::Unavailable(err) => gatehouse_errors::Explain::code(err).as_str(),
         }
     }
 

@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
+use gatehouse_errors::Explain;
 use gatehouse_secrets::{Backend, Secret, SecretKey, SecretStore, StoreConfig, StoreStatus};
 
 const CHILD_ENV: &str = "GATEHOUSE_SECRETS_STATE_CHILD";

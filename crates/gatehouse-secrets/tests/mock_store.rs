@@ -3,6 +3,7 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use gatehouse_errors::Explain;
 use gatehouse_secrets::{
     Backend, MockFault, Secret, SecretKey, SecretKind, SecretStore, SecretStoreError, StoreConfig,
     MAX_SECRET_BYTES,

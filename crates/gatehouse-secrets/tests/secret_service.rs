@@ -18,6 +18,7 @@ use std::process::Command;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use gatehouse_errors::Explain;
 use gatehouse_secrets::{Backend, Secret, SecretKey, SecretStore, StoreConfig};
 
 fn unique_service() -> String {
