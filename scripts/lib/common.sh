@@ -13,7 +13,8 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 BUILD_PACKAGES=(libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev librsvg2-dev libayatana-appindicator3-dev
   libxdo-dev libssl-dev pkg-config build-essential file dbus-x11 gnome-keyring xvfb xauth imagemagick xdotool)
-TEST_PACKAGES=(webkit2gtk-driver libsecret-tools keyutils x11-utils xclip python3-venv)
+# chromium: the UI's tests run in it (Vitest browser mode; Playwright drives Debian's build).
+TEST_PACKAGES=(webkit2gtk-driver libsecret-tools keyutils x11-utils xclip python3-venv chromium)
 
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 die() { printf '\033[31mError:\033[0m %s\n' "$*" >&2; exit 1; }
