@@ -33,10 +33,21 @@ fn new_secret() -> std::io::Result<String> {
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
     let args = Args::parse();
-    match run(args).await {
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("gatehouse-devhost: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(run(args));
+    // The stdin watcher blocks a runtime thread in read(2) until stdin closes; dropping the
+    // runtime would wait for it forever (a SIGTERM would not stop the host). Sessions hold
+    // nothing that must be flushed, so leave without waiting.
+    runtime.shutdown_background();
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("gatehouse-devhost: {e}");

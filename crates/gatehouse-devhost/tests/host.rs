@@ -231,3 +231,23 @@ fn commands_served() -> Vec<&'static str> {
     names.sort_unstable();
     names
 }
+
+/// A test runner's teardown sends SIGTERM and waits: the host must stop at once, though a
+/// thread still waits on its standard input.
+#[cfg(unix)]
+#[test]
+fn stops_promptly_on_sigterm() {
+    let mut host = DevHost::start();
+    let pid = host.child.id().to_string();
+    let sent = Command::new("kill").args(["-TERM", &pid]).status().expect("kill runs");
+    assert!(sent.success());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        if let Some(status) = host.child.try_wait().expect("wait") {
+            assert!(status.success(), "{status}");
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "still running 5 s after SIGTERM");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
