@@ -5,6 +5,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 # One target dir outside the clone, so a fresh clone on the same machine reuses the build.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/gatehouse/target}"
+# CI builds once per run: incremental caches only grow the shared target dir (it filled a disk).
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 # One feature set for clippy, tests and the app binary: tauri is compiled once, not per step.
 CARGO_FEATURES=(--features custom-protocol)
 APP_BIN="$CARGO_TARGET_DIR/debug/gatehouse-desktop"

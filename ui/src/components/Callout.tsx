@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import type { CommandError } from "../bindings";
+import type { CommandError, ProblemCode } from "../bindings";
 import { Details } from "./Details";
 
 export type CalloutTone = "info" | "success" | "warning" | "error";
@@ -36,7 +36,11 @@ export function Callout({ tone, title, children, role }: CalloutProps) {
 }
 
 /** Anything the engine reports as an error: a `CommandError`, a job item's error, a problem. */
-export type ErrorLike = Pick<CommandError, "code" | "message" | "fix"> & { detail?: string | null };
+export type ErrorLike = Pick<CommandError, "message" | "fix"> & {
+  // A connection problem has codes of its own.
+  code: CommandError["code"] | ProblemCode;
+  detail?: string | null;
+};
 
 /** An error from the backend: plain explanation, the fix when there is one, details folded away. */
 export function ErrorCallout({

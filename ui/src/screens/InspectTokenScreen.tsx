@@ -23,6 +23,9 @@ function formatUnix(unix: number | null): string {
 
 type ScopeRow = { id: string; scope: string; info: ScopeInfo | null; targets: string[] };
 
+/** Meta names an ad account `act_<id>` in lists but plain `<id>` in a token's targets. */
+const bareId = (id: string) => id.replace(/^act_/, "");
+
 /**
  * Paste a token to see what it is, whose it is, when it ends and what it can reach. The pasted
  * token lives only in this screen's memory: never stored, cleared when the screen is left.
@@ -83,7 +86,7 @@ export function InspectTokenScreen() {
     const owner = result.data.user_id;
     if (owner && people.some((p) => p.id === owner)) {
       void backend.systemUserAccess(owner).then((access) => {
-        if (access.status === "ok") setAssetNames(new Map(access.data.assets.map((a) => [a.id, a.name])));
+        if (access.status === "ok") setAssetNames(new Map(access.data.assets.map((a) => [bareId(a.id), a.name])));
       });
     }
   };
@@ -118,7 +121,10 @@ export function InspectTokenScreen() {
         ? "This token already did not work. Nothing changed."
         : "The token is revoked. Integrations that used it stop working now.",
     );
-    void inspect(inspected);
+    // Not inspected again: the engine answers a token that no longer works with an error (whose
+    // fix is about the portfolio's own token), which would replace this report. What it was stays
+    // shown, marked as no longer working.
+    setReport((r) => r && { ...r, valid: false });
   };
 
   const current = report !== null && inspected === token;
@@ -152,7 +158,7 @@ export function InspectTokenScreen() {
         ) : (
           <span className="task-list">
             {row.targets.map((id) => {
-              const name = assetNames.get(id);
+              const name = assetNames.get(bareId(id));
               return (
                 <span key={id} className={name ? "task-chip" : "task-chip mono"} title={name ? id : undefined}>
                   {name ?? id}

@@ -437,7 +437,13 @@ export function AssignAssetsScreen({ systemUserId }: AssignAssetsScreenProps) {
                 {g.info.label} <span className="muted">({n(g.rows.length)})</span>
               </h3>
               <p className="review-group__access">{describeAccess(g.info, g.access)}</p>
-              <ul className="flow-list review-group__assets">
+              {/* It scrolls past a few dozen rows: focusable, so the keyboard can scroll it too. */}
+              <ul
+                id={`review-${g.info.kind}-assets`}
+                className="flow-list review-group__assets"
+                tabIndex={0}
+                aria-labelledby={`review-${g.info.kind}`}
+              >
                 {(showAllReview ? g.rows : g.rows.slice(0, REVIEW_CAP)).map((row) => (
                   <li key={row.id}>
                     {row.name} <span className="muted">· {row.detail ?? row.id}</span>
@@ -445,7 +451,14 @@ export function AssignAssetsScreen({ systemUserId }: AssignAssetsScreenProps) {
                 ))}
               </ul>
               {!showAllReview && g.rows.length > REVIEW_CAP && (
-                <Button variant="ghost" onPress={() => setShowAllReview(true)}>
+                <Button
+                  variant="ghost"
+                  onPress={() => {
+                    // The button goes away: focus moves to the list it lengthens, not to the page.
+                    document.getElementById(`review-${g.info.kind}-assets`)?.focus();
+                    setShowAllReview(true);
+                  }}
+                >
                   Show all {n(g.rows.length)} {g.info.label.toLowerCase()}
                 </Button>
               )}

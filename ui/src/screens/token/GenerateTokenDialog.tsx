@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState, type KeyboardEvent } from "react";
+import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import {
   CheckboxGroup,
   Dialog as AriaDialog,
@@ -367,14 +367,20 @@ function AppStep(props: {
   justInstalled: boolean;
   onInstall: () => void;
 }) {
-  const { apps } = props;
+  const { apps, justInstalled } = props;
+  const root = useRef<HTMLDivElement>(null);
+  // Installing removes the Install button that had focus: give focus back to the chosen app, or
+  // the keyboard lands on the page behind the dialog.
+  useEffect(() => {
+    if (justInstalled) root.current?.querySelector<HTMLInputElement>("input[type=radio]:checked")?.focus();
+  }, [justInstalled]);
   if (apps.phase === "loading") return <p role="status" className="muted">Loading the portfolio's apps…</p>;
   if (apps.result.status === "error") return <ErrorCallout error={apps.result.error} title="The apps could not be loaded" />;
   const usable = apps.result.data.filter((a) => a.usable);
   const unusable = apps.result.data.filter((a) => !a.usable);
   const app = usable.find((a) => a.id === props.appId);
   return (
-    <div className="stack">
+    <div className="stack" ref={root}>
       {usable.length === 0 ? (
         <Callout tone="warning" title="No app of this portfolio can issue tokens yet.">
           <span>Each app below says why. Fix one of them, then open this dialog again.</span>
