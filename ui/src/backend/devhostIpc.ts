@@ -138,7 +138,8 @@ export async function connectToDevHost(host: DevHostAddress): Promise<EngineSess
       );
     },
     close: async () => {
-      await fetch(`${host.url}/sessions/${id}`, { method: "DELETE", headers: headers(host) });
+      // keepalive: the request outlives a page that is going away.
+      await fetch(`${host.url}/sessions/${id}`, { method: "DELETE", headers: headers(host), keepalive: true });
     },
   };
 }
