@@ -135,19 +135,22 @@ pub fn reveal_token(state: &AppState, handle: String) -> Result<String, CommandE
     state.with_token(&handle, |token, _| Ok(token.expose().to_owned()))
 }
 
+/// A portfolio's id as a keyring entry can hold it: a demo id's colon (`demo:agency`) becomes a
+/// dot, which no saved profile's id can contain, so the two never share an entry.
+fn keyring_portfolio_id(portfolio_id: &str) -> String {
+    portfolio_id.replace(':', ".")
+}
+
 /// Keeps a copy of a kept token in the OS keychain (opt-in), under the portfolio and the
 /// system user it belongs to. A later copy for the same system user replaces it.
 pub async fn keep_token_in_keychain(state: &AppState, handle: String) -> Result<(), CommandError> {
     let (key, copy) = state.with_token(&handle, |token, system_user_id| {
-        let key = system_user_id
-            .and_then(|id| {
-                SecretKey::new(
-                    state.active_id(),
-                    SecretKind::SystemUserToken { system_user_id: id.to_owned() },
-                )
-                .ok()
-            })
-            .ok_or(CommandFailure::KeychainOwnerUnknown)?;
+        let id = system_user_id.ok_or(CommandFailure::KeychainOwnerUnknown)?;
+        let key = SecretKey::new(
+            keyring_portfolio_id(&state.active_id()),
+            SecretKind::SystemUserToken { system_user_id: id.to_owned() },
+        )
+        .map_err(|e| internal(e.to_string()))?;
         Ok((key, Secret::new(token.expose().to_owned())))
     })?;
     state.secrets()?.set(&key, &copy).await?;

@@ -251,3 +251,29 @@ fn stops_promptly_on_sigterm() {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
 }
+
+#[tokio::test]
+async fn a_generated_token_can_be_kept_in_the_demo_keychain() {
+    let host = DevHost::start();
+    let session = host.session().await;
+    let overview = host.invoke(&session, "portfolio_overview", json!({})).await;
+    let regular = overview["system_users"]
+        .as_array()
+        .and_then(|users| users.iter().find(|u| u["role"] == "regular"))
+        .expect("a regular system user")["id"]
+        .clone();
+    let apps = host.invoke(&session, "token_apps", json!({ "systemUserId": regular })).await;
+    let app =
+        apps.as_array().and_then(|a| a.iter().find(|a| a["installed"] == true)).expect("an app");
+    let request = json!({ "system_user_id": regular, "app_id": app["id"],
+                          "scopes": ["ads_read"], "expiry": "never" });
+    let lines = host.invoke_lines(&session, "generate_token", json!({ "request": request })).await;
+    let (answer, steps) = lines.split_last().expect("lines");
+    assert_eq!(answer["status"], "ok", "{answer}");
+    assert!(steps.iter().all(|s| s["channel"] == "onStep") && !steps.is_empty());
+    let handle = answer["data"]["handle"].clone();
+    // The demo portfolio's id (`demo:agency`) once made this fail as "owner unknown".
+    let kept =
+        host.invoke_lines(&session, "keep_token_in_keychain", json!({ "handle": handle })).await;
+    assert_eq!(kept.last().expect("answer")["status"], "ok", "{kept:?}");
+}
