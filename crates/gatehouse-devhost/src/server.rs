@@ -10,6 +10,8 @@
 //!   bindings' `Result`: `{"status":"ok","data"}` or `{"status":"error","error"}`.
 //! - `{METHOD} /sessions/{id}/emulator/{path}`: the session's demo emulator's control endpoint
 //!   (`/__emulator/{path}`: faults, limits, clock, token expiry), for error states.
+//! - `GET /sessions/{id}/clipboard`: `{"holds_secret"}`, whether the session's clipboard holds a
+//!   copied token now (never the token).
 //! - `POST /sessions/{id}/keyring/fault` with `{"fault": "locked"}` (and the other keyring
 //!   failures): the session's next keyring call fails as the OS keyring would.
 
@@ -200,6 +202,12 @@ async fn route(
                 demo.emulator().control(method.as_str(), &format!("/{rest}"), &query, &body);
             full(StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY), &value)
         }
+        (&Method::GET, ["sessions", id, "clipboard"]) => match host.sessions().get(*id) {
+            Some(session) => {
+                full(StatusCode::OK, &json!({ "holds_secret": session.clipboard.holds_a_secret() }))
+            }
+            None => refuse(StatusCode::NOT_FOUND, "no such session"),
+        },
         (&Method::POST, ["sessions", id, "keyring", "fault"]) => {
             let Some(session) = host.sessions().get(*id).cloned() else {
                 return refuse(StatusCode::NOT_FOUND, "no such session");

@@ -12,6 +12,8 @@ use gatehouse_secrets::{Secret, SecretStore};
 
 pub struct Session {
     pub state: AppState,
+    /// The clipboard the session's commands copy to, for `GET /sessions/{id}/clipboard`.
+    pub clipboard: Arc<MemoryClipboard>,
     /// The session's config and data folders, deleted with the session.
     _dir: tempfile::TempDir,
 }
@@ -19,27 +21,33 @@ pub struct Session {
 impl Session {
     pub fn new() -> std::io::Result<Self> {
         let dir = tempfile::Builder::new().prefix("gatehouse-devhost-").tempdir()?;
+        let clipboard = Arc::new(MemoryClipboard::default());
         let environment = Environment {
             secrets: SecretStore::mock("gatehouse-devhost"),
             profiles: Ok(ProfileStore::at(dir.path().join("config"))),
             database: Some(dir.path().join("gatehouse.sqlite3")),
-            clipboard: Arc::new(MemoryClipboard::default()),
+            clipboard: clipboard.clone(),
             // "Connecting" a portfolio talks to this session's demo emulator: a test never
             // reaches Meta, and the demo's businesses are real answers to connect to.
             graph: GraphTarget::Demo,
         };
-        Ok(Self { state: AppState::new(environment), _dir: dir })
+        Ok(Self { state: AppState::new(environment), clipboard, _dir: dir })
     }
 }
 
 /// A clipboard in memory: a browser test must not write the desktop's clipboard. It is not
 /// cleared by a timer (the receipt still says when the app would clear it).
 #[derive(Default)]
-struct MemoryClipboard {
+pub struct MemoryClipboard {
     held: Mutex<Option<Secret>>,
 }
 
 impl MemoryClipboard {
+    /// Whether a secret is on the clipboard now (never which one).
+    pub fn holds_a_secret(&self) -> bool {
+        self.held().is_some()
+    }
+
     fn held(&self) -> std::sync::MutexGuard<'_, Option<Secret>> {
         self.held.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }

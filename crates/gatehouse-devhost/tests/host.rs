@@ -272,8 +272,24 @@ async fn a_generated_token_can_be_kept_in_the_demo_keychain() {
     assert_eq!(answer["status"], "ok", "{answer}");
     assert!(steps.iter().all(|s| s["channel"] == "onStep") && !steps.is_empty());
     let handle = answer["data"]["handle"].clone();
+    let clipboard = |host: &DevHost| {
+        let url = format!("{}/sessions/{session}/clipboard", host.url);
+        let request = host.http.get(url).bearer_auth(&host.secret).send();
+        async move { request.await.expect("clipboard").json::<Value>().await.expect("json") }
+    };
+    assert_eq!(clipboard(&host).await["holds_secret"], false);
+    let copied = host
+        .invoke(&session, "copy_token", json!({ "handle": handle, "clearAfterSecs": 30 }))
+        .await;
+    assert_eq!(copied["clear_after_secs"], 30);
+    assert_eq!(clipboard(&host).await, json!({ "holds_secret": true }), "never the token itself");
+
     // The demo portfolio's id (`demo:agency`) once made this fail as "owner unknown".
     let kept =
         host.invoke_lines(&session, "keep_token_in_keychain", json!({ "handle": handle })).await;
     assert_eq!(kept.last().expect("answer")["status"], "ok", "{kept:?}");
+
+    // Forgetting the token clears the clipboard that still holds it.
+    host.invoke(&session, "forget_token", json!({ "handle": handle })).await;
+    assert_eq!(clipboard(&host).await["holds_secret"], false);
 }

@@ -15,6 +15,8 @@ export interface EngineSession {
   readonly id: string;
   /** The session's demo emulator's control endpoint (`/__emulator/{path}`): faults, clock… */
   emulator(method: "GET" | "PUT" | "POST" | "DELETE", path: string, body?: unknown): Promise<unknown>;
+  /** Whether the session's clipboard holds a copied token now (never the token). */
+  clipboardHoldsSecret(): Promise<boolean>;
   /** Makes the next keyring call fail as the OS keyring would. */
   keyringFault(fault: KeyringFault): Promise<void>;
   close(): Promise<void>;
@@ -127,6 +129,13 @@ export async function connectToDevHost(host: DevHostAddress): Promise<EngineSess
         }),
         `emulator ${method} ${path}`,
       ),
+    clipboardHoldsSecret: async () => {
+      const state = (await expectOk(
+        await fetch(`${host.url}/sessions/${id}/clipboard`, { headers: headers(host) }),
+        "reading the clipboard's state",
+      )) as { holds_secret: boolean };
+      return state.holds_secret;
+    },
     keyringFault: async (fault) => {
       await expectOk(
         await fetch(`${host.url}/sessions/${id}/keyring/fault`, {
