@@ -69,7 +69,7 @@ async function openSavedPortfolio(backend: Backend, engine: EngineSession) {
 
 describe("the copy-once dialog", () => {
   it("shows the token masked with what Meta says it can do, copies through Rust, then forgets it on close", async () => {
-    const { backend } = await freshEngine();
+    const { backend, engine } = await freshEngine();
     const token = await generate(backend, ["ads_read", "pages_show_list"]);
     const { user, closedCount } = render(backend, token);
     const shown = await dialog();
@@ -94,10 +94,14 @@ describe("the copy-once dialog", () => {
     expect(await within(shown).findByText(/^Copied · Clipboard clears in (30|29) s$/)).toBeTruthy();
     expect(within(shown).getByText("Copied. The clipboard clears in 30 seconds.")).toBeTruthy();
     expect(within(shown).getByRole("button", { name: "Copy again" })).toBeTruthy();
+    // The engine's clipboard holds it (the webview never did).
+    expect(await engine.clipboardHoldsSecret()).toBe(true);
 
     await user.click(within(shown).getByRole("button", { name: "Close" }));
     await waitFor(() => expect(closedCount()).toBe(1));
     expect(await stillHeld(backend, token)).toBe(false);
+    // Closing cleared the clipboard that still held the token.
+    expect(await engine.clipboardHoldsSecret()).toBe(false);
   });
 
   it("asks before closing a token that was never copied; Escape asks too and is not an outside click", async () => {
