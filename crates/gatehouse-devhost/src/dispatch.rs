@@ -1,51 +1,11 @@
 //! Every desktop command by its Tauri name, with its arguments as the webview sends them
-//! (camelCase keys, as Tauri renames them). A test checks this list against the generated
-//! bindings, so a command added to the app and not here fails the build's tests.
+//! (camelCase keys, as Tauri renames them). A test calls every command of the generated bindings
+//! through the host, so a command added to the app and not here fails the build's tests.
 
 use gatehouse_commands::{app, jobs, portfolio, portfolios, tokens, AppState, CommandError};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{Map, Value};
-
-/// Every command the devhost serves; the same names as `ui/src/bindings.ts`.
-pub const COMMANDS: &[&str] = &[
-    "app_info",
-    "keyring_status",
-    "check_compatibility",
-    "list_portfolios",
-    "switch_portfolio",
-    "check_connection",
-    "claim_app_for_connection",
-    "save_portfolio",
-    "remove_portfolio",
-    "portfolio_overview",
-    "claim_app",
-    "create_system_user",
-    "rename_system_user",
-    "access_counts",
-    "system_user_access",
-    "asset_kinds",
-    "list_assets",
-    "create_job",
-    "run_job",
-    "cancel_job",
-    "retry_failed",
-    "discard_job",
-    "unfinished_jobs",
-    "job_report",
-    "scope_catalog",
-    "token_apps",
-    "token_preflight",
-    "install_app",
-    "generate_token",
-    "copy_token",
-    "reveal_token",
-    "keep_token_in_keychain",
-    "forget_token",
-    "inspect_token",
-    "refresh_token",
-    "revoke_token",
-];
 
 /// Why a request could not reach a command (as opposed to the command's own errors).
 #[derive(Debug)]

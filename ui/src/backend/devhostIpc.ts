@@ -90,7 +90,7 @@ async function invoke(host: DevHostAddress, session: string, command: string, ar
       // As Tauri does: a command's error rejects the invoke; the bindings turn it into a Result.
       throw line.error;
     } else {
-      throw new Error(`${command}: the dev host refused the arguments: ${line.reason}`);
+      throw new Error(`${command}: the dev host refused the request: ${line.reason}`);
     }
   }
   throw new Error(`${command}: the dev host closed the answer early`);
