@@ -2,13 +2,15 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { App } from "./App";
-import { mockBackend, sampleOverview } from "./backend/mockBackend";
 import { expectNoSeriousA11yViolations } from "./test/axe";
+import { requestLog } from "./test/demoWorld";
+import { freshEngine } from "./test/engine";
 import { renderWithBackend } from "./test/render";
 
 describe("app shell", () => {
   it("opens on the start screen with the main navigation", async () => {
-    const { backend } = mockBackend();
+    const { backend } = await freshEngine();
+    const info = await backend.appInfo();
     renderWithBackend(<App />, backend);
     expect(screen.getByRole("heading", { level: 1, name: "Welcome to Gatehouse" })).toBeTruthy();
     const nav = screen.getByRole("navigation", { name: "Main" });
@@ -16,27 +18,28 @@ describe("app shell", () => {
     expect(nav.textContent).toContain("System users");
     expect(nav.textContent).toContain("Inspect token");
     expect(nav.textContent).toContain("Settings");
+    // The portfolio a first run opens: the demo agency.
     expect(await screen.findByText("Demo: nothing leaves this computer")).toBeTruthy();
     expect(await screen.findByText("Brightline Digital Partners")).toBeTruthy();
-    expect(await screen.findByText("Version 0.0.0-test")).toBeTruthy();
+    expect(await screen.findByText(`Version ${info.version}`)).toBeTruthy();
     expect(screen.getByRole("link", { name: "Connect your business portfolio" }).getAttribute("href")).toBe("#/connect");
     await expectNoSeriousA11yViolations();
   });
 
   it("opens a system user from the list by keyboard (Enter on its row)", async () => {
     const user = userEvent.setup();
-    const { backend } = mockBackend();
+    const { backend } = await freshEngine();
     window.location.hash = "#/system-users";
     renderWithBackend(<App />, backend);
-    await screen.findByRole("link", { name: "Conversions API server" });
+    await screen.findByRole("link", { name: "Reporting Server" });
     // Tab to the list (after "Add system user"), arrow down to the row, Enter opens it.
     screen.getByRole("button", { name: "Add system user" }).focus();
     await user.tab();
     const focused = () => document.activeElement?.textContent ?? "";
-    for (let i = 0; i < 6 && !focused().startsWith("Conversions API server"); i++) await user.keyboard("{ArrowDown}");
-    expect(focused()).toMatch(/^Conversions API server/);
+    for (let i = 0; i < 6 && !focused().startsWith("Reporting Server"); i++) await user.keyboard("{ArrowDown}");
+    expect(focused()).toMatch(/^Reporting Server/);
     await user.keyboard("{Enter}");
-    expect(await screen.findByRole("heading", { level: 1, name: "Conversions API server" })).toBeTruthy();
+    expect(await screen.findByRole("heading", { level: 1, name: "Reporting Server" })).toBeTruthy();
     // Back to the list, by keyboard as well.
     const back = screen.getByRole("link", { name: "← All system users" });
     back.focus();
@@ -45,7 +48,7 @@ describe("app shell", () => {
   });
 
   it("falls back to the start screen for an unknown address", async () => {
-    const { backend } = mockBackend();
+    const { backend } = await freshEngine();
     window.location.hash = "#/nowhere/at/all";
     renderWithBackend(<App />, backend);
     expect(await screen.findByRole("heading", { level: 1, name: "Welcome to Gatehouse" })).toBeTruthy();
@@ -53,10 +56,10 @@ describe("app shell", () => {
 
   it("navigates to settings by keyboard and shows the keychain result", async () => {
     const user = userEvent.setup();
-    const { backend, calls } = mockBackend();
+    const { backend } = await freshEngine();
     renderWithBackend(<App />, backend);
     await user.tab();
-    expect(document.activeElement?.getAttribute("aria-label")).toMatch(/Switch portfolio/);
+    expect(document.activeElement?.textContent).toMatch(/Switch portfolio/);
     for (const name of ["Start", "System users", "Inspect token", "Settings"]) {
       await user.tab();
       expect(document.activeElement?.textContent).toBe(name);
@@ -64,34 +67,25 @@ describe("app shell", () => {
     await user.keyboard("{Enter}");
     expect(await screen.findByRole("heading", { level: 1, name: "Settings" })).toBeTruthy();
     expect(await screen.findByText("The keychain is ready")).toBeTruthy();
-    expect(screen.getByText("Secret Service answered in 12 ms.")).toBeTruthy();
-    expect(calls.filter((c) => c === "keyringStatus")).toHaveLength(1);
+    // The session's keyring (in memory in the dev host) answered the probe.
+    expect(screen.getByText(/^In-memory test store answered in \d+ ms\.$/)).toBeTruthy();
     await expectNoSeriousA11yViolations();
   });
 
   it("explains a keychain that cannot be used, with its fix", async () => {
-    const { backend } = mockBackend({
-      keyring: {
-        status: "error",
-        error: {
-          code: "keyring_unavailable",
-          message: "No keychain service is running on this computer.",
-          fix: "Install and start GNOME Keyring or KWallet, then check again.",
-          detail: "no Secret Service is available: connection refused",
-          field: null,
-        },
-      },
-    });
+    const { backend, engine } = await freshEngine();
+    // The next keyring call fails as it does on a desktop without a keyring service.
+    await engine.keyringFault("no_secret_service");
     window.location.hash = "#/settings";
     renderWithBackend(<App />, backend);
     expect(await screen.findByText("The keychain is not usable")).toBeTruthy();
-    expect(screen.getByText("No keychain service is running on this computer.")).toBeTruthy();
-    expect(screen.getByText("Install and start GNOME Keyring or KWallet, then check again.")).toBeTruthy();
+    expect(screen.getByText("Gatehouse keeps tokens in your system keyring, but no keyring service is running in this session.")).toBeTruthy();
+    expect(screen.getByText(/Start GNOME Keyring, KWallet or KeePassXC/)).toBeTruthy();
   });
 
   it("applies and remembers the chosen theme", async () => {
     const user = userEvent.setup();
-    const { backend } = mockBackend();
+    const { backend } = await freshEngine();
     window.location.hash = "#/settings";
     renderWithBackend(<App />, backend);
     await user.click(await screen.findByRole("radio", { name: "Dark" }));
@@ -104,51 +98,53 @@ describe("app shell", () => {
 
 describe("system users", () => {
   it("lists the portfolio's system users with roles and the quota in plain words", async () => {
-    const { backend } = mockBackend();
+    const { backend } = await freshEngine();
     window.location.hash = "#/system-users";
     renderWithBackend(<App />, backend);
     const table = await screen.findByRole("grid", { name: "System users of Brightline Digital Partners" });
+    // React Aria builds the table's rows in a second pass.
+    await waitFor(() => expect(within(table).getAllByRole("row")).toHaveLength(3));
     const rows = within(table).getAllByRole("row");
-    expect(rows).toHaveLength(5);
     expect(within(rows[1] as HTMLElement).getByText("Gatehouse Admin")).toBeTruthy();
     expect(within(rows[1] as HTMLElement).getByText("Admin")).toBeTruthy();
+    expect(within(rows[2] as HTMLElement).getByText("Reporting Server")).toBeTruthy();
     expect(within(rows[2] as HTMLElement).getByText("Regular")).toBeTruthy();
-    expect(screen.getByText("3 of 10 regular system users and 1 of 1 admin on the Full tier.")).toBeTruthy();
+    expect(screen.getByText("1 of 10 regular system users and 1 of 1 admin on the Full tier.")).toBeTruthy();
     await expectNoSeriousA11yViolations();
   });
 
   it("explains what raising a Limited-tier quota takes", async () => {
-    const { backend } = mockBackend({
-      overview: {
-        status: "ok",
-        data: { ...sampleOverview, quota: { tier: "Limited", regular_used: 1, regular_allowed: 1, admin_used: 1, admin_allowed: 1 } },
-      },
-    });
+    const { backend } = await freshEngine();
+    // Lucky Shrub's app has Limited Marketing API access.
+    const list = await backend.listPortfolios();
+    const lucky = list.status === "ok" ? list.data.portfolios.find((p) => p.label === "Lucky Shrub Garden Supply") : undefined;
+    expect((await backend.switchPortfolio(lucky?.id ?? "")).status).toBe("ok");
     window.location.hash = "#/system-users";
     renderWithBackend(<App />, backend);
-    expect(await screen.findByText("1 of 1 regular system user and 1 of 1 admin on the Limited tier.")).toBeTruthy();
+    expect(await screen.findByText("0 of 1 regular system user and 1 of 1 admin on the Limited tier.")).toBeTruthy();
     expect(screen.getByText(/once one of your apps has Full access/)).toBeTruthy();
   });
 
-  it("shows a load failure in plain words and retries", async () => {
+  it("shows a load failure in plain words and loads again on request", async () => {
     const user = userEvent.setup();
-    const { backend, calls } = mockBackend({
-      overview: {
-        status: "error",
-        error: {
-          code: "token_expired",
-          message: "The access token Gatehouse uses for this portfolio has expired.",
-          fix: "Connect the portfolio again with a new token.",
-          detail: "Error validating access token (Graph code 190, subcode 463, trace AbC)",
-          field: null,
-        },
-      },
-    });
+    const { backend, engine } = await freshEngine();
+    // Meta throttles the system-user list for an hour: Gatehouse does not wait that long.
+    await engine.emulator("PUT", "faults", { throttle_for_secs: 3600, path_contains: "/system_users" });
     window.location.hash = "#/system-users";
     renderWithBackend(<App />, backend);
     expect(await screen.findByText("The system users could not be loaded")).toBeTruthy();
-    expect(screen.getByText("Connect the portfolio again with a new token.")).toBeTruthy();
+    expect(screen.getByText(/Meta is throttling requests/)).toBeTruthy();
+    expect(screen.getByText(/Wait about 60 minutes, then try again/)).toBeTruthy();
+    await expectNoSeriousA11yViolations();
+    // Access is back: "Try again" reads the list again, and Meta answers this time.
+    await engine.emulator("DELETE", "faults");
+    const reads = async () => (await requestLog(engine)).filter((r) => r.method === "GET" && r.path.endsWith("/system_users"));
+    const before = await reads();
+    expect(before.map((r) => r.error_code)).toEqual([80004]);
     await user.click(screen.getByRole("button", { name: "Try again" }));
-    await waitFor(() => expect(calls.filter((c) => c === "portfolioOverview")).toHaveLength(2));
+    // Gatehouse paces itself after a throttle, so the list may take a few seconds.
+    expect(await screen.findByRole("grid", { name: "System users of Brightline Digital Partners" }, { timeout: 15_000 })).toBeTruthy();
+    const again = (await reads()).slice(before.length);
+    expect(again[0]?.status).toBe(200);
   });
 });

@@ -37,7 +37,7 @@ type Call<T> = Promise<Result<T, CommandError>>;
 
 /**
  * Everything the UI asks of the Rust side. Screens talk to this interface only, so UI tests run
- * against `mockBackend` without Tauri, and the app against `tauriBackend`.
+ * against the dev/test host without Tauri, and the app against `tauriBackend`.
  */
 export interface Backend {
   appInfo(): Promise<AppInfo>;

@@ -82,7 +82,7 @@ async function invoke(host: DevHostAddress, session: string, command: string, ar
   if (!response.ok) throw new Error(`${command}: HTTP ${String(response.status)} ${await response.text()}`);
   for await (const line of lines(response)) {
     if ("channel" in line) {
-      const channel = args[line.channel] as Channel<unknown> | undefined;
+      const channel = args[line.channel] as Channel | undefined;
       channel?.onmessage(line.message);
     } else if (line.status === "ok") {
       return line.data;

@@ -2,91 +2,93 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent, { type UserEvent } from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { App } from "../../App";
-import { mockBackend } from "../../backend/mockBackend";
+import type { Backend } from "../../backend/backend";
+import type { EngineSession } from "../../backend/devhostIpc";
+import type { ConnectForm } from "../../backend/types";
 import { expectNoSeriousA11yViolations } from "../../test/axe";
+import { demoBusiness, param, requestLog, type DemoApp, type DemoBusiness } from "../../test/demoWorld";
+import { freshEngine } from "../../test/engine";
 import { renderWithBackend } from "../../test/render";
-
-const goodForm = {
-  business_id: "123456789012345",
-  admin_token: "EAAGadminSystemUserToken0000000001",
-  app_id: "800000000000001",
-  app_secret: "0123456789abcdef0123456789abcdef",
-};
 
 async function openMenu(user: UserEvent) {
   await user.click(await screen.findByRole("button", { name: /Switch portfolio/ }));
   return screen.findByRole("menu");
 }
 
-async function fillConnectForm(user: UserEvent, form: typeof goodForm) {
+async function openConnect(user: UserEvent) {
+  const menu = await openMenu(user);
+  await user.click(within(menu).getByRole("menuitem", { name: /Connect your business portfolio/ }));
+  expect(await screen.findByRole("heading", { level: 1, name: "Connect your business portfolio" })).toBeTruthy();
+}
+
+/** What a person would type to connect `business` with `token` and `app` (from the demo's manifest). */
+function formFor(business: DemoBusiness, token: string | null, app: DemoApp | undefined): ConnectForm {
+  return { label: "", business_id: business.id, admin_token: token ?? "", app_id: app?.id ?? "", app_secret: app?.secret ?? "" };
+}
+
+async function fillConnectForm(user: UserEvent, form: ConnectForm) {
   await user.type(screen.getByRole("textbox", { name: "Business ID" }), form.business_id);
-  await user.type(screen.getByLabelText("Admin token"), form.admin_token);
+  // Pasted, as people do with tokens and secrets (typing 200 characters is slow).
+  await user.click(screen.getByLabelText("Admin token"));
+  await user.paste(form.admin_token);
   await user.type(screen.getByRole("textbox", { name: "App ID" }), form.app_id);
-  await user.type(screen.getByLabelText("App secret"), form.app_secret);
+  await user.click(screen.getByLabelText("App secret"));
+  await user.paste(form.app_secret);
+}
+
+/** The Lucky Shrub client business, connected with its admin system user's token and its app. */
+async function lucky(engine: EngineSession) {
+  const business = await demoBusiness(engine, "Lucky Shrub Garden Supply");
+  return { business, form: formFor(business, business.admin_token, business.apps[0]) };
+}
+
+async function savedIds(backend: Backend): Promise<string[]> {
+  const list = await backend.listPortfolios();
+  return list.status === "ok" ? list.data.portfolios.filter((p) => p.kind !== "demo").map((p) => p.id) : [];
 }
 
 describe("portfolio switcher", () => {
   it("lists the demo portfolios and reloads every screen after switching", async () => {
     const user = userEvent.setup();
-    const { backend, calls } = mockBackend();
+    const { backend, engine } = await freshEngine();
+    const { business } = await lucky(engine);
     window.location.hash = "#/system-users";
     renderWithBackend(<App />, backend);
     expect(await screen.findByRole("grid", { name: "System users of Brightline Digital Partners" })).toBeTruthy();
     const menu = await openMenu(user);
+    // The portfolios join the menu once the engine has listed them.
+    await within(menu).findByRole("menuitem", { name: /Harbor & Vine Coffee Roasters/ });
     const items = within(menu).getAllByRole("menuitem");
     expect(items.map((i) => i.textContent)).toEqual([
       expect.stringContaining("Brightline Digital Partners"),
-      expect.stringContaining("Harbor & Pine Outfitters"),
-      expect.stringContaining("Copper Kettle Café"),
+      expect.stringContaining("Lucky Shrub Garden Supply"),
+      expect.stringContaining("Harbor & Vine Coffee Roasters"),
       expect.stringContaining("Connect your business portfolio…"),
       expect.stringContaining("Remove a saved portfolio…"),
     ]);
     // Nothing saved yet: nothing to remove.
     expect(within(menu).getByRole("menuitem", { name: /Remove a saved portfolio/ }).getAttribute("aria-disabled")).toBe("true");
     await expectNoSeriousA11yViolations();
-    await user.click(within(menu).getByRole("menuitem", { name: /Harbor & Pine Outfitters/ }));
-    const table = await screen.findByRole("grid", { name: "System users of Harbor & Pine Outfitters" });
-    expect(within(table).getByText("Website events")).toBeTruthy();
-    expect(screen.getByText("1 of 1 regular system user and 1 of 1 admin on the Limited tier.")).toBeTruthy();
-    expect(calls).toContain("switchPortfolio:demo-client");
-    expect(calls.filter((c) => c === "portfolioOverview")).toHaveLength(2);
-    // The counts come from the new portfolio too.
-    await waitFor(() => expect(calls.filter((c) => c === "accessCounts").length).toBeGreaterThanOrEqual(2));
-  });
-
-  it("shows why a switch failed and stays on the open portfolio", async () => {
-    const user = userEvent.setup();
-    const { backend } = mockBackend({
-      errors: {
-        switchPortfolio: [
-          {
-            code: "keyring_locked",
-            message: "The keychain is locked, so Gatehouse cannot read this portfolio's token.",
-            fix: "Unlock the keychain (log in again or open Passwords and Keys), then try again.",
-            detail: "org.freedesktop.Secret.Error.IsLocked",
-            field: null,
-          },
-        ],
-      },
-    });
-    renderWithBackend(<App />, backend);
-    const menu = await openMenu(user);
-    await user.click(within(menu).getByRole("menuitem", { name: /Harbor & Pine/ }));
-    expect(await screen.findByText("That portfolio could not be opened")).toBeTruthy();
-    expect(screen.getByText(/Unlock the keychain/)).toBeTruthy();
-    expect(screen.getByText("Details")).toBeTruthy();
-    expect(screen.getByRole("button", { name: /Brightline Digital Partners/ })).toBeTruthy();
+    await user.click(within(menu).getByRole("menuitem", { name: /Lucky Shrub Garden Supply/ }));
+    const table = await screen.findByRole("grid", { name: "System users of Lucky Shrub Garden Supply" });
+    await waitFor(() => expect(within(table).getByText("Lucky Shrub Garden Supply Admin")).toBeTruthy());
+    expect(screen.getByText("0 of 1 regular system user and 1 of 1 admin on the Limited tier.")).toBeTruthy();
+    expect(screen.getByRole("button", { name: /Lucky Shrub Garden Supply.*Switch portfolio/ })).toBeTruthy();
+    // The list and the counts come from the new portfolio: its admin's assets were read too.
+    await waitFor(() => expect(within(table).queryAllByText("Loading")).toHaveLength(0));
+    const log = await requestLog(engine);
+    expect(log.some((r) => r.path.endsWith(`/${business.id}/system_users`))).toBe(true);
+    expect(log.some((r) => r.path.includes(`/${business.admin_system_user_id ?? "?"}/assigned_`))).toBe(true);
   });
 });
 
 describe("connect your business portfolio", () => {
-  it("checks, shows what was found and every problem, and saves only when nothing blocks", async () => {
+  it("checks, shows what was found, asks for a new check after a change, and saves", async () => {
     const user = userEvent.setup();
-    const { backend, calls } = mockBackend();
+    const { backend, engine } = await freshEngine();
+    const { business, form } = await lucky(engine);
     renderWithBackend(<App />, backend);
-    const menu = await openMenu(user);
-    await user.click(within(menu).getByRole("menuitem", { name: /Connect your business portfolio/ }));
-    expect(await screen.findByRole("heading", { level: 1, name: "Connect your business portfolio" })).toBeTruthy();
+    await openConnect(user);
     // The secrets are masked and never remembered by the webview.
     const secret = screen.getByLabelText("App secret");
     expect(secret.getAttribute("type")).toBe("password");
@@ -94,126 +96,176 @@ describe("connect your business portfolio", () => {
     expect(secret.getAttribute("spellcheck")).toBe("false");
     expect(screen.getByText(/App settings › Basic › App secret/)).toBeTruthy();
 
-    await fillConnectForm(user, { ...goodForm, app_id: "999" });
+    await fillConnectForm(user, form);
     // Nothing can be saved before a check.
     expect(screen.queryByRole("button", { name: "Save portfolio" })).toBeNull();
     await user.click(screen.getByRole("button", { name: "Check" }));
 
     const found = await screen.findByRole("region", { name: "What Gatehouse found" });
-    expect(within(found).getByText("Northwind Media Group")).toBeTruthy();
+    expect(within(found).getByText("Lucky Shrub Garden Supply")).toBeTruthy();
     expect(within(found).getByText("Verified")).toBeTruthy();
-    expect(found.textContent).toContain("System user token, of Gatehouse Admin");
-    expect(within(found).getByText("Northwind Insights")).toBeTruthy();
+    expect(found.textContent).toContain("System user token, of Lucky Shrub Garden Supply Admin");
+    expect(within(found).getByText("Lucky Shrub Shop Sync")).toBeTruthy();
+    expect(within(found).getByText("The app you typed")).toBeTruthy();
     expect(within(found).getByText("0 regular, 1 admin")).toBeTruthy();
-    // The result takes the focus, so keyboard users land on it.
-    expect(document.activeElement?.getAttribute("aria-label")).toBe("Result of the check");
+    // The result takes the focus (once it is on screen), so keyboard users land on it.
+    await waitFor(() => expect(document.activeElement?.getAttribute("aria-label")).toBe("Result of the check"));
+    // Nothing blocks; what is worth knowing is said.
     const problems = screen.getByRole("region", { name: "Problems found" });
-    expect(within(problems).getByText(/Must be fixed: The app 999 does not belong/)).toBeTruthy();
-    expect(within(problems).getByText(/Worth knowing: Two-factor authentication is not required/)).toBeTruthy();
-    const save = screen.getByRole("button", { name: "Save portfolio" });
-    expect(save.hasAttribute("disabled")).toBe(true);
+    expect(within(problems).queryByText(/Must be fixed/)).toBeNull();
+    expect(within(problems).getByText(/Worth knowing: The business does not require two-factor authentication/)).toBeTruthy();
+    const save = () => screen.getByRole("button", { name: "Save portfolio" });
+    expect(save().hasAttribute("disabled")).toBe(false);
     await expectNoSeriousA11yViolations();
 
-    // Fixing the app ID needs a new check before saving.
-    const appId = screen.getByRole("textbox", { name: "App ID" });
-    await user.clear(appId);
-    await user.type(appId, goodForm.app_id);
+    // Any change needs a new check before saving.
+    await user.type(screen.getByRole("textbox", { name: "Name in Gatehouse (optional)" }), "Lucky Shrub (client)");
     expect(screen.getAllByText("You changed the details: check again before saving.").length).toBeGreaterThan(0);
-    expect(save.hasAttribute("disabled")).toBe(true);
+    expect(save().hasAttribute("disabled")).toBe(true);
     await user.click(screen.getByRole("button", { name: "Check again" }));
-    await waitFor(() => expect(screen.getByRole("button", { name: "Save portfolio" }).hasAttribute("disabled")).toBe(false));
-    expect(screen.queryByText(/Must be fixed/)).toBeNull();
-    await user.click(screen.getByRole("button", { name: "Save portfolio" }));
+    await waitFor(() => expect(save().hasAttribute("disabled")).toBe(false));
+    expect(await savedIds(backend)).toEqual([]);
+    await user.click(save());
 
     // Saved, opened, and every screen shows the new portfolio.
-    expect(await screen.findByRole("grid", { name: "System users of Northwind Media Group" })).toBeTruthy();
-    expect(calls).toContain("savePortfolio:123456789012345");
-    expect(calls.some((c) => c.startsWith("switchPortfolio:saved-"))).toBe(true);
+    expect(await screen.findByRole("grid", { name: "System users of Lucky Shrub Garden Supply" })).toBeTruthy();
     expect(window.location.hash).toBe("#/system-users");
-    expect(screen.getByRole("button", { name: /Northwind Media Group/ })).toBeTruthy();
+    expect(screen.getByRole("button", { name: new RegExp(`Lucky Shrub Garden Supply Business ID ${business.id} Switch portfolio`) })).toBeTruthy();
+    expect(await savedIds(backend)).toEqual([`business-${business.id}`]);
+    const menu = await openMenu(user);
+    expect(await within(menu).findByRole("menuitem", { name: /Lucky Shrub \(client\)/ })).toBeTruthy();
   });
 
-  it("adds the typed app to the business when the check finds the business does not own it", async () => {
+  it("adds the typed app to the business when the check finds the business owns none", async () => {
     const user = userEvent.setup();
-    const { backend, calls } = mockBackend();
+    const { backend, engine } = await freshEngine();
+    // Harbor & Vine owns no app; its admin (a person) develops one.
+    const harbor = await demoBusiness(engine, "Harbor & Vine Coffee Roasters");
+    const app = harbor.developer_apps[0];
+    const appId = app?.id ?? "";
     renderWithBackend(<App />, backend);
-    const menu = await openMenu(user);
-    await user.click(within(menu).getByRole("menuitem", { name: /Connect your business portfolio/ }));
-    await screen.findByRole("heading", { level: 1, name: "Connect your business portfolio" });
-    await fillConnectForm(user, { ...goodForm, app_id: "800000000000777" });
+    await openConnect(user);
+    await fillConnectForm(user, formFor(harbor, harbor.user_token, app));
     await user.click(screen.getByRole("button", { name: "Check" }));
     const problems = await screen.findByRole("region", { name: "Problems found" });
-    expect(within(problems).getByText(/Must be fixed: The app 800000000000777 does not belong/)).toBeTruthy();
+    expect(within(problems).getByText(/Must be fixed: The business owns no app/)).toBeTruthy();
     expect(within(problems).getByText(/Gatehouse can do it for you/)).toBeTruthy();
+    expect(within(problems).getByText(/Worth knowing: This is a person's token/)).toBeTruthy();
+    expect(screen.getByRole("button", { name: "Save portfolio" }).hasAttribute("disabled")).toBe(true);
     await expectNoSeriousA11yViolations();
-    await user.click(within(problems).getByRole("button", { name: "Add app 800000000000777 to the business" }));
+    await user.click(within(problems).getByRole("button", { name: `Add app ${appId} to the business` }));
 
     // Added, checked again by itself, and now it can be saved.
-    expect(await screen.findByText("App 800000000000777 now belongs to the business: it can have system users.")).toBeTruthy();
-    expect(calls).toContain("claimAppForConnection:123456789012345:800000000000777");
+    expect(await screen.findByText(`App ${appId} now belongs to the business: it can have system users.`)).toBeTruthy();
     await waitFor(() => expect(screen.getByRole("button", { name: "Save portfolio" }).hasAttribute("disabled")).toBe(false));
-    expect(calls.filter((c) => c.startsWith("checkConnection"))).toHaveLength(2);
     expect(screen.queryByText(/Must be fixed/)).toBeNull();
     const found = screen.getByRole("region", { name: "What Gatehouse found" });
     expect(within(found).getByText("The app you typed")).toBeTruthy();
+    expect(within(found).getByText("Harbor & Vine Orders")).toBeTruthy();
+    // One claim, then a second check (each check reads who the token is).
+    const log = await requestLog(engine);
+    expect(log.filter((r) => r.method === "POST" && param(r, "app_id") === appId)).toHaveLength(1);
+    expect(log.filter((r) => r.path.endsWith("/me"))).toHaveLength(2);
+    // Nothing was saved by the fix.
+    expect(await savedIds(backend)).toEqual([]);
   });
 
   it("says in plain words when Meta refuses to add the app", async () => {
     const user = userEvent.setup();
-    const { backend } = mockBackend();
+    const { backend, engine } = await freshEngine();
+    // Peak Trail owns no app; its admin's token was issued for Brightline's app, which another
+    // business owns and so cannot be added to Peak Trail.
+    const peak = await demoBusiness(engine, "Peak Trail Outfitters");
+    const agencyApp = (await demoBusiness(engine, "Brightline Digital Partners")).apps[0];
+    const appId = agencyApp?.id ?? "";
     renderWithBackend(<App />, backend);
-    const menu = await openMenu(user);
-    await user.click(within(menu).getByRole("menuitem", { name: /Connect your business portfolio/ }));
-    await screen.findByRole("heading", { level: 1, name: "Connect your business portfolio" });
-    await fillConnectForm(user, { ...goodForm, app_id: "999000000000001" });
+    await openConnect(user);
+    await fillConnectForm(user, formFor(peak, peak.user_token, agencyApp));
     await user.click(screen.getByRole("button", { name: "Check" }));
     const problems = await screen.findByRole("region", { name: "Problems found" });
-    await user.click(within(problems).getByRole("button", { name: "Add app 999000000000001 to the business" }));
+    await user.click(within(problems).getByRole("button", { name: `Add app ${appId} to the business` }));
     expect(await within(problems).findByText("The app was not added")).toBeTruthy();
     expect(within(problems).getByText(/Only an admin of the app can add it to a business/)).toBeTruthy();
     expect(screen.getByRole("button", { name: "Save portfolio" }).hasAttribute("disabled")).toBe(true);
-    expect(screen.getByRole("textbox", { name: "App ID" })).toHaveProperty("value", "999000000000001");
+    expect(screen.getByRole("textbox", { name: "App ID" })).toHaveProperty("value", appId);
+    expect(within(problems).getByText(/Must be fixed: The business owns no app/)).toBeTruthy();
   });
 
   it("marks the field an error is about and keeps everything typed", async () => {
     const user = userEvent.setup();
-    const { backend } = mockBackend();
+    const { backend, engine } = await freshEngine();
+    const { business, form } = await lucky(engine);
     window.location.hash = "#/connect";
     renderWithBackend(<App />, backend);
     await screen.findByRole("heading", { level: 1, name: "Connect your business portfolio" });
-    await fillConnectForm(user, { ...goodForm, admin_token: "EAAGexpiredAdminToken000000000001" });
+    // A letter l for a one in the business ID.
+    const typo = business.id.replace("1", "l");
+    await fillConnectForm(user, { ...form, business_id: typo });
     await user.keyboard("{Enter}");
-    const token = screen.getByLabelText<HTMLInputElement>("Admin token");
-    await waitFor(() => expect(token.getAttribute("aria-invalid")).toBe("true"));
-    expect(screen.getByText(/This admin token has expired/)).toBeTruthy();
-    await user.click(screen.getByText("Details"));
-    expect(screen.getByText(/Graph code 190, subcode 463/)).toBeTruthy();
-    expect(token.value).toBe("EAAGexpiredAdminToken000000000001");
-    expect(screen.getByRole<HTMLInputElement>("textbox", { name: "Business ID" }).value).toBe(goodForm.business_id);
-    expect(screen.getByLabelText<HTMLInputElement>("App secret").value).toBe(goodForm.app_secret);
+    const businessId = screen.getByRole<HTMLInputElement>("textbox", { name: "Business ID" });
+    await waitFor(() => expect(businessId.getAttribute("aria-invalid")).toBe("true"));
+    expect(screen.getByText(new RegExp(`invalid business id: "${typo}" is not a Meta id \\(digits only\\)`))).toBeTruthy();
+    // Refused before anything was sent to Meta (a check starts by asking who the token is).
+    expect((await requestLog(engine)).some((r) => r.path.endsWith("/me"))).toBe(false);
+    expect(businessId.value).toBe(typo);
+    expect(screen.getByLabelText<HTMLInputElement>("Admin token").value).toBe(form.admin_token);
+    expect(screen.getByLabelText<HTMLInputElement>("App secret").value).toBe(form.app_secret);
     // The Show button reveals what was typed, for checking it.
     await user.click(screen.getByRole("button", { name: "Show App secret" }));
     expect(screen.getByLabelText("App secret").getAttribute("type")).toBe("text");
+    await expectNoSeriousA11yViolations();
+  });
+
+  it("explains an expired admin token with Meta's code in the details", async () => {
+    const user = userEvent.setup();
+    const { backend, engine } = await freshEngine();
+    const { form } = await lucky(engine);
+    await engine.emulator("POST", "expire_tokens", { token: form.admin_token });
+    window.location.hash = "#/connect";
+    renderWithBackend(<App />, backend);
+    await screen.findByRole("heading", { level: 1, name: "Connect your business portfolio" });
+    await fillConnectForm(user, form);
+    await user.keyboard("{Enter}");
+    expect(await screen.findByText("The details could not be checked")).toBeTruthy();
+    expect(screen.getByText("The access token has expired. Meta no longer accepts it.")).toBeTruthy();
+    expect(screen.getByText(/Generate a new token for the system user/)).toBeTruthy();
+    await user.click(screen.getByText("Details"));
+    expect(screen.getByText(/Graph code 190, subcode 463/)).toBeTruthy();
+    expect(screen.getByLabelText<HTMLInputElement>("Admin token").value).toBe(form.admin_token);
+    expect(screen.queryByRole("button", { name: "Save portfolio" })).toBeNull();
   });
 
   it("removes a saved portfolio after a confirmation that mentions the keychain", async () => {
     const user = userEvent.setup();
-    const { backend, calls } = mockBackend();
-    await backend.savePortfolio({ label: "Northwind", ...goodForm });
-    await backend.switchPortfolio("saved-1");
+    const { backend, engine } = await freshEngine();
+    const { business, form } = await lucky(engine);
+    const saved = await backend.savePortfolio({ ...form, label: "Lucky Shrub (client)" });
+    expect(saved.status).toBe("ok");
     window.location.hash = "#/system-users";
     renderWithBackend(<App />, backend);
-    expect(await screen.findByRole("grid", { name: "System users of Northwind Media Group" })).toBeTruthy();
+    expect(await screen.findByRole("grid", { name: "System users of Lucky Shrub Garden Supply" })).toBeTruthy();
     const menu = await openMenu(user);
-    await user.click(within(menu).getByRole("menuitem", { name: /Remove a saved portfolio/ }));
-    const dialog = await screen.findByRole("dialog", { name: "Remove “Northwind”?" });
+    const remove = () => within(menu).getByRole("menuitem", { name: /Remove a saved portfolio/ });
+    // Enabled once the engine has listed the saved portfolio.
+    await waitFor(() => expect(remove().getAttribute("aria-disabled")).toBeNull());
+    await user.click(remove());
+    const dialog = await screen.findByRole("dialog", { name: "Remove “Lucky Shrub (client)”?" });
     expect(within(dialog).getByText(/deletes its admin token and app secret from this computer's keychain/)).toBeTruthy();
     await expectNoSeriousA11yViolations();
     // Cancel has the focus, so Enter never removes by accident.
     expect(document.activeElement?.textContent).toBe("Cancel");
+
+    // A locked keychain: nothing is removed, and the dialog says why.
+    await engine.keyringFault("locked");
+    await user.click(within(dialog).getByRole("button", { name: "Remove portfolio" }));
+    expect(await within(dialog).findByText("The portfolio was not removed")).toBeTruthy();
+    expect(within(dialog).getByText("Your keyring is locked.")).toBeTruthy();
+    expect(await savedIds(backend)).toEqual([`business-${business.id}`]);
+
+    // Unlocked: removed, and the demo opens again.
     await user.click(within(dialog).getByRole("button", { name: "Remove portfolio" }));
     expect(await screen.findByRole("grid", { name: "System users of Brightline Digital Partners" })).toBeTruthy();
-    expect(calls).toContain("removePortfolio:saved-1");
     expect(screen.queryByRole("dialog")).toBeNull();
+    expect(await savedIds(backend)).toEqual([]);
   });
 });

@@ -89,15 +89,16 @@ export function PortfolioSwitcher({ list, overview, switching, onOpen, onConnect
                 <span className="menu__check" aria-hidden="true">
                   {entry.id === activeId ? "✓" : ""}
                 </span>
-                <span className="menu__text">
-                  <Text slot="label" className="menu__label">
-                    {entry.label}
-                    {entry.id === activeId && <span className="visually-hidden"> (open now)</span>}
-                  </Text>
-                  <Text slot="description" className="menu__description">
+                {/* The note is part of the label: an item's name holds all of its visible text
+                    (what a speech-input user reads is what they can say). */}
+                <Text slot="label" className="menu__text">
+                  <span className="menu__label">{entry.label}</span>
+                  <span className="menu__description">
                     {kindNote(entry)}
-                  </Text>
-                </span>
+                    {/* Last, so the visible text reads unbroken within the name. */}
+                    {entry.id === activeId && <span className="visually-hidden"> (open now)</span>}
+                  </span>
+                </Text>
               </MenuItem>
             ))}
           </MenuSection>
@@ -114,16 +115,10 @@ export function PortfolioSwitcher({ list, overview, switching, onOpen, onConnect
           </MenuItem>
           <MenuItem id="remove" className="menu__item" textValue="Remove a saved portfolio…">
             <span className="menu__check" aria-hidden="true" />
-            <span className="menu__text">
-              <Text slot="label" className="menu__label">
-                Remove a saved portfolio…
-              </Text>
-              {saved.length === 0 && (
-                <Text slot="description" className="menu__description">
-                  Only portfolios you connected can be removed.
-                </Text>
-              )}
-            </span>
+            <Text slot="label" className="menu__text">
+              <span className="menu__label">Remove a saved portfolio…</span>
+              {saved.length === 0 && <span className="menu__description">Only portfolios you connected can be removed.</span>}
+            </Text>
           </MenuItem>
         </Menu>
       </Popover>
