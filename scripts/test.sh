@@ -42,7 +42,7 @@ if ! git diff --exit-code -- ui/src/bindings.ts; then
   die "ui/src/bindings.ts was stale: tests/bindings.rs regenerated it. Commit the new file."
 fi
 # Modified or new: either means the committed copy is not what the Rust tests write.
-GENERATED=(tests/conformance/endpoints.json ui/src/generated crates/gatehouse-commands/tests/snapshots)
+GENERATED=(tests/conformance/endpoints.json crates/gatehouse-commands/tests/snapshots)
 if [ -n "$(git status --porcelain -- "${GENERATED[@]}")" ]; then
   git status --porcelain -- "${GENERATED[@]}"
   git diff -- "${GENERATED[@]}"

@@ -11,6 +11,7 @@ describe("app shell", () => {
   it("opens on the start screen with the main navigation", async () => {
     const { backend } = await freshEngine();
     const info = await backend.appInfo();
+    if (info.status !== "ok") throw new Error("appInfo cannot fail");
     renderWithBackend(<App />, backend);
     expect(screen.getByRole("heading", { level: 1, name: "Welcome to Gatehouse" })).toBeTruthy();
     const nav = screen.getByRole("navigation", { name: "Main" });
@@ -21,7 +22,7 @@ describe("app shell", () => {
     // The portfolio a first run opens: the demo agency.
     expect(await screen.findByText("Demo: nothing leaves this computer")).toBeTruthy();
     expect(await screen.findByText("Brightline Digital Partners")).toBeTruthy();
-    expect(await screen.findByText(`Version ${info.version}`)).toBeTruthy();
+    expect(await screen.findByText(`Version ${info.data.version}`)).toBeTruthy();
     expect(screen.getByRole("link", { name: "Connect your business portfolio" }).getAttribute("href")).toBe("#/connect");
     await expectNoSeriousA11yViolations();
   });

@@ -66,7 +66,9 @@ export function App() {
   const [removing, setRemoving] = useState(false);
 
   useEffect(() => {
-    void backend.appInfo().then((info) => setVersion(info.version));
+    void backend.appInfo().then((info) => {
+      if (info.status === "ok") setVersion(info.data.version);
+    });
   }, [backend]);
 
   const listData = list.phase === "done" && list.result.status === "ok" ? list.result.data : null;

@@ -41,23 +41,6 @@ export function usePortfolioOverview(backend: Backend, portfolioRound = 0): [Ove
   return [state, reload];
 }
 
-/** The quota in one plain sentence, with what raising it takes (graph-api.md §7.1). */
-export function quotaSentence(quota: NonNullable<PortfolioOverview["quota"]>): { used: string; raise: string } {
-  const tier = quota.tier;
-  const used = `${quota.regular_used} of ${quota.regular_allowed} regular system ${
-    quota.regular_allowed === 1 ? "user" : "users"
-  } and ${quota.admin_used} of ${quota.admin_allowed} admin on the ${tier} tier`;
-  const raise =
-    tier === "Limited"
-      ? "Meta allows 10 regular system users once one of your apps has Full access to the Marketing API (App Review, at least 500 Marketing API calls in 15 days with under 15% errors)."
-      : "This is the most Meta allows for one business portfolio. Reuse a system user for related integrations instead of adding more.";
-  return { used, raise };
-}
-
-/** What the quota depends on, while Meta has not reported the app's tier. */
-export const unknownQuotaSentence =
-  "It follows the Marketing API Access Tier of the business's app: Limited allows 1 regular and 1 admin system user, Full allows 10 and 1. Gatehouse shows the numbers once Meta reports the tier, which it does on ad account requests.";
-
 export type PortfolioListState =
   | { phase: "loading" }
   | { phase: "done"; result: Result<PortfolioList, CommandError> };

@@ -115,7 +115,8 @@ impl SecretClipboard {
     /// newer copy replaces the older one and its timer.
     pub fn copy(&self, secret: &Secret, clear_after: Duration) -> Result<CopyReceipt> {
         let receipt = CopyReceipt::clearing_after(clear_after);
-        let clear_after = Duration::from_secs(u64::from(receipt.clear_after_secs));
+        // The timer keeps the exact delay (the receipt counts whole seconds).
+        let clear_after = clear_after.min(MAX_CLEAR_AFTER);
         self.ask(|reply| Request::Copy { secret: secret.clone(), clear_after, reply })?;
         Ok(receipt)
     }

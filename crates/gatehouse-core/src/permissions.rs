@@ -13,7 +13,8 @@ pub struct ScopeInfo {
     /// Meta's name, e.g. `ads_management`.
     pub name: String,
     pub sentence: String,
-    /// Permissions Gatehouse adds with this one (graph-api.md §11.2).
+    /// Every permission Gatehouse adds with this one, transitively (graph-api.md §11.2): the UI
+    /// reads it as is, never walks it.
     pub depends_on: Vec<String>,
 }
 

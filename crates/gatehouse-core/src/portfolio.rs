@@ -64,6 +64,53 @@ pub struct Quota {
     pub regular_allowed: u32,
     pub admin_used: u32,
     pub admin_allowed: u32,
+    /// The numbers in one sentence ("1 of 10 regular system users and 1 of 1 admin on the Full
+    /// tier").
+    pub summary: String,
+}
+
+impl Quota {
+    fn new(tier: AccessTier, used: (u32, u32), allowed: (u32, u32)) -> Self {
+        let ((regular_used, admin_used), (regular_allowed, admin_allowed)) = (used, allowed);
+        let users = if regular_allowed == 1 { "user" } else { "users" };
+        let summary = format!(
+            "{regular_used} of {regular_allowed} regular system {users} and {admin_used} of \
+             {admin_allowed} admin on the {} tier",
+            tier.as_str()
+        );
+        Self { tier, regular_used, regular_allowed, admin_used, admin_allowed, summary }
+    }
+
+    /// What raising the quota takes, or that it is the most there is (graph-api.md §7.1).
+    fn how_to_raise(&self) -> String {
+        match self.tier {
+            AccessTier::Limited => format!(
+                "Meta allows {} regular system users once one of your apps has Full access to \
+                 the Marketing API (App Review, at least 500 Marketing API calls in 15 days with \
+                 under 15% errors).",
+                allowed(AccessTier::Full).0
+            ),
+            AccessTier::Full => "This is the most Meta allows for one business portfolio. Reuse \
+                a system user for related integrations instead of adding more."
+                .to_owned(),
+        }
+    }
+
+    /// What the quota depends on, while Meta has not reported the tier.
+    fn unknown() -> String {
+        let (limited, full) = (allowed(AccessTier::Limited), allowed(AccessTier::Full));
+        format!(
+            "It follows the Marketing API Access Tier of the business's app: Limited allows {} \
+             regular and {} admin system user, Full allows {} and {}. Gatehouse shows the \
+             numbers once Meta reports the tier, which it does on ad account requests.",
+            limited.0, limited.1, full.0, full.1
+        )
+    }
+}
+
+/// (regular, admin) system users a tier allows: the client's one table.
+fn allowed(tier: AccessTier) -> (u32, u32) {
+    gatehouse_graph::system_user_quota(tier.as_str()).unwrap_or((1, 1))
 }
 
 /// A system user as the list shows it.
@@ -91,6 +138,9 @@ pub struct PortfolioOverview {
     pub two_factor: Option<String>,
     pub system_users: Vec<SystemUserSummary>,
     pub quota: Option<Quota>,
+    /// What raising the quota takes (or that it is the most there is), or, while the tier is
+    /// unknown, what the quota depends on.
+    pub quota_note: String,
     /// The apps the business owns (`None` when the token may not list them). Without one the
     /// business cannot have system users (Meta's 104001).
     pub apps: Option<Vec<BusinessApp>>,
@@ -234,15 +284,10 @@ impl Portfolio {
             u32::try_from(system_users.iter().filter(|u| u.role == role).count())
                 .unwrap_or(u32::MAX)
         };
-        let quota = self.allowance().zip(self.access_tier()).map(
-            |((regular_allowed, admin_allowed), tier)| Quota {
-                tier,
-                regular_used: count("regular"),
-                regular_allowed,
-                admin_used: count("admin"),
-                admin_allowed,
-            },
-        );
+        let quota = self.allowance().zip(self.access_tier()).map(|(allowed, tier)| {
+            Quota::new(tier, (count("regular"), count("admin")), allowed)
+        });
+        let quota_note = quota.as_ref().map_or_else(Quota::unknown, Quota::how_to_raise);
         Ok(PortfolioOverview {
             kind: self.kind,
             business_name: business.name.unwrap_or_else(|| format!("Business {}", business.id)),
@@ -251,6 +296,7 @@ impl Portfolio {
             two_factor: business.two_factor_type,
             system_users,
             quota,
+            quota_note,
             apps,
             app_id: self.app_id.clone(),
         })

@@ -70,17 +70,4 @@ async fn doctor_against_an_emulator_reports_shapes_and_nothing_that_identifies()
     for s in &secrets {
         assert!(!text.contains(s.as_str()) && !json.contains(s.as_str()), "{s} is in the report");
     }
-
-    // The UI's tests show this very report (what the check command answers), never one written
-    // by hand: committed, and the test script fails when this test changes it.
-    let answer = serde_json::json!({ "report": report, "text": text });
-    let path =
-        concat!(env!("CARGO_MANIFEST_DIR"), "/../../ui/src/generated/compatibility-check.json");
-    let pretty = serde_json::to_string_pretty(&answer).unwrap() + "\n";
-    if std::fs::read_to_string(path).ok().as_deref() != Some(pretty.as_str()) {
-        std::fs::write(path, pretty).expect("fixture written");
-        panic!(
-            "ui/src/generated/compatibility-check.json was stale and has been rewritten: commit it"
-        );
-    }
 }

@@ -1,5 +1,5 @@
 import { Channel } from "@tauri-apps/api/core";
-import { commands, type AppInfo, type CommandError } from "../bindings";
+import { commands, type CommandError } from "../bindings";
 import type { Backend } from "./backend";
 import type { Result } from "./result";
 import type { JobEvent, TokenStep } from "./types";
@@ -42,11 +42,9 @@ function channel<T>(listener: (message: T) => void): Channel<T> {
   return ch;
 }
 
-const unknownApp: AppInfo = { name: "Gatehouse", version: "unknown", os: "unknown" };
-
 /** The real backend: the generated, typed Tauri commands. */
 export const tauriBackend: Backend = {
-  appInfo: () => commands.appInfo().catch(() => unknownApp),
+  appInfo: () => infallible(commands.appInfo()),
   keyringStatus: () => settle(commands.keyringStatus()),
   checkCompatibility: () => settle(commands.checkCompatibility()),
 
@@ -69,7 +67,7 @@ export const tauriBackend: Backend = {
   createJob: (systemUserId, systemUserName, changes) =>
     settle(commands.createJob(systemUserId, systemUserName, changes)),
   runJob: (jobId, onEvent) => settle(commands.runJob(jobId, channel<JobEvent>(onEvent))),
-  cancelJob: (jobId) => infallible(commands.cancelJob(jobId).then(() => null)),
+  cancelJob: (jobId) => infallible(commands.cancelJob(jobId)),
   retryFailed: (jobId) => settle(commands.retryFailed(jobId)),
   discardJob: (jobId) => settle(commands.discardJob(jobId)),
   unfinishedJobs: () => settle(commands.unfinishedJobs()),

@@ -35,7 +35,9 @@ export function SettingsScreen({ theme, onThemeChange }: { theme: ThemeChoice; o
   const [clearSeconds, setClearSeconds] = useClipboardClearSeconds();
 
   useEffect(() => {
-    void backend.appInfo().then(setInfo);
+    void backend.appInfo().then((result) => {
+      if (result.status === "ok") setInfo(result.data);
+    });
   }, [backend]);
 
   useEffect(() => {

@@ -7,7 +7,7 @@ import type { AppClaim, CommandError, CreatedSystemUser, PortfolioOverview, Syst
 import { Button } from "../components/Button";
 import { Callout, ErrorCallout } from "../components/Callout";
 import { Page } from "../components/Page";
-import { quotaSentence, unknownQuotaSentence, type OverviewState } from "../portfolio";
+import type { OverviewState } from "../portfolio";
 import { hrefFor, navigate } from "../router";
 import { AddSystemUserDialog } from "./AddSystemUserDialog";
 import { ClaimOutcome, NoAppCallout } from "./portfolio/ClaimApp";
@@ -91,7 +91,7 @@ export function SystemUsersScreen({ overview, onReload }: { overview: OverviewSt
   }
 
   const data = overview.result.data;
-  const quota = data.quota ? quotaSentence(data.quota) : null;
+  const quota = data.quota;
   // `apps` is null when the token may not list them: then nothing is claimed to be missing.
   const ownsNoApp = data.apps !== null && data.apps.length === 0;
   const appNotOwned = data.apps !== null && data.apps.length > 0 && data.app_id !== null && !data.apps.some((a) => a.id === data.app_id);
@@ -155,14 +155,14 @@ export function SystemUsersScreen({ overview, onReload }: { overview: OverviewSt
 
       {quota && (
         <section className="card quota" aria-label="System-user quota">
-          <p className="quota__used">{quota.used}.</p>
-          <p className="muted">{quota.raise}</p>
+          <p className="quota__used">{quota.summary}.</p>
+          <p className="muted">{data.quota_note}</p>
         </section>
       )}
       {!quota && !ownsNoApp && (
         <section className="card quota" aria-label="System-user quota">
           <p className="quota__used">Meta has not said yet how many system users this portfolio may have.</p>
-          <p className="muted">{unknownQuotaSentence}</p>
+          <p className="muted">{data.quota_note}</p>
         </section>
       )}
 

@@ -2,7 +2,7 @@ import { useEffect, useState } from "react";
 import { Dialog as AriaDialog, Heading, Label, Modal, ModalOverlay, TextArea, TextField } from "react-aria-components";
 import type { CommandError } from "../../bindings";
 import { useBackend } from "../../backend/context";
-import type { CopyReceipt, IssuedToken, TokenReport } from "../../backend/types";
+import type { CopyReceipt, IssuedToken } from "../../backend/types";
 import { Button } from "../../components/Button";
 import { Callout, ErrorCallout } from "../../components/Callout";
 import { Check } from "../assign/Choices";
@@ -99,8 +99,8 @@ export function CopyOnceDialog({ token, systemUserName, onClosed, clipboardClear
     setClosing(true);
     setError(null);
     if (keep) {
-      const label = keychainLabel(token.post_check, systemUserName);
-      const kept = await backend.keepTokenInKeychain(token.handle, label);
+      // The engine files the copy under this portfolio and the token's system user.
+      const kept = await backend.keepTokenInKeychain(token.handle);
       if (kept.status === "error") {
         setClosing(false);
         setConfirming(false);
@@ -228,13 +228,6 @@ export function CopyOnceDialog({ token, systemUserName, onClosed, clipboardClear
       </Modal>
     </ModalOverlay>
   );
-}
-
-function keychainLabel(report: TokenReport, systemUserName?: string): string {
-  const when = report.issued_at_unix ? new Date(report.issued_at_unix * 1000).toISOString().slice(0, 10) : "";
-  return [systemUserName ?? report.user_id ?? "System user", report.application ?? report.app_id ?? "app", when]
-    .filter(Boolean)
-    .join(" · ");
 }
 
 /** What Meta says the token can really do (the post-check after generating). */

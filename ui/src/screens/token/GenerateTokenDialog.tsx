@@ -40,27 +40,18 @@ export interface GenerateTokenDialogProps {
   clipboardClearSeconds?: number;
 }
 
-/** Every scope the chosen ones need, and for each added one, which chosen scopes need it. */
+/**
+ * Every scope the chosen ones need, and for each added one, which chosen scopes need it. The
+ * engine's catalog already lists each scope's whole (transitive) dependency set; this only reads it.
+ */
 export function resolveScopes(catalog: ScopeCatalog, chosen: readonly string[]) {
   const byName = new Map<string, ScopeInfo>(catalog.groups.flatMap((g) => g.scopes).map((s) => [s.name, s]));
   const all = new Set(chosen);
   const neededBy = new Map<string, Set<string>>();
   for (const root of chosen) {
-    const queue = [root];
-    const seen = new Set<string>();
-    while (queue.length > 0) {
-      const name = queue.shift() ?? "";
-      for (const dep of byName.get(name)?.depends_on ?? []) {
-        if (seen.has(dep)) continue;
-        seen.add(dep);
-        queue.push(dep);
-        all.add(dep);
-        if (!chosen.includes(dep)) {
-          const set = neededBy.get(dep) ?? new Set<string>();
-          set.add(root);
-          neededBy.set(dep, set);
-        }
-      }
+    for (const dep of byName.get(root)?.depends_on ?? []) {
+      all.add(dep);
+      if (!chosen.includes(dep)) neededBy.set(dep, (neededBy.get(dep) ?? new Set<string>()).add(root));
     }
   }
   return { all: [...all], neededBy };
