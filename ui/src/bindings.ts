@@ -420,6 +420,11 @@ export type PortfolioOverview = {
 	system_users: SystemUserSummary[],
 	quota: Quota | null,
 	/**
+	 *  What raising the quota takes (or that it is the most there is), or, while the tier is
+	 *  unknown, what the quota depends on.
+	 */
+	quota_note: string,
+	/**
 	 *  The apps the business owns (`None` when the token may not list them). Without one the
 	 *  business cannot have system users (Meta's 104001).
 	 */
@@ -529,6 +534,11 @@ export type Quota = {
 	regular_allowed: number,
 	admin_used: number,
 	admin_allowed: number,
+	/**
+	 *  The numbers in one sentence ("1 of 10 regular system users and 1 of 1 admin on the Full
+	 *  tier").
+	 */
+	summary: string,
 };
 
 /**  Owned by the business, or shared to it by a client (spec §4.2). */
@@ -555,7 +565,10 @@ export type ScopeInfo = {
 	/**  Meta's name, e.g. `ads_management`. */
 	name: string,
 	sentence: string,
-	/**  Permissions Gatehouse adds with this one (graph-api.md §11.2). */
+	/**
+	 *  Every permission Gatehouse adds with this one, transitively (graph-api.md §11.2): the UI
+	 *  reads it as is, never walks it.
+	 */
 	depends_on: string[],
 };
 

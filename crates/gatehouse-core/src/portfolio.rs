@@ -284,9 +284,10 @@ impl Portfolio {
             u32::try_from(system_users.iter().filter(|u| u.role == role).count())
                 .unwrap_or(u32::MAX)
         };
-        let quota = self.allowance().zip(self.access_tier()).map(|(allowed, tier)| {
-            Quota::new(tier, (count("regular"), count("admin")), allowed)
-        });
+        let quota = self
+            .allowance()
+            .zip(self.access_tier())
+            .map(|(allowed, tier)| Quota::new(tier, (count("regular"), count("admin")), allowed));
         let quota_note = quota.as_ref().map_or_else(Quota::unknown, Quota::how_to_raise);
         Ok(PortfolioOverview {
             kind: self.kind,
