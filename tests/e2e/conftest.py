@@ -61,7 +61,8 @@ class App:
 
     def portfolio_menu(self, item: str) -> None:
         """Opens the portfolio switcher and chooses the item whose text contains `item`."""
-        self.driver.find_element(By.CSS_SELECTOR, "button[aria-label^='Portfolio:']").click()
+        # The card is a button named by what it shows, ending in "Switch portfolio".
+        self.driver.find_element(By.XPATH, "//button[contains(., 'Switch portfolio')]").click()
         self.wait.until(
             lambda d: d.find_element(By.XPATH, f"//*[@role='menuitem' and contains(., '{item}')]")
         ).click()
