@@ -63,6 +63,16 @@ impl DevHost {
         text.lines().map(|l| serde_json::from_str(l).expect("each line is JSON")).collect()
     }
 
+    /// The demo portfolio's regular system user, as the overview lists it.
+    async fn regular_system_user(&self, session: &str) -> Value {
+        let overview = self.invoke(session, "portfolio_overview", json!({})).await;
+        overview["system_users"]
+            .as_array()
+            .and_then(|users| users.iter().find(|u| u["role"] == "regular"))
+            .expect("a regular system user")
+            .clone()
+    }
+
     /// A command's data; panics with the error when it failed.
     async fn invoke(&self, session: &str, command: &str, args: Value) -> Value {
         let mut lines = self.invoke_lines(session, command, args).await;
@@ -153,12 +163,7 @@ async fn commands_answer_as_the_app_does_and_sessions_are_apart() {
 async fn progress_streams_before_the_answer_and_faults_reach_the_demo() {
     let host = DevHost::start();
     let session = host.session().await;
-    let overview = host.invoke(&session, "portfolio_overview", json!({})).await;
-    let regular = overview["system_users"]
-        .as_array()
-        .and_then(|users| users.iter().find(|u| u["role"] == "regular"))
-        .expect("a regular system user")
-        .clone();
+    let regular = host.regular_system_user(&session).await;
     let assets = host.invoke(&session, "list_assets", json!({ "kind": "ad_account" })).await;
     let changes: Vec<Value> = assets
         .as_array()
@@ -256,12 +261,7 @@ fn stops_promptly_on_sigterm() {
 async fn a_generated_token_can_be_kept_in_the_demo_keychain() {
     let host = DevHost::start();
     let session = host.session().await;
-    let overview = host.invoke(&session, "portfolio_overview", json!({})).await;
-    let regular = overview["system_users"]
-        .as_array()
-        .and_then(|users| users.iter().find(|u| u["role"] == "regular"))
-        .expect("a regular system user")["id"]
-        .clone();
+    let regular = host.regular_system_user(&session).await["id"].clone();
     let apps = host.invoke(&session, "token_apps", json!({ "systemUserId": regular })).await;
     let app =
         apps.as_array().and_then(|a| a.iter().find(|a| a["installed"] == true)).expect("an app");

@@ -163,6 +163,8 @@ describe("a business that owns no app", () => {
     await switchTo(user, /Harbor & Vine Coffee Roasters/);
     expect(await screen.findByText("Harbor & Vine Coffee Roasters owns no app yet, so it cannot have system users")).toBeTruthy();
     expect(screen.getByRole("button", { name: "Add system user" }).hasAttribute("disabled")).toBe(true);
+    // No app, no system users: no quota is shown (not even another business's tier).
+    expect(screen.queryByRole("region", { name: "System-user quota" })).toBeNull();
     const form = screen.getByRole("form", { name: "Add an app to the business" });
     const appId = within(form).getByRole("textbox", { name: "App ID" });
     // Prefilled with the app Gatehouse signs in with (one its admin develops).

@@ -92,7 +92,8 @@ export function SystemUsersScreen({ overview, onReload }: { overview: OverviewSt
 
   const data = overview.result.data;
   const quota = data.quota;
-  // `apps` is null when the token may not list them: then nothing is claimed to be missing.
+  // `apps` is null when the token may not list them: then nothing is claimed to be missing. A
+  // business that owns no app can have no system users, so no quota is shown for it.
   const ownsNoApp = data.apps !== null && data.apps.length === 0;
   const appNotOwned = data.apps !== null && data.apps.length > 0 && data.app_id !== null && !data.apps.some((a) => a.id === data.app_id);
   return (
@@ -153,7 +154,7 @@ export function SystemUsersScreen({ overview, onReload }: { overview: OverviewSt
         />
       )}
 
-      {quota && (
+      {quota && !ownsNoApp && (
         <section className="card quota" aria-label="System-user quota">
           <p className="quota__used">{quota.summary}.</p>
           <p className="muted">{data.quota_note}</p>
