@@ -171,7 +171,10 @@ export type BusinessApp = {
 /**  Give tasks, or take the system user off the asset. */
 export type ChangeAction = "assign" | "unassign";
 
-/**  An error as it leaves the engine: the desktop's IPC and the CLI's `--json` send this shape. */
+/**
+ *  An error as it leaves the engine: the desktop's IPC and the CLI's `--json` send this shape
+ *  (and a job keeps each failed item's).
+ */
 export type CommandError = {
 	code: ErrorCode,
 	/**  What happened, in plain words. */
@@ -302,15 +305,6 @@ export type IssuedToken = {
 	post_check_error: string | null,
 };
 
-/**  Why an item failed: the typed Graph error's code, explanation, fix and detail. */
-export type ItemError = {
-	code: ErrorCode,
-	message: string,
-	fix: string | null,
-	/**  Graph code, subcode and trace id (`fbtrace_id`). Never a secret. */
-	detail: string | null,
-};
-
 /**  Where one item is. */
 export type ItemStatus = "pending" | "succeeded" | "failed";
 
@@ -331,7 +325,8 @@ export type JobItem = {
 	action: ChangeAction,
 	tasks: string[],
 	status: ItemStatus,
-	error: ItemError | null,
+	/**  Why it failed, in the one error shape (its detail: Graph code, subcode and trace id). */
+	error: CommandError | null,
 };
 
 /**  A job and all its items, in the order they were requested. */

@@ -6,8 +6,8 @@ use std::collections::HashSet;
 
 use clap::Subcommand;
 use gatehouse_core::jobs::{
-    AssetChange, CancellationToken, ChangeAction, ItemError, ItemStatus, JobEvent, JobReport,
-    JobRequest, JobStatus, JobSummary,
+    AssetChange, CancellationToken, ChangeAction, ItemStatus, JobEvent, JobReport, JobRequest,
+    JobStatus, JobSummary,
 };
 use gatehouse_core::store::Store;
 use gatehouse_graph::AssetKind;
@@ -152,7 +152,7 @@ struct ItemResult<'a> {
     /// `pending` when the job stopped before the item was sent.
     status: ItemStatus,
     #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<&'a ItemError>,
+    error: Option<&'a gatehouse_errors::CommandError>,
 }
 
 fn print_report(g: &Global, report: &JobReport) -> Result<(), CliError> {

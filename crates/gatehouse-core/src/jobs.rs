@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::store::{Store, StoreError, StoreResult};
 use crate::{Error, Portfolio, Result};
-use gatehouse_errors::{ErrorCode, Explain, Surface};
+use gatehouse_errors::{CommandError, ErrorCode, Surface};
 
 /// How many pending items one chunk sends (through batches of 50, several in flight) before
 /// their outcomes are saved and progress is reported.
@@ -102,17 +102,6 @@ pub enum ItemStatus {
     Failed,
 }
 
-/// Why an item failed: the typed Graph error's code, explanation, fix and detail.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-pub struct ItemError {
-    pub code: ErrorCode,
-    pub message: String,
-    pub fix: Option<String>,
-    /// Graph code, subcode and trace id (`fbtrace_id`). Never a secret.
-    pub detail: Option<String>,
-}
-
 /// One item of a job and its outcome.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -123,7 +112,8 @@ pub struct JobItem {
     pub action: ChangeAction,
     pub tasks: Vec<String>,
     pub status: ItemStatus,
-    pub error: Option<ItemError>,
+    /// Why it failed, in the one error shape (its detail: Graph code, subcode and trace id).
+    pub error: Option<CommandError>,
 }
 
 /// A job at a glance.
@@ -502,11 +492,12 @@ fn items(conn: &Connection, id: &str, only_pending: bool) -> StoreResult<Vec<Sto
         let tasks: Vec<String> = serde_json::from_str(&tasks)
             .map_err(|e| StoreError::Corrupt(format!("tasks of item {position}: {e}")))?;
         // A code this version does not know (written by a newer one) reads as `unknown`.
-        let error = code.map(|code: String| ItemError {
+        let error = code.map(|code: String| CommandError {
             code: code.parse().unwrap_or(ErrorCode::Unknown),
             message: message.unwrap_or_default(),
             fix,
             detail,
+            field: None,
         });
         out.push(StoredItem {
             position,
@@ -697,7 +688,7 @@ impl Store {
     fn save_outcomes(
         &self,
         id: &str,
-        outcomes: &[(i64, Option<std::result::Result<(), ItemError>>)],
+        outcomes: &[(i64, Option<std::result::Result<(), CommandError>>)],
     ) -> Result<JobSummary> {
         let mut conn = self.lock();
         let tx = conn.transaction().map_err(StoreError::from)?;
@@ -743,16 +734,10 @@ impl Store {
 // ----- running -------------------------------------------------------------------------------
 
 /// The item's error from the typed Graph error.
-pub fn item_error(e: &GraphError) -> ItemError {
-    let core = Error::from(e.clone());
-    ItemError {
-        code: core.code(),
-        message: core.explanation(),
-        // An item fails on Meta's refusal of that one asset; those fixes are the same on every
-        // surface (the ones that name a surface stop the run instead: `stops_the_run`).
-        fix: core.fix(Surface::Desktop),
-        detail: core.detail(),
-    }
+pub fn item_error(e: &GraphError) -> CommandError {
+    // An item fails on Meta's refusal of that one asset; those fixes are the same on every
+    // surface (the ones that name a surface stop the run instead: `stops_the_run`).
+    CommandError::new(&Error::from(e.clone()), Surface::Desktop)
 }
 
 /// Errors that say nothing about one item but about the connection or the credentials: the run
@@ -1006,6 +991,7 @@ impl Portfolio {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use gatehouse_errors::Explain;
 
     #[test]
     fn an_app_is_installed_not_assigned_and_cannot_be_removed() {

@@ -170,8 +170,9 @@ pub trait Explain {
     }
 }
 
-/// An error as it leaves the engine: the desktop's IPC and the CLI's `--json` send this shape.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// An error as it leaves the engine: the desktop's IPC and the CLI's `--json` send this shape
+/// (and a job keeps each failed item's).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct CommandError {
     pub code: ErrorCode,

@@ -18,7 +18,6 @@ export type {
   ConnectionReport,
   CopyReceipt,
   IssuedToken,
-  ItemError,
   ItemStatus,
   JobEvent,
   JobItem,
