@@ -77,14 +77,21 @@ export type AppChoice = {
 /**  How claiming an app into the business went. */
 export type AppClaim = {
 	app_id: string,
-	/**
-	 *  `confirmed`, `pending` (someone must approve it first), `already_owned`, or Meta's own
-	 *  word.
-	 */
-	status: string,
+	status: AppClaimStatus,
 	/**  The outcome in plain words. */
 	message: string,
 };
+
+/**  Where a request to add an app to the business stands. */
+export type AppClaimStatus = 
+/**  The app belongs to the business now. */
+"confirmed" | 
+/**  An admin of the app must approve it first. */
+"pending" | 
+/**  It already belonged to the business; nothing changed. */
+"already_owned" | 
+/**  Meta answered a word Gatehouse does not know (the message quotes it). */
+"other";
 
 /**  What the shell shows in its header and About section. */
 export type AppInfo = {
@@ -170,6 +177,21 @@ export type BusinessApp = {
 
 /**  Give tasks, or take the system user off the asset. */
 export type ChangeAction = "assign" | "unassign";
+
+/**  What a [`PreflightCheck`] checks. */
+export type CheckId = 
+/**  The system user is one of this business's. */
+"system_user" | 
+/**  The app is owned by the business or shared with it. */
+"app_usable" | 
+/**  The app is installed for the system user (not blocking: generation installs it). */
+"app_installed" | 
+/**  The chosen permissions can be granted to a system-user token. */
+"scopes_allowed" | 
+/**  The system user has assets of the kind (`asset_kind`) the chosen permissions act on. */
+"assets" | 
+/**  The ad accounts' Custom Audience terms are accepted (a warning). */
+"custom_audience_terms";
 
 /**
  *  An error as it leaves the engine: the desktop's IPC and the CLI's `--json` send this shape
@@ -274,7 +296,7 @@ export type CopyReceipt = {
 export type CreatedSystemUser = {
 	id: string,
 	name: string,
-	role: string,
+	role: NewRole,
 	/**
 	 *  Meta's first answer was lost on the way; Gatehouse listed the system users before doing
 	 *  anything else, so it exists exactly once.
@@ -446,11 +468,9 @@ export type Preflight = {
 
 /**  One check of a [`Preflight`]. */
 export type PreflightCheck = {
-	/**
-	 *  Stable identifier: `app_usable`, `app_installed`, `scopes_allowed`, `assets_<kind>`,
-	 *  `custom_audience_terms`.
-	 */
-	id: string,
+	id: CheckId,
+	/**  The asset kind an [`CheckId::Assets`] check is about. */
+	asset_kind: AssetKind | null,
 	ok: boolean,
 	/**
 	 *  Whether a failed check stops generation. Non-blocking checks are warnings (or, like
@@ -545,6 +565,18 @@ export type Revoked = {
 	already_invalid: boolean,
 };
 
+/**  A system user's role as Gatehouse sees it. */
+export type Role = 
+/**  Meta's `ADMIN`: reaches every asset of the business and manages its system users. */
+"admin" | 
+/**  Meta's `EMPLOYEE` (or no role reported): reaches only the assets assigned to it. */
+"regular" | 
+/**
+ *  A role Meta reports that Gatehouse does not model (`role_label` has Meta's word). It is
+ *  counted against neither quota.
+ */
+"other";
+
 export type ScopeCatalog = {
 	groups: ScopeGroup[],
 	presets: ScopePreset[],
@@ -594,8 +626,14 @@ export type SystemUserAccess = {
 export type SystemUserSummary = {
 	id: string,
 	name: string,
-	/**  `admin`, `regular`, or Meta's own word for a role Gatehouse does not model. */
-	role: string,
+	role: Role,
+	/**
+	 *  The role in words for a badge: "Admin", "Regular", or Meta's own word for a role
+	 *  Gatehouse does not model ("Finance editor").
+	 */
+	role_label: string,
+	/**  What the role means, in one sentence. */
+	role_description: string,
 	/**  When Meta reports it, as Meta wrote it (ISO 8601). */
 	created_time: string | null,
 };

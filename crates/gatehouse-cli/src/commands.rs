@@ -474,7 +474,7 @@ async fn system_users_list(g: &Global) -> Result<u8, CliError> {
     } else {
         println!("{} ({})", overview.business_name, overview.business_id);
         for u in &overview.system_users {
-            println!("{}\t{}\t{}", u.id, u.role, u.name);
+            println!("{}\t{}\t{}", u.id, u.role_label, u.name);
         }
         if let Some(q) = overview.quota {
             eprintln!(
@@ -506,7 +506,12 @@ async fn system_users_create(g: &Global, name: &str, admin: bool) -> Result<u8, 
     if g.json {
         print_json(&created)?;
     } else {
-        println!("{}\t{}\t{}", created.id, created.role, created.name);
+        println!(
+            "{}\t{}\t{}",
+            created.id,
+            gatehouse_core::Role::from(created.role).label(),
+            created.name
+        );
     }
     Ok(exit::OK)
 }

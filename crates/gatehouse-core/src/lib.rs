@@ -27,10 +27,11 @@ pub use compat::{CompatReport, ProbeResult, ProbeStatus};
 pub use error::{Error, Result};
 pub use permissions::{scope_catalog, AppChoice, ScopeCatalog, ScopeGroup, ScopeInfo, ScopePreset};
 pub use portfolio::{
-    AccessTier, AppClaim, Portfolio, PortfolioKind, PortfolioOverview, Quota, SystemUserSummary,
+    AccessTier, AppClaim, AppClaimStatus, Portfolio, PortfolioKind, PortfolioOverview, Quota, Role,
+    SystemUserSummary,
 };
 pub use system_users::{CreatedSystemUser, NewRole};
 pub use tokens::{
-    parse_scopes, GeneratedToken, Preflight, PreflightCheck, Revoked, ScopeTargets, TokenExpiry,
-    TokenKind, TokenReport, TokenStep,
+    parse_scopes, CheckId, GeneratedToken, Preflight, PreflightCheck, Revoked, ScopeTargets,
+    TokenExpiry, TokenKind, TokenReport, TokenStep,
 };

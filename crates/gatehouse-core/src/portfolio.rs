@@ -119,10 +119,60 @@ fn allowed(tier: AccessTier) -> (u32, u32) {
 pub struct SystemUserSummary {
     pub id: String,
     pub name: String,
-    /// `admin`, `regular`, or Meta's own word for a role Gatehouse does not model.
-    pub role: String,
+    pub role: Role,
+    /// The role in words for a badge: "Admin", "Regular", or Meta's own word for a role
+    /// Gatehouse does not model ("Finance editor").
+    pub role_label: String,
+    /// What the role means, in one sentence.
+    pub role_description: String,
     /// When Meta reports it, as Meta wrote it (ISO 8601).
     pub created_time: Option<String>,
+}
+
+/// A system user's role as Gatehouse sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Meta's `ADMIN`: reaches every asset of the business and manages its system users.
+    Admin,
+    /// Meta's `EMPLOYEE` (or no role reported): reaches only the assets assigned to it.
+    Regular,
+    /// A role Meta reports that Gatehouse does not model (`role_label` has Meta's word). It is
+    /// counted against neither quota.
+    Other,
+}
+
+impl From<crate::NewRole> for Role {
+    fn from(role: crate::NewRole) -> Self {
+        match role {
+            crate::NewRole::Regular => Role::Regular,
+            crate::NewRole::Admin => Role::Admin,
+        }
+    }
+}
+
+impl Role {
+    /// The word a badge shows.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Admin => "Admin",
+            Role::Regular => "Regular",
+            Role::Other => "Other",
+        }
+    }
+
+    /// What the role lets a system user reach, in one sentence.
+    pub fn description(self) -> &'static str {
+        match self {
+            Role::Admin => {
+                "An admin system user reaches every asset of the portfolio by default and can \
+                 manage other system users."
+            }
+            Role::Regular => "A regular system user reaches only the assets assigned to it.",
+            Role::Other => "Gatehouse does not know this role; it is shown as Meta reports it.",
+        }
+    }
 }
 
 /// What the app shows first about a portfolio.
@@ -154,11 +204,24 @@ pub struct PortfolioOverview {
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct AppClaim {
     pub app_id: String,
-    /// `confirmed`, `pending` (someone must approve it first), `already_owned`, or Meta's own
-    /// word.
-    pub status: String,
+    pub status: AppClaimStatus,
     /// The outcome in plain words.
     pub message: String,
+}
+
+/// Where a request to add an app to the business stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum AppClaimStatus {
+    /// The app belongs to the business now.
+    Confirmed,
+    /// An admin of the app must approve it first.
+    Pending,
+    /// It already belonged to the business; nothing changed.
+    AlreadyOwned,
+    /// Meta answered a word Gatehouse does not know (the message quotes it).
+    Other,
 }
 
 /// `POST /{business}/owned_apps` with the claim's outcome in plain words; Meta's refusal becomes
@@ -180,22 +243,22 @@ pub(crate) async fn claim_app(
     })?;
     let (status, message) = match status {
         ClaimStatus::Confirmed => (
-            "confirmed".to_owned(),
+            AppClaimStatus::Confirmed,
             format!("App {app_id} now belongs to the business: it can have system users."),
         ),
         ClaimStatus::AlreadyOwned => (
-            "already_owned".to_owned(),
+            AppClaimStatus::AlreadyOwned,
             format!("App {app_id} already belonged to the business: nothing changed."),
         ),
         ClaimStatus::Pending => (
-            "pending".to_owned(),
+            AppClaimStatus::Pending,
             format!(
                 "Meta is waiting for an admin of app {app_id} to approve the request. Once \
                  approved, the app belongs to the business."
             ),
         ),
         ClaimStatus::Other(word) => (
-            word.to_lowercase(),
+            AppClaimStatus::Other,
             format!("Meta answered \"{word}\" to the request to add app {app_id}."),
         ),
     };
@@ -280,14 +343,13 @@ impl Portfolio {
         };
         let (business, (users, _progress), apps) = futures::try_join!(business, users, apps)?;
         let system_users: Vec<SystemUserSummary> = users.iter().map(summary).collect();
-        let count = |role: &str| {
+        let count = |role: Role| {
             u32::try_from(system_users.iter().filter(|u| u.role == role).count())
                 .unwrap_or(u32::MAX)
         };
-        let quota = self
-            .allowance()
-            .zip(self.access_tier())
-            .map(|(allowed, tier)| Quota::new(tier, (count("regular"), count("admin")), allowed));
+        let quota = self.allowance().zip(self.access_tier()).map(|(allowed, tier)| {
+            Quota::new(tier, (count(Role::Regular), count(Role::Admin)), allowed)
+        });
         let quota_note = quota.as_ref().map_or_else(Quota::unknown, Quota::how_to_raise);
         Ok(PortfolioOverview {
             kind: self.kind,
@@ -304,24 +366,47 @@ impl Portfolio {
     }
 }
 
-/// The word the UI and the quota use for a role.
-pub(crate) fn role_label(role: crate::NewRole) -> &'static str {
-    match role {
-        crate::NewRole::Regular => "regular",
-        crate::NewRole::Admin => "admin",
-    }
-}
-
 pub(crate) fn summary(user: &SystemUser) -> SystemUserSummary {
-    let role = match &user.role {
-        Some(SystemUserRole::Admin) => role_label(crate::NewRole::Admin).to_owned(),
-        Some(SystemUserRole::Employee) | None => role_label(crate::NewRole::Regular).to_owned(),
-        Some(SystemUserRole::Other(other)) => other.to_lowercase(),
+    let (role, role_label) = match &user.role {
+        Some(SystemUserRole::Admin) => (Role::Admin, Role::Admin.label().to_owned()),
+        Some(SystemUserRole::Employee) | None => (Role::Regular, Role::Regular.label().to_owned()),
+        Some(SystemUserRole::Other(word)) => (Role::Other, meta_word(word)),
     };
     SystemUserSummary {
         id: user.id.clone(),
         name: user.name.clone(),
         role,
+        role_label,
+        role_description: role.description().to_owned(),
         created_time: user.created_time.as_ref().and_then(|v| v.as_str()).map(str::to_owned),
+    }
+}
+
+/// Meta's `FINANCE_EDITOR` as "Finance editor".
+fn meta_word(word: &str) -> String {
+    let lower = word.replace('_', " ").to_lowercase();
+    let mut chars = lower.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_role_gatehouse_does_not_model_keeps_metas_word() {
+        let user: SystemUser = serde_json::from_value(serde_json::json!({
+            "id": "1", "name": "Books", "role": "FINANCE_EDITOR"
+        }))
+        .unwrap();
+        let s = summary(&user);
+        assert_eq!((s.role, s.role_label.as_str()), (Role::Other, "Finance editor"));
+        let admin: SystemUser =
+            serde_json::from_value(serde_json::json!({"id": "2", "name": "A", "role": "ADMIN"}))
+                .unwrap();
+        assert_eq!(
+            (summary(&admin).role, summary(&admin).role_label.as_str()),
+            (Role::Admin, "Admin")
+        );
     }
 }

@@ -3,7 +3,7 @@
 use gatehouse_graph::{CreateReconciliation, GraphError, NewSystemUserRole};
 use serde::{Deserialize, Serialize};
 
-use crate::portfolio::{role_label, Portfolio};
+use crate::portfolio::Portfolio;
 use crate::AccessTier;
 use crate::{Error, Result};
 
@@ -24,7 +24,7 @@ pub enum NewRole {
 pub struct CreatedSystemUser {
     pub id: String,
     pub name: String,
-    pub role: String,
+    pub role: NewRole,
     /// Meta's first answer was lost on the way; Gatehouse listed the system users before doing
     /// anything else, so it exists exactly once.
     pub recovered_after_lost_answer: bool,
@@ -51,7 +51,7 @@ impl Portfolio {
         let created = |id: String, recovered: bool| CreatedSystemUser {
             id,
             name: name.to_owned(),
-            role: role_label(role).to_owned(),
+            role,
             recovered_after_lost_answer: recovered,
         };
 
@@ -78,7 +78,7 @@ impl Portfolio {
                 Err(error) => {
                     let existing = before
                         .iter()
-                        .filter(|u| crate::portfolio::summary(u).role == role_label(role))
+                        .filter(|u| crate::portfolio::summary(u).role == crate::Role::from(role))
                         .count();
                     return Err(error
                         .with_limit_context(

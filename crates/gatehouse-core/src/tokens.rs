@@ -27,13 +27,32 @@ pub enum TokenExpiry {
     Never,
 }
 
+/// What a [`PreflightCheck`] checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum CheckId {
+    /// The system user is one of this business's.
+    SystemUser,
+    /// The app is owned by the business or shared with it.
+    AppUsable,
+    /// The app is installed for the system user (not blocking: generation installs it).
+    AppInstalled,
+    /// The chosen permissions can be granted to a system-user token.
+    ScopesAllowed,
+    /// The system user has assets of the kind (`asset_kind`) the chosen permissions act on.
+    Assets,
+    /// The ad accounts' Custom Audience terms are accepted (a warning).
+    CustomAudienceTerms,
+}
+
 /// One check of a [`Preflight`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PreflightCheck {
-    /// Stable identifier: `app_usable`, `app_installed`, `scopes_allowed`, `assets_<kind>`,
-    /// `custom_audience_terms`.
-    pub id: String,
+    pub id: CheckId,
+    /// The asset kind an [`CheckId::Assets`] check is about.
+    pub asset_kind: Option<AssetKind>,
     pub ok: bool,
     /// Whether a failed check stops generation. Non-blocking checks are warnings (or, like
     /// `app_installed`, something Gatehouse does as a step).
@@ -355,18 +374,34 @@ fn invalid_token_error(info: &TokenInfo) -> GraphError {
     }
 }
 
-fn check(id: &str, ok: bool, blocking: bool, title: String, fix: Option<String>) -> PreflightCheck {
-    PreflightCheck { id: id.to_owned(), ok, blocking, title, fix: if ok { None } else { fix } }
+fn check(
+    id: CheckId,
+    ok: bool,
+    blocking: bool,
+    title: String,
+    fix: Option<String>,
+) -> PreflightCheck {
+    PreflightCheck { id, asset_kind: None, ok, blocking, title, fix: if ok { None } else { fix } }
+}
+
+fn assets_check(
+    kind: AssetKind,
+    ok: bool,
+    blocking: bool,
+    title: String,
+    fix: Option<String>,
+) -> PreflightCheck {
+    PreflightCheck { asset_kind: Some(kind), ..check(CheckId::Assets, ok, blocking, title, fix) }
 }
 
 /// The asset check of an admin system user with no asset of `kind` assigned.
-fn admin_without_assets(id: &str, kind: AssetKind, scopes: &str) -> PreflightCheck {
+fn admin_without_assets(kind: AssetKind, scopes: &str) -> PreflightCheck {
     let (one, many) = kind_words(kind);
     if kind == AssetKind::WhatsappBusinessAccount {
         // Meta's WhatsApp access-token guide: an admin system user reaches every WABA the
         // business owns or was shared by default (spec §1).
-        return check(
-            id,
+        return assets_check(
+            kind,
             true,
             true,
             format!(
@@ -378,8 +413,8 @@ fn admin_without_assets(id: &str, kind: AssetKind, scopes: &str) -> PreflightChe
     }
     // UNCONFIRMED: whether admin system users need explicit grants on Pages, ad accounts and
     // catalogs (spec §1); assigning explicitly is the safe advice, but it does not block.
-    check(
-        id,
+    assets_check(
+        kind,
         false,
         false,
         format!(
@@ -424,7 +459,7 @@ impl Portfolio {
         let user = users.iter().find(|u| u.id == system_user_id);
         let is_admin = user.is_some_and(|u| u.role == Some(SystemUserRole::Admin));
         checks.push(check(
-            "system_user",
+            CheckId::SystemUser,
             user.is_some(),
             true,
             match user {
@@ -439,7 +474,7 @@ impl Portfolio {
         let app = owned.iter().chain(client.iter()).find(|a| a.id == app_id);
         let app_name = app.map_or_else(|| format!("app {app_id}"), |a| a.label().to_owned());
         checks.push(check(
-            "app_usable",
+            CheckId::AppUsable,
             app.is_some(),
             true,
             match app {
@@ -460,7 +495,7 @@ impl Portfolio {
             Ok(apps) => {
                 let ok = apps.iter().any(|a| a.id == app_id);
                 check(
-                    "app_installed",
+                    CheckId::AppInstalled,
                     ok,
                     false,
                     if ok {
@@ -472,7 +507,7 @@ impl Portfolio {
                 )
             }
             Err(e) => check(
-                "app_installed",
+                CheckId::AppInstalled,
                 false,
                 false,
                 format!("Gatehouse could not tell whether {app_name} is installed ({}).", e.code()),
@@ -485,7 +520,7 @@ impl Portfolio {
         let chosen: Vec<&str> = scopes.iter().map(|s| s.as_str()).collect();
         let added_names: Vec<String> = added.iter().map(|s| s.as_str().to_owned()).collect();
         checks.push(check(
-            "scopes_allowed",
+            CheckId::ScopesAllowed,
             !scopes.is_empty(),
             true,
             if scopes.is_empty() {
@@ -531,13 +566,12 @@ impl Portfolio {
                 assigned_ad_accounts = assets.iter().map(|a| a.id.clone()).collect();
             }
             let n = assets.len();
-            let id = format!("assets_{kind}");
             if n == 0 && is_admin {
-                checks.push(admin_without_assets(&id, *kind, &names.join(", ")));
+                checks.push(admin_without_assets(*kind, &names.join(", ")));
                 continue;
             }
-            checks.push(check(
-                &id,
+            checks.push(assets_check(
+                *kind,
                 n > 0,
                 true,
                 match n {
@@ -629,7 +663,7 @@ impl Portfolio {
                 act.trim_start_matches("act_")
             )
         });
-        Ok(PreflightCheck { id: "custom_audience_terms".into(), ok, blocking: false, title, fix })
+        Ok(check(CheckId::CustomAudienceTerms, ok, false, title, fix))
     }
 
     /// Installs `app_id` for the system user (`POST /{su}/applications`). Installing an app that

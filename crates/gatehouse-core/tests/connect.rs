@@ -146,12 +146,15 @@ async fn claiming_the_app_clears_the_no_app_problem() {
     assert_eq!(no_app.claim_app_id.as_deref(), Some(app.id.as_str()));
 
     let claim = connect::claim_app(&req, &creds).await.expect("claimed");
-    assert_eq!(claim.status, "confirmed");
+    assert_eq!(claim.status, gatehouse_core::AppClaimStatus::Confirmed);
     assert!(claim.message.contains(&app.id), "{}", claim.message);
     let after = check_connection(&req, &creds).await.expect("checked");
     assert!(after.is_usable(), "{:?}", after.problems);
     assert!(after.apps.iter().any(|a| a.id == app.id && a.is_profile_app));
-    assert_eq!(connect::claim_app(&req, &creds).await.unwrap().status, "already_owned");
+    assert_eq!(
+        connect::claim_app(&req, &creds).await.unwrap().status,
+        gatehouse_core::AppClaimStatus::AlreadyOwned
+    );
 
     let agency_app = agency(&demo).apps[0].id.clone();
     let refused = connect::claim_app(&request(demo.url(), &harbor.id, &agency_app), &creds)

@@ -11,7 +11,8 @@ async fn demo_portfolio_overview_lists_its_system_users_and_quota() {
     assert_eq!(overview.kind, PortfolioKind::Demo);
     assert!(!overview.business_name.is_empty());
     assert!(!overview.business_name.starts_with("Business "), "a real-looking name");
-    let admins = overview.system_users.iter().filter(|u| u.role == "admin").count();
+    let admins =
+        overview.system_users.iter().filter(|u| u.role == gatehouse_core::Role::Admin).count();
     assert!(admins >= 1, "the demo business has an admin system user: {overview:?}");
     let quota = overview.quota.expect("the demo knows its allowance");
     assert_eq!(quota.regular_allowed, 10, "the demo business owns a Full-tier app");
@@ -19,7 +20,7 @@ async fn demo_portfolio_overview_lists_its_system_users_and_quota() {
     assert_eq!(quota.admin_used as usize, admins);
     assert_eq!(
         quota.regular_used as usize,
-        overview.system_users.iter().filter(|u| u.role == "regular").count()
+        overview.system_users.iter().filter(|u| u.role == gatehouse_core::Role::Regular).count()
     );
 }
 

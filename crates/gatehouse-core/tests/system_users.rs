@@ -21,12 +21,13 @@ async fn creates_a_regular_system_user_that_then_appears_in_the_overview() {
     let created =
         portfolio.create_system_user("  CAPI Server  ", NewRole::Regular).await.expect("created");
     assert_eq!(created.name, "CAPI Server", "names are trimmed");
-    assert_eq!(created.role, "regular");
+    assert_eq!(created.role, NewRole::Regular);
     assert!(!created.recovered_after_lost_answer);
     let overview = portfolio.overview().await.expect("overview");
     let found = overview.system_users.iter().find(|u| u.id == created.id).expect("listed");
     assert_eq!(found.name, "CAPI Server");
-    assert_eq!(found.role, "regular");
+    assert_eq!(found.role, gatehouse_core::Role::Regular);
+    assert_eq!(found.role_label, "Regular");
     assert_eq!(overview.quota.expect("quota").regular_used, 2);
 }
 

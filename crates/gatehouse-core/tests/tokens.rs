@@ -1,7 +1,7 @@
 //! The token lifecycle against the demo portfolio: preflight, install, generate with a
 //! post-check, inspect, refresh, revoke, invalidate, and a lost answer that is never retried.
 
-use gatehouse_core::{demo, parse_scopes, NewRole, TokenExpiry, TokenStep};
+use gatehouse_core::{demo, parse_scopes, CheckId, NewRole, TokenExpiry, TokenStep};
 use gatehouse_emulator::FaultConfig;
 use gatehouse_errors::{Explain, Surface};
 use gatehouse_graph::{
@@ -74,18 +74,23 @@ async fn preflight_reports_the_missing_install_then_passes_after_installing() {
         .token_preflight(&s.system_user, &s.app_id, &[Scope::AdsManagement])
         .await
         .expect("preflight");
-    let by_id = |p: &gatehouse_core::Preflight, id: &str| {
-        p.checks.iter().find(|c| c.id == id).cloned().unwrap_or_else(|| panic!("no {id}: {p:?}"))
+    let by_id = |p: &gatehouse_core::Preflight, id: CheckId| {
+        p.checks.iter().find(|c| c.id == id).cloned().unwrap_or_else(|| panic!("no {id:?}: {p:?}"))
     };
-    assert!(by_id(&preflight, "app_usable").ok);
-    let installed = by_id(&preflight, "app_installed");
+    assert!(by_id(&preflight, CheckId::AppUsable).ok);
+    let installed = by_id(&preflight, CheckId::AppInstalled);
     assert!(!installed.ok, "{installed:?}");
     assert!(installed.fix.as_deref().unwrap().contains("installs it as a step"));
-    assert!(by_id(&preflight, "scopes_allowed").ok);
-    assert!(by_id(&preflight, "assets_ad_account").ok);
-    assert!(by_id(&preflight, "assets_ad_account").title.contains("1 ad account"));
+    assert!(by_id(&preflight, CheckId::ScopesAllowed).ok);
+    let ad_accounts = preflight
+        .checks
+        .iter()
+        .find(|c| (c.id, c.asset_kind) == (CheckId::Assets, Some(AssetKind::AdAccount)))
+        .expect("the ad-account check");
+    assert!(ad_accounts.ok);
+    assert!(ad_accounts.title.contains("1 ad account"));
     // The terms check ran over the assigned ad account (accepted or not: it is a warning).
-    let terms = by_id(&preflight, "custom_audience_terms");
+    let terms = by_id(&preflight, CheckId::CustomAudienceTerms);
     assert!(!terms.blocking);
     assert_eq!(preflight.added_dependencies, vec!["pages_read_engagement", "pages_show_list"]);
     assert_eq!(
@@ -100,8 +105,8 @@ async fn preflight_reports_the_missing_install_then_passes_after_installing() {
         .token_preflight(&s.system_user, &s.app_id, &[Scope::AdsManagement])
         .await
         .expect("preflight");
-    assert!(by_id(&after, "app_installed").ok);
-    assert!(by_id(&after, "app_installed").fix.is_none());
+    assert!(by_id(&after, CheckId::AppInstalled).ok);
+    assert!(by_id(&after, CheckId::AppInstalled).fix.is_none());
 }
 
 #[tokio::test]
@@ -117,8 +122,8 @@ async fn preflight_blocks_on_missing_assets_and_unknown_apps() {
         .await
         .expect("preflight");
     assert!(!preflight.ready);
-    for id in ["assets_catalog", "assets_whatsapp_business_account"] {
-        let c = preflight.checks.iter().find(|c| c.id == id).expect(id);
+    for kind in [AssetKind::Catalog, AssetKind::WhatsappBusinessAccount] {
+        let c = preflight.checks.iter().find(|c| c.asset_kind == Some(kind)).expect("asset check");
         assert!(!c.ok && c.blocking, "{c:?}");
         assert!(c.fix.as_deref().unwrap().starts_with("Assign at least one"), "{c:?}");
     }
@@ -129,7 +134,7 @@ async fn preflight_blocks_on_missing_assets_and_unknown_apps() {
         .token_preflight(&s.system_user, "5550999999999", &[Scope::AdsRead])
         .await
         .expect("preflight");
-    let app = other.checks.iter().find(|c| c.id == "app_usable").unwrap();
+    let app = other.checks.iter().find(|c| c.id == CheckId::AppUsable).unwrap();
     assert!(!app.ok && app.blocking && app.fix.is_some(), "{app:?}");
     assert!(!other.ready);
 }
@@ -169,7 +174,7 @@ async fn a_sixty_day_token_is_checked_after_generation() {
         .token_preflight(&s.system_user, &s.app_id, &[Scope::AdsManagement])
         .await
         .unwrap();
-    assert!(after.checks.iter().any(|c| c.id == "app_installed" && c.ok));
+    assert!(after.checks.iter().any(|c| c.id == CheckId::AppInstalled && c.ok));
 }
 
 #[tokio::test]
@@ -402,7 +407,11 @@ async fn custom_audience_terms_are_checked_on_the_assigned_ad_accounts() {
     };
     let first_ok = accepted(accounts.iter().find(|a| a.id == s.ad_account).expect("listed"));
     let terms = |p: &gatehouse_core::Preflight| {
-        p.checks.iter().find(|c| c.id == "custom_audience_terms").cloned().expect("terms check")
+        p.checks
+            .iter()
+            .find(|c| c.id == CheckId::CustomAudienceTerms)
+            .cloned()
+            .expect("terms check")
     };
     let before = portfolio
         .token_preflight(&s.system_user, &s.app_id, &[Scope::AdsManagement])
@@ -433,7 +442,7 @@ async fn custom_audience_terms_are_checked_on_the_assigned_ad_accounts() {
     // ads_read alone does not ask for the terms.
     let read =
         portfolio.token_preflight(&s.system_user, &s.app_id, &[Scope::AdsRead]).await.unwrap();
-    assert!(read.checks.iter().all(|c| c.id != "custom_audience_terms"));
+    assert!(read.checks.iter().all(|c| c.id != CheckId::CustomAudienceTerms));
 }
 
 #[tokio::test]
@@ -455,16 +464,20 @@ async fn preflight_knows_admins_and_strangers() {
     let waba = preflight
         .checks
         .iter()
-        .find(|c| c.id == "assets_whatsapp_business_account")
+        .find(|c| c.asset_kind == Some(AssetKind::WhatsappBusinessAccount))
         .expect("waba check");
     assert!(waba.ok, "admins reach every WABA by default: {waba:?}");
-    let catalog = preflight.checks.iter().find(|c| c.id == "assets_catalog").expect("catalog");
+    let catalog = preflight
+        .checks
+        .iter()
+        .find(|c| c.asset_kind == Some(AssetKind::Catalog))
+        .expect("catalog");
     assert!(catalog.ok || !catalog.blocking, "{catalog:?}");
-    assert!(preflight.checks.iter().any(|c| c.id == "system_user" && c.ok));
+    assert!(preflight.checks.iter().any(|c| c.id == CheckId::SystemUser && c.ok));
 
     let stranger =
         portfolio.token_preflight("61009999999999", &s.app_id, &[Scope::AdsRead]).await.unwrap();
-    let who = stranger.checks.iter().find(|c| c.id == "system_user").unwrap();
+    let who = stranger.checks.iter().find(|c| c.id == CheckId::SystemUser).unwrap();
     assert!(!who.ok && who.blocking, "{who:?}");
     assert!(!stranger.ready);
 }

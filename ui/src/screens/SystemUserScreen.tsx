@@ -12,7 +12,7 @@ import { ConfirmDialog } from "../components/ConfirmDialog";
 import { DataTable, type DataColumn } from "../components/DataTable";
 import { Page } from "../components/Page";
 import { hrefFor } from "../router";
-import { formatDate, roleLabel } from "./SystemUsersScreen";
+import { formatDate } from "./SystemUsersScreen";
 import { GenerateTokenDialog } from "./token/GenerateTokenDialog";
 
 type Loaded = { access: SystemUserAccess; kinds: AssetKindInfo[] };
@@ -46,14 +46,6 @@ export function kindSummary(info: AssetKindInfo, assets: AssignedAsset[]): strin
 /** The tasks of an asset as plain labels ("Create and edit ads", "View performance"). */
 export function taskLabels(info: AssetKindInfo | undefined, tasks: string[]): string[] {
   return tasks.map((name) => info?.tasks.find((t) => t.name === name)?.label ?? name);
-}
-
-function roleSentence(role: string): string {
-  if (role === "admin") {
-    return "An admin system user reaches every asset of the portfolio by default and can manage other system users.";
-  }
-  if (role === "regular") return "A regular system user reaches only the assets assigned to it below.";
-  return "Gatehouse does not know this role; it is shown as Meta reports it.";
 }
 
 /** One system user: what it can reach (grouped by kind, in plain words) and its apps. */
@@ -153,7 +145,7 @@ export function SystemUserScreen({ systemUserId }: { systemUserId: string }) {
   return (
     <Page
       title={user.name}
-      lede={`${roleLabel(user.role)} system user${user.created_time ? `, created ${formatDate(user.created_time)}` : ""}. ${roleSentence(user.role)}`}
+      lede={`${user.role_label} system user${user.created_time ? `, created ${formatDate(user.created_time)}` : ""}. ${user.role_description}`}
       back={back}
       actions={
         <div className="row">
@@ -202,7 +194,7 @@ export function SystemUserScreen({ systemUserId }: { systemUserId: string }) {
         <dl className="definition-list definition-list--inline">
           <dt>Role</dt>
           <dd>
-            <Badge tone={user.role === "admin" ? "accent" : "neutral"}>{roleLabel(user.role)}</Badge>
+            <Badge tone={user.role === "admin" ? "accent" : "neutral"}>{user.role_label}</Badge>
           </dd>
           <dt>Assets</dt>
           <dd>{access.assets.length}</dd>

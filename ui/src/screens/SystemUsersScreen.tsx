@@ -22,12 +22,6 @@ export function formatDate(iso: string | null): string {
   return Number.isNaN(date.getTime()) ? iso : dateFormat.format(date);
 }
 
-export function roleLabel(role: string): string {
-  if (role === "admin") return "Admin";
-  if (role === "regular") return "Regular";
-  return role.charAt(0).toUpperCase() + role.slice(1);
-}
-
 /** The assets and apps of each system user, loaded after the list (one call for all of them). */
 function useAccessCounts(overview: PortfolioOverview | null): Result<Map<string, AccessCount>, CommandError> | null {
   const backend = useBackend();
@@ -202,7 +196,7 @@ export function SystemUsersScreen({ overview, onReload }: { overview: OverviewSt
                   </Link>
                 </Cell>
                 <Cell className="table__cell">
-                  <span className={user.role === "admin" ? "badge badge--accent" : "badge"}>{roleLabel(user.role)}</span>
+                  <span className={user.role === "admin" ? "badge badge--accent" : "badge"}>{user.role_label}</span>
                 </Cell>
                 <Cell className="table__cell">{formatDate(user.created_time)}</Cell>
                 <Cell className="table__cell table__cell--number">{countCell(counts, user.id, "assets")}</Cell>

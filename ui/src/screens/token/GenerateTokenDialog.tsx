@@ -555,7 +555,7 @@ function ReadinessStep(props: {
             {preflight.result.data.checks.map((check) => {
               const tone = check.ok ? "ok" : check.blocking ? "blocking" : "warning";
               return (
-                <li key={check.id} className={`checks__item checks__item--${tone}`}>
+                <li key={`${check.id}:${check.asset_kind ?? ""}`} className={`checks__item checks__item--${tone}`}>
                   <StatusIcon path={check.ok ? icons.ok : check.blocking ? icons.bad : icons.warn} />
                   <span className="checks__text">
                     <span>
