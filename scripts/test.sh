@@ -10,6 +10,7 @@ install_debian_packages "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
 install_ui_dependencies
 install_nextest
 install_cargo_machete
+install_cargo_deny
 install_tauri_driver
 install_python_env
 # The app crate embeds ui/dist at compile time, so the UI is built before any cargo step.
@@ -20,6 +21,9 @@ cargo fmt --all --check
 
 step "Rust: no unused dependencies (cargo machete)"
 cargo machete
+
+step "Rust: licenses, bans and sources (cargo deny; deny.toml says why not advisories)"
+cargo deny --locked check --hide-inclusion-graph licenses bans sources
 
 step "Rust: clippy (warnings are errors)"
 cargo clippy --workspace --all-targets "${CARGO_FEATURES[@]}" --locked -- -D warnings

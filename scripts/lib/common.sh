@@ -69,6 +69,12 @@ install_cargo_machete() {
   cargo install cargo-machete --locked --quiet
 }
 
+install_cargo_deny() {
+  command -v cargo-deny >/dev/null && return 0
+  step "Installing cargo-deny from crates.io (~2.5 min once)"
+  cargo install cargo-deny --version '^0.20' --locked --quiet
+}
+
 install_tauri_driver() {
   command -v tauri-driver >/dev/null && return 0
   step "Installing tauri-driver from crates.io"

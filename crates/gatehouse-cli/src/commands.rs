@@ -4,9 +4,9 @@
 use std::io::{BufRead, IsTerminal, Write};
 
 use futures::StreamExt;
-use gatehouse_core::demo::DemoPortfolio;
+use gatehouse_demo::DemoPortfolio;
 use gatehouse_core::jobs::ChangeAction;
-use gatehouse_core::{NewRole, Portfolio, PortfolioKind};
+use gatehouse_core::{NewRole, Portfolio};
 use gatehouse_emulator::{Emulator, EmulatorConfig, Fixture};
 use gatehouse_graph::{
     ApiVersion, Asset, AssetKind, ClientConfig, GraphClient, GraphError, ListOptions, Relation,
@@ -150,7 +150,7 @@ pub(crate) fn select_profile(g: &Global, profiles: &ProfileStore) -> Result<Prof
 pub(crate) async fn connect(g: &Global) -> Result<Connection, CliError> {
     if g.demo {
         eprintln!("Starting the demo portfolio (an emulator on 127.0.0.1)…");
-        let demo = gatehouse_core::demo::start().await?;
+        let demo = gatehouse_demo::start().await?;
         return Ok(Connection::Demo(Box::new(demo)));
     }
     let profiles = ProfileStore::from_env()?;
@@ -161,10 +161,7 @@ pub(crate) async fn connect(g: &Global) -> Result<Connection, CliError> {
         let store = keyring::open_from_env()?;
         keyring::load_secrets(&store, &profile.id).await?
     };
-    let base_url = g.base_url.as_deref().or(profile.base_url.as_deref());
-    let session = session_for(base_url, &profile.api_version, &secrets)?;
-    let portfolio = Portfolio::new(PortfolioKind::Meta, profile.business_id.clone(), session)
-        .with_app(profile.app_id.clone());
+    let portfolio = profile.open(&secrets, g.base_url.as_deref())?;
     Ok(Connection::Profile {
         profile: Box::new(profile),
         portfolio,
@@ -436,7 +433,7 @@ async fn wait_for_signal() {
 async fn doctor(g: &Global, args: crate::cli::DoctorArgs) -> Result<u8, CliError> {
     let conn = connect(g).await?;
     eprintln!("Checking what the portfolio answers (read-only)…");
-    let report = gatehouse_core::compat::check(conn.portfolio()).await?;
+    let report = gatehouse_demo::compatibility_check(conn.portfolio()).await?;
     let rendered = if g.json {
         serde_json::to_string_pretty(&report).map_err(|e| CliError::Input(e.to_string()))?
     } else {

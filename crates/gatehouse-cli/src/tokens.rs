@@ -267,7 +267,7 @@ fn app_secret(conn: &Connection) -> Result<Secret, CliError> {
 }
 
 fn demo_app(
-    demo: &gatehouse_core::demo::DemoPortfolio,
+    demo: &gatehouse_demo::DemoPortfolio,
     business_id: &str,
 ) -> Result<(String, Secret), CliError> {
     let manifest = demo.emulator().manifest();

@@ -32,7 +32,7 @@ pub struct CompatibilityCheck {
 
 /// Read-only probes of every read Gatehouse relies on, compared with the emulator's answers.
 pub async fn check_compatibility(state: &AppState) -> Result<CompatibilityCheck, CommandError> {
-    let report = gatehouse_core::compat::check(&*state.portfolio().await?).await?;
+    let report = gatehouse_demo::compatibility_check(&*state.portfolio().await?).await?;
     Ok(CompatibilityCheck { text: report.to_text(), report })
 }
 

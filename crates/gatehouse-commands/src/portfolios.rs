@@ -125,14 +125,7 @@ pub async fn open(state: &AppState, id: &str) -> Result<Arc<Portfolio>, CommandE
     let profile = state.profiles()?.get(id).map_err(gatehouse_core::Error::from)?;
     let secrets =
         profiles::load_secrets(state.secrets()?, id).await.map_err(gatehouse_core::Error::from)?;
-    let session = gatehouse_core::connect::session_for(
-        profile.base_url.as_deref(),
-        &profile.api_version,
-        &secrets,
-    )?;
-    let portfolio = Arc::new(
-        Portfolio::new(PortfolioKind::Meta, profile.business_id, session).with_app(profile.app_id),
-    );
+    let portfolio = Arc::new(profile.open(&secrets, None)?);
     state.remember(id, portfolio.clone());
     Ok(portfolio)
 }

@@ -6,7 +6,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use gatehouse_core::profiles::{ProfileError, ProfileStore};
 use gatehouse_core::store::Store;
-use gatehouse_core::{demo::DemoPortfolio, Portfolio, SecretClipboard};
+use gatehouse_core::{Portfolio, SecretClipboard};
+use gatehouse_demo::DemoPortfolio;
 use gatehouse_secrets::{Secret, SecretStore};
 use tokio::sync::OnceCell;
 
@@ -133,7 +134,7 @@ impl AppState {
     }
 
     pub async fn demo(&self) -> Result<&DemoPortfolio, CommandError> {
-        Ok(self.demo.get_or_try_init(gatehouse_core::demo::start).await?)
+        Ok(self.demo.get_or_try_init(gatehouse_demo::start).await?)
     }
 
     pub fn active_id(&self) -> String {

@@ -3,9 +3,9 @@
 //! (field names and JSON types, never values) compared with what the emulator answers to the same
 //! call. The report holds no ID, name or token, so a user can paste it into a bug report.
 //!
-//! Nothing here writes to the portfolio checked. The reference side is a throwaway demo
-//! emulator started for the check; it is given one assignment of every kind first, so every
-//! edge has an item whose shape can be compared.
+//! Nothing here writes to the portfolio checked. The reference side is a throwaway portfolio
+//! (`gatehouse_demo::compatibility_check` starts a demo emulator for it); it is given one
+//! assignment of every kind first, so every edge has an item whose shape can be compared.
 
 use std::collections::BTreeMap;
 
@@ -15,7 +15,7 @@ use gatehouse_graph::{
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::{demo, Portfolio, Result};
+use crate::{Portfolio, Result};
 use gatehouse_errors::{ErrorCode, Explain};
 
 /// What one probe found.
@@ -384,11 +384,10 @@ async fn seed_reference(portfolio: &Portfolio) -> Result<()> {
     Ok(())
 }
 
-/// Runs the compatibility check against `portfolio`: read-only probes, compared with the demo
-/// emulator's answers to the same probes.
-pub async fn check(portfolio: &Portfolio) -> Result<CompatReport> {
-    let reference = demo::start().await?;
-    let model = reference.portfolio();
+/// Runs the compatibility check against `portfolio`: read-only probes, compared with the
+/// answers of `model` (a throwaway emulated portfolio, which this seeds with one assignment of
+/// every kind) to the same probes.
+pub async fn check(portfolio: &Portfolio, model: &Portfolio) -> Result<CompatReport> {
     seed_reference(model).await?;
     let expected = run_probes(model.session(), model.business_id()).await;
     let real = run_probes(portfolio.session(), portfolio.business_id()).await;

@@ -225,6 +225,80 @@ fn now_unix() -> f64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64())
 }
 
+/// Each item's outcome to save: `None` leaves it pending (an error that stops the run, kept in
+/// `stop`, says nothing about the item).
+fn outcomes(
+    chunk: &[StoredItem],
+    results: Vec<std::result::Result<(), GraphError>>,
+    stop: &mut Option<GraphError>,
+) -> Vec<(i64, Option<std::result::Result<(), CommandError>>)> {
+    chunk
+        .iter()
+        .zip(results)
+        .map(|(stored, result)| {
+            let outcome = match result {
+                Ok(()) => Some(Ok(())),
+                Err(e) if stops_the_run(&e) => {
+                    stop.get_or_insert(e);
+                    None
+                }
+                Err(e) => Some(Err(item_error(&e))),
+            };
+            (stored.position, outcome)
+        })
+        .collect()
+}
+
+/// How waiting out a rate limit between rounds of a job ended.
+enum RateLimitWait {
+    /// The limit should be over: send the pending items again.
+    Over,
+    /// Longer than a job waits ([`MAX_RATE_LIMIT_WAIT`]): the run stops, interrupted.
+    TooLong,
+    Cancelled,
+}
+
+/// Waits until `until` (reported as a [`JobEvent::Waiting`]), or `round` seconds when Meta's
+/// estimate is already past (it counts whole minutes or seconds), so a throttle is not hammered.
+async fn wait_out_rate_limit(
+    job_id: &str,
+    until: SystemTime,
+    round: u32,
+    on_event: &(impl Fn(JobEvent) + Send + Sync),
+    cancel: &CancellationToken,
+) -> RateLimitWait {
+    let wait = until
+        .duration_since(SystemTime::now())
+        .unwrap_or_default()
+        .max(std::time::Duration::from_secs(u64::from(round)));
+    if wait > MAX_RATE_LIMIT_WAIT {
+        return RateLimitWait::TooLong;
+    }
+    let until = SystemTime::now() + wait;
+    on_event(JobEvent::Waiting {
+        job_id: job_id.to_owned(),
+        until_unix: until.duration_since(UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64()),
+        reason: "Meta's rate limit was reached".to_owned(),
+    });
+    if sleep_unless_cancelled(wait, cancel).await {
+        RateLimitWait::Cancelled
+    } else {
+        RateLimitWait::Over
+    }
+}
+
+/// The status of a run that was neither stopped nor cancelled.
+fn end_status(now: &JobSummary) -> JobStatus {
+    if now.pending > 0 {
+        // Items added back while this run worked (retry_failed from elsewhere).
+        JobStatus::Interrupted
+    } else if now.failed > 0 {
+        JobStatus::CompletedWithFailures
+    } else {
+        JobStatus::Completed
+    }
+}
+
 // ----- who is running what -------------------------------------------------------------------
 
 /// Runs of this process that are alive; a `running` job of this process whose run is not here
@@ -819,19 +893,7 @@ impl Portfolio {
                 while let Ok(event) = waits.try_recv() {
                     forward(event);
                 }
-                let mut outcomes = Vec::with_capacity(chunk.len());
-                for (stored, result) in chunk.iter().zip(results) {
-                    let outcome = match result {
-                        Ok(()) => Some(Ok(())),
-                        Err(e) if stops_the_run(&e) => {
-                            stop.get_or_insert(e);
-                            None
-                        }
-                        Err(e) => Some(Err(item_error(&e))),
-                    };
-                    outcomes.push((stored.position, outcome));
-                }
-                let summary = store.save_outcomes(job_id, &outcomes)?;
+                let summary = store.save_outcomes(job_id, &outcomes(chunk, results, &mut stop))?;
                 on_event(JobEvent::Progress {
                     job_id: job_id.to_owned(),
                     done: summary.succeeded + summary.failed,
@@ -845,53 +907,29 @@ impl Portfolio {
             }
             // A rate limit that says when it ends is waited out here (the client gives up on
             // long waits), then the items it left pending are sent again.
-            let until = stop.as_ref().and_then(GraphError::rate_limited_until);
-            match until {
-                Some(until) if waits_left > 0 => {
-                    waits_left -= 1;
-                    // Meta's estimate can be already past (it counts whole minutes or seconds):
-                    // wait a little longer each round, so a throttle is not hammered.
-                    let round = MAX_RATE_LIMIT_WAITS - waits_left;
-                    let wait = until
-                        .duration_since(SystemTime::now())
-                        .unwrap_or_default()
-                        .max(std::time::Duration::from_secs(u64::from(round)));
-                    if wait > MAX_RATE_LIMIT_WAIT {
-                        break;
-                    }
-                    let until = SystemTime::now() + wait;
-                    on_event(JobEvent::Waiting {
-                        job_id: job_id.to_owned(),
-                        until_unix: until
-                            .duration_since(UNIX_EPOCH)
-                            .map_or(0.0, |d| d.as_secs_f64()),
-                        reason: "Meta's rate limit was reached".to_owned(),
-                    });
-                    if sleep_unless_cancelled(wait, cancel).await {
-                        stop = None;
-                        cancelled = true;
-                        break;
-                    }
+            let Some(until) = stop.as_ref().and_then(GraphError::rate_limited_until) else {
+                break;
+            };
+            if waits_left == 0 {
+                break;
+            }
+            waits_left -= 1;
+            let round = MAX_RATE_LIMIT_WAITS - waits_left;
+            match wait_out_rate_limit(job_id, until, round, &on_event, cancel).await {
+                RateLimitWait::TooLong => break,
+                RateLimitWait::Cancelled => {
                     stop = None;
+                    cancelled = true;
+                    break;
                 }
-                _ => break,
+                RateLimitWait::Over => stop = None,
             }
         }
 
-        let status = if stop.is_some() {
-            JobStatus::Interrupted
-        } else if cancelled {
-            JobStatus::Cancelled
-        } else {
-            let now = store.job(job_id)?.summary;
-            if now.pending > 0 {
-                // Items added back while this run worked (retry_failed from elsewhere).
-                JobStatus::Interrupted
-            } else if now.failed > 0 {
-                JobStatus::CompletedWithFailures
-            } else {
-                JobStatus::Completed
-            }
+        let status = match (&stop, cancelled) {
+            (Some(_), _) => JobStatus::Interrupted,
+            (None, true) => JobStatus::Cancelled,
+            (None, false) => end_status(&store.job(job_id)?.summary),
         };
         let summary = store.finish(job_id, status)?;
         on_event(JobEvent::Finished { summary });

@@ -2,13 +2,14 @@
 //! over the typed Graph client, shared by the desktop app and the CLI. No Tauri here.
 //!
 //! - [`Portfolio`]: one connected business portfolio (a Graph session plus what we know of it).
-//! - [`demo`]: the sample portfolio served by the in-process emulator, for first runs and tries.
+//!
+//! Demo mode (the emulator in-process) is the `gatehouse-demo` crate, so this one never links
+//! the emulator except in its tests.
 
 pub mod access;
 pub mod clipboard;
 pub mod compat;
 pub mod connect;
-pub mod demo;
 mod error;
 pub mod jobs;
 pub mod permissions;

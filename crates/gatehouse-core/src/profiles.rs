@@ -358,6 +358,20 @@ pub struct AddedProfile {
 }
 
 impl Profile {
+    /// The portfolio this profile names, signed in with its secrets: how the desktop and the CLI
+    /// both open a saved portfolio. `base_url` overrides the profile's own (the CLI's
+    /// `--base-url`).
+    pub fn open(
+        &self,
+        secrets: &ProfileSecrets,
+        base_url: Option<&str>,
+    ) -> crate::Result<crate::Portfolio> {
+        let base_url = base_url.or(self.base_url.as_deref());
+        let session = crate::connect::session_for(base_url, &self.api_version, secrets)?;
+        Ok(crate::Portfolio::new(crate::PortfolioKind::Meta, self.business_id.clone(), session)
+            .with_app(self.app_id.clone()))
+    }
+
     /// What [`check_connection`] needs to know about this profile.
     pub fn connect_request(&self) -> ConnectRequest {
         ConnectRequest {

@@ -8,8 +8,8 @@ use std::collections::BTreeSet;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use gatehouse_graph::{
-    AssetKind, Credentials, ErrorDetails, GraphError, ListOptions, Relation, Scope, Secret,
-    SystemUserRole, TokenInfo, TokenProblem, TokenRequest, TokenType,
+    Asset, AssetKind, Credentials, ErrorDetails, GraphError, ListOptions, Relation, Scope, Secret,
+    SystemUser, SystemUserRole, TokenInfo, TokenProblem, TokenRequest, TokenType,
 };
 use serde::{Deserialize, Serialize};
 
@@ -425,6 +425,125 @@ fn admin_without_assets(kind: AssetKind, scopes: &str) -> PreflightCheck {
     )
 }
 
+/// The system user is one of this business's.
+fn system_user_check(system_user_id: &str, user: Option<&SystemUser>) -> PreflightCheck {
+    check(
+        CheckId::SystemUser,
+        user.is_some(),
+        true,
+        match user {
+            Some(u) => format!("\"{}\" is a system user of this business.", u.name),
+            None => format!("System user {system_user_id} is not one of this business's."),
+        },
+        Some("Choose a system user from this business's list.".into()),
+    )
+}
+
+/// The app is owned by the business or shared with it.
+fn app_usable_check(app_id: &str, app_name: &str, usable: bool) -> PreflightCheck {
+    check(
+        CheckId::AppUsable,
+        usable,
+        true,
+        if usable {
+            format!("{app_name} belongs to this business or is shared with it.")
+        } else {
+            format!("App {app_id} is neither owned by this business nor shared with it.")
+        },
+        Some(
+            "Choose an app the business owns, or have its owner share it with this business \
+             (Business settings → Accounts → Apps)."
+                .into(),
+        ),
+    )
+}
+
+/// Installed for the system user. Not blocking: installing is a step of generation.
+fn app_installed_check(
+    app_id: &str,
+    app_name: &str,
+    installed: &std::result::Result<Vec<Asset>, GraphError>,
+) -> PreflightCheck {
+    let fix = Some("Gatehouse installs it as a step before generating the token.".into());
+    match installed {
+        Ok(apps) => {
+            let ok = apps.iter().any(|a| a.id == app_id);
+            let title = if ok {
+                format!("{app_name} is installed for this system user.")
+            } else {
+                format!("{app_name} is not installed for this system user yet.")
+            };
+            check(CheckId::AppInstalled, ok, false, title, fix)
+        }
+        Err(e) => check(
+            CheckId::AppInstalled,
+            false,
+            false,
+            format!("Gatehouse could not tell whether {app_name} is installed ({}).", e.code()),
+            fix,
+        ),
+    }
+}
+
+/// Typed scopes are all allowed for system-user tokens (§11.1); at least one is needed.
+fn scopes_check(scopes: &[Scope], added_names: &[String]) -> PreflightCheck {
+    let chosen: Vec<&str> = scopes.iter().map(|s| s.as_str()).collect();
+    check(
+        CheckId::ScopesAllowed,
+        !scopes.is_empty(),
+        true,
+        if scopes.is_empty() {
+            "No permission was chosen.".to_owned()
+        } else if added_names.is_empty() {
+            format!(
+                "{} can be granted to a system-user token; no dependency was missing.",
+                chosen.join(", ")
+            )
+        } else {
+            format!(
+                "{} can be granted to a system-user token; Gatehouse adds the permissions they \
+                 depend on: {}.",
+                chosen.join(", "),
+                added_names.join(", ")
+            )
+        },
+        Some("Choose at least one permission.".into()),
+    )
+}
+
+/// The asset kinds the chosen scopes act on, each with the scopes that need it.
+fn kinds_for(scopes: &[Scope]) -> Vec<(AssetKind, Vec<&'static str>)> {
+    let mut kinds: Vec<(AssetKind, Vec<&'static str>)> = Vec::new();
+    for s in scopes {
+        if let Some(kind) = asset_kind_for(*s) {
+            match kinds.iter_mut().find(|(k, _)| *k == kind) {
+                Some((_, names)) => names.push(s.as_str()),
+                None => kinds.push((kind, vec![s.as_str()])),
+            }
+        }
+    }
+    kinds
+}
+
+/// The system user holds `n` assets of `kind`, which `scopes` need.
+fn assets_held_check(kind: AssetKind, scopes: &str, n: usize, is_admin: bool) -> PreflightCheck {
+    if n == 0 && is_admin {
+        return admin_without_assets(kind, scopes);
+    }
+    let (one, many) = kind_words(kind);
+    assets_check(
+        kind,
+        n > 0,
+        true,
+        match n {
+            0 => format!("The system user has no {one} assigned, which {scopes} needs."),
+            1 => format!("The system user has 1 {one} assigned, for {scopes}."),
+            _ => format!("The system user has {n} {many} assigned, for {scopes}."),
+        },
+        Some(format!("Assign at least one {one} to the system user first, or leave out {scopes}.")),
+    )
+}
+
 impl Portfolio {
     /// Checks, without changing anything, whether a token with `scopes` for `app_id` can be
     /// generated for the system user and will be useful: the app is usable by the business and
@@ -440,7 +559,6 @@ impl Portfolio {
         let session = self.session();
         let business = self.business_id();
         let (all, added) = Scope::with_dependencies(scopes);
-        let mut checks = Vec::new();
 
         // The app: owned by the business or shared with it.
         let owned = session
@@ -454,104 +572,24 @@ impl Portfolio {
         let (owned, client, installed, users) = futures::join!(owned, client, installed, users);
         let (owned, _) = owned?;
         let (users, _) = users?;
-
-        // The system user: one of this business's.
-        let user = users.iter().find(|u| u.id == system_user_id);
-        let is_admin = user.is_some_and(|u| u.role == Some(SystemUserRole::Admin));
-        checks.push(check(
-            CheckId::SystemUser,
-            user.is_some(),
-            true,
-            match user {
-                Some(u) => format!("\"{}\" is a system user of this business.", u.name),
-                None => format!("System user {system_user_id} is not one of this business's."),
-            },
-            Some("Choose a system user from this business's list.".into()),
-        ));
-
         // A business may have no client apps edge worth failing on.
         let client = client.map(|(c, _)| c).unwrap_or_default();
+
+        let user = users.iter().find(|u| u.id == system_user_id);
+        let is_admin = user.is_some_and(|u| u.role == Some(SystemUserRole::Admin));
         let app = owned.iter().chain(client.iter()).find(|a| a.id == app_id);
         let app_name = app.map_or_else(|| format!("app {app_id}"), |a| a.label().to_owned());
-        checks.push(check(
-            CheckId::AppUsable,
-            app.is_some(),
-            true,
-            match app {
-                Some(_) => format!("{app_name} belongs to this business or is shared with it."),
-                None => {
-                    format!("App {app_id} is neither owned by this business nor shared with it.")
-                }
-            },
-            Some(
-                "Choose an app the business owns, or have its owner share it with this business \
-                 (Business settings → Accounts → Apps)."
-                    .into(),
-            ),
-        ));
-
-        // Installed for the system user. Not blocking: installing is a step of generation.
-        let installed_check = match installed {
-            Ok(apps) => {
-                let ok = apps.iter().any(|a| a.id == app_id);
-                check(
-                    CheckId::AppInstalled,
-                    ok,
-                    false,
-                    if ok {
-                        format!("{app_name} is installed for this system user.")
-                    } else {
-                        format!("{app_name} is not installed for this system user yet.")
-                    },
-                    Some("Gatehouse installs it as a step before generating the token.".into()),
-                )
-            }
-            Err(e) => check(
-                CheckId::AppInstalled,
-                false,
-                false,
-                format!("Gatehouse could not tell whether {app_name} is installed ({}).", e.code()),
-                Some("Gatehouse installs it as a step before generating the token.".into()),
-            ),
-        };
-        checks.push(installed_check);
-
-        // Scopes: typed scopes are all allowed for system-user tokens (§11.1).
-        let chosen: Vec<&str> = scopes.iter().map(|s| s.as_str()).collect();
         let added_names: Vec<String> = added.iter().map(|s| s.as_str().to_owned()).collect();
-        checks.push(check(
-            CheckId::ScopesAllowed,
-            !scopes.is_empty(),
-            true,
-            if scopes.is_empty() {
-                "No permission was chosen.".to_owned()
-            } else if added_names.is_empty() {
-                format!(
-                    "{} can be granted to a system-user token; no dependency was missing.",
-                    chosen.join(", ")
-                )
-            } else {
-                format!(
-                    "{} can be granted to a system-user token; Gatehouse adds the permissions they \
-                     depend on: {}.",
-                    chosen.join(", "),
-                    added_names.join(", ")
-                )
-            },
-            Some("Choose at least one permission.".into()),
-        ));
+        let mut checks = vec![
+            system_user_check(system_user_id, user),
+            app_usable_check(app_id, &app_name, app.is_some()),
+            app_installed_check(app_id, &app_name, &installed),
+            scopes_check(scopes, &added_names),
+        ];
 
         // Assets of the kinds the chosen scopes act on.
         // (Only for a system user of this business: another one's assets cannot be listed.)
-        let mut kinds: Vec<(AssetKind, Vec<&str>)> = Vec::new();
-        for s in scopes.iter().filter(|_| user.is_some()) {
-            if let Some(kind) = asset_kind_for(*s) {
-                match kinds.iter_mut().find(|(k, _)| *k == kind) {
-                    Some((_, names)) => names.push(s.as_str()),
-                    None => kinds.push((kind, vec![s.as_str()])),
-                }
-            }
-        }
+        let kinds = if user.is_some() { kinds_for(scopes) } else { Vec::new() };
         let lists = futures::future::join_all(
             kinds
                 .iter()
@@ -561,35 +599,10 @@ impl Portfolio {
         let mut assigned_ad_accounts: Vec<String> = Vec::new();
         for ((kind, names), list) in kinds.iter().zip(lists) {
             let (assets, _) = list?;
-            let (one, many) = kind_words(*kind);
             if *kind == AssetKind::AdAccount {
                 assigned_ad_accounts = assets.iter().map(|a| a.id.clone()).collect();
             }
-            let n = assets.len();
-            if n == 0 && is_admin {
-                checks.push(admin_without_assets(*kind, &names.join(", ")));
-                continue;
-            }
-            checks.push(assets_check(
-                *kind,
-                n > 0,
-                true,
-                match n {
-                    0 => format!(
-                        "The system user has no {one} assigned, which {} needs.",
-                        names.join(", ")
-                    ),
-                    1 => format!("The system user has 1 {one} assigned, for {}.", names.join(", ")),
-                    _ => format!(
-                        "The system user has {n} {many} assigned, for {}.",
-                        names.join(", ")
-                    ),
-                },
-                Some(format!(
-                    "Assign at least one {one} to the system user first, or leave out {}.",
-                    names.join(", ")
-                )),
-            ));
+            checks.push(assets_held_check(*kind, &names.join(", "), assets.len(), is_admin));
         }
 
         // Custom Audience terms on the assigned ad accounts.

@@ -2,7 +2,7 @@
 //! probe answers, only the batch form of debug_token is refused (the emulator follows Meta's
 //! documentation), and the report names nothing of the portfolio: no ID, name, token or secret.
 
-use gatehouse_core::compat::{self, ProbeStatus};
+use gatehouse_core::compat::ProbeStatus;
 use serde_json::Value;
 
 /// Every string under an identifying key (ids, names, tokens, secrets) in `v`.
@@ -27,9 +27,9 @@ fn identifying(v: &Value, key: &str, out: &mut Vec<String>) {
 
 #[tokio::test]
 async fn doctor_against_an_emulator_reports_shapes_and_nothing_that_identifies() {
-    let stand_in = gatehouse_core::demo::start().await.expect("emulator standing in for Meta");
+    let stand_in = gatehouse_demo::start().await.expect("emulator standing in for Meta");
     let portfolio = stand_in.portfolio();
-    let report = compat::check(portfolio).await.expect("the check runs");
+    let report = gatehouse_demo::compatibility_check(portfolio).await.expect("the check runs");
 
     let by_probe = |id: &str| report.probes.iter().find(|p| p.probe == id).unwrap();
     for id in ["me", "business", "system_users", "system_user", "debug_token"] {

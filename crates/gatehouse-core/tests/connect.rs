@@ -6,7 +6,8 @@ use gatehouse_core::connect::{
     self, check_connection, ConnectRequest, ConnectionReport, ProblemCode,
 };
 use gatehouse_core::profiles::ProfileSecrets;
-use gatehouse_core::{demo, NewRole, TokenExpiry};
+use gatehouse_core::{NewRole, TokenExpiry};
+use gatehouse_demo as demo;
 use gatehouse_emulator::{Emulator, EmulatorConfig, Fixture, ManifestBusiness};
 use gatehouse_errors::{Explain, Surface};
 use gatehouse_graph::{Scope, Secret};

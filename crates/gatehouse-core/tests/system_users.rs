@@ -1,7 +1,8 @@
 //! Adding system users against the demo portfolio: success, input errors, limits, lost answers
 //! (reconciled, sent once more, or not confirmed).
 
-use gatehouse_core::{demo, Error, NewRole, Portfolio, PortfolioKind};
+use gatehouse_core::{Error, NewRole, Portfolio, PortfolioKind};
+use gatehouse_demo as demo;
 use gatehouse_emulator::FaultConfig;
 use gatehouse_errors::{Explain, Surface};
 use gatehouse_graph::{ClientConfig, Credentials, GraphClient, Secret};

@@ -1,7 +1,8 @@
 //! The token lifecycle against the demo portfolio: preflight, install, generate with a
 //! post-check, inspect, refresh, revoke, invalidate, and a lost answer that is never retried.
 
-use gatehouse_core::{demo, parse_scopes, CheckId, NewRole, TokenExpiry, TokenStep};
+use gatehouse_core::{parse_scopes, CheckId, NewRole, TokenExpiry, TokenStep};
+use gatehouse_demo as demo;
 use gatehouse_emulator::FaultConfig;
 use gatehouse_errors::{Explain, Surface};
 use gatehouse_graph::{

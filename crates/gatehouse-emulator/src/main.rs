@@ -6,49 +6,36 @@ use std::process::ExitCode;
 
 use gatehouse_emulator::{Emulator, EmulatorConfig, FaultConfig, Fixture, LimitsConfig};
 
-const USAGE: &str =
-    "usage: gatehouse-emulator [--fixture demo|scale:N|PATH] [--port N] [--seed N] \
-                     [--faults JSON] [--limits JSON] [--lenient-task-combinations]";
-
+/// Meta's Graph API emulated on 127.0.0.1, for tests, tools and demo mode.
+#[derive(Debug, clap::Parser)]
+#[command(name = "gatehouse-emulator", version)]
 struct Args {
-    fixture: String,
+    /// `demo`, `scale:N` (N ad accounts) or the path of a fixture JSON file.
+    #[arg(long, default_value = "demo", value_parser = parse_fixture)]
+    fixture: Fixture,
+    /// The port on 127.0.0.1 (0: any free port; the manifest line says which).
+    #[arg(long, default_value_t = 0)]
     port: u16,
+    /// Seed of everything random (ids, tokens, injected faults).
+    #[arg(long, default_value_t = 1)]
     seed: u64,
-    faults: Option<String>,
-    limits: Option<String>,
-    lenient: bool,
+    /// Faults to inject, as FaultConfig JSON.
+    #[arg(long, value_parser = json::<FaultConfig>)]
+    faults: Option<FaultConfig>,
+    /// Rate and size limits, as LimitsConfig JSON.
+    #[arg(long, value_parser = json::<LimitsConfig>)]
+    limits: Option<LimitsConfig>,
+    /// Accept task combinations Meta refuses (to reproduce old behaviour).
+    #[arg(long)]
+    lenient_task_combinations: bool,
 }
 
-fn parse_args() -> Result<Args, String> {
-    let mut args = Args {
-        fixture: "demo".into(),
-        port: 0,
-        seed: 1,
-        faults: None,
-        limits: None,
-        lenient: false,
-    };
-    let mut it = std::env::args().skip(1);
-    while let Some(a) = it.next() {
-        let (flag, inline) = match a.split_once('=') {
-            Some((f, v)) => (f.to_string(), Some(v.to_string())),
-            None => (a.clone(), None),
-        };
-        let mut value = |name: &str| {
-            inline.clone().or_else(|| it.next()).ok_or(format!("{name} needs a value"))
-        };
-        match flag.as_str() {
-            "--fixture" => args.fixture = value("--fixture")?,
-            "--port" => args.port = value("--port")?.parse().map_err(|e| format!("--port: {e}"))?,
-            "--seed" => args.seed = value("--seed")?.parse().map_err(|e| format!("--seed: {e}"))?,
-            "--faults" => args.faults = Some(value("--faults")?),
-            "--limits" => args.limits = Some(value("--limits")?),
-            "--lenient-task-combinations" => args.lenient = true,
-            "-h" | "--help" => return Err(USAGE.into()),
-            other => return Err(format!("unknown argument {other}\n{USAGE}")),
-        }
-    }
-    Ok(args)
+fn parse_fixture(arg: &str) -> Result<Fixture, String> {
+    Fixture::parse_arg(arg).map_err(|e| e.to_string())
+}
+
+fn json<T: serde::de::DeserializeOwned>(arg: &str) -> Result<T, String> {
+    serde_json::from_str(arg).map_err(|e| e.to_string())
 }
 
 async fn wait_for_signal() {
@@ -76,39 +63,14 @@ async fn wait_for_signal() {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let args = match parse_args() {
-        Ok(a) => a,
-        Err(e) => {
-            eprintln!("{e}");
-            return ExitCode::from(2);
-        }
-    };
-    let fixture = match Fixture::parse_arg(&args.fixture) {
-        Ok(f) => f,
-        Err(e) => {
-            eprintln!("gatehouse-emulator: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    let mut config = EmulatorConfig::new(fixture).seed(args.seed).port(args.port);
-    config.strict_task_combinations = !args.lenient;
-    if let Some(f) = &args.faults {
-        match serde_json::from_str::<FaultConfig>(f) {
-            Ok(f) => config = config.faults(f),
-            Err(e) => {
-                eprintln!("gatehouse-emulator: --faults: {e}");
-                return ExitCode::from(2);
-            }
-        }
+    let args = <Args as clap::Parser>::parse();
+    let mut config = EmulatorConfig::new(args.fixture).seed(args.seed).port(args.port);
+    config.strict_task_combinations = !args.lenient_task_combinations;
+    if let Some(faults) = args.faults {
+        config = config.faults(faults);
     }
-    if let Some(l) = &args.limits {
-        match serde_json::from_str::<LimitsConfig>(l) {
-            Ok(l) => config = config.limits(l),
-            Err(e) => {
-                eprintln!("gatehouse-emulator: --limits: {e}");
-                return ExitCode::from(2);
-            }
-        }
+    if let Some(limits) = args.limits {
+        config = config.limits(limits);
     }
     let running = match Emulator::start(config).await {
         Ok(r) => r,

@@ -1,13 +1,14 @@
-//! The demo portfolio: Meta's API emulated in-process on 127.0.0.1 with a sample agency
-//! portfolio, so a new user can try every step without a Meta account. Nothing leaves the
-//! computer.
+//! Demo mode: Meta's API emulated in-process on 127.0.0.1 with a sample agency portfolio, so a
+//! new user can try every step without a Meta account. Nothing leaves the computer.
+//!
+//! Also the compatibility check's reference: the same probes answered by a throwaway emulator.
 
 use std::sync::Arc;
 
 use gatehouse_emulator::{Emulator, EmulatorConfig, Fixture, RunningEmulator};
 use gatehouse_graph::{ClientConfig, Credentials, GraphClient, Secret};
 
-use crate::{Error, Portfolio, PortfolioKind, Result};
+use gatehouse_core::{CompatReport, Error, Portfolio, PortfolioKind, Result};
 
 /// The running emulator and the portfolios connected to it. Dropping it stops the emulator.
 pub struct DemoPortfolio {
@@ -106,4 +107,11 @@ impl DemoPortfolio {
     pub fn url(&self) -> &str {
         self.emulator.url()
     }
+}
+
+/// The compatibility check (`gatehouse doctor`, Settings → Check compatibility): `portfolio`'s
+/// answers compared with a throwaway demo's, started for the check and stopped after it.
+pub async fn compatibility_check(portfolio: &Portfolio) -> Result<CompatReport> {
+    let reference = start().await?;
+    gatehouse_core::compat::check(portfolio, reference.portfolio()).await
 }

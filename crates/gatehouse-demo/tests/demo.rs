@@ -1,6 +1,7 @@
 //! The demo portfolio end to end: the in-process emulator and the overview the app opens on.
 
-use gatehouse_core::{demo, PortfolioKind};
+use gatehouse_core::{PortfolioKind};
+use gatehouse_demo as demo;
 
 #[tokio::test]
 async fn demo_portfolio_overview_lists_its_system_users_and_quota() {
