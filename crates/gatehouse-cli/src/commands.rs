@@ -4,9 +4,9 @@
 use std::io::{BufRead, IsTerminal, Write};
 
 use futures::StreamExt;
-use gatehouse_demo::DemoPortfolio;
 use gatehouse_core::jobs::ChangeAction;
 use gatehouse_core::{NewRole, Portfolio};
+use gatehouse_demo::DemoPortfolio;
 use gatehouse_emulator::{Emulator, EmulatorConfig, Fixture};
 use gatehouse_graph::{
     ApiVersion, Asset, AssetKind, ClientConfig, GraphClient, GraphError, ListOptions, Relation,

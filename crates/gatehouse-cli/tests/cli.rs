@@ -10,8 +10,9 @@ use std::process::{Command, Stdio};
 use gatehouse_cli::commands::{add_profile, remove_profile};
 use gatehouse_cli::keyring::ProfileSecrets;
 use gatehouse_cli::profiles::{Profile, ProfileStore};
-use gatehouse_emulator::{Emulator, EmulatorConfig, Fixture, RunningEmulator};
+use gatehouse_emulator::Fixture;
 use gatehouse_secrets::{Secret, SecretKey, SecretStore};
+use gatehouse_testkit::BackgroundEmulator;
 use serde_json::Value;
 
 struct Out {
@@ -65,20 +66,12 @@ fn ok(out: &Out) {
 
 /// The emulator with the demo fixture, served by a runtime kept alive for the test.
 struct Emu {
-    emulator: RunningEmulator,
-    _rt: tokio::runtime::Runtime,
+    emulator: BackgroundEmulator,
 }
 
 impl Emu {
     fn start() -> Self {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("runtime");
-        let emulator =
-            rt.block_on(Emulator::start(EmulatorConfig::new(Fixture::demo()))).expect("emulator");
-        Emu { emulator, _rt: rt }
+        Emu { emulator: BackgroundEmulator::start(Fixture::demo()) }
     }
 
     /// (business id, app id, admin token, app secret)

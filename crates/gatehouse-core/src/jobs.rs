@@ -12,7 +12,8 @@ use std::sync::{Mutex, OnceLock};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use gatehouse_graph::{
-    AssetKind, Assignment, EventSink, GraphError, GraphEvent, TaskSet, Unassignment, WaitReason,
+    AssetKind, Assignment, Clock, EventSink, GraphError, GraphEvent, TaskSet, Unassignment,
+    WaitReason,
 };
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -30,10 +31,14 @@ const MAX_RATE_LIMIT_WAIT: std::time::Duration = std::time::Duration::from_secs(
 /// …at most this many times, then it stops (`Interrupted`, resumable).
 const MAX_RATE_LIMIT_WAITS: u32 = 10;
 
-/// Sleeps for `wait`, waking at once when the job is cancelled; true if it was.
-async fn sleep_unless_cancelled(wait: std::time::Duration, cancel: &CancellationToken) -> bool {
+/// Sleeps for `wait` on `clock`, waking at once when the job is cancelled; true if it was.
+async fn sleep_unless_cancelled(
+    clock: &dyn Clock,
+    wait: std::time::Duration,
+    cancel: &CancellationToken,
+) -> bool {
     tokio::select! {
-        () = tokio::time::sleep(wait) => cancel.is_cancelled(),
+        () = clock.sleep(wait) => cancel.is_cancelled(),
         () = cancel.cancelled() => true,
     }
 }
@@ -261,6 +266,7 @@ enum RateLimitWait {
 /// Waits until `until` (reported as a [`JobEvent::Waiting`]), or `round` seconds when Meta's
 /// estimate is already past (it counts whole minutes or seconds), so a throttle is not hammered.
 async fn wait_out_rate_limit(
+    clock: &dyn Clock,
     job_id: &str,
     until: SystemTime,
     round: u32,
@@ -268,19 +274,19 @@ async fn wait_out_rate_limit(
     cancel: &CancellationToken,
 ) -> RateLimitWait {
     let wait = until
-        .duration_since(SystemTime::now())
+        .duration_since(clock.now())
         .unwrap_or_default()
         .max(std::time::Duration::from_secs(u64::from(round)));
     if wait > MAX_RATE_LIMIT_WAIT {
         return RateLimitWait::TooLong;
     }
-    let until = SystemTime::now() + wait;
+    let until = clock.now() + wait;
     on_event(JobEvent::Waiting {
         job_id: job_id.to_owned(),
         until_unix: until.duration_since(UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64()),
         reason: "Meta's rate limit was reached".to_owned(),
     });
-    if sleep_unless_cancelled(wait, cancel).await {
+    if sleep_unless_cancelled(clock, wait, cancel).await {
         RateLimitWait::Cancelled
     } else {
         RateLimitWait::Over
@@ -915,7 +921,9 @@ impl Portfolio {
             }
             waits_left -= 1;
             let round = MAX_RATE_LIMIT_WAITS - waits_left;
-            match wait_out_rate_limit(job_id, until, round, &on_event, cancel).await {
+            match wait_out_rate_limit(session.clock(), job_id, until, round, &on_event, cancel)
+                .await
+            {
                 RateLimitWait::TooLong => break,
                 RateLimitWait::Cancelled => {
                     stop = None;

@@ -5,7 +5,6 @@
 //! that derives `Serialize` holds one.
 
 use std::collections::BTreeSet;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use gatehouse_graph::{
     Asset, AssetKind, Credentials, ErrorDetails, GraphError, ListOptions, Relation, Scope, Secret,
@@ -268,21 +267,17 @@ fn kind_words(kind: AssetKind) -> (&'static str, &'static str) {
     }
 }
 
-fn unix_now() -> f64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs_f64()).unwrap_or(0.0)
-}
-
 fn secs(v: Option<i64>) -> Option<f64> {
     // Unix seconds fit an f64 exactly for the next few million years.
     v.filter(|s| *s > 0).map(|s| s as f64)
 }
 
 /// Builds the serializable report from `debug_token`.
-pub(crate) fn report(info: &TokenInfo) -> TokenReport {
+pub(crate) fn report(info: &TokenInfo, unix_now: f64) -> TokenReport {
     let kind = TokenKind::from_type(info.token_type.as_ref());
     let never_expires = info.expires_at == Some(0);
     let expires_at_unix = secs(info.expires_at);
-    let expires_in_days = expires_at_unix.map(|at| ((at - unix_now()) / 86_400.0).max(0.0).floor());
+    let expires_in_days = expires_at_unix.map(|at| ((at - unix_now) / 86_400.0).max(0.0).floor());
     let mut scope_targets: Vec<ScopeTargets> = Vec::new();
     for g in &info.granular_scopes {
         match scope_targets.iter_mut().find(|t| t.scope == g.scope) {
@@ -314,8 +309,9 @@ fn unverified_report(
     system_user_id: &str,
     scopes: &[Scope],
     sixty: bool,
+    unix_now: f64,
 ) -> TokenReport {
-    let now = unix_now().floor();
+    let now = unix_now.floor();
     let expires_at_unix = sixty.then_some(now + 60.0 * 86_400.0);
     TokenReport {
         kind: TokenKind::SystemUser,
@@ -341,7 +337,7 @@ async fn run_post_check(
     fallback: impl FnOnce() -> TokenReport,
 ) -> (TokenReport, Option<String>) {
     match portfolio.debug(token).await {
-        Ok(info) => (report(&info), None),
+        Ok(info) => (report(&info, portfolio.session().clock().unix_now()), None),
         Err(e) => (
             fallback(),
             Some(format!(
@@ -747,7 +743,13 @@ impl Portfolio {
         };
         progress(TokenStep::Checking);
         let (post_check, post_check_error) = run_post_check(self, &token, || {
-            unverified_report(app_id, system_user_id, &request.scopes, request.expires_in_60_days)
+            unverified_report(
+                app_id,
+                system_user_id,
+                &request.scopes,
+                request.expires_in_60_days,
+                self.session().clock().unix_now(),
+            )
         })
         .await;
         progress(TokenStep::Done);
@@ -776,7 +778,7 @@ impl Portfolio {
         if !info.is_valid {
             return Err(invalid_token_error(&info).into());
         }
-        Ok(report(&info))
+        Ok(report(&info, self.session().clock().unix_now()))
     }
 
     /// A new 60-day token in place of `token` (`oauth/access_token`, spec §3.3); the old one
@@ -802,7 +804,7 @@ impl Portfolio {
         let token = issued.access_token;
         let (post_check, post_check_error) = run_post_check(self, &token, || {
             let mut r = before.clone();
-            let now = unix_now().floor();
+            let now = self.session().clock().unix_now().floor();
             r.issued_at_unix = Some(now);
             r.expires_at_unix = Some(now + 60.0 * 86_400.0);
             r.expires_in_days = Some(60.0);

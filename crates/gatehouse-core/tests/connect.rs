@@ -8,7 +8,7 @@ use gatehouse_core::connect::{
 use gatehouse_core::profiles::ProfileSecrets;
 use gatehouse_core::{NewRole, TokenExpiry};
 use gatehouse_demo as demo;
-use gatehouse_emulator::{Emulator, EmulatorConfig, Fixture, ManifestBusiness};
+use gatehouse_emulator::{Fixture, ManifestBusiness};
 use gatehouse_errors::{Explain, Surface};
 use gatehouse_graph::{Scope, Secret};
 
@@ -233,8 +233,8 @@ async fn an_unverified_business_is_a_warning_only() {
         }]}"#,
     )
     .unwrap();
-    let emu = Emulator::start(EmulatorConfig::new(fixture)).await.unwrap();
-    let b = emu.manifest().businesses[0].clone();
+    let emu = gatehouse_testkit::TestEmulator::start(fixture).await;
+    let b = emu.emulator().manifest().businesses[0].clone();
     let report = check_connection(
         &request(emu.url(), &b.id, &b.apps[0].id),
         &secrets(b.admin_token.as_deref().unwrap(), &b.apps[0].secret),

@@ -4,7 +4,6 @@
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use gatehouse_core::jobs::{
     AssetChange, CancellationToken, ChangeAction, ItemStatus, JobEvent, JobReport, JobRequest,
@@ -12,52 +11,27 @@ use gatehouse_core::jobs::{
 };
 use gatehouse_core::store::Store;
 use gatehouse_core::{NewRole, Portfolio, PortfolioKind};
-use gatehouse_emulator::{Emulator, EmulatorConfig, FaultConfig, Fixture, RunningEmulator};
+use gatehouse_emulator::{FaultConfig, Fixture};
 use gatehouse_errors::ErrorCode;
-use gatehouse_graph::{
-    AdAccountTask, AssetKind, ClientConfig, Credentials, GraphClient, ListOptions, PacingPolicy,
-    Relation, RetryPolicy, Secret,
-};
+use gatehouse_graph::{AdAccountTask, AssetKind, ListOptions, Relation};
+use gatehouse_testkit::TestEmulator;
 
 struct Env {
-    emu: RunningEmulator,
+    emu: TestEmulator,
     portfolio: Portfolio,
     token: String,
     app_secret: String,
 }
 
-/// The scale fixture (`accounts` ad accounts) and its agency, with quick retries.
+/// The scale fixture (`accounts` ad accounts) and its agency, with quick retries and the
+/// test kit's virtual clock (a throttling window is waited out at once).
 async fn env(accounts: usize) -> Env {
-    let emu = Emulator::start(EmulatorConfig::new(Fixture::scale(accounts).unwrap()))
-        .await
-        .expect("emulator");
-    let b = emu
-        .manifest()
-        .businesses
-        .iter()
-        .find(|b| b.admin_token.is_some() && !b.apps.is_empty())
-        .cloned()
-        .expect("agency");
-    let mut config = ClientConfig::with_base_url(emu.url());
-    config.retry = RetryPolicy {
-        retry_rejected_writes: false,
-        max_attempts: 8,
-        base_delay: Duration::from_millis(2),
-        // Backoff long enough that the batch rounds outlast a one-second throttling window.
-        max_delay: Duration::from_millis(400),
-        budget: Duration::from_secs(30),
-        max_throttle_wait: Duration::from_secs(3),
-    };
-    config.batch.max_rounds = 12;
-    config.pacing = PacingPolicy::off();
+    let kit = TestEmulator::start(Fixture::scale(accounts).unwrap()).await;
+    let b = kit.agency();
     let token = b.admin_token.clone().unwrap();
     let app_secret = b.apps[0].secret.clone();
-    let session = GraphClient::new(config).unwrap().session(Credentials::with_app_secret(
-        Secret::new(token.clone()),
-        Secret::new(app_secret.clone()),
-    ));
-    let portfolio = Portfolio::new(PortfolioKind::Demo, b.id.clone(), session);
-    Env { emu, portfolio, token, app_secret }
+    let portfolio = Portfolio::new(PortfolioKind::Demo, b.id.clone(), kit.admin_session());
+    Env { emu: kit, portfolio, token, app_secret }
 }
 
 impl Env {
@@ -148,7 +122,7 @@ async fn a_thousand_assignments_under_faults_end_exact() {
     let job = store.create_job(&assign_all(&su, &ids, &["ADVERTISE", "ANALYZE"])).unwrap();
     assert_eq!((job.total, job.pending, job.status), (1_000, 1_000, JobStatus::Pending));
 
-    env.emu.set_faults(FaultConfig {
+    env.emu.emulator().set_faults(FaultConfig {
         transient_error_rate: 0.10,
         commit_then_drop_rate: 0.02,
         throttle_for_secs: 1,
@@ -160,8 +134,8 @@ async fn a_thousand_assignments_under_faults_end_exact() {
         .run_job(&store, &job.id, on_event, &CancellationToken::new())
         .await
         .expect("run");
-    env.emu.set_faults(FaultConfig::default());
-    let faults = env.emu.request_log().iter().filter(|l| l.fault.is_some()).count();
+    env.emu.emulator().set_faults(FaultConfig::default());
+    let faults = env.emu.emulator().request_log().iter().filter(|l| l.fault.is_some()).count();
     assert!(faults > 0, "faults were injected");
 
     assert_eq!(report.summary.status, JobStatus::Completed, "{:?}", report.summary);
@@ -266,7 +240,7 @@ async fn an_interrupted_run_is_reported_and_resumed() {
     let job = store.create_job(&assign_all(&su, &ids, &["ADVERTISE", "ANALYZE"])).unwrap();
 
     // The run's task is dropped after its first chunk, as when the app quits mid-job.
-    env.emu.set_faults(FaultConfig { latency_ms: 20, ..FaultConfig::default() });
+    env.emu.emulator().set_faults(FaultConfig { latency_ms: 20, ..FaultConfig::default() });
     let first_chunk = Arc::new(tokio::sync::Notify::new());
     let notify = first_chunk.clone();
     let cancel = CancellationToken::new();
@@ -284,7 +258,7 @@ async fn an_interrupted_run_is_reported_and_resumed() {
         r = run => panic!("the run should still be going: {r:?}"),
         () = first_chunk.notified() => {}
     }
-    env.emu.set_faults(FaultConfig::default());
+    env.emu.emulator().set_faults(FaultConfig::default());
     drop(store);
 
     let store = Store::open(&path).unwrap();
@@ -363,6 +337,7 @@ async fn retry_failed_keeps_the_typed_error_of_a_permanent_failure() {
     assert_eq!(report.items[2].error.as_ref().map(|e| e.code), Some(error.code));
     let posts_for_good_ones = env
         .emu
+        .emulator()
         .request_log()
         .iter()
         .filter(|e| e.method == "POST" && e.path.contains(ids[0].trim_start_matches("act_")))
@@ -444,6 +419,7 @@ async fn an_app_in_a_job_is_installed_alongside_the_assignments() {
     let ids = env.ad_accounts(2).await;
     let app_id = env
         .emu
+        .emulator()
         .manifest()
         .businesses
         .iter()

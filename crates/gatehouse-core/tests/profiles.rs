@@ -1,10 +1,10 @@
 //! Profiles end to end with the in-memory keyring and the emulator: add (checked, then saved),
 //! refused on a blocking problem with nothing saved, secrets loaded and removed.
 
-use gatehouse_demo as demo;
 use gatehouse_core::profiles::{
     add_profile, load_secrets, remove_profile, Profile, ProfileSecrets, ProfileStore, PROFILES_FILE,
 };
+use gatehouse_demo as demo;
 use gatehouse_errors::{Explain, Surface};
 use gatehouse_secrets::{Secret, SecretKey, SecretStore};
 

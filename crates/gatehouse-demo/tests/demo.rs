@@ -1,6 +1,6 @@
 //! The demo portfolio end to end: the in-process emulator and the overview the app opens on.
 
-use gatehouse_core::{PortfolioKind};
+use gatehouse_core::PortfolioKind;
 use gatehouse_demo as demo;
 
 #[tokio::test]

@@ -158,6 +158,11 @@ impl<'de> Deserialize<'de> for PageAccount {
 }
 
 impl Session {
+    /// The clock of this session's client (waits, `until`s, expiry).
+    pub fn clock(&self) -> &dyn crate::Clock {
+        self.client.clock()
+    }
+
     pub(crate) fn new(client: GraphClient, creds: Credentials) -> Self {
         Self { client, creds }
     }

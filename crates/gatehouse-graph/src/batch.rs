@@ -2,7 +2,7 @@
 //! flight, one result per operation in request order. Only failed (transient) or `null` items
 //! are sent again, and only when they are safe to repeat.
 
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use futures_util::stream::{self, StreamExt};
 use reqwest::Method;
@@ -142,7 +142,7 @@ impl GraphClient {
             };
             if let Some(eta) = throttled_until {
                 if eta > max_wait {
-                    let until = SystemTime::now() + eta;
+                    let until = self.clock().now() + eta;
                     for ((i, _), e) in retry.into_iter().zip(retry_err) {
                         finished.push((i, Err(final_err(e).with_until(until))));
                     }
@@ -158,12 +158,12 @@ impl GraphClient {
             }
             wait = wait.max(self.backoff(round));
             self.events.emit(GraphEvent::WaitingUntil {
-                until: SystemTime::now() + wait,
+                until: self.clock().now() + wait,
                 wait,
                 reason: WaitReason::BatchRetry { items: retry.len() },
                 next_attempt: round + 1,
             });
-            tokio::time::sleep(wait).await;
+            self.clock().sleep(wait).await;
             pending = retry;
             last_err = retry_err;
         }

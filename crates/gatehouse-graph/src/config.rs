@@ -187,6 +187,8 @@ pub struct ClientConfig {
     pub batch: BatchPolicy,
     pub secret_params: SecretParams,
     pub user_agent: String,
+    /// The time the client's waits and `until`s use ([`crate::SystemClock`] but in tests).
+    pub clock: std::sync::Arc<dyn crate::Clock>,
 }
 
 impl Default for ClientConfig {
@@ -202,6 +204,7 @@ impl Default for ClientConfig {
             batch: BatchPolicy::default(),
             secret_params: SecretParams::default(),
             user_agent: concat!("gatehouse/", env!("CARGO_PKG_VERSION")).to_owned(),
+            clock: std::sync::Arc::new(crate::SystemClock),
         }
     }
 }

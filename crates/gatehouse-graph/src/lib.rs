@@ -23,6 +23,7 @@
 mod api;
 mod auth;
 mod batch;
+mod clock;
 mod config;
 mod endpoints;
 mod error;
@@ -40,6 +41,7 @@ pub use api::{
 };
 pub use auth::{appsecret_proof, Credentials};
 pub use batch::{BatchItemResult, MAX_BATCH};
+pub use clock::{Clock, Sleep, SystemClock, VirtualClock};
 pub use config::{ApiVersion, BatchPolicy, ClientConfig, PacingPolicy, RetryPolicy, SecretParams};
 pub use endpoints::{Endpoint, HttpMethod, NodeType, GENERIC_PARAMS};
 pub use error::{

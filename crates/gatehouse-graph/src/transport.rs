@@ -2,7 +2,7 @@
 //! version), retries with backoff and throttling waits, pacing, and response parsing.
 
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use reqwest::header::{HeaderValue, ACCEPT, AUTHORIZATION};
 use reqwest::{redirect, Method};
@@ -305,6 +305,11 @@ impl GraphClient {
         &self.shared.config
     }
 
+    /// The clock the client's waits and `until`s use.
+    pub fn clock(&self) -> &dyn crate::Clock {
+        &*self.shared.config.clock
+    }
+
     /// The app's Marketing API access tier as last reported by the usage headers
     /// (`ads_api_access_tier`, sent on ads_management calls), normalized to `Limited`/`Full`
     /// when recognised. `None` until such a header was seen. Feeds
@@ -481,12 +486,12 @@ impl GraphClient {
         let (delay, percent) = self.shared.pacer.delay(&keys);
         if delay > Duration::ZERO {
             self.events.emit(GraphEvent::WaitingUntil {
-                until: SystemTime::now() + delay,
+                until: self.clock().now() + delay,
                 wait: delay,
                 reason: WaitReason::Pacing { usage_percent: percent },
                 next_attempt: 0,
             });
-            tokio::time::sleep(delay).await;
+            self.clock().sleep(delay).await;
         }
     }
 
@@ -559,7 +564,7 @@ impl GraphClient {
                         None
                     };
                     if let Some(e) = eta {
-                        err = err.with_until(SystemTime::now() + e);
+                        err = err.with_until(self.clock().now() + e);
                     }
                     (err, eta, false)
                 }
@@ -615,12 +620,12 @@ impl GraphClient {
                 WaitReason::Retrying { error_code: err.code(), graph_code: err.graph_code() }
             };
             self.events.emit(GraphEvent::WaitingUntil {
-                until: SystemTime::now() + wait,
+                until: self.clock().now() + wait,
                 wait,
                 reason,
                 next_attempt: attempt + 1,
             });
-            tokio::time::sleep(wait).await;
+            self.clock().sleep(wait).await;
             waited += wait;
         }
     }

@@ -5,31 +5,26 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use futures_util::StreamExt;
-use gatehouse_emulator::{
-    Emulator, EmulatorConfig, FaultConfig, Fixture, ManifestBusiness, RunningEmulator,
-};
+use gatehouse_emulator::{EmulatorConfig, FaultConfig, Fixture, ManifestBusiness, RunningEmulator};
 use gatehouse_errors::ErrorCode;
 use gatehouse_errors::Explain;
 use gatehouse_errors::Surface;
 use gatehouse_graph::*;
+use gatehouse_testkit::TestEmulator;
 
-fn fast_config(url: &str) -> ClientConfig {
-    let mut c = ClientConfig::with_base_url(url);
-    c.retry = RetryPolicy {
-        retry_rejected_writes: false,
-        max_attempts: 8,
-        base_delay: Duration::from_millis(2),
-        max_delay: Duration::from_millis(20),
-        budget: Duration::from_secs(20),
-        max_throttle_wait: Duration::from_secs(1),
-    };
+/// The test kit's config (virtual clock the emulator follows, pacing off) with quicker
+/// backoff and an earlier give-up on throttles, as these tests want.
+fn fast_config(kit: &TestEmulator) -> ClientConfig {
+    let mut c = kit.client_config();
+    c.retry.max_delay = Duration::from_millis(20);
+    c.retry.budget = Duration::from_secs(20);
+    c.retry.max_throttle_wait = Duration::from_secs(1);
     c.batch.max_rounds = 10;
-    c.pacing = PacingPolicy::off();
     c
 }
 
 struct Env {
-    emu: RunningEmulator,
+    kit: TestEmulator,
     client: GraphClient,
 }
 
@@ -39,20 +34,18 @@ impl Env {
     }
 
     async fn with(config: EmulatorConfig) -> Self {
-        let emu = Emulator::start(config).await.expect("emulator");
-        let client = GraphClient::new(fast_config(emu.url())).unwrap();
-        Self { emu, client }
+        let kit = TestEmulator::with(config).await;
+        let client = GraphClient::new(fast_config(&kit)).unwrap();
+        Self { kit, client }
+    }
+
+    fn emu(&self) -> &RunningEmulator {
+        self.kit.emulator()
     }
 
     /// The first business with an admin system-user token and an app.
     fn agency(&self) -> ManifestBusiness {
-        self.emu
-            .manifest()
-            .businesses
-            .iter()
-            .find(|b| b.admin_token.is_some() && !b.apps.is_empty())
-            .cloned()
-            .expect("a business with an admin token and an app")
+        self.kit.agency()
     }
 
     fn admin(&self) -> Session {
@@ -103,7 +96,7 @@ async fn connect_me_business_and_debug_token() {
     assert_eq!(info.expiry(), Expiry::Never);
     assert!(info.has_scope(Scope::BusinessManagement));
     // The same inside a batch (the emulator refuses it, as Meta documents no batch form).
-    let mut cfg = fast_config(env.emu.url());
+    let mut cfg = fast_config(&env.kit);
     cfg.secret_params = SecretParams::Batch;
     let b0 = &b.apps[0];
     let app = GraphClient::new(cfg)
@@ -112,7 +105,7 @@ async fn connect_me_business_and_debug_token() {
     let refused = app.debug_token(&Secret::new(b.admin_token.clone().unwrap())).await.unwrap_err();
     assert_eq!(refused.graph_code(), Some(100), "{refused:?}");
     // No token or secret ever reached a URL.
-    for entry in env.emu.request_log() {
+    for entry in env.emu().request_log() {
         assert!(!entry.path.contains("EAA"), "{}", entry.path);
     }
 }
@@ -439,7 +432,7 @@ async fn bulk_assignment_of_1000_under_transient_faults_ends_exact() {
         .unwrap();
     assert_eq!(accounts.len(), 1_000);
     assert_eq!(p.pages, 2, "500 per page");
-    env.emu.set_faults(FaultConfig {
+    env.emu().set_faults(FaultConfig {
         transient_error_rate: 0.08,
         reset_rate: 0.02,
         ..FaultConfig::default()
@@ -463,7 +456,7 @@ async fn bulk_assignment_of_1000_under_transient_faults_ends_exact() {
         }
     }
     assert!(retries > 0, "faults were injected, so something was retried");
-    env.emu.set_faults(FaultConfig::default());
+    env.emu().set_faults(FaultConfig::default());
     let (mine, p) =
         admin.system_user_assets(&su, AssetKind::AdAccount).collect_all().await.unwrap();
     let ids: HashSet<&str> = mine.iter().map(|a| a.id.as_str()).collect();
@@ -472,7 +465,7 @@ async fn bulk_assignment_of_1000_under_transient_faults_ends_exact() {
     assert!(mine.iter().all(|a| a.tasks_as::<AdAccountTask>().known.len() == 2));
     // Batches, not one request per asset.
     let batches = env
-        .emu
+        .emu()
         .request_log()
         .iter()
         .filter(|e| e.method == "POST" && e.path.trim_end_matches('/').ends_with("v26.0"))
@@ -487,7 +480,7 @@ async fn commit_then_drop_on_create_is_reconciled_without_duplicates() {
     let admin = env.admin();
     let (before, _) = admin.system_users(&b.id).collect_all().await.unwrap();
     let known: Vec<String> = before.iter().map(|u| u.id.clone()).collect();
-    env.emu.set_faults(FaultConfig {
+    env.emu().set_faults(FaultConfig {
         commit_then_drop_next: 1,
         path_contains: Some("system_users".into()),
         ..FaultConfig::default()
@@ -504,7 +497,7 @@ async fn commit_then_drop_on_create_is_reconciled_without_duplicates() {
         "{e:?}"
     );
     let posts = env
-        .emu
+        .emu()
         .request_log()
         .iter()
         .filter(|l| l.method == "POST" && l.path.ends_with("system_users"))
@@ -526,10 +519,10 @@ async fn commit_then_drop_on_create_is_reconciled_without_duplicates() {
 async fn a_slow_create_times_out_as_unknown_and_reconciles() {
     let env = Env::start(Fixture::demo()).await;
     let b = env.agency();
-    let mut cfg = fast_config(env.emu.url());
+    let mut cfg = fast_config(&env.kit);
     cfg.request_timeout = Duration::from_millis(300);
     let admin = GraphClient::new(cfg).unwrap().session(env.admin().credentials().clone());
-    env.emu.set_faults(FaultConfig {
+    env.emu().set_faults(FaultConfig {
         latency_ms: 600,
         path_contains: Some("system_users".into()),
         ..FaultConfig::default()
@@ -540,7 +533,7 @@ async fn a_slow_create_times_out_as_unknown_and_reconciles() {
         .unwrap_err();
     assert_eq!(e.code(), "outcome_unknown", "{e:?}");
     tokio::time::sleep(Duration::from_millis(500)).await;
-    env.emu.set_faults(FaultConfig::default());
+    env.emu().set_faults(FaultConfig::default());
     let r = env.admin().reconcile_system_user_create(&b.id, "Slow Create", &[]).await.unwrap();
     assert!(
         matches!(r, CreateReconciliation::Created(_) | CreateReconciliation::NotCreated),
@@ -553,7 +546,7 @@ async fn throttling_window_is_a_typed_rate_limit_with_a_time() {
     let env = Env::start(Fixture::demo()).await;
     let b = env.agency();
     let admin = env.admin();
-    env.emu.set_faults(FaultConfig { throttle_for_secs: 120, ..FaultConfig::default() });
+    env.emu().set_faults(FaultConfig { throttle_for_secs: 120, ..FaultConfig::default() });
     let e = admin
         .assets(&b.id, AssetKind::AdAccount, Relation::Owned, &ListOptions::default())
         .collect_all()
@@ -562,7 +555,7 @@ async fn throttling_window_is_a_typed_rate_limit_with_a_time() {
     assert_eq!(e.code(), "rate_limited", "{e:?}");
     assert!(e.rate_limited_until().is_some(), "the emulator says when access comes back");
     assert!(e.is_transient());
-    env.emu.set_faults(FaultConfig::default());
+    env.emu().set_faults(FaultConfig::default());
     assert!(admin
         .assets(&b.id, AssetKind::AdAccount, Relation::Owned, &ListOptions::default())
         .collect_all()
@@ -575,14 +568,14 @@ async fn transient_faults_on_reads_are_absorbed() {
     let env = Env::start(Fixture::demo()).await;
     let b = env.agency();
     let admin = env.admin();
-    env.emu.set_faults(FaultConfig {
+    env.emu().set_faults(FaultConfig {
         transient_error_next: 2,
         reset_next: 1,
         ..FaultConfig::default()
     });
     let (users, _) = admin.system_users(&b.id).collect_all().await.unwrap();
     assert!(!users.is_empty());
-    let faults = env.emu.request_log().iter().filter(|l| l.fault.is_some()).count();
+    let faults = env.emu().request_log().iter().filter(|l| l.fault.is_some()).count();
     assert_eq!(faults, 3);
 }
 
@@ -664,10 +657,10 @@ async fn missing_permission_and_wrong_ids_are_typed() {
     );
     assert!(!e.explanation().is_empty() && !e.fix(Surface::Desktop).unwrap_or_default().is_empty());
     // Path injection is refused before any request.
-    let before = env.emu.request_log().len();
+    let before = env.emu().request_log().len();
     let e = admin.system_user("1/../me").await.unwrap_err();
     assert_eq!(e.code(), "invalid_input");
-    assert_eq!(env.emu.request_log().len(), before);
+    assert_eq!(env.emu().request_log().len(), before);
 }
 
 #[tokio::test]
@@ -675,7 +668,7 @@ async fn managed_business_link_and_unlink() {
     let env = Env::start(Fixture::demo()).await;
     let b = env.agency();
     let client = env
-        .emu
+        .emu()
         .manifest()
         .businesses
         .iter()

@@ -9,7 +9,8 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use gatehouse_emulator::{Emulator, EmulatorConfig, Fixture, RunningEmulator};
+use gatehouse_emulator::Fixture;
+use gatehouse_testkit::BackgroundEmulator;
 use serde_json::Value;
 
 pub struct Out {
@@ -70,30 +71,23 @@ pub fn gatehouse(
 
 /// The demo fixture served by an emulator in this process, and a profile `demo` pointing at it.
 pub struct Portfolio {
-    pub emulator: RunningEmulator,
+    pub emulator: BackgroundEmulator,
     pub dir: tempfile::TempDir,
     pub business_id: String,
     pub app_id: String,
     /// The profile's two secret lines.
     secrets: String,
-    _rt: tokio::runtime::Runtime,
 }
 
 impl Portfolio {
     pub fn start() -> Self {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("runtime");
-        let emulator =
-            rt.block_on(Emulator::start(EmulatorConfig::new(Fixture::demo()))).expect("emulator");
+        let emulator = BackgroundEmulator::start(Fixture::demo());
         let b = &emulator.manifest().businesses[0];
         let app = &b.apps[0];
         let secrets = format!("{}\n{}\n", b.admin_token.clone().expect("admin token"), app.secret);
         let (business_id, app_id) = (b.id.clone(), app.id.clone());
         let dir = tempfile::tempdir().expect("tempdir");
-        let portfolio = Portfolio { emulator, dir, business_id, app_id, secrets, _rt: rt };
+        let portfolio = Portfolio { emulator, dir, business_id, app_id, secrets };
         let url = portfolio.emulator.url().to_owned();
         let args = [
             "--base-url",
