@@ -25,6 +25,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::system_user_access,
             commands::asset_kinds,
             commands::list_assets,
+            commands::review_changes,
             commands::create_job,
             commands::run_job,
             commands::cancel_job,

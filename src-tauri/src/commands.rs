@@ -9,9 +9,9 @@ use gatehouse_commands::{app, jobs, portfolio, portfolios, tokens, AppState, Com
 use gatehouse_core::connect::ConnectionReport;
 use gatehouse_core::jobs::{AssetChange, JobEvent, JobReport, JobSummary};
 use gatehouse_core::{
-    AccessCount, AppChoice, AppClaim, AssetKindInfo, AssetRow, CopyReceipt, CreatedSystemUser,
-    NewRole, PortfolioOverview, Preflight, Revoked, ScopeCatalog, SystemUserAccess, TokenReport,
-    TokenStep,
+    AccessCount, AppChoice, AppClaim, AssetKindInfo, AssetRow, ChangeReview, CopyReceipt,
+    CreatedSystemUser, NewRole, PortfolioOverview, Preflight, Revoked, ScopeCatalog,
+    SystemUserAccess, TokenReport, TokenStep,
 };
 use gatehouse_graph::AssetKind;
 use tauri::ipc::Channel;
@@ -139,6 +139,16 @@ pub fn asset_kinds() -> Vec<AssetKindInfo> {
 #[specta::specta]
 pub async fn list_assets(state: State<'_, AppState>, kind: AssetKind) -> Answer<Vec<AssetRow>> {
     portfolio::list_assets(&state, kind).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn review_changes(
+    state: State<'_, AppState>,
+    system_user_id: String,
+    changes: Vec<AssetChange>,
+) -> Answer<ChangeReview> {
+    jobs::review_changes(&state, system_user_id, changes).await
 }
 
 #[tauri::command]

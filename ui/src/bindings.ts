@@ -22,6 +22,7 @@ export const commands = {
 	systemUserAccess: (systemUserId: string) => typedError<SystemUserAccess, CommandError>(__TAURI_INVOKE("system_user_access", { systemUserId })),
 	assetKinds: () => __TAURI_INVOKE<AssetKindInfo[]>("asset_kinds"),
 	listAssets: (kind: AssetKind) => typedError<AssetRow[], CommandError>(__TAURI_INVOKE("list_assets", { kind })),
+	reviewChanges: (systemUserId: string, changes: AssetChange[]) => typedError<ChangeReview, CommandError>(__TAURI_INVOKE("review_changes", { systemUserId, changes })),
 	createJob: (systemUserId: string, systemUserName: string, changes: AssetChange[]) => typedError<JobSummary, CommandError>(__TAURI_INVOKE("create_job", { systemUserId, systemUserName, changes })),
 	runJob: (jobId: string, onEvent: Channel<JobEvent>) => typedError<JobReport, CommandError>(__TAURI_INVOKE("run_job", { jobId, onEvent })),
 	cancelJob: (jobId: string) => __TAURI_INVOKE<void>("cancel_job", { jobId }),
@@ -56,6 +57,22 @@ export type AccessCount = {
  *  for ad accounts (one system user for reading, one for writing).
  */
 export type AccessLevel = "read" | "write" | "full";
+
+/**
+ *  Assets of one kind that go from one level to another (or lose tasks within a level, or
+ *  lose access altogether).
+ */
+export type AccessLoss = {
+	kind: AssetKind,
+	from: AccessLevel,
+	/**  `None`: the system user is taken off the assets. */
+	to: AccessLevel | null,
+	asset_ids: string[],
+	/**  The tasks they had and will not have, in words. */
+	lost_tasks: string[],
+	/**  "3 ad accounts go from Can change to Read only (no longer: Create ads)." */
+	sentence: string,
+};
 
 /**
  *  The Marketing API access tier a business's system-user allowance follows (spec §7.1):
@@ -165,6 +182,8 @@ export type AssignedAsset = {
 	/**  Meta task names. */
 	tasks: string[],
 	access: AccessLevel,
+	/**  The level in words ([`AccessLevel::label`]). */
+	access_label: string,
 };
 
 /**  An app the business owns (`owned_apps`). */
@@ -177,6 +196,16 @@ export type BusinessApp = {
 
 /**  Give tasks, or take the system user off the asset. */
 export type ChangeAction = "assign" | "unassign";
+
+/**  What applying a set of changes takes away that the system user had, before anything is sent. */
+export type ChangeReview = {
+	/**  Groups of assets that lose access they had, each with its sentence. */
+	losses: AccessLoss[],
+	/**  Assets the system user did not hold before. */
+	new_assets: number,
+	/**  Assets it held whose access stays or grows. */
+	kept_or_more: number,
+};
 
 /**  What a [`PreflightCheck`] checks. */
 export type CheckId = 

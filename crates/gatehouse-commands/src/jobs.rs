@@ -5,11 +5,23 @@ use gatehouse_core::jobs::{
     AssetChange, CancellationToken, JobEvent, JobReport, JobRequest, JobSummary,
 };
 
+use gatehouse_core::ChangeReview;
+
 use crate::state::lock;
 use crate::{AppState, CommandError};
 
 /// How many jobs the "unfinished" list looks at.
 const RECENT_JOBS: u32 = 50;
+
+/// What the changes take away that the system user has now (read fresh), for the review step:
+/// "3 ad accounts go from Can change to Read only". Nothing is sent.
+pub async fn review_changes(
+    state: &AppState,
+    system_user_id: String,
+    changes: Vec<AssetChange>,
+) -> Result<ChangeReview, CommandError> {
+    Ok(state.portfolio().await?.review_changes(&system_user_id, &changes).await?)
+}
 
 /// Records a bulk change as a job for the open portfolio. Nothing is sent yet; invalid tasks
 /// are refused here, naming the field.

@@ -54,6 +54,25 @@ pub enum AccessLevel {
     Full,
 }
 
+impl AccessLevel {
+    /// The words a badge and the review use.
+    pub fn label(self) -> &'static str {
+        match self {
+            AccessLevel::Read => "Read only",
+            AccessLevel::Write => "Can change",
+            AccessLevel::Full => "Full control",
+        }
+    }
+
+    fn rank(self) -> u8 {
+        match self {
+            AccessLevel::Read => 0,
+            AccessLevel::Write => 1,
+            AccessLevel::Full => 2,
+        }
+    }
+}
+
 /// One asset the business can hand out.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -76,6 +95,8 @@ pub struct AssignedAsset {
     /// Meta task names.
     pub tasks: Vec<String>,
     pub access: AccessLevel,
+    /// The level in words ([`AccessLevel::label`]).
+    pub access_label: String,
 }
 
 /// An app, by ID and name.
@@ -373,6 +394,149 @@ fn level(info: Option<&AssetKindInfo>, tasks: &[String]) -> AccessLevel {
     }
 }
 
+/// A kind in words, one and many: ("ad account", "ad accounts").
+pub(crate) fn kind_words(kind: AssetKind) -> (&'static str, &'static str) {
+    match kind {
+        AssetKind::AdAccount => ("ad account", "ad accounts"),
+        AssetKind::Page => ("Page", "Pages"),
+        AssetKind::Catalog => ("catalog", "catalogs"),
+        AssetKind::Pixel => ("pixel", "pixels"),
+        AssetKind::Instagram => ("Instagram account", "Instagram accounts"),
+        AssetKind::WhatsappBusinessAccount => {
+            ("WhatsApp Business account", "WhatsApp Business accounts")
+        }
+        AssetKind::App => ("app", "apps"),
+    }
+}
+
+/// What applying a set of changes takes away that the system user had, before anything is sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ChangeReview {
+    /// Groups of assets that lose access they had, each with its sentence.
+    pub losses: Vec<AccessLoss>,
+    /// Assets the system user did not hold before.
+    pub new_assets: u32,
+    /// Assets it held whose access stays or grows.
+    pub kept_or_more: u32,
+}
+
+/// Assets of one kind that go from one level to another (or lose tasks within a level, or
+/// lose access altogether).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct AccessLoss {
+    pub kind: AssetKind,
+    pub from: AccessLevel,
+    /// `None`: the system user is taken off the assets.
+    pub to: Option<AccessLevel>,
+    pub asset_ids: Vec<String>,
+    /// The tasks they had and will not have, in words.
+    pub lost_tasks: Vec<String>,
+    /// "3 ad accounts go from Can change to Read only (no longer: Create ads)."
+    pub sentence: String,
+}
+
+/// Compares `changes` with what the system user holds (`held`).
+pub fn review(held: &[AssignedAsset], changes: &[crate::jobs::AssetChange]) -> ChangeReview {
+    use crate::jobs::ChangeAction;
+    let table = asset_kinds();
+    let mut losses: Vec<AccessLoss> = Vec::new();
+    let (mut new_assets, mut kept_or_more) = (0u32, 0u32);
+    for change in changes {
+        let Some(before) = held.iter().find(|h| h.kind == change.kind && h.id == change.asset_id)
+        else {
+            if change.action == ChangeAction::Assign {
+                new_assets += 1;
+            }
+            continue;
+        };
+        let info = table.iter().find(|k| k.kind == change.kind);
+        let (to, lost): (Option<AccessLevel>, Vec<&String>) = match change.action {
+            ChangeAction::Unassign => (None, before.tasks.iter().collect()),
+            ChangeAction::Assign => (
+                Some(level(info, &change.tasks)),
+                before.tasks.iter().filter(|t| !change.tasks.contains(t)).collect(),
+            ),
+        };
+        if lost.is_empty() {
+            kept_or_more += 1;
+            continue;
+        }
+        let label = |name: &String| {
+            info.and_then(|i| i.tasks.iter().find(|t| &t.name == name))
+                .map_or_else(|| name.clone(), |t| t.label.clone())
+        };
+        let group = match losses
+            .iter_mut()
+            .find(|l| l.kind == change.kind && l.from == before.access && l.to == to)
+        {
+            Some(group) => group,
+            None => {
+                losses.push(AccessLoss {
+                    kind: change.kind,
+                    from: before.access,
+                    to,
+                    asset_ids: Vec::new(),
+                    lost_tasks: Vec::new(),
+                    sentence: String::new(),
+                });
+                losses.last_mut().expect("just pushed")
+            }
+        };
+        group.asset_ids.push(change.asset_id.clone());
+        for task in lost {
+            let task = label(task);
+            if !group.lost_tasks.contains(&task) {
+                group.lost_tasks.push(task);
+            }
+        }
+    }
+    for loss in &mut losses {
+        loss.sentence = loss_sentence(loss);
+    }
+    // Biggest drops first: taken off, then the largest fall in level.
+    losses.sort_by_key(|l| {
+        std::cmp::Reverse((l.from.rank() + 1).saturating_sub(l.to.map_or(0, |t| t.rank() + 1)))
+    });
+    ChangeReview { losses, new_assets, kept_or_more }
+}
+
+fn loss_sentence(loss: &AccessLoss) -> String {
+    let (one, many) = kind_words(loss.kind);
+    let n = loss.asset_ids.len();
+    let what = if n == 1 { format!("1 {one}") } else { format!("{n} {many}") };
+    let verb = if n == 1 { "goes" } else { "go" };
+    let lost = loss.lost_tasks.join(", ");
+    match loss.to {
+        None => format!("{what} {verb} from {} to no access at all.", loss.from.label()),
+        Some(to) if to == loss.from => format!(
+            "{what} keep{} {} but no longer: {lost}.",
+            if n == 1 { "s" } else { "" },
+            to.label()
+        ),
+        Some(to) => {
+            format!(
+                "{what} {verb} from {} to {} (no longer: {lost}).",
+                loss.from.label(),
+                to.label()
+            )
+        }
+    }
+}
+
+impl Portfolio {
+    /// [`review`] against what the system user holds now (read fresh from Meta).
+    pub async fn review_changes(
+        &self,
+        system_user_id: &str,
+        changes: &[crate::jobs::AssetChange],
+    ) -> Result<ChangeReview> {
+        let (held, _) = self.holdings(system_user_id).await?;
+        Ok(review(&held, changes))
+    }
+}
+
 fn detail(kind: AssetKind, asset: &gatehouse_graph::Asset) -> Option<String> {
     match kind {
         AssetKind::AdAccount => asset.account_id.as_ref().map(|n| format!("Account {n}")),
@@ -438,6 +602,7 @@ impl Portfolio {
                 kind,
                 name: asset.label().to_owned(),
                 access: level(info, &asset.tasks),
+                access_label: level(info, &asset.tasks).label().to_owned(),
                 tasks: asset.tasks,
                 id: asset.id,
             }));
@@ -469,6 +634,66 @@ mod tests {
 
     fn v(list: &[&str]) -> Vec<String> {
         names(list)
+    }
+
+    fn held(id: &str, tasks: &[&str]) -> AssignedAsset {
+        let tasks = v(tasks);
+        let access = access_level(AssetKind::AdAccount, &tasks);
+        AssignedAsset {
+            kind: AssetKind::AdAccount,
+            id: id.into(),
+            name: id.into(),
+            access,
+            access_label: access.label().into(),
+            tasks,
+        }
+    }
+
+    fn change(id: &str, tasks: &[&str]) -> crate::jobs::AssetChange {
+        crate::jobs::AssetChange {
+            kind: AssetKind::AdAccount,
+            asset_id: id.into(),
+            asset_name: id.into(),
+            action: if tasks.is_empty() {
+                crate::jobs::ChangeAction::Unassign
+            } else {
+                crate::jobs::ChangeAction::Assign
+            },
+            tasks: v(tasks),
+        }
+    }
+
+    #[test]
+    fn the_review_says_which_assets_lose_access_they_had() {
+        let held = [
+            held("1", &["ADVERTISE", "ANALYZE"]),
+            held("2", &["ADVERTISE", "ANALYZE"]),
+            held("3", &["ADVERTISE", "ANALYZE"]),
+            held("4", &["MANAGE", "ADVERTISE", "ANALYZE"]),
+            held("5", &["ANALYZE"]),
+            held("6", &["MANAGE", "ANALYZE"]),
+        ];
+        let changes = [
+            change("1", &["ANALYZE"]),
+            change("2", &["ANALYZE"]),
+            change("3", &["ANALYZE"]),
+            change("4", &[]),
+            change("5", &["ADVERTISE", "ANALYZE"]),
+            change("6", &["ADVERTISE", "ANALYZE"]),
+            change("7", &["ANALYZE"]),
+        ];
+        let review = review(&held, &changes);
+        assert_eq!((review.new_assets, review.kept_or_more), (1, 1));
+        let sentences: Vec<&str> = review.losses.iter().map(|l| l.sentence.as_str()).collect();
+        assert_eq!(
+            sentences,
+            [
+                "1 ad account goes from Full control to no access at all.",
+                "3 ad accounts go from Can change to Read only (no longer: Create and edit ads).",
+                "1 ad account keeps Can change but no longer: Manage the account.",
+            ]
+        );
+        assert_eq!(review.losses[1].asset_ids, ["1", "2", "3"]);
     }
 
     #[test]

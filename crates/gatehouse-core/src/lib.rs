@@ -20,8 +20,8 @@ mod system_users;
 mod tokens;
 
 pub use access::{
-    asset_kinds, AccessCount, AccessLevel, AppRef, AssetKindInfo, AssetRow, AssignedAsset,
-    SystemUserAccess, TaskInfo,
+    asset_kinds, AccessCount, AccessLevel, AccessLoss, AppRef, AssetKindInfo, AssetRow,
+    AssignedAsset, ChangeReview, SystemUserAccess, TaskInfo,
 };
 pub use clipboard::{CopyReceipt, SecretClipboard};
 pub use compat::{CompatReport, ProbeResult, ProbeStatus};

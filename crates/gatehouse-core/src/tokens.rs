@@ -12,6 +12,7 @@ use gatehouse_graph::{
 };
 use serde::{Deserialize, Serialize};
 
+use crate::access::kind_words;
 use crate::{Error, Portfolio, Result};
 use gatehouse_errors::Explain;
 
@@ -251,20 +252,6 @@ fn asset_kind_for(scope: Scope) -> Option<AssetKind> {
 // account; Meta does not tie the terms to a scope in the spec.
 fn is_audience_scope(scope: Scope) -> bool {
     scope == Scope::AdsManagement
-}
-
-fn kind_words(kind: AssetKind) -> (&'static str, &'static str) {
-    match kind {
-        AssetKind::AdAccount => ("ad account", "ad accounts"),
-        AssetKind::Page => ("Page", "Pages"),
-        AssetKind::Catalog => ("catalog", "catalogs"),
-        AssetKind::Pixel => ("pixel", "pixels"),
-        AssetKind::Instagram => ("Instagram account", "Instagram accounts"),
-        AssetKind::WhatsappBusinessAccount => {
-            ("WhatsApp Business account", "WhatsApp Business accounts")
-        }
-        AssetKind::App => ("app", "apps"),
-    }
 }
 
 fn secs(v: Option<i64>) -> Option<f64> {

@@ -96,6 +96,9 @@ pub async fn invoke(
         }
         "asset_kinds" => answer(Ok(portfolio::asset_kinds())),
         "list_assets" => answer(portfolio::list_assets(s, args.get("kind")?).await),
+        "review_changes" => {
+            answer(jobs::review_changes(s, args.get("systemUserId")?, args.get("changes")?).await)
+        }
         "create_job" => answer(
             jobs::create_job(
                 s,

@@ -189,6 +189,26 @@ async fn progress_streams_before_the_answer_and_faults_reach_the_demo() {
     assert!(progress.iter().all(|p| p["channel"] == "onEvent"));
     assert_eq!(answer["data"]["summary"]["succeeded"], 3, "{answer}");
 
+    // Taking them off again: the review says what they lose, before anything is sent.
+    let removals: Vec<Value> = changes
+        .iter()
+        .map(|c| {
+            json!({ "kind": "ad_account", "asset_id": c["asset_id"], "asset_name": c["asset_name"],
+                    "action": "unassign", "tasks": [] })
+        })
+        .collect();
+    let review = host
+        .invoke(
+            &session,
+            "review_changes",
+            json!({ "systemUserId": regular["id"], "changes": removals }),
+        )
+        .await;
+    assert_eq!(
+        review["losses"][0]["sentence"], "3 ad accounts go from Read only to no access at all.",
+        "{review}"
+    );
+
     // The demo emulator's control endpoint, through the session: every token expires.
     let expired = host
         .post(&format!("/sessions/{session}/emulator/expire_tokens"))
