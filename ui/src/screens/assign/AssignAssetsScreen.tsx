@@ -1,5 +1,5 @@
 import { useDeferredValue, useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
-import { Input, Label, SearchField, Tab, TabList, TabPanel, Tabs } from "react-aria-components";
+import { Input, Label, SearchField } from "react-aria-components";
 import type { CommandError } from "../../bindings";
 import { useBackend } from "../../backend/context";
 import type { Result } from "../../backend/result";
@@ -16,6 +16,7 @@ import { Button } from "../../components/Button";
 import { Callout, ErrorCallout } from "../../components/Callout";
 import { Page } from "../../components/Page";
 import { SegmentedControl } from "../../components/SegmentedControl";
+import { Tab, TabList, TabPanel, Tabs } from "../../components/Tabs";
 import "../../styles/flows.css";
 import { AccessPicker, accessProblem, defaultAccess, describeAccess, tasksOf, type Access } from "./AccessPicker";
 import { JobPanel, type RunState } from "./JobPanel";
@@ -359,18 +360,18 @@ export function AssignAssetsScreen({ systemUserId }: AssignAssetsScreenProps) {
             Choose assets
           </h2>
           <Tabs
-            className="flow-tabs-root"
+            variant="flow"
             selectedKey={activeKind ?? undefined}
             onSelectionChange={(key) => {
               const info = kindInfos.find((k) => k.kind === key);
               if (info) setActiveKind(info.kind);
             }}
           >
-            <TabList aria-label="Asset kinds" className="flow-tabs">
+            <TabList aria-label="Asset kinds">
               {kindInfos.map((info) => {
                 const count = selected[info.kind]?.size ?? 0;
                 return (
-                  <Tab key={info.kind} id={info.kind} className="flow-tabs__tab">
+                  <Tab key={info.kind} id={info.kind}>
                     {info.label}
                     {count > 0 && (
                       <span className="flow-tabs__count" aria-label={`${n(count)} selected`}>
@@ -382,7 +383,7 @@ export function AssignAssetsScreen({ systemUserId }: AssignAssetsScreenProps) {
               })}
             </TabList>
             {kindInfos.map((info) => (
-              <TabPanel key={info.kind} id={info.kind} className="flow-tabs__panel">
+              <TabPanel key={info.kind} id={info.kind}>
                 <KindPanel
                   info={info}
                   loaded={lists[info.kind]}

@@ -5,8 +5,7 @@ import { useBackend } from "../../backend/context";
 import type { CopyReceipt, IssuedToken } from "../../backend/types";
 import { Button } from "../../components/Button";
 import { Callout, ErrorCallout } from "../../components/Callout";
-import { Check } from "../assign/Choices";
-import { CheckboxGroup } from "react-aria-components";
+import { Checkbox } from "../../components/Checkbox";
 import { useClipboardClearSeconds } from "../../settings";
 import "../../styles/flows.css";
 
@@ -206,17 +205,14 @@ export function CopyOnceDialog({ token, systemUserName, onClosed, clipboardClear
               )}
               {error && <ErrorCallout error={error.error} title={error.title} />}
               <PostCheck token={token} />
-              <CheckboxGroup
-                aria-label="Keychain"
-                value={keep ? ["keep"] : []}
-                onChange={(values) => setKeep(values.includes("keep"))}
+              <Checkbox
+                variant="flow"
+                isSelected={keep}
+                onChange={setKeep}
+                description="Off by default. Anyone who can sign in to your account on this computer could read it there."
               >
-                <Check
-                  value="keep"
-                  label="Keep a copy in this computer's keychain"
-                  description="Off by default. Anyone who can sign in to your account on this computer could read it there."
-                />
-              </CheckboxGroup>
+                Keep a copy in this computer's keychain
+              </Checkbox>
               <div className="dialog__actions">
                 <Button autoFocus={backFromConfirm} variant={copied || everRevealed ? "primary" : "secondary"} onPress={requestClose} isDisabled={closing}>
                   {closing ? "Closing…" : "Close"}

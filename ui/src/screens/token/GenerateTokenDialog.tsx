@@ -1,14 +1,5 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
-import {
-  CheckboxGroup,
-  Dialog as AriaDialog,
-  Form,
-  Heading,
-  Label,
-  Modal,
-  ModalOverlay,
-  RadioGroup,
-} from "react-aria-components";
+import { Dialog as AriaDialog, Form, Heading, Modal, ModalOverlay } from "react-aria-components";
 import type { CommandError } from "../../bindings";
 import { useBackend } from "../../backend/context";
 import type { Result } from "../../backend/result";
@@ -24,7 +15,8 @@ import type {
 } from "../../backend/types";
 import { Button } from "../../components/Button";
 import { Callout, ErrorCallout } from "../../components/Callout";
-import { Check, Choice } from "../assign/Choices";
+import { Checkbox, CheckboxGroup } from "../../components/Checkbox";
+import { Radio, RadioGroup } from "../../components/Radio";
 import { CopyOnceDialog } from "./CopyOnceDialog";
 import "../../styles/flows.css";
 
@@ -278,21 +270,22 @@ export function GenerateTokenDialog({ systemUser, isOpen, onClose, clipboardClea
             )}
             {step === 1 && (
               <RadioGroup
-                className="stack-sm"
+                label="How long should the token work?"
                 value={expiry}
                 onChange={(v) => setExpiry(v === "never" ? "never" : "sixty_days")}
               >
-                <Label className="field__label">How long should the token work?</Label>
-                <Choice
+                <Radio
                   value="sixty_days"
-                  label="60 days (recommended)"
                   description={`Until ${sixtyDaysFromNow()}. If it leaks it stops working by itself; Gatehouse can refresh it before then.`}
-                />
-                <Choice
+                >
+                  60 days (recommended)
+                </Radio>
+                <Radio
                   value="never"
-                  label="Never expires"
                   description="Nothing to renew, but if it leaks it keeps working until someone revokes it."
-                />
+                >
+                  Never expires
+                </Radio>
               </RadioGroup>
             )}
             {step === 2 && (
@@ -377,17 +370,17 @@ function AppStep(props: {
           <span>Each app below says why. Fix one of them, then open this dialog again.</span>
         </Callout>
       ) : (
-        <RadioGroup className="stack-sm" value={props.appId} onChange={props.onAppChange}>
-          <Label className="field__label">Which app will use the token?</Label>
+        <RadioGroup label="Which app will use the token?" value={props.appId} onChange={props.onAppChange}>
           {usable.map((a) => (
-            <Choice
+            <Radio
               key={a.id}
               value={a.id}
-              label={a.name}
               description={
                 a.installed ? `Installed on ${props.systemUserName} · App ID ${a.id}` : `Not installed on ${props.systemUserName} yet · App ID ${a.id}`
               }
-            />
+            >
+              {a.name}
+            </Radio>
           ))}
         </RadioGroup>
       )}
@@ -466,7 +459,7 @@ function ScopeStep(props: {
       </p>
       <CheckboxGroup
         aria-label="Permissions"
-        className="stack"
+        gap="md"
         value={all}
         onChange={(values) => {
           const turnedOn = values.filter((v) => !all.includes(v));
@@ -481,20 +474,16 @@ function ScopeStep(props: {
               const by = neededBy.get(scope.name);
               const isAdded = by !== undefined && !chosen.includes(scope.name);
               return (
-                <Check
+                <Checkbox
                   key={scope.name}
+                  variant="flow"
                   value={scope.name}
                   isDisabled={isAdded}
-                  label={
-                    <>
-                      {scope.sentence}
-                      {isAdded && (
-                        <span className="check__added">added because {[...by].join(" and ")} needs it</span>
-                      )}
-                    </>
-                  }
                   description={<span className="scope-name">{scope.name}</span>}
-                />
+                >
+                  {scope.sentence}
+                  {isAdded && <span className="check__added">added because {[...by].join(" and ")} needs it</span>}
+                </Checkbox>
               );
             })}
           </fieldset>
