@@ -1,8 +1,8 @@
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { Link } from "react-aria-components";
 import { useBackend } from "../backend/context";
-import type { Result } from "../backend/result";
-import type { AccessLevel, AssetKindInfo, AssignedAsset, SystemUserAccess } from "../backend/types";
+import { commandError } from "../backend/query";
+import type { AccessLevel, AssetKindInfo, AssignedAsset } from "../backend/types";
 import type { CommandError } from "../bindings";
 import { Badge, type BadgeTone } from "../components/Badge";
 import { Button } from "../components/Button";
@@ -11,12 +11,10 @@ import { Card } from "../components/Card";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { DataTable, type DataColumn } from "../components/DataTable";
 import { Page } from "../components/Page";
+import { useAssetKinds, useReloadSystemUserAccess, useSystemUserAccess } from "../queries";
 import { hrefFor } from "../router";
 import { formatDate, roleLabel } from "./SystemUsersScreen";
 import { GenerateTokenDialog } from "./token/GenerateTokenDialog";
-
-type Loaded = { access: SystemUserAccess; kinds: AssetKindInfo[] };
-type LoadState = { phase: "loading" } | { phase: "done"; result: Result<Loaded, CommandError>; refreshing: boolean };
 
 const accessBadge: Record<AccessLevel, { label: string; tone: BadgeTone }> = {
   full: { label: "Full control", tone: "accent" },
@@ -59,35 +57,16 @@ function roleSentence(role: string): string {
 /** One system user: what it can reach (grouped by kind, in plain words) and its apps. */
 export function SystemUserScreen({ systemUserId }: { systemUserId: string }) {
   const backend = useBackend();
-  const [state, setState] = useState<LoadState>({ phase: "loading" });
-  const [round, setRound] = useState(0);
+  const accessQuery = useSystemUserAccess(systemUserId);
+  const kindsQuery = useAssetKinds();
+  // Read again after a change here (the list on screen, and the focus in it, stay meanwhile).
+  const reloadAccess = useReloadSystemUserAccess(systemUserId);
+  const reload = () => void reloadAccess();
   const [removing, setRemoving] = useState<AssignedAsset | null>(null);
   const [removePending, setRemovePending] = useState(false);
   const [removeError, setRemoveError] = useState<CommandError | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const [generating, setGenerating] = useState(false);
-
-  useEffect(() => {
-    let current = true;
-    void Promise.all([backend.systemUserAccess(systemUserId), backend.assetKinds()]).then(([access, kinds]) => {
-      if (!current) return;
-      const result: Result<Loaded, CommandError> =
-        access.status === "error"
-          ? access
-          : kinds.status === "error"
-            ? kinds
-            : { status: "ok", data: { access: access.data, kinds: kinds.data } };
-      setState({ phase: "done", result, refreshing: false });
-    });
-    return () => {
-      current = false;
-    };
-  }, [backend, systemUserId, round]);
-
-  const reload = () => {
-    setState((s) => (s.phase === "done" ? { ...s, refreshing: true } : s));
-    setRound((r) => r + 1);
-  };
 
   const back = (
     <Link href={hrefFor({ name: "system-users" })} className="back-link">
@@ -95,25 +74,33 @@ export function SystemUserScreen({ systemUserId }: { systemUserId: string }) {
     </Link>
   );
 
-  if (state.phase === "loading") {
+  if (accessQuery.isError || kindsQuery.isError) {
+    return (
+      <Page title="System user" back={back}>
+        <ErrorCallout error={commandError(accessQuery.error ?? kindsQuery.error)} title="This system user could not be loaded" />
+        <div>
+          <Button
+            onPress={() => {
+              if (accessQuery.isError) void accessQuery.refetch();
+              if (kindsQuery.isError) void kindsQuery.refetch();
+            }}
+          >
+            Try again
+          </Button>
+        </div>
+      </Page>
+    );
+  }
+  if (!accessQuery.isSuccess || !kindsQuery.isSuccess) {
     return (
       <Page title="System user" back={back}>
         <Callout tone="info" title="Loading what this system user can reach…" />
       </Page>
     );
   }
-  if (state.result.status === "error") {
-    return (
-      <Page title="System user" back={back}>
-        <ErrorCallout error={state.result.error} title="This system user could not be loaded" />
-        <div>
-          <Button onPress={reload}>Try again</Button>
-        </div>
-      </Page>
-    );
-  }
 
-  const { access, kinds } = state.result.data;
+  const access = accessQuery.data;
+  const kinds = kindsQuery.data;
   const user = access.system_user;
 
   const remove = async (asset: AssignedAsset) => {

@@ -1,7 +1,9 @@
+import type { UseQueryResult } from "@tanstack/react-query";
 import { useDeferredValue, useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { Input, Label, SearchField } from "react-aria-components";
 import type { CommandError } from "../../bindings";
 import { useBackend } from "../../backend/context";
+import { commandError } from "../../backend/query";
 import type { Result } from "../../backend/result";
 import type {
   AssetChange,
@@ -17,12 +19,12 @@ import { Callout, ErrorCallout } from "../../components/Callout";
 import { Page } from "../../components/Page";
 import { SegmentedControl } from "../../components/SegmentedControl";
 import { Tab, TabList, TabPanel, Tabs } from "../../components/Tabs";
+import { useAssetKinds, useAssetLists, usePortfolioOverview, useSystemUserAccess, useUnfinishedJobs } from "../../queries";
 import "../../styles/flows.css";
 import { AccessPicker, accessProblem, defaultAccess, describeAccess, tasksOf, type Access } from "./AccessPicker";
 import { JobPanel, type RunState } from "./JobPanel";
 import { ROW_HEIGHT, VirtualAssetList } from "./VirtualAssetList";
 
-type Loaded<T> = { phase: "loading" } | { phase: "done"; result: Result<T, CommandError> };
 type RelationFilter = "all" | Relation;
 type Step = "choose" | "review" | "run";
 
@@ -40,14 +42,32 @@ export interface AssignAssetsScreenProps {
  */
 export function AssignAssetsScreen({ systemUserId }: AssignAssetsScreenProps) {
   const backend = useBackend();
-  const [kinds, setKinds] = useState<Loaded<AssetKindInfo[]>>({ phase: "loading" });
-  const [systemUserName, setSystemUserName] = useState<string | null>(null);
-  const [assigned, setAssigned] = useState<ReadonlyMap<string, string>>(new Map());
-  const [unfinished, setUnfinished] = useState<JobSummary | null>(null);
+  const kinds = useAssetKinds();
+  const overview = usePortfolioOverview();
+  const userAccess = useSystemUserAccess(systemUserId);
+  const unfinishedJobs = useUnfinishedJobs();
+  const systemUserName =
+    overview.data?.system_users.find((u) => u.id === systemUserId)?.name ?? userAccess.data?.system_user.name ?? null;
+  const assigned = useMemo<ReadonlyMap<string, string>>(
+    () => new Map(userAccess.data?.assets.map((a) => [`${a.kind}:${a.id}`, a.access]) ?? []),
+    [userAccess.data],
+  );
+  // The offer to resume an earlier change: only from a fresh read, until a change is started here,
+  // the earlier one is discarded, or it is put off.
+  const [offerClosed, setOfferClosed] = useState(false);
+  const unfinished =
+    offerClosed || unfinishedJobs.isFetching
+      ? null
+      : (unfinishedJobs.data?.find((j) => j.system_user_id === systemUserId) ?? null);
   // What discarding an unfinished change did, or why it could not.
   const [discarded, setDiscarded] = useState<Result<JobSummary, CommandError> | null>(null);
-  const [activeKind, setActiveKind] = useState<AssetKind | null>(null);
-  const [lists, setLists] = useState<Partial<Record<AssetKind, Loaded<AssetRow[]>>>>({});
+  const [chosenKind, setActiveKind] = useState<AssetKind | null>(null);
+  const activeKind = chosenKind ?? kinds.data?.[0]?.kind ?? null;
+  // Each kind's list is read the first time its tab opens, then kept while the screen is open.
+  const [visitedKinds, setVisitedKinds] = useState<readonly AssetKind[]>([]);
+  const listedKinds = activeKind === null || visitedKinds.includes(activeKind) ? visitedKinds : [...visitedKinds, activeKind];
+  const assetLists = useAssetLists(listedKinds);
+  const listOf = (kind: AssetKind): UseQueryResult<AssetRow[]> | undefined => assetLists[listedKinds.indexOf(kind)];
   const [selected, setSelected] = useState<Partial<Record<AssetKind, ReadonlySet<string>>>>({});
   const [access, setAccess] = useState<Partial<Record<AssetKind, Access>>>({});
   const [queries, setQueries] = useState<Partial<Record<AssetKind, string>>>({});
@@ -58,41 +78,6 @@ export function AssignAssetsScreen({ systemUserId }: AssignAssetsScreenProps) {
   const [run, setRun] = useState<RunState | null>(null);
   const [showAllReview, setShowAllReview] = useState(false);
   const stepHeading = useRef<HTMLHeadingElement>(null);
-  const requested = useRef(new Set<AssetKind>());
-
-  useEffect(() => {
-    let live = true;
-    void backend.assetKinds().then((result) => {
-      if (!live) return;
-      setKinds({ phase: "done", result });
-      if (result.status === "ok") setActiveKind((k) => k ?? result.data[0]?.kind ?? null);
-    });
-    void backend.portfolioOverview().then((result) => {
-      if (!live || result.status !== "ok") return;
-      setSystemUserName(result.data.system_users.find((u) => u.id === systemUserId)?.name ?? null);
-    });
-    void backend.systemUserAccess(systemUserId).then((result) => {
-      if (!live || result.status !== "ok") return;
-      setAssigned(new Map(result.data.assets.map((a) => [`${a.kind}:${a.id}`, a.access])));
-      setSystemUserName((name) => name ?? result.data.system_user.name);
-    });
-    void backend.unfinishedJobs().then((result) => {
-      if (!live || result.status !== "ok") return;
-      setUnfinished(result.data.find((j) => j.system_user_id === systemUserId) ?? null);
-    });
-    return () => {
-      live = false;
-    };
-  }, [backend, systemUserId]);
-
-  // Each kind's list is fetched once, the first time its tab opens, then kept.
-  useEffect(() => {
-    if (!activeKind || requested.current.has(activeKind)) return;
-    requested.current.add(activeKind);
-    const kind = activeKind;
-    setLists((l) => ({ ...l, [kind]: { phase: "loading" } }));
-    void backend.listAssets(kind).then((result) => setLists((l) => ({ ...l, [kind]: { phase: "done", result } })));
-  }, [backend, activeKind]);
 
   // Moving between steps puts focus on the new step's heading (not on first load).
   const shownStep = useRef(step);
@@ -102,15 +87,12 @@ export function AssignAssetsScreen({ systemUserId }: AssignAssetsScreenProps) {
     stepHeading.current?.focus();
   }, [step]);
 
-  const kindInfos = kinds.phase === "done" && kinds.result.status === "ok" ? kinds.result.data : [];
+  const kindInfos = kinds.data ?? [];
   const accessOf = (info: AssetKindInfo) => access[info.kind] ?? defaultAccess(info);
   const name = systemUserName ?? "this system user";
   const backHref = `#/system-users/${systemUserId}`;
 
-  const rowsOf = (kind: AssetKind): AssetRow[] => {
-    const loaded = lists[kind];
-    return loaded?.phase === "done" && loaded.result.status === "ok" ? loaded.result.data : [];
-  };
+  const rowsOf = (kind: AssetKind): AssetRow[] => listOf(kind)?.data ?? [];
 
   /** The exact changes, grouped by kind, in the kinds' order. */
   const groups = kindInfos
@@ -181,7 +163,7 @@ export function AssignAssetsScreen({ systemUserId }: AssignAssetsScreenProps) {
 
   const start = async (job: JobSummary) => {
     setStep("run");
-    setUnfinished(null);
+    setOfferClosed(true);
     setRun({
       job,
       running: true,
@@ -277,7 +259,7 @@ export function AssignAssetsScreen({ systemUserId }: AssignAssetsScreenProps) {
     }
   };
 
-  if (kinds.phase === "loading") {
+  if (kinds.isPending) {
     return (
       <Page title="Assign assets">
         <p className="muted" role="status">
@@ -286,10 +268,10 @@ export function AssignAssetsScreen({ systemUserId }: AssignAssetsScreenProps) {
       </Page>
     );
   }
-  if (kinds.result.status === "error") {
+  if (kinds.isError) {
     return (
       <Page title="Assign assets">
-        <ErrorCallout error={kinds.result.error} title="The asset kinds could not be loaded" />
+        <ErrorCallout error={commandError(kinds.error)} title="The asset kinds could not be loaded" />
       </Page>
     );
   }
@@ -341,13 +323,13 @@ export function AssignAssetsScreen({ systemUserId }: AssignAssetsScreenProps) {
                 const job = unfinished;
                 void backend.discardJob(job.id).then((result) => {
                   setDiscarded(result);
-                  if (result.status === "ok") setUnfinished(null);
+                  if (result.status === "ok") setOfferClosed(true);
                 });
               }}
             >
               Discard the rest
             </Button>
-            <Button variant="ghost" onPress={() => setUnfinished(null)}>
+            <Button variant="ghost" onPress={() => setOfferClosed(true)}>
               Not now
             </Button>
           </div>
@@ -364,7 +346,9 @@ export function AssignAssetsScreen({ systemUserId }: AssignAssetsScreenProps) {
             selectedKey={activeKind ?? undefined}
             onSelectionChange={(key) => {
               const info = kindInfos.find((k) => k.kind === key);
-              if (info) setActiveKind(info.kind);
+              if (!info) return;
+              setVisitedKinds(listedKinds.includes(info.kind) ? listedKinds : [...listedKinds, info.kind]);
+              setActiveKind(info.kind);
             }}
           >
             <TabList aria-label="Asset kinds">
@@ -386,7 +370,7 @@ export function AssignAssetsScreen({ systemUserId }: AssignAssetsScreenProps) {
               <TabPanel key={info.kind} id={info.kind}>
                 <KindPanel
                   info={info}
-                  loaded={lists[info.kind]}
+                  loaded={listOf(info.kind)}
                   selected={selected[info.kind] ?? new Set()}
                   onSelectedChange={(ids) => setSelected((s) => ({ ...s, [info.kind]: ids }))}
                   access={accessOf(info)}
@@ -501,7 +485,7 @@ export function AssignAssetsScreen({ systemUserId }: AssignAssetsScreenProps) {
 
 interface KindPanelProps {
   info: AssetKindInfo;
-  loaded: Loaded<AssetRow[]> | undefined;
+  loaded: UseQueryResult<AssetRow[]> | undefined;
   selected: ReadonlySet<string>;
   onSelectedChange: (ids: ReadonlySet<string>) => void;
   access: Access;
@@ -518,10 +502,7 @@ const accessNotes: Record<string, string> = { read: "Has access: read only", wri
 function KindPanel(props: KindPanelProps) {
   const { info, loaded, selected, onSelectedChange, query, relation } = props;
   const deferredQuery = useDeferredValue(query);
-  const rows = useMemo(
-    () => (loaded?.phase === "done" && loaded.result.status === "ok" ? loaded.result.data : []),
-    [loaded],
-  );
+  const rows = useMemo(() => loaded?.data ?? [], [loaded?.data]);
   const matching = useMemo(() => {
     const q = deferredQuery.trim().toLowerCase();
     return rows.filter(
@@ -572,13 +553,13 @@ function KindPanel(props: KindPanelProps) {
             ]}
           />
         </div>
-        {loaded === undefined || loaded.phase === "loading" ? (
+        {loaded === undefined || loaded.isPending ? (
           <div className="vlist vlist--placeholder" role="status">
             <span className="spinner" aria-hidden="true" />
             Loading every {info.singular} of the portfolio… Large portfolios take a few seconds.
           </div>
-        ) : loaded.result.status === "error" ? (
-          <ErrorCallout error={loaded.result.error} title={`The ${plural} could not be loaded`} />
+        ) : loaded.isError ? (
+          <ErrorCallout error={commandError(loaded.error)} title={`The ${plural} could not be loaded`} />
         ) : (
           <>
             <div className="row kind-panel__counts">

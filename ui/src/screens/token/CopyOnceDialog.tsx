@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { Dialog as AriaDialog, Heading, Label, Modal, ModalOverlay, TextArea, TextField } from "react-aria-components";
 import type { CommandError } from "../../bindings";
 import { useBackend } from "../../backend/context";
@@ -6,6 +6,7 @@ import type { CopyReceipt, IssuedToken } from "../../backend/types";
 import { Button } from "../../components/Button";
 import { Callout, ErrorCallout } from "../../components/Callout";
 import { Checkbox } from "../../components/Checkbox";
+import { useSystemUserAccess } from "../../queries";
 import { useClipboardClearSeconds } from "../../settings";
 import "../../styles/flows.css";
 
@@ -228,22 +229,11 @@ export function CopyOnceDialog({ token, systemUserName, onClosed, clipboardClear
 
 /** What Meta says the token can really do (the post-check after generating). */
 function PostCheck({ token }: { token: IssuedToken }) {
-  const backend = useBackend();
   const report = token.post_check;
-  // Names for the asset IDs a permission is limited to, when the system user holds them.
-  const [names, setNames] = useState<ReadonlyMap<string, string>>(new Map());
-  const userId = report.user_id;
-  useEffect(() => {
-    if (!userId || report.scope_targets.length === 0) return;
-    let live = true;
-    void backend.systemUserAccess(userId).then((result) => {
-      if (!live || result.status !== "ok") return;
-      setNames(new Map(result.data.assets.map((a) => [a.id.replace(/^act_/, ""), a.name])));
-    });
-    return () => {
-      live = false;
-    };
-  }, [backend, userId, report.scope_targets.length]);
+  // Names for the asset IDs a permission is limited to, when the system user holds them. (Read
+  // by the system user's id: the token itself is never part of a query.)
+  const access = useSystemUserAccess(report.user_id, { enabled: report.scope_targets.length > 0 }).data;
+  const names = useMemo(() => new Map(access?.assets.map((a) => [a.id.replace(/^act_/, ""), a.name]) ?? []), [access]);
   const nameOf = (id: string) => names.get(id.replace(/^act_/, "")) ?? id;
   if (token.post_check_error) {
     return (
