@@ -22,9 +22,8 @@ export default tseslint.config(
       "@typescript-eslint/no-explicit-any": "error",
       "@typescript-eslint/restrict-template-expressions": ["error", { allowNumber: true }],
       "@typescript-eslint/no-confusing-void-expression": "off",
-      // Screens use the design system's own components, not the raw library parts they wrap.
-      // (Tabs and the checkbox parts join this list once the assign screen uses components/Tabs
-      // and components/Checkbox.)
+      // Screens use the design system's own components, not the raw library parts they wrap:
+      // the look and the accessibility of each live in one place (src/components).
       "no-restricted-imports": [
         "error",
         {
@@ -33,6 +32,21 @@ export default tseslint.config(
               name: "react-aria-components",
               importNames: ["ProgressBar"],
               message: "Use components/ProgressBar: one progress bar, one look.",
+            },
+            {
+              name: "react-aria-components",
+              importNames: ["Tabs", "TabList", "Tab", "TabPanel", "TabPanels"],
+              message: "Use components/Tabs (variant=\"flow\" for a flow's tabs).",
+            },
+            {
+              name: "react-aria-components",
+              importNames: ["Checkbox", "CheckboxButton", "CheckboxField", "CheckboxGroup"],
+              message: "Use components/Checkbox (Checkbox, CheckboxGroup).",
+            },
+            {
+              name: "react-aria-components",
+              importNames: ["Radio", "RadioButton", "RadioField", "RadioGroup"],
+              message: "Use components/Radio (RadioGroup, Radio), or components/SegmentedControl.",
             },
           ],
         },

@@ -1,12 +1,20 @@
 import { Link } from "react-aria-components";
 import logoUrl from "../../icons/source/gatehouse.svg?url";
-import { useEffect, useState, type ReactNode } from "react";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useState, type ReactNode } from "react";
 import { useBackend } from "./backend/context";
-import type { PortfolioEntry } from "./backend/types";
-import type { CommandError } from "./bindings";
+import { commandError, unwrap } from "./backend/query";
+import type { PortfolioEntry, PortfolioList } from "./backend/types";
 import { ErrorCallout } from "./components/Callout";
+import {
+  forgetOtherPortfolios,
+  queryKeys,
+  useAppInfo,
+  usePortfolioList,
+  usePortfolioOverview,
+  useReloadOverview,
+} from "./queries";
 import { hrefFor, navigate, navRouteOf, useRoute, type NavRoute, type Route } from "./router";
-import { usePortfolioList, usePortfolioOverview } from "./portfolio";
 import { AssignAssetsScreen } from "./screens/assign/AssignAssetsScreen";
 import { HomeScreen } from "./screens/HomeScreen";
 import { InspectTokenScreen } from "./screens/InspectTokenScreen";
@@ -52,42 +60,50 @@ function belongsToPortfolio(route: Route): boolean {
 
 export function App() {
   const backend = useBackend();
+  const queryClient = useQueryClient();
   const route = useRoute();
   const [theme, setTheme] = useTheme();
-  const [version, setVersion] = useState<string>("");
-  // Bumped when another portfolio is opened: every screen below remounts and loads afresh.
-  const [portfolioRound, setPortfolioRound] = useState(0);
-  const [listRound, setListRound] = useState(0);
-  const list = usePortfolioList(backend, listRound);
-  const [overview, reloadOverview] = usePortfolioOverview(backend, portfolioRound);
-  const [switching, setSwitching] = useState(false);
-  const [switchError, setSwitchError] = useState<CommandError | null>(null);
+  const version = useAppInfo().data?.version ?? "";
+  const list = usePortfolioList();
+  const overview = usePortfolioOverview();
+  const reloadOverview = useReloadOverview();
+  // Bumped when another portfolio is opened: every screen below remounts, so nothing typed or
+  // shown for the previous one stays (their reads are keyed by the portfolio, so they load afresh).
+  const [screensKey, setScreensKey] = useState(0);
   const [switched, setSwitched] = useState<string | null>(null);
   const [removing, setRemoving] = useState(false);
 
-  useEffect(() => {
-    void backend.appInfo().then((info) => {
-      if (info.status === "ok") setVersion(info.data.version);
-    });
-  }, [backend]);
-
-  const listData = list.phase === "done" && list.result.status === "ok" ? list.result.data : null;
+  const listData = list.data ?? null;
   const saved = listData?.portfolios.filter((p) => p.kind !== "demo") ?? [];
 
-  const openPortfolio = async (entry: PortfolioEntry) => {
+  /** The engine has another portfolio open now: show it, and only it. */
+  const portfolioChanged = (activeId: string | null) => {
+    forgetOtherPortfolios(queryClient, activeId);
+    setScreensKey((k) => k + 1);
+  };
+
+  const switchPortfolio = useMutation({
+    mutationFn: async (entry: PortfolioEntry) => {
+      // Reads of the portfolio being left that are still on their way are dropped.
+      await queryClient.cancelQueries({ queryKey: ["portfolio"] });
+      return unwrap(backend.switchPortfolio(entry.id));
+    },
+    onSuccess: (_, entry) => {
+      queryClient.setQueryData<PortfolioList>(queryKeys.portfolios, (l) => l && { ...l, active_id: entry.id });
+      setSwitched(`Opened ${entry.label}.`);
+      portfolioChanged(entry.id);
+      if (belongsToPortfolio(route) || route.name === "connect") navigate({ name: "system-users" });
+    },
+    // Not opened: the portfolio that stays open reads again what the switch cancelled.
+    onError: () => void queryClient.invalidateQueries({ queryKey: ["portfolio"] }),
+    // Opened or not, the list is read again (the switch is over without waiting for it).
+    onSettled: () => void queryClient.invalidateQueries({ queryKey: queryKeys.portfolios }),
+  });
+  const switching = switchPortfolio.isPending;
+
+  const openPortfolio = (entry: PortfolioEntry) => {
     if (switching) return;
-    setSwitching(true);
-    setSwitchError(null);
-    const result = await backend.switchPortfolio(entry.id);
-    setSwitching(false);
-    setListRound((r) => r + 1);
-    if (result.status === "error") {
-      setSwitchError(result.error);
-      return;
-    }
-    setSwitched(`Opened ${entry.label}.`);
-    setPortfolioRound((r) => r + 1);
-    if (belongsToPortfolio(route) || route.name === "connect") navigate({ name: "system-users" });
+    switchPortfolio.mutate(entry);
   };
 
   return (
@@ -105,14 +121,16 @@ export function App() {
             list={list}
             overview={overview}
             switching={switching}
-            onOpen={(entry) => void openPortfolio(entry)}
+            onOpen={openPortfolio}
             onConnect={() => navigate({ name: "connect" })}
             onRemove={() => setRemoving(true)}
           />
           <div aria-live="polite" className="visually-hidden">
             {switched}
           </div>
-          {switchError && <ErrorCallout error={switchError} title="That portfolio could not be opened" />}
+          {switchPortfolio.isError && (
+            <ErrorCallout error={commandError(switchPortfolio.error)} title="That portfolio could not be opened" />
+          )}
         </div>
         <nav className="nav" aria-label="Main">
           <NavItem route="home" current={navRouteOf(route)}>
@@ -137,15 +155,16 @@ export function App() {
         onRemoved={(entry) => {
           setRemoving(false);
           setSwitched(`Removed ${entry.label}.`);
-          setListRound((r) => r + 1);
-          if (entry.id === listData?.active_id) {
+          const wasOpen = entry.id === listData?.active_id;
+          void queryClient.invalidateQueries({ queryKey: queryKeys.portfolios }).then(() => {
             // The engine falls back to the demo portfolio.
-            setPortfolioRound((r) => r + 1);
+            if (!wasOpen) return;
+            portfolioChanged(queryClient.getQueryData<PortfolioList>(queryKeys.portfolios)?.active_id ?? null);
             if (belongsToPortfolio(route)) navigate({ name: "system-users" });
-          }
+          });
         }}
       />
-      <main className="main" id="main" key={portfolioRound}>
+      <main className="main" id="main" key={screensKey}>
         {route.name === "home" && <HomeScreen />}
         {route.name === "system-users" && <SystemUsersScreen overview={overview} onReload={reloadOverview} />}
         {route.name === "system-user" && <SystemUserScreen key={route.id} systemUserId={route.id} />}
@@ -153,7 +172,7 @@ export function App() {
         {route.name === "inspect-token" && <InspectTokenScreen />}
         {route.name === "connect" && (
           <ConnectPortfolioScreen
-            onSaved={(entry) => void openPortfolio(entry)}
+            onSaved={openPortfolio}
             onCancel={() => navigate({ name: "system-users" })}
           />
         )}

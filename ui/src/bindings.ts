@@ -146,8 +146,10 @@ export type AssetKindInfo = {
 	kind: AssetKind,
 	/**  Plural, for tabs: "Ad accounts". */
 	label: string,
-	/**  Singular, in sentences: "ad account". */
+	/**  Singular, in sentences: "ad account" ([`kind_words`]). */
 	singular: string,
+	/**  Plural, in sentences: "ad accounts" ([`kind_words`]). */
+	plural: string,
 	/**  The tasks that make up "Full control". */
 	full_control: string[],
 	/**  The tasks offered for "Partial" access, in the order shown. */

@@ -2,10 +2,12 @@
 // against the real engine, through the dev/test host (crates/gatehouse-devhost). Each page load
 // opens a fresh engine: the demo portfolio, nothing saved. `vite build` never includes it
 // (index.html is the only build input).
+import { QueryClientProvider } from "@tanstack/react-query";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./App";
 import { BackendProvider } from "./backend/context";
+import { createQueryClient } from "./backend/query";
 import { connectToDevHost } from "./backend/devhostIpc";
 import { tauriBackend } from "./backend/tauriBackend";
 import "./styles/tokens.css";
@@ -28,11 +30,14 @@ async function start(container: HTMLElement) {
   const engine = await connectToDevHost({ url, secret });
   // The host forgets this page's engine when the page goes away.
   window.addEventListener("pagehide", () => void engine.close());
+  const queryClient = createQueryClient();
   createRoot(container).render(
     <StrictMode>
-      <BackendProvider backend={tauriBackend}>
-        <App />
-      </BackendProvider>
+      <QueryClientProvider client={queryClient}>
+        <BackendProvider backend={tauriBackend}>
+          <App />
+        </BackendProvider>
+      </QueryClientProvider>
     </StrictMode>,
   );
 }

@@ -205,14 +205,6 @@ impl KindArg {
 
     /// Plural words for progress lines.
     pub fn words(self) -> &'static str {
-        match self {
-            KindArg::Pages => "Pages",
-            KindArg::AdAccounts => "ad accounts",
-            KindArg::Catalogs => "catalogs",
-            KindArg::Pixels => "pixels",
-            KindArg::Instagram => "Instagram accounts",
-            KindArg::Whatsapp => "WhatsApp Business accounts",
-            KindArg::Apps => "apps",
-        }
+        gatehouse_core::kind_words(self.kind()).1
     }
 }

@@ -29,8 +29,10 @@ pub struct AssetKindInfo {
     pub kind: AssetKind,
     /// Plural, for tabs: "Ad accounts".
     pub label: String,
-    /// Singular, in sentences: "ad account".
+    /// Singular, in sentences: "ad account" ([`kind_words`]).
     pub singular: String,
+    /// Plural, in sentences: "ad accounts" ([`kind_words`]).
+    pub plural: String,
     /// The tasks that make up "Full control".
     pub full_control: Vec<String>,
     /// The tasks offered for "Partial" access, in the order shown.
@@ -160,7 +162,8 @@ pub fn asset_kinds() -> Vec<AssetKindInfo> {
             kind: AssetKind::Page,
             removal_elsewhere: None,
             label: "Pages".into(),
-            singular: "Page".into(),
+            singular: String::new(),
+            plural: String::new(),
             full_control: names(&[
                 "MANAGE",
                 "CREATE_CONTENT",
@@ -203,7 +206,8 @@ pub fn asset_kinds() -> Vec<AssetKindInfo> {
             kind: AssetKind::AdAccount,
             removal_elsewhere: None,
             label: "Ad accounts".into(),
-            singular: "ad account".into(),
+            singular: String::new(),
+            plural: String::new(),
             full_control: names(&["MANAGE", "ADVERTISE", "ANALYZE"]),
             tasks: ad_account_tasks,
             // Meta accepts only these role-equivalent sets on ad accounts (graph-api.md §5.3).
@@ -217,7 +221,8 @@ pub fn asset_kinds() -> Vec<AssetKindInfo> {
             kind: AssetKind::Catalog,
             removal_elsewhere: None,
             label: "Catalogs".into(),
-            singular: "catalog".into(),
+            singular: String::new(),
+            plural: String::new(),
             full_control: names(&["MANAGE", "ADVERTISE"]),
             tasks: vec![
                 task(
@@ -234,7 +239,8 @@ pub fn asset_kinds() -> Vec<AssetKindInfo> {
             kind: AssetKind::Pixel,
             removal_elsewhere: None,
             label: "Pixels and datasets".into(),
-            singular: "pixel".into(),
+            singular: String::new(),
+            plural: String::new(),
             full_control: names(&["EDIT", "UPLOAD", "ADVERTISE", "ANALYZE"]),
             tasks: vec![
                 task(
@@ -268,7 +274,8 @@ pub fn asset_kinds() -> Vec<AssetKindInfo> {
             kind: AssetKind::Instagram,
             removal_elsewhere: None,
             label: "Instagram accounts".into(),
-            singular: "Instagram account".into(),
+            singular: String::new(),
+            plural: String::new(),
             full_control: names(&[
                 "CONTENT",
                 "COMMUNITY_ACTIVITY",
@@ -304,7 +311,8 @@ pub fn asset_kinds() -> Vec<AssetKindInfo> {
             kind: AssetKind::WhatsappBusinessAccount,
             removal_elsewhere: None,
             label: "WhatsApp accounts".into(),
-            singular: "WhatsApp account".into(),
+            singular: String::new(),
+            plural: String::new(),
             full_control: names(&[
                 "MANAGE",
                 "DEVELOP",
@@ -352,7 +360,8 @@ pub fn asset_kinds() -> Vec<AssetKindInfo> {
             kind: AssetKind::App,
             removal_elsewhere: None,
             label: "Apps".into(),
-            singular: "app".into(),
+            singular: String::new(),
+            plural: String::new(),
             // Apps are not assigned with tasks: they are installed for the system user.
             full_control: Vec::new(),
             tasks: Vec::new(),
@@ -361,6 +370,8 @@ pub fn asset_kinds() -> Vec<AssetKindInfo> {
     ];
     for info in &mut kinds {
         info.removal_elsewhere = info.kind.removal_elsewhere().map(str::to_owned);
+        let (one, many) = kind_words(info.kind);
+        (info.singular, info.plural) = (one.to_owned(), many.to_owned());
     }
     kinds
 }
@@ -394,8 +405,9 @@ fn level(info: Option<&AssetKindInfo>, tasks: &[String]) -> AccessLevel {
     }
 }
 
-/// A kind in words, one and many: ("ad account", "ad accounts").
-pub(crate) fn kind_words(kind: AssetKind) -> (&'static str, &'static str) {
+/// A kind in words, one and many, for sentences: ("ad account", "ad accounts"). The one
+/// place these nouns are written (the app, the CLI and the engine's sentences read them here).
+pub fn kind_words(kind: AssetKind) -> (&'static str, &'static str) {
     match kind {
         AssetKind::AdAccount => ("ad account", "ad accounts"),
         AssetKind::Page => ("Page", "Pages"),

@@ -20,7 +20,7 @@ mod system_users;
 mod tokens;
 
 pub use access::{
-    asset_kinds, AccessCount, AccessLevel, AccessLoss, AppRef, AssetKindInfo, AssetRow,
+    asset_kinds, kind_words, AccessCount, AccessLevel, AccessLoss, AppRef, AssetKindInfo, AssetRow,
     AssignedAsset, ChangeReview, SystemUserAccess, TaskInfo,
 };
 pub use clipboard::{CopyReceipt, SecretClipboard};

@@ -64,6 +64,7 @@ export const tauriBackend: Backend = {
 
   assetKinds: () => infallible(commands.assetKinds()),
   listAssets: (kind) => settle(commands.listAssets(kind)),
+  reviewChanges: (systemUserId, changes) => settle(commands.reviewChanges(systemUserId, changes)),
   createJob: (systemUserId, systemUserName, changes) =>
     settle(commands.createJob(systemUserId, systemUserName, changes)),
   runJob: (jobId, onEvent) => settle(commands.runJob(jobId, channel<JobEvent>(onEvent))),

@@ -1,9 +1,9 @@
 import { useState } from "react";
-import { Label, RadioButton, RadioField, RadioGroup, Text } from "react-aria-components";
 import { useBackend } from "../backend/context";
 import type { CommandError, CreatedSystemUser, NewRole } from "../bindings";
 import { ErrorCallout } from "../components/Callout";
 import { Dialog, DialogForm, SubmitActions } from "../components/Dialog";
+import { Radio, RadioGroup } from "../components/Radio";
 import { SystemUserNameField } from "./SystemUserNameField";
 
 const roles: { value: NewRole; label: string; description: string }[] = [
@@ -76,15 +76,11 @@ export function AddSystemUserDialog({ isOpen, onOpenChange, onCreated, onListMay
           error={nameError}
           onErrorCleared={() => setError(null)}
         />
-        <RadioGroup className="stack-sm" value={role} onChange={(value) => setRole(value === "admin" ? "admin" : "regular")}>
-          <Label className="field__label">Role</Label>
+        <RadioGroup label="Role" value={role} onChange={(value) => setRole(value === "admin" ? "admin" : "regular")}>
           {roles.map((option) => (
-            <RadioField key={option.value} value={option.value} className="choice">
-              <RadioButton className="choice__button">{option.label}</RadioButton>
-              <Text slot="description" className="choice__description">
-                {option.description}
-              </Text>
-            </RadioField>
+            <Radio key={option.value} value={option.value} description={option.description}>
+              {option.label}
+            </Radio>
           ))}
         </RadioGroup>
         {error && !nameError && <ErrorCallout error={error} title="The system user was not added" />}

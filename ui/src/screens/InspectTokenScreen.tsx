@@ -1,7 +1,7 @@
-import { useEffect, useState } from "react";
+import { useMemo, useState } from "react";
 import { Form, Link } from "react-aria-components";
 import { useBackend } from "../backend/context";
-import type { IssuedToken, ScopeCatalog, ScopeInfo, TokenReport } from "../backend/types";
+import type { IssuedToken, ScopeInfo, TokenReport } from "../backend/types";
 import type { CommandError, SystemUserSummary } from "../bindings";
 import { Badge } from "../components/Badge";
 import { Button } from "../components/Button";
@@ -12,6 +12,7 @@ import { Countdown } from "../components/Countdown";
 import { DataTable, type DataColumn } from "../components/DataTable";
 import { Page } from "../components/Page";
 import { SecretField } from "../components/SecretField";
+import { usePortfolioOverview, useScopeCatalog, useSystemUserAccess } from "../queries";
 import { hrefFor } from "../router";
 import { CopyOnceDialog } from "./token/CopyOnceDialog";
 
@@ -32,37 +33,30 @@ const bareId = (id: string) => id.replace(/^act_/, "");
  */
 export function InspectTokenScreen() {
   const backend = useBackend();
+  // The pasted token is this component's state only: leaving the screen unmounts it and the
+  // token is gone (no storage, no URL, no global, never a query).
   const [token, setToken] = useState("");
   const [inspected, setInspected] = useState<string | null>(null);
   const [report, setReport] = useState<TokenReport | null>(null);
   const [pending, setPending] = useState<"inspect" | "refresh" | "revoke" | null>(null);
   const [error, setError] = useState<CommandError | null>(null);
-  const [catalog, setCatalog] = useState<ScopeCatalog | null>(null);
   const [confirmRevoke, setConfirmRevoke] = useState(false);
   const [revokeError, setRevokeError] = useState<CommandError | null>(null);
   const [actionError, setActionError] = useState<CommandError | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const [refreshed, setRefreshed] = useState<IssuedToken | null>(null);
-  // The open portfolio's system users, to name a token's owner.
-  const [people, setPeople] = useState<SystemUserSummary[]>([]);
-  // Names of the owner's assets, to show names instead of bare IDs.
-  const [assetNames, setAssetNames] = useState<ReadonlyMap<string, string>>(new Map());
-
-  useEffect(() => {
-    let current = true;
-    // Only for the plain sentence next to each permission; the screen works without it.
-    void backend.scopeCatalog().then((result) => {
-      if (current && result.status === "ok") setCatalog(result.data);
-    });
-    void backend.portfolioOverview().then((result) => {
-      if (current && result.status === "ok") setPeople(result.data.system_users);
-    });
-    // The pasted token is this component's state only: leaving the screen unmounts it and the
-    // token is gone (no storage, no URL, no global).
-    return () => {
-      current = false;
-    };
-  }, [backend]);
+  // Only for the plain sentence next to each permission; the screen works without it.
+  const catalog = useScopeCatalog().data ?? null;
+  // The open portfolio's system users, to name a token's owner (null until the engine answered).
+  const overview = usePortfolioOverview();
+  const people = overview.isPending ? null : (overview.data?.system_users ?? []);
+  // Names of the owner's assets (when it is one of them), to show names instead of bare IDs.
+  const owner = report?.user_id ?? null;
+  const ownerAccess = useSystemUserAccess(owner, { enabled: people?.some((p) => p.id === owner) ?? false }).data;
+  const assetNames = useMemo(
+    () => new Map(ownerAccess?.assets.map((a) => [bareId(a.id), a.name]) ?? []),
+    [ownerAccess],
+  );
 
   const inspect = async (value = token) => {
     if (pending) return;
@@ -83,12 +77,6 @@ export function InspectTokenScreen() {
     }
     setReport(result.data);
     setInspected(value);
-    const owner = result.data.user_id;
-    if (owner && people.some((p) => p.id === owner)) {
-      void backend.systemUserAccess(owner).then((access) => {
-        if (access.status === "ok") setAssetNames(new Map(access.data.assets.map((a) => [bareId(a.id), a.name])));
-      });
-    }
   };
 
   const refresh = async () => {
@@ -332,8 +320,10 @@ export function InspectTokenScreen() {
   );
 }
 
-function Owner({ id, people }: { id: string | null; people: SystemUserSummary[] }) {
+function Owner({ id, people }: { id: string | null; people: SystemUserSummary[] | null }) {
   if (!id) return <>—</>;
+  // The portfolio's system users are not known yet: nothing is said about whose it is.
+  if (people === null) return <span className="mono">{id}</span>;
   const person = people.find((p) => p.id === id);
   if (!person) {
     return (

@@ -1,7 +1,4 @@
-import { useEffect, useState } from "react";
-import { useBackend } from "../backend/context";
-import type { Result } from "../backend/result";
-import type { AppInfo, CommandError, KeyringReport } from "../bindings";
+import { commandError } from "../backend/query";
 import { Button } from "../components/Button";
 import { Callout, ErrorCallout } from "../components/Callout";
 import { Card } from "../components/Card";
@@ -9,6 +6,7 @@ import { Page } from "../components/Page";
 import { CompatibilityCard } from "./CompatibilityCard";
 import { NumberField } from "../components/NumberField";
 import { SegmentedControl } from "../components/SegmentedControl";
+import { useAppInfo, useKeyringStatus } from "../queries";
 import { CLIPBOARD_CLEAR_MAX, CLIPBOARD_CLEAR_MIN, useClipboardClearSeconds } from "../settings";
 import type { ThemeChoice } from "../theme";
 
@@ -24,36 +22,12 @@ function osName(os: string): string {
   return names[os] ?? os;
 }
 
-type KeyringState = { phase: "checking" } | { phase: "done"; result: Result<KeyringReport, CommandError> };
-
 export function SettingsScreen({ theme, onThemeChange }: { theme: ThemeChoice; onThemeChange: (t: ThemeChoice) => void }) {
-  const backend = useBackend();
-  const [info, setInfo] = useState<AppInfo | null>(null);
-  const [keyring, setKeyring] = useState<KeyringState>({ phase: "checking" });
-  // Each press of "Check again" bumps this; the effect runs one check per value.
-  const [checkRound, setCheckRound] = useState(0);
+  const info = useAppInfo().data ?? null;
+  // "Check again" runs the check again; what the last one said is not shown meanwhile.
+  const keyring = useKeyringStatus();
+  const checking = keyring.isFetching || keyring.isPending;
   const [clearSeconds, setClearSeconds] = useClipboardClearSeconds();
-
-  useEffect(() => {
-    void backend.appInfo().then((result) => {
-      if (result.status === "ok") setInfo(result.data);
-    });
-  }, [backend]);
-
-  useEffect(() => {
-    let current = true;
-    void backend.keyringStatus().then((result) => {
-      if (current) setKeyring({ phase: "done", result });
-    });
-    return () => {
-      current = false;
-    };
-  }, [backend, checkRound]);
-
-  const checkAgain = () => {
-    setKeyring({ phase: "checking" });
-    setCheckRound((round) => round + 1);
-  };
 
   return (
     <Page title="Settings">
@@ -80,22 +54,22 @@ export function SettingsScreen({ theme, onThemeChange }: { theme: ThemeChoice; o
         title="Keychain"
         description="Gatehouse keeps tokens and app secrets in this computer's keychain and nowhere else. This check stores, reads back and deletes a test entry."
         actions={
-          <Button onPress={checkAgain} isDisabled={keyring.phase === "checking"}>
+          <Button onPress={() => void keyring.refetch()} isDisabled={checking}>
             Check again
           </Button>
         }
       >
         <div aria-live="polite">
-          {keyring.phase === "checking" ? (
+          {checking ? (
             <Callout tone="info" title="Checking the keychain…" />
-          ) : keyring.result.status === "ok" ? (
+          ) : keyring.isSuccess ? (
             <Callout tone="success" title="The keychain is ready">
               <span>
-                {keyring.result.data.store} answered in {keyring.result.data.round_trip_ms} ms.
+                {keyring.data.store} answered in {keyring.data.round_trip_ms} ms.
               </span>
             </Callout>
           ) : (
-            <ErrorCallout error={keyring.result.error} title="The keychain is not usable" />
+            <ErrorCallout error={commandError(keyring.error)} title="The keychain is not usable" />
           )}
         </div>
       </Card>

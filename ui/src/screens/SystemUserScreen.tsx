@@ -1,8 +1,8 @@
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { Link } from "react-aria-components";
 import { useBackend } from "../backend/context";
-import type { Result } from "../backend/result";
-import type { AccessLevel, AssetKindInfo, AssignedAsset, SystemUserAccess } from "../backend/types";
+import { commandError } from "../backend/query";
+import type { AccessLevel, AssetKindInfo, AssignedAsset } from "../backend/types";
 import type { CommandError } from "../bindings";
 import { Badge, type BadgeTone } from "../components/Badge";
 import { Button } from "../components/Button";
@@ -11,24 +11,17 @@ import { Card } from "../components/Card";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { DataTable, type DataColumn } from "../components/DataTable";
 import { Page } from "../components/Page";
+import { useAssetKinds, useReloadSystemUserAccess, useSystemUserAccess } from "../queries";
 import { hrefFor } from "../router";
 import { formatDate } from "./SystemUsersScreen";
 import { GenerateTokenDialog } from "./token/GenerateTokenDialog";
 
-type Loaded = { access: SystemUserAccess; kinds: AssetKindInfo[] };
-type LoadState = { phase: "loading" } | { phase: "done"; result: Result<Loaded, CommandError>; refreshing: boolean };
+/** How each level looks; its words come from the engine (`access_label`). */
+const accessTone: Record<AccessLevel, BadgeTone> = { full: "accent", write: "warning", read: "success" };
 
-const accessBadge: Record<AccessLevel, { label: string; tone: BadgeTone }> = {
-  full: { label: "Full control", tone: "accent" },
-  write: { label: "Can change", tone: "warning" },
-  read: { label: "Read only", tone: "success" },
-};
-
-/** "ad account" / "ad accounts", keeping names like "Page" and "WhatsApp" capitalised. */
+/** "ad account" / "ad accounts": the engine's nouns for the kind. */
 export function kindNoun(info: AssetKindInfo, count: number): string {
-  if (count === 1) return info.singular;
-  const capital = info.singular.charAt(0) !== info.singular.charAt(0).toLowerCase();
-  return capital ? info.label : info.label.charAt(0).toLowerCase() + info.label.slice(1);
+  return count === 1 ? info.singular : info.plural;
 }
 
 /** "12 ad accounts: 3 can change, 9 read only". */
@@ -51,35 +44,16 @@ export function taskLabels(info: AssetKindInfo | undefined, tasks: string[]): st
 /** One system user: what it can reach (grouped by kind, in plain words) and its apps. */
 export function SystemUserScreen({ systemUserId }: { systemUserId: string }) {
   const backend = useBackend();
-  const [state, setState] = useState<LoadState>({ phase: "loading" });
-  const [round, setRound] = useState(0);
+  const accessQuery = useSystemUserAccess(systemUserId);
+  const kindsQuery = useAssetKinds();
+  // Read again after a change here (the list on screen, and the focus in it, stay meanwhile).
+  const reloadAccess = useReloadSystemUserAccess(systemUserId);
+  const reload = () => void reloadAccess();
   const [removing, setRemoving] = useState<AssignedAsset | null>(null);
   const [removePending, setRemovePending] = useState(false);
   const [removeError, setRemoveError] = useState<CommandError | null>(null);
   const [done, setDone] = useState<string | null>(null);
   const [generating, setGenerating] = useState(false);
-
-  useEffect(() => {
-    let current = true;
-    void Promise.all([backend.systemUserAccess(systemUserId), backend.assetKinds()]).then(([access, kinds]) => {
-      if (!current) return;
-      const result: Result<Loaded, CommandError> =
-        access.status === "error"
-          ? access
-          : kinds.status === "error"
-            ? kinds
-            : { status: "ok", data: { access: access.data, kinds: kinds.data } };
-      setState({ phase: "done", result, refreshing: false });
-    });
-    return () => {
-      current = false;
-    };
-  }, [backend, systemUserId, round]);
-
-  const reload = () => {
-    setState((s) => (s.phase === "done" ? { ...s, refreshing: true } : s));
-    setRound((r) => r + 1);
-  };
 
   const back = (
     <Link href={hrefFor({ name: "system-users" })} className="back-link">
@@ -87,25 +61,33 @@ export function SystemUserScreen({ systemUserId }: { systemUserId: string }) {
     </Link>
   );
 
-  if (state.phase === "loading") {
+  if (accessQuery.isError || kindsQuery.isError) {
+    return (
+      <Page title="System user" back={back}>
+        <ErrorCallout error={commandError(accessQuery.error ?? kindsQuery.error)} title="This system user could not be loaded" />
+        <div>
+          <Button
+            onPress={() => {
+              if (accessQuery.isError) void accessQuery.refetch();
+              if (kindsQuery.isError) void kindsQuery.refetch();
+            }}
+          >
+            Try again
+          </Button>
+        </div>
+      </Page>
+    );
+  }
+  if (!accessQuery.isSuccess || !kindsQuery.isSuccess) {
     return (
       <Page title="System user" back={back}>
         <Callout tone="info" title="Loading what this system user can reach…" />
       </Page>
     );
   }
-  if (state.result.status === "error") {
-    return (
-      <Page title="System user" back={back}>
-        <ErrorCallout error={state.result.error} title="This system user could not be loaded" />
-        <div>
-          <Button onPress={reload}>Try again</Button>
-        </div>
-      </Page>
-    );
-  }
 
-  const { access, kinds } = state.result.data;
+  const access = accessQuery.data;
+  const kinds = kindsQuery.data;
   const user = access.system_user;
 
   const remove = async (asset: AssignedAsset) => {
@@ -256,7 +238,7 @@ function AssetGroup({ info, assets, onRemove }: { info: AssetKindInfo; assets: A
         </span>
       ),
     },
-    { id: "access", name: "Access", render: (a) => <Badge tone={accessBadge[a.access].tone}>{accessBadge[a.access].label}</Badge> },
+    { id: "access", name: "Access", render: (a) => <Badge tone={accessTone[a.access]}>{a.access_label}</Badge> },
     {
       id: "tasks",
       name: "What it can do",

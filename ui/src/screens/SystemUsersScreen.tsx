@@ -1,13 +1,13 @@
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { Cell, Column, Link, Row, Table, TableBody, TableHeader } from "react-aria-components";
 import { useBackend } from "../backend/context";
-import type { Result } from "../backend/result";
+import { commandError } from "../backend/query";
 import type { AccessCount } from "../backend/types";
-import type { AppClaim, CommandError, CreatedSystemUser, PortfolioOverview, SystemUserSummary } from "../bindings";
+import type { AppClaim, CreatedSystemUser, SystemUserSummary } from "../bindings";
 import { Button } from "../components/Button";
 import { Callout, ErrorCallout } from "../components/Callout";
 import { Page } from "../components/Page";
-import type { OverviewState } from "../portfolio";
+import { useAccessCounts, type OverviewQuery } from "../queries";
 import { hrefFor, navigate } from "../router";
 import { AddSystemUserDialog } from "./AddSystemUserDialog";
 import { ClaimOutcome, NoAppCallout } from "./portfolio/ClaimApp";
@@ -22,30 +22,9 @@ export function formatDate(iso: string | null): string {
   return Number.isNaN(date.getTime()) ? iso : dateFormat.format(date);
 }
 
-/** The assets and apps of each system user, loaded after the list (one call for all of them). */
-function useAccessCounts(overview: PortfolioOverview | null): Result<Map<string, AccessCount>, CommandError> | null {
-  const backend = useBackend();
-  // Kept with the list they count, so a reloaded list shows "loading" rather than old numbers.
-  const [counts, setCounts] = useState<{ list: PortfolioOverview; result: Result<Map<string, AccessCount>, CommandError> } | null>(null);
-  useEffect(() => {
-    if (!overview) return;
-    let current = true;
-    void backend.accessCounts().then((result) => {
-      if (!current) return;
-      setCounts({
-        list: overview,
-        result: result.status === "ok" ? { status: "ok", data: new Map(result.data.map((c) => [c.system_user_id, c])) } : result,
-      });
-    });
-    return () => {
-      current = false;
-    };
-  }, [backend, overview]);
-  return counts && counts.list === overview ? counts.result : null;
-}
-
-function countCell(counts: Result<Map<string, AccessCount>, CommandError> | null, id: string, key: "assets" | "apps") {
-  const count = counts?.status === "ok" ? counts.data.get(id) : undefined;
+/** A count, or why it is not shown: still loading (`null`), or not known (the read failed). */
+function countCell(counts: ReadonlyMap<string, AccessCount> | "failed" | null, id: string, key: "assets" | "apps") {
+  const count = counts !== null && counts !== "failed" ? counts.get(id) : undefined;
   if (count) return count[key];
   return (
     <>
@@ -55,10 +34,15 @@ function countCell(counts: Result<Map<string, AccessCount>, CommandError> | null
   );
 }
 
-export function SystemUsersScreen({ overview, onReload }: { overview: OverviewState; onReload: () => void }) {
+export function SystemUsersScreen({ overview, onReload }: { overview: OverviewQuery; onReload: () => void }) {
   const backend = useBackend();
-  const loaded = overview.phase === "done" && overview.result.status === "ok" && !overview.refreshing ? overview.result.data : null;
-  const counts = useAccessCounts(loaded);
+  // The assets and apps of each system user, read after the list (one call for all of them), and
+  // again after the list is: they are counted for the list as it was read. Old numbers are never
+  // shown while new ones are on their way.
+  const listedAt = overview.isSuccess && !overview.isFetching ? overview.dataUpdatedAt : null;
+  const countsQuery = useAccessCounts(listedAt);
+  const counts =
+    listedAt === null || countsQuery.isFetching ? null : countsQuery.isError ? "failed" : (countsQuery.data ?? null);
   const [adding, setAdding] = useState(false);
   const [renaming, setRenaming] = useState<SystemUserSummary | null>(null);
   // The last change made here, confirmed above the list.
@@ -66,17 +50,17 @@ export function SystemUsersScreen({ overview, onReload }: { overview: OverviewSt
   // An app added to the business here (a pending claim is not a success yet).
   const [claimed, setClaimed] = useState<AppClaim | null>(null);
 
-  if (overview.phase === "loading") {
+  if (overview.isPending) {
     return (
       <Page title="System users">
         <Callout tone="info" title="Loading the portfolio's system users…" />
       </Page>
     );
   }
-  if (overview.result.status === "error") {
+  if (overview.isError) {
     return (
       <Page title="System users">
-        <ErrorCallout error={overview.result.error} title="The system users could not be loaded" />
+        <ErrorCallout error={commandError(overview.error)} title="The system users could not be loaded" />
         <div>
           <Button onPress={onReload}>Try again</Button>
         </div>
@@ -84,7 +68,7 @@ export function SystemUsersScreen({ overview, onReload }: { overview: OverviewSt
     );
   }
 
-  const data = overview.result.data;
+  const data = overview.data;
   const quota = data.quota;
   // `apps` is null when the token may not list them: then nothing is claimed to be missing. A
   // business that owns no app can have no system users, so no quota is shown for it.
@@ -129,8 +113,12 @@ export function SystemUsersScreen({ overview, onReload }: { overview: OverviewSt
         }}
       />
 
-      {counts?.status === "error" && (
-        <ErrorCallout error={counts.error} tone="warning" title="How many assets and apps each system user has could not be loaded" />
+      {listedAt !== null && countsQuery.isError && (
+        <ErrorCallout
+          error={commandError(countsQuery.error)}
+          tone="warning"
+          title="How many assets and apps each system user has could not be loaded"
+        />
       )}
 
       {(ownsNoApp || appNotOwned) && (

@@ -1,6 +1,7 @@
-import { CheckboxGroup, Label, RadioGroup, Text } from "react-aria-components";
 import type { AssetKindInfo } from "../../backend/types";
-import { Check, Choice } from "./Choices";
+import { Checkbox, CheckboxGroup } from "../../components/Checkbox";
+import { FieldDescription } from "../../components/FieldDescription";
+import { Radio, RadioGroup } from "../../components/Radio";
 
 export type Access = { mode: "full" | "partial"; tasks: string[] };
 
@@ -42,7 +43,7 @@ export function describeAccess(info: AssetKindInfo, access: Access): string {
 
 export function accessProblem(info: AssetKindInfo, access: Access): string | null {
   if (info.tasks.length === 0 || access.mode === "full") return null;
-  if (access.tasks.length === 0) return `Choose at least one thing it may do on ${info.label.toLowerCase()}.`;
+  if (access.tasks.length === 0) return `Choose at least one thing it may do on ${info.plural}.`;
   return null;
 }
 
@@ -70,62 +71,56 @@ export function AccessPicker({ info, access, onChange }: AccessPickerProps) {
   return (
     <div className="access-picker">
       <RadioGroup
-        className="stack-sm"
+        label={`Access to the selected ${info.plural}`}
+        labelStyle="title"
         value={access.mode}
         onChange={(mode) => {
           if (mode === "full") onChange({ mode: "full", tasks: access.tasks });
           else onChange({ mode: "partial", tasks: access.tasks.length > 0 ? access.tasks : defaultAccess(info).tasks });
         }}
       >
-        <Label className="access-picker__title">Access to the selected {info.label.toLowerCase()}</Label>
-        <Choice value="partial" label="Partial access" description="Only what you choose below. Recommended." />
-        <Choice value="full" label="Full control" description={`Everything: ${fullLabels.join(", ")}.`} />
+        <Radio value="partial" description="Only what you choose below. Recommended.">
+          Partial access
+        </Radio>
+        <Radio value="full" description={`Everything: ${fullLabels.join(", ")}.`}>
+          Full control
+        </Radio>
       </RadioGroup>
       {access.mode === "partial" &&
         (combos.length > 0 ? (
           <RadioGroup
-            className="stack-sm"
+            label="What it may do"
             value={combos.findIndex((c) => sameTasks(c, access.tasks)).toString()}
             onChange={(value) => {
               const combo = combos[Number(value)];
               if (combo) onChange({ mode: "partial", tasks: [...combo] });
             }}
           >
-            <Label className="field__label">What it may do</Label>
-            <Text slot="description" className="field__description">
-              Meta accepts only these mixes on {info.label.toLowerCase()}.
-            </Text>
+            <FieldDescription>Meta accepts only these mixes on {info.plural}.</FieldDescription>
             {combos.map((combo, index) => {
               const tasks = info.tasks.filter((t) => combo.includes(t.name));
               return (
-                <Choice
+                <Radio
                   key={combo.join()}
                   value={index.toString()}
-                  label={tasks.map((t) => t.label).join(" + ")}
                   description={tasks.map((t) => t.description).join(" ")}
-                />
+                >
+                  {tasks.map((t) => t.label).join(" + ")}
+                </Radio>
               );
             })}
           </RadioGroup>
         ) : (
           <CheckboxGroup
-            className="stack-sm"
+            label="What it may do"
             value={access.tasks}
             onChange={(tasks) => onChange({ mode: "partial", tasks })}
           >
-            <Label className="field__label">What it may do</Label>
             {info.tasks.map((t) => (
-              <Check
-                key={t.name}
-                value={t.name}
-                label={
-                  <>
-                    {t.label}
-                    {!t.write && <span className="check__tag">read only</span>}
-                  </>
-                }
-                description={t.description}
-              />
+              <Checkbox key={t.name} variant="flow" value={t.name} description={t.description}>
+                {t.label}
+                {!t.write && <span className="check__tag">read only</span>}
+              </Checkbox>
             ))}
           </CheckboxGroup>
         ))}

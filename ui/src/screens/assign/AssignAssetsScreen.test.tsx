@@ -116,6 +116,22 @@ describe("assign assets", () => {
     expect(await screen.findByRole("tab", { name: /Ad accounts.*2 selected/ })).toBeTruthy();
   });
 
+  it("says in the review which assets lose access they have now, before anything is sent", async () => {
+    const { engine, user } = await setup();
+    const list = await openTab(user, "Ad accounts");
+    // The first account: Reporting Server can change it now.
+    list.focus();
+    await user.keyboard("{ }");
+    await user.click(screen.getByRole("radio", { name: /^View performance/ }));
+    const before = (await batches(engine)).length;
+    await user.click(screen.getByRole("button", { name: "Review changes" }));
+    const warning = await screen.findByText("Reporting Server loses access it has now", undefined, { timeout: 10_000 });
+    const callout = warning.closest(".callout");
+    expect(callout?.textContent).toContain("1 ad account goes from Can change to Read only (no longer: Create and edit ads).");
+    expect((await batches(engine)).length).toBe(before);
+    await expectNoSeriousA11yViolations();
+  });
+
   it("searches, selects all matching, accumulates across tabs, reviews and applies the exact changes", async () => {
     const { engine, user, systemUserId } = await setup();
     const list = await openTab(user, "Ad accounts");
@@ -215,9 +231,9 @@ describe("assign assets", () => {
     const { engine, user } = await setup();
     await openTab(user, "Pages");
     // The client shares its Pages without Messages, so the agency cannot hand out Full control.
-    await user.type(screen.getByRole("searchbox", { name: "Search pages" }), "Lucky Shrub");
+    await user.type(screen.getByRole("searchbox", { name: "Search Pages" }), "Lucky Shrub");
     await user.click(await screen.findByRole("button", { name: "Select all 2 matching" }));
-    await user.clear(screen.getByRole("searchbox", { name: "Search pages" }));
+    await user.clear(screen.getByRole("searchbox", { name: "Search Pages" }));
     await user.click(await screen.findByRole("option", { name: /^Bluebird Travel US/ }));
     await user.click(screen.getByRole("radio", { name: /^Full control/ }));
     await reviewAndApply(user, "3");

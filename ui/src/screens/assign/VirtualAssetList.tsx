@@ -1,5 +1,7 @@
-import { useId, useRef, useState, type KeyboardEvent, type UIEvent } from "react";
+import { defaultRangeExtractor, useVirtualizer, type Range } from "@tanstack/react-virtual";
+import { useCallback, useId, useRef, useState, type KeyboardEvent } from "react";
 import type { AssetRow } from "../../backend/types";
+import "../../styles/flows.css";
 
 export const ROW_HEIGHT = 52;
 const OVERSCAN = 6;
@@ -17,39 +19,49 @@ export interface VirtualAssetListProps {
 }
 
 /**
- * A multi-select listbox that renders only the rows in view, so 10,000+ assets scroll smoothly.
- * Fixed row height; the listbox keeps focus and points at the active row (aria-activedescendant);
+ * A multi-select listbox that renders only the rows in view (windowed by @tanstack/react-virtual),
+ * so 100,000 assets scroll smoothly. Fixed row height; the listbox keeps focus and points at the
+ * active row (aria-activedescendant), which is always rendered, even when scrolled out of view;
  * arrows, Page Up/Down, Home/End move, Space or Enter ticks, and each row says where it sits
  * (aria-setsize/aria-posinset) because most rows are not in the DOM.
  */
 export function VirtualAssetList({ label, rows, selected, onToggle, height = 440, noteFor }: VirtualAssetListProps) {
   const baseId = useId();
   const viewport = useRef<HTMLDivElement>(null);
-  const [scrollTop, setScrollTop] = useState(0);
   const [active, setActive] = useState(0);
   // Marks the active row while the keyboard is in use, even after a click focused the list.
   const [keyboard, setKeyboard] = useState(false);
   const activeIndex = Math.min(active, Math.max(0, rows.length - 1));
 
-  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
-  const last = Math.min(rows.length - 1, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
-  const indexes: number[] = [];
-  for (let i = first; i <= last; i++) indexes.push(i);
-  if (rows.length > 0 && (activeIndex < first || activeIndex > last)) indexes.push(activeIndex);
+  // The rows in view (plus a few), and the active row wherever it is: aria-activedescendant must
+  // point at an element that exists.
+  const rangeExtractor = useCallback(
+    (range: Range) => {
+      const indexes = defaultRangeExtractor(range);
+      if (range.count > 0 && !indexes.includes(activeIndex)) indexes.push(activeIndex);
+      return indexes;
+    },
+    [activeIndex],
+  );
+  // No React Compiler in this build: the virtualizer's changing methods are read on each render.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtualizer = useVirtualizer<HTMLDivElement, HTMLDivElement>({
+    count: rows.length,
+    getScrollElement: () => viewport.current,
+    estimateSize: () => ROW_HEIGHT,
+    getItemKey: (index) => rows[index]?.id ?? index,
+    overscan: OVERSCAN,
+    rangeExtractor,
+    // Rows on the first render, before the viewport has been measured.
+    initialRect: { width: 0, height },
+  });
 
   const moveTo = (index: number) => {
+    if (rows.length === 0) return;
     const next = Math.max(0, Math.min(rows.length - 1, index));
     setActive(next);
-    const el = viewport.current;
-    if (!el) return;
-    const top = next * ROW_HEIGHT;
-    let target = el.scrollTop;
-    if (top < target) target = top;
-    else if (top + ROW_HEIGHT > target + height) target = top + ROW_HEIGHT - height;
-    if (target !== el.scrollTop) {
-      el.scrollTop = target;
-      setScrollTop(target);
-    }
+    // Scrolls only as far as needed to bring the row fully into view.
+    virtualizer.scrollToIndex(next, { align: "auto" });
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
@@ -101,17 +113,17 @@ export function VirtualAssetList({ label, rows, selected, onToggle, height = 440
       data-keyboard={keyboard || undefined}
       onKeyDown={onKeyDown}
       onMouseDown={() => setKeyboard(false)}
-      onScroll={(event: UIEvent<HTMLDivElement>) => setScrollTop(event.currentTarget.scrollTop)}
     >
-      <div className="vlist__spacer" style={{ height: rows.length * ROW_HEIGHT }}>
-        {indexes.map((i) => {
+      <div className="vlist__spacer" style={{ height: virtualizer.getTotalSize() }}>
+        {virtualizer.getVirtualItems().map((item) => {
+          const i = item.index;
           const row = rows[i];
           if (!row) return null;
           const isSelected = selected.has(row.id);
           const note = noteFor?.(row) ?? null;
           return (
             <div
-              key={row.id}
+              key={item.key.toString()}
               id={optionId(i)}
               role="option"
               aria-selected={isSelected}
@@ -120,7 +132,7 @@ export function VirtualAssetList({ label, rows, selected, onToggle, height = 440
               className="vlist__row"
               data-active={i === activeIndex || undefined}
               data-selected={isSelected || undefined}
-              style={{ transform: `translateY(${String(i * ROW_HEIGHT)}px)`, height: ROW_HEIGHT }}
+              style={{ transform: `translateY(${String(item.start)}px)`, height: item.size }}
               onMouseDown={(event) => event.preventDefault()}
               onClick={() => {
                 setActive(i);

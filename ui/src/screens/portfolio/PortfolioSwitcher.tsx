@@ -10,11 +10,11 @@ import {
   Text,
 } from "react-aria-components";
 import type { PortfolioEntry } from "../../backend/types";
-import type { OverviewState, PortfolioListState } from "../../portfolio";
+import type { OverviewQuery, PortfolioListQuery } from "../../queries";
 
 export interface PortfolioSwitcherProps {
-  list: PortfolioListState;
-  overview: OverviewState;
+  list: PortfolioListQuery;
+  overview: OverviewQuery;
   /** A switch is on its way. */
   switching: boolean;
   onOpen: (entry: PortfolioEntry) => void;
@@ -31,21 +31,21 @@ function kindNote(entry: PortfolioEntry): string {
  * one, or remove a saved one. Enter or Space opens it; arrow keys move; Escape closes it.
  */
 export function PortfolioSwitcher({ list, overview, switching, onOpen, onConnect, onRemove }: PortfolioSwitcherProps) {
-  const portfolios = list.phase === "done" && list.result.status === "ok" ? list.result.data.portfolios : [];
-  const activeId = list.phase === "done" && list.result.status === "ok" ? list.result.data.active_id : null;
+  const portfolios = list.data?.portfolios ?? [];
+  const activeId = list.data?.active_id ?? null;
   const active = portfolios.find((p) => p.id === activeId) ?? null;
   const saved = portfolios.filter((p) => p.kind !== "demo");
 
   let label = "Portfolio";
   let name: string | null = null;
   let note: string;
-  if (switching || overview.phase === "loading") {
+  if (switching || overview.isPending) {
     note = "Opening…";
-  } else if (overview.result.status === "error") {
+  } else if (overview.isError) {
     name = active?.label ?? null;
     note = "Could not be opened";
   } else {
-    const data = overview.result.data;
+    const data = overview.data;
     label = data.kind === "demo" ? "Demo portfolio" : "Portfolio";
     name = data.business_name;
     note = data.kind === "demo" ? "Demo: nothing leaves this computer" : `Business ID ${data.business_id}`;

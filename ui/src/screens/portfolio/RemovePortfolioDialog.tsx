@@ -1,9 +1,10 @@
 import { useState } from "react";
-import { Label, RadioButton, RadioField, RadioGroup, Text } from "react-aria-components";
 import { useBackend } from "../../backend/context";
 import type { PortfolioEntry } from "../../backend/types";
 import type { CommandError } from "../../bindings";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { FieldDescription } from "../../components/FieldDescription";
+import { Radio, RadioGroup } from "../../components/Radio";
 
 export interface RemovePortfolioDialogProps {
   isOpen: boolean;
@@ -57,16 +58,13 @@ export function RemovePortfolioDialog({ isOpen, saved, initialId, onClose, onRem
       errorTitle="The portfolio was not removed"
     >
       {saved.length > 1 && (
-        <RadioGroup className="stack-sm" value={selectedId} onChange={setChosen} isDisabled={pending}>
-          <Label className="field__label">Portfolio to remove</Label>
+        <RadioGroup label="Portfolio to remove" value={selectedId} onChange={setChosen} isDisabled={pending}>
           {saved.map((p) => (
-            <RadioField key={p.id} value={p.id} className="choice">
-              <RadioButton className="choice__button">{p.label}</RadioButton>
-            </RadioField>
+            <Radio key={p.id} value={p.id}>
+              {p.label}
+            </Radio>
           ))}
-          <Text slot="description" className="field__description">
-            Only portfolios you connected are listed; the demo ones are built in.
-          </Text>
+          <FieldDescription>Only portfolios you connected are listed; the demo ones are built in.</FieldDescription>
         </RadioGroup>
       )}
       <p>

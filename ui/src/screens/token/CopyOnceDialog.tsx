@@ -1,12 +1,12 @@
-import { useEffect, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { Dialog as AriaDialog, Heading, Label, Modal, ModalOverlay, TextArea, TextField } from "react-aria-components";
 import type { CommandError } from "../../bindings";
 import { useBackend } from "../../backend/context";
 import type { CopyReceipt, IssuedToken } from "../../backend/types";
 import { Button } from "../../components/Button";
 import { Callout, ErrorCallout } from "../../components/Callout";
-import { Check } from "../assign/Choices";
-import { CheckboxGroup } from "react-aria-components";
+import { Checkbox } from "../../components/Checkbox";
+import { useSystemUserAccess } from "../../queries";
 import { useClipboardClearSeconds } from "../../settings";
 import "../../styles/flows.css";
 
@@ -206,17 +206,14 @@ export function CopyOnceDialog({ token, systemUserName, onClosed, clipboardClear
               )}
               {error && <ErrorCallout error={error.error} title={error.title} />}
               <PostCheck token={token} />
-              <CheckboxGroup
-                aria-label="Keychain"
-                value={keep ? ["keep"] : []}
-                onChange={(values) => setKeep(values.includes("keep"))}
+              <Checkbox
+                variant="flow"
+                isSelected={keep}
+                onChange={setKeep}
+                description="Off by default. Anyone who can sign in to your account on this computer could read it there."
               >
-                <Check
-                  value="keep"
-                  label="Keep a copy in this computer's keychain"
-                  description="Off by default. Anyone who can sign in to your account on this computer could read it there."
-                />
-              </CheckboxGroup>
+                Keep a copy in this computer's keychain
+              </Checkbox>
               <div className="dialog__actions">
                 <Button autoFocus={backFromConfirm} variant={copied || everRevealed ? "primary" : "secondary"} onPress={requestClose} isDisabled={closing}>
                   {closing ? "Closing…" : "Close"}
@@ -232,22 +229,11 @@ export function CopyOnceDialog({ token, systemUserName, onClosed, clipboardClear
 
 /** What Meta says the token can really do (the post-check after generating). */
 function PostCheck({ token }: { token: IssuedToken }) {
-  const backend = useBackend();
   const report = token.post_check;
-  // Names for the asset IDs a permission is limited to, when the system user holds them.
-  const [names, setNames] = useState<ReadonlyMap<string, string>>(new Map());
-  const userId = report.user_id;
-  useEffect(() => {
-    if (!userId || report.scope_targets.length === 0) return;
-    let live = true;
-    void backend.systemUserAccess(userId).then((result) => {
-      if (!live || result.status !== "ok") return;
-      setNames(new Map(result.data.assets.map((a) => [a.id.replace(/^act_/, ""), a.name])));
-    });
-    return () => {
-      live = false;
-    };
-  }, [backend, userId, report.scope_targets.length]);
+  // Names for the asset IDs a permission is limited to, when the system user holds them. (Read
+  // by the system user's id: the token itself is never part of a query.)
+  const access = useSystemUserAccess(report.user_id, { enabled: report.scope_targets.length > 0 }).data;
+  const names = useMemo(() => new Map(access?.assets.map((a) => [a.id.replace(/^act_/, ""), a.name]) ?? []), [access]);
   const nameOf = (id: string) => names.get(id.replace(/^act_/, "")) ?? id;
   if (token.post_check_error) {
     return (

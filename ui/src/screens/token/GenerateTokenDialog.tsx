@@ -1,14 +1,6 @@
+import type { UseQueryResult } from "@tanstack/react-query";
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
-import {
-  CheckboxGroup,
-  Dialog as AriaDialog,
-  Form,
-  Heading,
-  Label,
-  Modal,
-  ModalOverlay,
-  RadioGroup,
-} from "react-aria-components";
+import { Dialog as AriaDialog, Form, Heading, Modal, ModalOverlay } from "react-aria-components";
 import type { CommandError } from "../../bindings";
 import { useBackend } from "../../backend/context";
 import type { Result } from "../../backend/result";
@@ -24,7 +16,10 @@ import type {
 } from "../../backend/types";
 import { Button } from "../../components/Button";
 import { Callout, ErrorCallout } from "../../components/Callout";
-import { Check, Choice } from "../assign/Choices";
+import { Checkbox, CheckboxGroup } from "../../components/Checkbox";
+import { Radio, RadioGroup } from "../../components/Radio";
+import { commandError } from "../../backend/query";
+import { useScopeCatalog, useTokenApps } from "../../queries";
 import { CopyOnceDialog } from "./CopyOnceDialog";
 import "../../styles/flows.css";
 
@@ -77,9 +72,10 @@ function sixtyDaysFromNow(): string {
 export function GenerateTokenDialog({ systemUser, isOpen, onClose, clipboardClearSeconds }: GenerateTokenDialogProps) {
   const backend = useBackend();
   const [step, setStep] = useState(0);
-  const [apps, setApps] = useState<Loaded<AppChoice[]>>({ phase: "loading" });
-  const [catalog, setCatalog] = useState<Loaded<ScopeCatalog>>({ phase: "loading" });
-  const [appId, setAppId] = useState<string | null>(null);
+  // Read each time the dialog opens (what was chosen is forgotten when it closes).
+  const apps = useTokenApps(systemUser.id, { enabled: isOpen });
+  const catalog = useScopeCatalog({ enabled: isOpen });
+  const [chosenAppId, setAppId] = useState<string | null>(null);
   const [installed, setInstalled] = useState<ReadonlySet<string>>(new Set());
   const [installing, setInstalling] = useState(false);
   const [installError, setInstallError] = useState<CommandError | null>(null);
@@ -91,27 +87,14 @@ export function GenerateTokenDialog({ systemUser, isOpen, onClose, clipboardClea
   const [genError, setGenError] = useState<CommandError | null>(null);
   const [token, setToken] = useState<IssuedToken | null>(null);
 
-  useEffect(() => {
-    if (!isOpen) return;
-    let live = true;
-    void backend.tokenApps(systemUser.id).then((result) => {
-      if (!live) return;
-      setApps({ phase: "done", result });
-      if (result.status === "ok") {
-        const usable = result.data.filter((a) => a.usable);
-        if (usable.length === 1 && usable[0]) setAppId((id) => id ?? usable[0]?.id ?? null);
-      }
-    });
-    void backend.scopeCatalog().then((result) => live && setCatalog({ phase: "done", result }));
-    return () => {
-      live = false;
-    };
-  }, [backend, systemUser.id, isOpen]);
-
-  const appList = apps.phase === "done" && apps.result.status === "ok" ? apps.result.data : [];
+  // Nothing is chosen from what an earlier opening read.
+  const appList = apps.isSuccess && !apps.isFetching ? apps.data : [];
+  // The one app that can be used is chosen already.
+  const usableApps = appList.filter((a) => a.usable);
+  const appId = chosenAppId ?? (usableApps.length === 1 ? (usableApps[0]?.id ?? null) : null);
   const app = appList.find((a) => a.id === appId) ?? null;
   const appInstalled = app ? app.installed || installed.has(app.id) : false;
-  const scopeCatalog = catalog.phase === "done" && catalog.result.status === "ok" ? catalog.result.data : null;
+  const scopeCatalog = catalog.data ?? null;
   const resolved = useMemo(
     () => (scopeCatalog ? resolveScopes(scopeCatalog, chosen) : { all: [...chosen], neededBy: new Map<string, Set<string>>() }),
     [scopeCatalog, chosen],
@@ -132,8 +115,6 @@ export function GenerateTokenDialog({ systemUser, isOpen, onClose, clipboardClea
     setGenStep(null);
     setGenError(null);
     setToken(null);
-    setApps({ phase: "loading" });
-    setCatalog({ phase: "loading" });
   };
 
   const close = () => {
@@ -278,21 +259,22 @@ export function GenerateTokenDialog({ systemUser, isOpen, onClose, clipboardClea
             )}
             {step === 1 && (
               <RadioGroup
-                className="stack-sm"
+                label="How long should the token work?"
                 value={expiry}
                 onChange={(v) => setExpiry(v === "never" ? "never" : "sixty_days")}
               >
-                <Label className="field__label">How long should the token work?</Label>
-                <Choice
+                <Radio
                   value="sixty_days"
-                  label="60 days (recommended)"
                   description={`Until ${sixtyDaysFromNow()}. If it leaks it stops working by itself; Gatehouse can refresh it before then.`}
-                />
-                <Choice
+                >
+                  60 days (recommended)
+                </Radio>
+                <Radio
                   value="never"
-                  label="Never expires"
                   description="Nothing to renew, but if it leaks it keeps working until someone revokes it."
-                />
+                >
+                  Never expires
+                </Radio>
               </RadioGroup>
             )}
             {step === 2 && (
@@ -348,7 +330,7 @@ export function GenerateTokenDialog({ systemUser, isOpen, onClose, clipboardClea
 }
 
 function AppStep(props: {
-  apps: Loaded<AppChoice[]>;
+  apps: UseQueryResult<AppChoice[]>;
   appId: string | null;
   onAppChange: (id: string) => void;
   systemUserName: string;
@@ -365,10 +347,11 @@ function AppStep(props: {
   useEffect(() => {
     if (justInstalled) root.current?.querySelector<HTMLInputElement>("input[type=radio]:checked")?.focus();
   }, [justInstalled]);
-  if (apps.phase === "loading") return <p role="status" className="muted">Loading the portfolio's apps…</p>;
-  if (apps.result.status === "error") return <ErrorCallout error={apps.result.error} title="The apps could not be loaded" />;
-  const usable = apps.result.data.filter((a) => a.usable);
-  const unusable = apps.result.data.filter((a) => !a.usable);
+  // Read afresh each time the dialog opens: what was installed since must not show as missing.
+  if (apps.isPending || apps.isFetching) return <p role="status" className="muted">Loading the portfolio's apps…</p>;
+  if (apps.isError) return <ErrorCallout error={commandError(apps.error)} title="The apps could not be loaded" />;
+  const usable = apps.data.filter((a) => a.usable);
+  const unusable = apps.data.filter((a) => !a.usable);
   const app = usable.find((a) => a.id === props.appId);
   return (
     <div className="stack" ref={root}>
@@ -377,17 +360,17 @@ function AppStep(props: {
           <span>Each app below says why. Fix one of them, then open this dialog again.</span>
         </Callout>
       ) : (
-        <RadioGroup className="stack-sm" value={props.appId} onChange={props.onAppChange}>
-          <Label className="field__label">Which app will use the token?</Label>
+        <RadioGroup label="Which app will use the token?" value={props.appId} onChange={props.onAppChange}>
           {usable.map((a) => (
-            <Choice
+            <Radio
               key={a.id}
               value={a.id}
-              label={a.name}
               description={
                 a.installed ? `Installed on ${props.systemUserName} · App ID ${a.id}` : `Not installed on ${props.systemUserName} yet · App ID ${a.id}`
               }
-            />
+            >
+              {a.name}
+            </Radio>
           ))}
         </RadioGroup>
       )}
@@ -425,16 +408,16 @@ function AppStep(props: {
 }
 
 function ScopeStep(props: {
-  catalog: Loaded<ScopeCatalog>;
+  catalog: UseQueryResult<ScopeCatalog>;
   chosen: string[];
   all: string[];
   neededBy: Map<string, Set<string>>;
   onChosenChange: (chosen: string[]) => void;
 }) {
   const { catalog, chosen, all, neededBy } = props;
-  if (catalog.phase === "loading") return <p role="status" className="muted">Loading permissions…</p>;
-  if (catalog.result.status === "error") return <ErrorCallout error={catalog.result.error} title="The permissions could not be loaded" />;
-  const data = catalog.result.data;
+  if (catalog.isPending) return <p role="status" className="muted">Loading permissions…</p>;
+  if (catalog.isError) return <ErrorCallout error={commandError(catalog.error)} title="The permissions could not be loaded" />;
+  const data = catalog.data;
   const activePreset = data.presets.find((p) => sameSet(p.scopes, chosen));
   const added = all.filter((s) => !chosen.includes(s));
   return (
@@ -466,7 +449,7 @@ function ScopeStep(props: {
       </p>
       <CheckboxGroup
         aria-label="Permissions"
-        className="stack"
+        gap="md"
         value={all}
         onChange={(values) => {
           const turnedOn = values.filter((v) => !all.includes(v));
@@ -481,20 +464,16 @@ function ScopeStep(props: {
               const by = neededBy.get(scope.name);
               const isAdded = by !== undefined && !chosen.includes(scope.name);
               return (
-                <Check
+                <Checkbox
                   key={scope.name}
+                  variant="flow"
                   value={scope.name}
                   isDisabled={isAdded}
-                  label={
-                    <>
-                      {scope.sentence}
-                      {isAdded && (
-                        <span className="check__added">added because {[...by].join(" and ")} needs it</span>
-                      )}
-                    </>
-                  }
                   description={<span className="scope-name">{scope.name}</span>}
-                />
+                >
+                  {scope.sentence}
+                  {isAdded && <span className="check__added">added because {[...by].join(" and ")} needs it</span>}
+                </Checkbox>
               );
             })}
           </fieldset>

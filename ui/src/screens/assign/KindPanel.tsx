@@ -1,0 +1,140 @@
+import type { UseQueryResult } from "@tanstack/react-query";
+import { useDeferredValue, useMemo } from "react";
+import { Input, Label, SearchField } from "react-aria-components";
+import { commandError } from "../../backend/query";
+import type { AssetKindInfo, AssetRow } from "../../backend/types";
+import { Button } from "../../components/Button";
+import { ErrorCallout } from "../../components/Callout";
+import { SegmentedControl } from "../../components/SegmentedControl";
+import { AccessPicker, type Access } from "./AccessPicker";
+import type { RelationFilter } from "./assignState";
+import { ROW_HEIGHT, VirtualAssetList } from "./VirtualAssetList";
+
+const n = (value: number) => value.toLocaleString("en-US");
+
+export interface KindPanelProps {
+  info: AssetKindInfo;
+  loaded: UseQueryResult<AssetRow[]> | undefined;
+  selected: ReadonlySet<string>;
+  onSelectedChange: (ids: ReadonlySet<string>) => void;
+  access: Access;
+  onAccessChange: (access: Access) => void;
+  query: string;
+  onQueryChange: (query: string) => void;
+  relation: RelationFilter;
+  onRelationChange: (relation: RelationFilter) => void;
+  assigned: ReadonlyMap<string, string>;
+}
+
+/** One kind's tab: its searchable, filterable list of assets, and the access they get. */
+export function KindPanel(props: KindPanelProps) {
+  const { info, loaded, selected, onSelectedChange, query, relation } = props;
+  const deferredQuery = useDeferredValue(query);
+  const rows = useMemo(() => loaded?.data ?? [], [loaded?.data]);
+  const matching = useMemo(() => {
+    const q = deferredQuery.trim().toLowerCase();
+    return rows.filter(
+      (r) =>
+        (relation === "all" || r.relation === relation) &&
+        (q === "" ||
+          r.name.toLowerCase().includes(q) ||
+          r.id.toLowerCase().includes(q) ||
+          (r.detail?.toLowerCase().includes(q) ?? false)),
+    );
+  }, [rows, deferredQuery, relation]);
+  const matchingSelected = useMemo(() => matching.filter((r) => selected.has(r.id)).length, [matching, selected]);
+  const plural = info.plural;
+
+  const toggle = (row: AssetRow) => {
+    const next = new Set(selected);
+    if (next.has(row.id)) next.delete(row.id);
+    else next.add(row.id);
+    onSelectedChange(next);
+  };
+  const selectAllMatching = () => {
+    const next = new Set(selected);
+    for (const r of matching) next.add(r.id);
+    onSelectedChange(next);
+  };
+  const clearMatching = () => {
+    const next = new Set(selected);
+    for (const r of matching) next.delete(r.id);
+    onSelectedChange(next);
+  };
+
+  return (
+    <div className="kind-panel">
+      <div className="kind-panel__list stack-sm">
+        <div className="kind-panel__toolbar">
+          <SearchField className="field search" value={query} onChange={props.onQueryChange}>
+            <Label className="visually-hidden">Search {plural}</Label>
+            <Input className="input" placeholder="Name or ID" />
+          </SearchField>
+          <SegmentedControl<RelationFilter>
+            label="Show"
+            value={relation}
+            onChange={props.onRelationChange}
+            options={[
+              { value: "all", label: "All" },
+              { value: "owned", label: "Owned" },
+              { value: "client", label: "Shared by clients" },
+            ]}
+          />
+        </div>
+        {loaded === undefined || loaded.isPending ? (
+          <div className="vlist vlist--placeholder" role="status">
+            <span className="spinner" aria-hidden="true" />
+            Loading every {info.singular} of the portfolio… Large portfolios take a few seconds.
+          </div>
+        ) : loaded.isError ? (
+          <ErrorCallout error={commandError(loaded.error)} title={`The ${plural} could not be loaded`} />
+        ) : (
+          <>
+            <div className="row kind-panel__counts">
+              <span role="status">
+                {deferredQuery.trim() || relation !== "all"
+                  ? `${n(matching.length)} of ${n(rows.length)} ${plural} match`
+                  : `${n(rows.length)} ${plural}`}
+                {selected.size > 0 && ` · ${n(selected.size)} selected`}
+              </span>
+              <span className="spacer" />
+              {matching.length > 0 && matchingSelected < matching.length && (
+                <Button variant="ghost" onPress={selectAllMatching}>
+                  {deferredQuery.trim() || relation !== "all"
+                    ? `Select all ${n(matching.length)} matching`
+                    : `Select all ${n(matching.length)}`}
+                </Button>
+              )}
+              {matchingSelected > 0 && (
+                <Button variant="ghost" onPress={clearMatching}>
+                  Clear selection
+                </Button>
+              )}
+            </div>
+            {matching.length === 0 ? (
+              <p className="vlist vlist--placeholder">
+                {rows.length === 0 ? `This portfolio has no ${plural}.` : `No ${plural} match “${deferredQuery}”.`}
+              </p>
+            ) : (
+              <VirtualAssetList
+                label={info.label}
+                height={Math.min(440, matching.length * ROW_HEIGHT + 2)}
+                rows={matching}
+                selected={selected}
+                onToggle={toggle}
+                noteFor={(row) => {
+                  const level = props.assigned.get(`${row.kind}:${row.id}`);
+                  return level ? `Has access: ${level.toLowerCase()}` : null;
+                }}
+              />
+            )}
+            <p className="muted kind-panel__hint">
+              Arrow keys move, Space ticks; Page Up/Down and Home/End jump.
+            </p>
+          </>
+        )}
+      </div>
+      <AccessPicker info={info} access={props.access} onChange={props.onAccessChange} />
+    </div>
+  );
+}
