@@ -18,6 +18,7 @@ const COMMANDS: &[&str] = &[
     "system_user_access",
     "asset_kinds",
     "list_assets",
+    "review_changes",
     "create_job",
     "run_job",
     "cancel_job",

@@ -295,10 +295,15 @@ export type ConnectionProblem = {
 export type ConnectionReport = {
 	business_id: string,
 	business_name: string,
-	/**  `verified`, `not_verified`, `pending`, … as Meta reports it. */
-	verification_status: string | null,
-	/**  `admin_required`, `all_required` or `none`. */
-	two_factor: string | null,
+	verification: Verification,
+	/**
+	 *  In words: "Verified", "Verification pending", or Meta's word for one Gatehouse does not
+	 *  know.
+	 */
+	verification_label: string,
+	two_factor: TwoFactor,
+	/**  In words: "Required for admins", "Not required", … */
+	two_factor_label: string,
 	/**  From `debug_token`. */
 	token_kind: TokenKind,
 	/**  [`TokenKind::label`]. */
@@ -461,10 +466,15 @@ export type PortfolioOverview = {
 	kind: PortfolioKind,
 	business_id: string,
 	business_name: string,
-	/**  `verified`, `not_verified`, `pending`, … as Meta reports it. */
-	verification_status: string | null,
-	/**  `admin_required`, `all_required` or `none`. */
-	two_factor: string | null,
+	verification: Verification,
+	/**
+	 *  In words: "Verified", "Verification pending", or Meta's word for one Gatehouse does not
+	 *  know.
+	 */
+	verification_label: string,
+	two_factor: TwoFactor,
+	/**  In words: "Required for admins", "Not required", … */
+	two_factor_label: string,
 	system_users: SystemUserSummary[],
 	quota: Quota | null,
 	/**
@@ -737,6 +747,18 @@ export type TokenStep =
 "checking" | 
 /**  Done. */
 "done";
+
+/**  Who must use two-factor authentication in the business. */
+export type TwoFactor = "admin_required" | "all_required" | "not_required" | 
+/**  Not reported, or a word Gatehouse does not know (the label has it). */
+"unknown";
+
+/**  Where Meta's business verification stands. */
+export type Verification = "verified" | "not_verified" | 
+/**  `pending`, `pending_submission`, `pending_need_more_info`. */
+"pending" | "rejected" | 
+/**  Not reported, or a word Gatehouse does not know (the label has it). */
+"unknown";
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::profiles::ProfileSecrets;
 use crate::tokens::TokenKind;
-use crate::Result;
+use crate::{Result, TwoFactor, Verification};
 
 /// What to connect to. The secrets travel separately, as [`ProfileSecrets`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -75,10 +75,13 @@ pub struct ConnectionProblem {
 pub struct ConnectionReport {
     pub business_id: String,
     pub business_name: String,
-    /// `verified`, `not_verified`, `pending`, … as Meta reports it.
-    pub verification_status: Option<String>,
-    /// `admin_required`, `all_required` or `none`.
-    pub two_factor: Option<String>,
+    pub verification: crate::Verification,
+    /// In words: "Verified", "Verification pending", or Meta's word for one Gatehouse does not
+    /// know.
+    pub verification_label: String,
+    pub two_factor: crate::TwoFactor,
+    /// In words: "Required for admins", "Not required", …
+    pub two_factor_label: String,
     /// From `debug_token`.
     pub token_kind: TokenKind,
     /// [`TokenKind::label`].
@@ -199,8 +202,8 @@ pub async fn check_with_session(
         token_app_id: None,
         token_kind: TokenKind::Unknown,
         debug_failed: debug.is_err(),
-        verification_status: business.verification_status.clone(),
-        two_factor: business.two_factor_type.clone(),
+        verification: Verification::from_meta(business.verification_status.as_deref()).0,
+        two_factor: TwoFactor::from_meta(business.two_factor_type.as_deref()).0,
         apps: None,
         token_owner_role: None,
         listing_refused: false,
@@ -248,8 +251,10 @@ pub async fn check_with_session(
     Ok(ConnectionReport {
         business_name: business.name.unwrap_or_else(|| format!("Business {}", business.id)),
         business_id: business.id,
-        verification_status: business.verification_status,
-        two_factor: business.two_factor_type,
+        verification: facts.verification,
+        verification_label: Verification::from_meta(business.verification_status.as_deref()).1,
+        two_factor: facts.two_factor,
+        two_factor_label: TwoFactor::from_meta(business.two_factor_type.as_deref()).1,
         token_kind: facts.token_kind,
         token_kind_label: facts.token_kind.label().to_owned(),
         token_owner_id: me.id,
@@ -269,8 +274,8 @@ struct Facts {
     token_app_id: Option<String>,
     token_kind: TokenKind,
     debug_failed: bool,
-    verification_status: Option<String>,
-    two_factor: Option<String>,
+    verification: Verification,
+    two_factor: TwoFactor,
     /// The ids of the apps the business owns; `None` when they could not be listed.
     apps: Option<Vec<String>>,
     /// Whether the token's owner is an admin system user of this business, when it is one.
@@ -382,7 +387,8 @@ impl Facts {
                 ),
             );
         }
-        if self.verification_status.as_deref().is_some_and(|s| s != "verified") {
+        // Not reported (a token that may not read it) is not a problem to report.
+        if !matches!(self.verification, Verification::Verified | Verification::Unknown) {
             add(
                 ProblemCode::BusinessNotVerified,
                 false,
@@ -394,7 +400,7 @@ impl Facts {
                     .to_owned(),
             );
         }
-        if self.two_factor.as_deref() == Some("none") {
+        if self.two_factor == TwoFactor::NotRequired {
             add(
                 ProblemCode::TwoFactorNotRequired,
                 false,
@@ -419,8 +425,8 @@ mod tests {
             app_id: "10".into(),
             token_app_id: Some("10".into()),
             token_kind: TokenKind::SystemUser,
-            verification_status: Some("verified".into()),
-            two_factor: Some("admin_required".into()),
+            verification: Verification::Verified,
+            two_factor: TwoFactor::AdminRequired,
             apps: Some(vec!["10".into()]),
             token_owner_role: Some(true),
             ..Facts::default()
@@ -439,8 +445,8 @@ mod tests {
     #[test]
     fn warnings_do_not_block() {
         let f = Facts {
-            verification_status: Some("not_verified".into()),
-            two_factor: Some("none".into()),
+            verification: Verification::NotVerified,
+            two_factor: TwoFactor::NotRequired,
             debug_failed: true,
             token_kind: TokenKind::User,
             ..fine()

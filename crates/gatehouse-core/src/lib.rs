@@ -7,6 +7,7 @@
 //! the emulator except in its tests.
 
 pub mod access;
+mod business;
 pub mod clipboard;
 pub mod compat;
 pub mod connect;
@@ -23,6 +24,7 @@ pub use access::{
     asset_kinds, kind_words, AccessCount, AccessLevel, AccessLoss, AppRef, AssetKindInfo, AssetRow,
     AssignedAsset, ChangeReview, SystemUserAccess, TaskInfo,
 };
+pub use business::{TwoFactor, Verification};
 pub use clipboard::{CopyReceipt, SecretClipboard};
 pub use compat::{CompatReport, ProbeResult, ProbeStatus};
 pub use error::{Error, Result};

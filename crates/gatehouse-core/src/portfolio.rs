@@ -182,10 +182,13 @@ pub struct PortfolioOverview {
     pub kind: PortfolioKind,
     pub business_id: String,
     pub business_name: String,
-    /// `verified`, `not_verified`, `pending`, … as Meta reports it.
-    pub verification_status: Option<String>,
-    /// `admin_required`, `all_required` or `none`.
-    pub two_factor: Option<String>,
+    pub verification: crate::Verification,
+    /// In words: "Verified", "Verification pending", or Meta's word for one Gatehouse does not
+    /// know.
+    pub verification_label: String,
+    pub two_factor: crate::TwoFactor,
+    /// In words: "Required for admins", "Not required", …
+    pub two_factor_label: String,
     pub system_users: Vec<SystemUserSummary>,
     pub quota: Option<Quota>,
     /// What raising the quota takes (or that it is the most there is), or, while the tier is
@@ -351,12 +354,18 @@ impl Portfolio {
             Quota::new(tier, (count(Role::Regular), count(Role::Admin)), allowed)
         });
         let quota_note = quota.as_ref().map_or_else(Quota::unknown, Quota::how_to_raise);
+        let (verification, verification_label) =
+            crate::Verification::from_meta(business.verification_status.as_deref());
+        let (two_factor, two_factor_label) =
+            crate::TwoFactor::from_meta(business.two_factor_type.as_deref());
         Ok(PortfolioOverview {
             kind: self.kind,
             business_name: business.name.unwrap_or_else(|| format!("Business {}", business.id)),
             business_id: business.id,
-            verification_status: business.verification_status,
-            two_factor: business.two_factor_type,
+            verification,
+            verification_label,
+            two_factor,
+            two_factor_label,
             system_users,
             quota,
             quota_note,
@@ -370,7 +379,7 @@ pub(crate) fn summary(user: &SystemUser) -> SystemUserSummary {
     let (role, role_label) = match &user.role {
         Some(SystemUserRole::Admin) => (Role::Admin, Role::Admin.label().to_owned()),
         Some(SystemUserRole::Employee) | None => (Role::Regular, Role::Regular.label().to_owned()),
-        Some(SystemUserRole::Other(word)) => (Role::Other, meta_word(word)),
+        Some(SystemUserRole::Other(word)) => (Role::Other, crate::business::in_words(word)),
     };
     SystemUserSummary {
         id: user.id.clone(),
@@ -380,13 +389,6 @@ pub(crate) fn summary(user: &SystemUser) -> SystemUserSummary {
         role_description: role.description().to_owned(),
         created_time: user.created_time.as_ref().and_then(|v| v.as_str()).map(str::to_owned),
     }
-}
-
-/// Meta's `FINANCE_EDITOR` as "Finance editor".
-fn meta_word(word: &str) -> String {
-    let lower = word.replace('_', " ").to_lowercase();
-    let mut chars = lower.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 #[cfg(test)]

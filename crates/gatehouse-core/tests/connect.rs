@@ -254,7 +254,7 @@ async fn an_unverified_business_is_a_warning_only() {
         .unwrap()
         .contains("Business settings › Business info › Business verification"));
     // The emulator reports two-factor as not required: also a warning, never blocking.
-    if report.two_factor.as_deref() == Some("none") {
+    if report.two_factor == gatehouse_core::TwoFactor::NotRequired {
         assert!(report
             .problems
             .iter()

@@ -497,13 +497,7 @@ impl GraphClient {
 
     /// Backoff with full jitter: uniform in `[0, min(max_delay, base * 2^(retry-1))]`.
     pub(crate) fn backoff(&self, retry: u32) -> Duration {
-        let p = &self.shared.config.retry;
-        let exp = p
-            .base_delay
-            .saturating_mul(1u32.checked_shl(retry.saturating_sub(1)).unwrap_or(u32::MAX));
-        let cap = exp.min(p.max_delay);
-        let cap_ms = u64::try_from(cap.as_millis()).unwrap_or(u64::MAX);
-        Duration::from_millis(fastrand::u64(0..=cap_ms))
+        backoff(&self.shared.config.retry, retry)
     }
 
     /// Sends `call`, retrying what is safe to retry, and returns the successful response or the
@@ -519,116 +513,167 @@ impl GraphClient {
         loop {
             attempt += 1;
             self.pace(call).await;
-            let (err, eta, not_sent) = match self.send_once(auth, call).await {
+            let failed = match self.send_once(auth, call).await {
                 Ok(Ok(raw)) => {
                     self.shared.pacer.observe(&raw.usage, call.object().as_deref());
                     return Ok(raw);
                 }
-                Ok(Err(Failure { status, body, usage, retry_after })) => {
-                    self.shared.pacer.observe(&usage, call.object().as_deref());
-                    let mut err = if (300..400).contains(&status) {
-                        GraphError::unexpected(Some(status), "redirect to another host refused")
-                    } else if (200..300).contains(&status) && body.get("error").is_none() {
-                        GraphError::unexpected(Some(status), body.as_str().unwrap_or("").to_owned())
-                    } else {
-                        GraphError::from_api(status, &body)
-                    };
-                    if let Safety::Unsafe(op) = &call.safety {
-                        // A gateway error without a Graph code may come after the write committed.
-                        if status >= 500 && err.graph_code().is_none() {
-                            return Err(GraphError::OutcomeUnknown {
-                                operation: op.clone(),
-                                cause: format!("HTTP {status} without a Graph error"),
-                            });
-                        }
-                        // Meta has answered a write with code 1 or 2 (`is_transient`, HTTP 500,
-                        // or 2/1504044 with HTTP 400) after the write was made (meta-fidelity
-                        // §4.6): for a create, that answer says nothing about the outcome.
-                        if matches!(err.graph_code(), Some(1 | 2)) {
-                            return Err(GraphError::OutcomeUnknown {
-                                operation: op.clone(),
-                                cause: format!(
-                                    "Meta answered with its unknown-error code {} (HTTP {status}), \
-                                     which it also sends after a write was made",
-                                    err.graph_code().unwrap_or_default()
-                                ),
-                            });
-                        }
-                    }
-                    let eta = if err.is_throttle() {
-                        throttle_eta(&body, &usage).into_iter().chain(retry_after).max()
-                    } else if err.is_transient() {
-                        // 503 with Retry-After (not Meta's habit, but proxies and emulators).
-                        retry_after
-                    } else {
-                        None
-                    };
-                    if let Some(e) = eta {
-                        err = err.with_until(self.clock().now() + e);
-                    }
-                    (err, eta, false)
+                Ok(Err(failure)) => {
+                    self.shared.pacer.observe(&failure.usage, call.object().as_deref());
+                    self.refused(call, failure)?
                 }
-                Err(SendFailure::Local(e)) => return Err(e),
-                Err(SendFailure::NotSent { timeout, message }) => {
-                    let err = if timeout {
-                        GraphError::Timeout { message }
-                    } else {
-                        GraphError::Network { message }
-                    };
-                    (err, None, true)
-                }
-                Err(SendFailure::Sent { timeout, message }) => {
-                    if let Safety::Unsafe(op) = &call.safety {
-                        return Err(GraphError::OutcomeUnknown {
-                            operation: op.clone(),
-                            cause: if timeout {
-                                format!("timed out after sending ({message})")
-                            } else {
-                                format!("connection lost after sending ({message})")
-                            },
-                        });
-                    }
-                    let err = if timeout {
-                        GraphError::Timeout { message }
-                    } else {
-                        GraphError::Network { message }
-                    };
-                    (err, None, false)
-                }
+                Err(failure) => lost(call, failure)?,
             };
-            let retryable = not_sent
-                || (call.safety == Safety::Idempotent && err.is_transient())
-                || (err.is_throttle() && policy.retry_rejected_writes);
-            if !retryable || attempt >= policy.max_attempts {
-                return Err(err);
-            }
-            let wait = match eta {
-                Some(e) if e > policy.max_throttle_wait => return Err(err),
-                Some(e) => e,
-                None => self.backoff(attempt),
-            };
-            if waited + wait > policy.budget {
-                return Err(err);
-            }
-            let reason = if err.is_throttle() {
-                WaitReason::RateLimited {
-                    error_code: err.code(),
-                    graph_code: err.graph_code(),
-                    estimated: eta.is_some(),
-                }
-            } else {
-                WaitReason::Retrying { error_code: err.code(), graph_code: err.graph_code() }
+            let Some(wait) = retry_wait(policy, call, attempt, waited, &failed) else {
+                return Err(failed.err);
             };
             self.events.emit(GraphEvent::WaitingUntil {
                 until: self.clock().now() + wait,
                 wait,
-                reason,
+                reason: failed.wait_reason(),
                 next_attempt: attempt + 1,
             });
             self.clock().sleep(wait).await;
             waited += wait;
         }
     }
+
+    /// An answer that is not a success, as an error; `Err` when it ends the call at once (a
+    /// write whose outcome the answer leaves unknown).
+    fn refused(&self, call: &Call, failure: Failure) -> Result<FailedAttempt, GraphError> {
+        let Failure { status, body, usage, retry_after } = failure;
+        let mut err = if (300..400).contains(&status) {
+            GraphError::unexpected(Some(status), "redirect to another host refused")
+        } else if (200..300).contains(&status) && body.get("error").is_none() {
+            GraphError::unexpected(Some(status), body.as_str().unwrap_or("").to_owned())
+        } else {
+            GraphError::from_api(status, &body)
+        };
+        if let Safety::Unsafe(op) = &call.safety {
+            // A gateway error without a Graph code may come after the write committed.
+            if status >= 500 && err.graph_code().is_none() {
+                return Err(GraphError::OutcomeUnknown {
+                    operation: op.clone(),
+                    cause: format!("HTTP {status} without a Graph error"),
+                });
+            }
+            // Meta has answered a write with code 1 or 2 (`is_transient`, HTTP 500, or
+            // 2/1504044 with HTTP 400) after the write was made (meta-fidelity §4.6): for a
+            // create, that answer says nothing about the outcome.
+            if matches!(err.graph_code(), Some(1 | 2)) {
+                return Err(GraphError::OutcomeUnknown {
+                    operation: op.clone(),
+                    cause: format!(
+                        "Meta answered with its unknown-error code {} (HTTP {status}), which it \
+                         also sends after a write was made",
+                        err.graph_code().unwrap_or_default()
+                    ),
+                });
+            }
+        }
+        let eta = if err.is_throttle() {
+            throttle_eta(&body, &usage).into_iter().chain(retry_after).max()
+        } else if err.is_transient() {
+            // 503 with Retry-After (not Meta's habit, but proxies and emulators).
+            retry_after
+        } else {
+            None
+        };
+        if let Some(e) = eta {
+            err = err.with_until(self.clock().now() + e);
+        }
+        Ok(FailedAttempt { err, eta, not_sent: false })
+    }
+}
+
+/// One attempt that failed in a way that may be worth another.
+struct FailedAttempt {
+    err: GraphError,
+    /// How long Meta (or `Retry-After`) says to wait.
+    eta: Option<Duration>,
+    /// The request never left: sending it again cannot duplicate anything.
+    not_sent: bool,
+}
+
+impl FailedAttempt {
+    fn wait_reason(&self) -> WaitReason {
+        let err = &self.err;
+        if err.is_throttle() {
+            WaitReason::RateLimited {
+                error_code: err.code(),
+                graph_code: err.graph_code(),
+                estimated: self.eta.is_some(),
+            }
+        } else {
+            WaitReason::Retrying { error_code: err.code(), graph_code: err.graph_code() }
+        }
+    }
+}
+
+/// A request that got no answer, as an error; `Err` when it ends the call at once (a write that
+/// may have been made, or a local problem).
+fn lost(call: &Call, failure: SendFailure) -> Result<FailedAttempt, GraphError> {
+    let as_error = |timeout: bool, message: String| {
+        if timeout {
+            GraphError::Timeout { message }
+        } else {
+            GraphError::Network { message }
+        }
+    };
+    match failure {
+        SendFailure::Local(e) => Err(e),
+        SendFailure::NotSent { timeout, message } => {
+            Ok(FailedAttempt { err: as_error(timeout, message), eta: None, not_sent: true })
+        }
+        SendFailure::Sent { timeout, message } => {
+            if let Safety::Unsafe(op) = &call.safety {
+                return Err(GraphError::OutcomeUnknown {
+                    operation: op.clone(),
+                    cause: if timeout {
+                        format!("timed out after sending ({message})")
+                    } else {
+                        format!("connection lost after sending ({message})")
+                    },
+                });
+            }
+            Ok(FailedAttempt { err: as_error(timeout, message), eta: None, not_sent: false })
+        }
+    }
+}
+
+/// Backoff with full jitter: uniform in `[0, min(max_delay, base * 2^(retry-1))]`.
+fn backoff(p: &crate::config::RetryPolicy, retry: u32) -> Duration {
+    let exp =
+        p.base_delay.saturating_mul(1u32.checked_shl(retry.saturating_sub(1)).unwrap_or(u32::MAX));
+    let cap = exp.min(p.max_delay);
+    let cap_ms = u64::try_from(cap.as_millis()).unwrap_or(u64::MAX);
+    Duration::from_millis(fastrand::u64(0..=cap_ms))
+}
+
+/// The retry decision: how long to wait before attempt `attempt + 1`, or `None` to give up.
+/// Only what cannot duplicate a write is sent again: a request that never left, an idempotent
+/// one that failed transiently, or (when the policy allows) one Meta refused for a rate limit.
+/// Throttles are waited out up to `max_throttle_wait`; everything within the policy's budget.
+fn retry_wait(
+    policy: &crate::config::RetryPolicy,
+    call: &Call,
+    attempt: u32,
+    waited: Duration,
+    failed: &FailedAttempt,
+) -> Option<Duration> {
+    let err = &failed.err;
+    let retryable = failed.not_sent
+        || (call.safety == Safety::Idempotent && err.is_transient())
+        || (err.is_throttle() && policy.retry_rejected_writes);
+    if !retryable || attempt >= policy.max_attempts {
+        return None;
+    }
+    let wait = match failed.eta {
+        Some(e) if e > policy.max_throttle_wait => return None,
+        Some(e) => e,
+        None => backoff(policy, attempt),
+    };
+    (waited + wait <= policy.budget).then_some(wait)
 }
 
 /// How long a throttle lasts: the longest `estimated_time_to_regain_access` in the usage headers

@@ -10,7 +10,6 @@ import { Card } from "../../components/Card";
 import { Page } from "../../components/Page";
 import { SecretField } from "../../components/SecretField";
 import { TextField } from "../../components/TextField";
-import { twoFactorLabel, verificationLabel } from "../../portfolio";
 import { ClaimAppButton, ClaimOutcome } from "./ClaimApp";
 
 const emptyForm: ConnectForm = { label: "", business_id: "", admin_token: "", app_id: "", app_secret: "" };
@@ -255,10 +254,10 @@ function ConnectionFindings({ report, appId }: { report: ConnectionReport; appId
         </dd>
         <dt>Business verification</dt>
         <dd>
-          <Badge tone={report.verification_status === "verified" ? "success" : "warning"}>{verificationLabel(report.verification_status)}</Badge>
+          <Badge tone={report.verification === "verified" ? "success" : "warning"}>{report.verification_label}</Badge>
         </dd>
         <dt>Two-factor authentication</dt>
-        <dd>{twoFactorLabel(report.two_factor)}</dd>
+        <dd>{report.two_factor_label}</dd>
         <dt>Token</dt>
         <dd>
           {report.token_kind_label}
