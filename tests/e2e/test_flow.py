@@ -89,6 +89,12 @@ def test_full_flow_from_a_new_system_user_to_an_inspected_token(app):
     app.wait.until(
         lambda d: d.find_element(By.XPATH, "//button[normalize-space()='Apply 5 changes']")
     )
+    # The engine compared the changes with what the system user holds (nothing yet: no loss).
+    app.wait.until(
+        lambda d: not d.find_elements(By.XPATH, "//*[starts-with(normalize-space(), 'Comparing with what')]")
+    )
+    assert not app.driver.find_elements(By.XPATH, "//*[contains(text(), 'could not compare')]")
+    assert not app.driver.find_elements(By.XPATH, "//*[contains(text(), 'loses access it has now')]")
     app.screenshot("3-review")
     app.button("Apply 5 changes").click()
     app.wait.until(lambda d: d.find_element(By.XPATH, "//button[normalize-space()='Assign more assets']"))
