@@ -250,6 +250,11 @@ export type CompatReport = {
 	differs: number,
 	refused: number,
 	skipped: number,
+	/**
+	 *  The counts in words: "31 as expected, 1 differs, 0 refused, 2 not tried (Graph API
+	 *  v26.0)."
+	 */
+	summary: string,
 	probes: ProbeResult[],
 };
 
@@ -350,6 +355,25 @@ export type ErrorCode = "token_expired" | "token_invalid" | "missing_permission"
  *  the detail).
  */
 "connection_blocked" | "clipboard_unavailable" | "token_gone" | "keychain_owner_unknown" | "app_secret_missing" | "portfolio_not_found" | "internal" | "usage" | "invalid_kind" | "invalid_task" | "invalid_scope" | "job_other_portfolio" | "keyring_backend_unknown" | "profile_required" | "token_preflight_failed" | "token_input_failed" | "input_failed";
+
+/**  A token lifetime offered when generating one, in words. */
+export type ExpiryChoice = {
+	expiry: TokenExpiry,
+	label: string,
+	/**  What choosing it means, in one or two sentences. */
+	description: string,
+	/**  Days it lives from generation; `None` when it never expires. */
+	lifetime_days: number | null,
+};
+
+/**  When a token stops working, as far as Meta said. */
+export type ExpiryState = 
+/**  Until revoked or its system user loses access. */
+"never" | 
+/**  At `expires_at_unix`. */
+"at" | 
+/**  Meta did not say. */
+"unknown";
 
 /**  A token kept in Rust's memory, as the webview sees it. */
 export type IssuedToken = {
@@ -531,6 +555,8 @@ export type ProbeResult = {
 	/**  The call, as method and path pattern: `GET /{system-user}/assigned_pages`. */
 	call: string,
 	status: ProbeStatus,
+	/**  [`ProbeStatus::label`]. */
+	status_label: string,
 	/**  Meta's error code and subcode when refused. */
 	graph_code: number | null,
 	graph_subcode: number | null,
@@ -621,6 +647,10 @@ export type Role =
 export type ScopeCatalog = {
 	groups: ScopeGroup[],
 	presets: ScopePreset[],
+	/**  The lifetimes a new token can have, the recommended one first. */
+	expiries: ExpiryChoice[],
+	/**  The steps of generating a token, in order, with their words. */
+	steps: StepInfo[],
 };
 
 export type ScopeGroup = {
@@ -653,6 +683,12 @@ export type ScopeTargets = {
 	scope: string,
 	/**  Asset IDs; empty when the grant is not limited to specific assets. */
 	target_ids: string[],
+};
+
+/**  A step with its words, for a progress list drawn before the steps run. */
+export type StepInfo = {
+	step: TokenStep,
+	label: string,
 };
 
 /**  Everything one system user can reach. */
@@ -717,6 +753,15 @@ export type TokenReport = {
 	never_expires: boolean,
 	/**  Whole days left until expiry, when it expires. */
 	expires_in_days: number | null,
+	/**  Never, at `expires_at_unix`, or not known: what every screen shows for "Expires". */
+	expiry: ExpiryState,
+	/**
+	 *  One sentence under the expiry: what never expiring means, that a 60-day token can be
+	 *  refreshed, or that Meta did not say.
+	 */
+	expiry_note: string,
+	/**  It can be refreshed for another 60 days (a valid token that expires). */
+	refreshable: boolean,
 	scopes: string[],
 	scope_targets: ScopeTargets[],
 	valid: boolean,

@@ -207,14 +207,7 @@ fn print_report(g: &Global, report: &JobReport) -> Result<(), CliError> {
 }
 
 fn status_word(s: JobStatus) -> &'static str {
-    match s {
-        JobStatus::Pending => "pending",
-        JobStatus::Running => "running",
-        JobStatus::Completed => "completed",
-        JobStatus::CompletedWithFailures => "completed with failures",
-        JobStatus::Cancelled => "cancelled",
-        JobStatus::Interrupted => "interrupted",
-    }
+    s.label()
 }
 
 /// 0 all done; 4 some done and some failed or not sent; 1 (or 2 for a configuration error)

@@ -199,12 +199,10 @@ async fn generate(g: &Global, args: GenerateArgs) -> Result<u8, CliError> {
     deliver(g, generated, Some(&preflight), delivery, clipboard, args.delivery.clear_after).await
 }
 
-fn step_words(step: TokenStep) -> &'static str {
+fn step_words(step: TokenStep) -> String {
     match step {
-        TokenStep::InstallingApp => "Installing the app for the system user…",
-        TokenStep::Generating => "Generating the token (asked once, never retried)…",
-        TokenStep::Checking => "Asking Meta what the new token has…",
-        TokenStep::Done => "Done.",
+        TokenStep::Done => format!("{}.", step.label()),
+        _ => format!("{}…", step.label()),
     }
 }
 
@@ -630,6 +628,9 @@ mod tests {
             expires_at_unix: None,
             never_expires: true,
             expires_in_days: None,
+            expiry: gatehouse_core::ExpiryState::Never,
+            expiry_note: String::new(),
+            refreshable: false,
             scopes: vec!["ads_read".into()],
             scope_targets: Vec::new(),
             valid: true,

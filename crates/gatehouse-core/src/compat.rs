@@ -33,6 +33,18 @@ pub enum ProbeStatus {
     Skipped,
 }
 
+impl ProbeStatus {
+    /// The status in words, for a badge.
+    pub fn label(self) -> &'static str {
+        match self {
+            ProbeStatus::Ok => "As expected",
+            ProbeStatus::Differs => "Differs",
+            ProbeStatus::Refused => "Refused",
+            ProbeStatus::Skipped => "Not tried",
+        }
+    }
+}
+
 /// One read and its verdict. Nothing in it names the portfolio.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -42,6 +54,8 @@ pub struct ProbeResult {
     /// The call, as method and path pattern: `GET /{system-user}/assigned_pages`.
     pub call: String,
     pub status: ProbeStatus,
+    /// [`ProbeStatus::label`].
+    pub status_label: String,
     /// Meta's error code and subcode when refused.
     pub graph_code: Option<i32>,
     pub graph_subcode: Option<i32>,
@@ -68,6 +82,9 @@ pub struct CompatReport {
     pub differs: u32,
     pub refused: u32,
     pub skipped: u32,
+    /// The counts in words: "31 as expected, 1 differs, 0 refused, 2 not tried (Graph API
+    /// v26.0)."
+    pub summary: String,
     pub probes: Vec<ProbeResult>,
 }
 
@@ -321,6 +338,7 @@ fn verdict(
         probe,
         call,
         status: ProbeStatus::Skipped,
+        status_label: String::new(),
         graph_code: None,
         graph_subcode: None,
         error_code: None,
@@ -346,6 +364,7 @@ fn verdict(
                 if r.differences.is_empty() { ProbeStatus::Ok } else { ProbeStatus::Differs };
         }
     }
+    r.status_label = r.status.label().to_owned();
     r
 }
 
@@ -406,13 +425,28 @@ pub async fn check(portfolio: &Portfolio, model: &Portfolio) -> Result<CompatRep
         let n = probes.iter().filter(|p| p.required && p.status == s).count();
         u32::try_from(n).unwrap_or(u32::MAX)
     };
+    let api_version = portfolio.session().client().config().api_version.to_string();
+    let (ok, differs, refused, skipped) = (
+        count(ProbeStatus::Ok),
+        count(ProbeStatus::Differs),
+        count(ProbeStatus::Refused),
+        count(ProbeStatus::Skipped),
+    );
+    let summary = format!(
+        "{ok} {}, {differs} {}, {refused} {}, {skipped} {} (Graph API {api_version}).",
+        ProbeStatus::Ok.label().to_lowercase(),
+        if differs == 1 { "differs" } else { "differ" },
+        ProbeStatus::Refused.label().to_lowercase(),
+        ProbeStatus::Skipped.label().to_lowercase(),
+    );
     Ok(CompatReport {
         gatehouse_version: env!("CARGO_PKG_VERSION").to_owned(),
-        api_version: portfolio.session().client().config().api_version.to_string(),
-        ok: count(ProbeStatus::Ok),
-        differs: count(ProbeStatus::Differs),
-        refused: count(ProbeStatus::Refused),
-        skipped: count(ProbeStatus::Skipped),
+        api_version,
+        ok,
+        differs,
+        refused,
+        skipped,
+        summary,
         probes,
     })
 }

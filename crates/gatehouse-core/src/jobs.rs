@@ -97,6 +97,20 @@ pub enum JobStatus {
     Interrupted,
 }
 
+impl JobStatus {
+    /// The status in words, in a sentence ("the job is {label}").
+    pub fn label(self) -> &'static str {
+        match self {
+            JobStatus::Pending => "pending",
+            JobStatus::Running => "running",
+            JobStatus::Completed => "completed",
+            JobStatus::CompletedWithFailures => "completed with failures",
+            JobStatus::Cancelled => "cancelled",
+            JobStatus::Interrupted => "interrupted",
+        }
+    }
+}
+
 /// Where one item is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]

@@ -35,6 +35,6 @@ pub use portfolio::{
 };
 pub use system_users::{CreatedSystemUser, NewRole};
 pub use tokens::{
-    parse_scopes, CheckId, GeneratedToken, Preflight, PreflightCheck, Revoked, ScopeTargets,
-    TokenExpiry, TokenKind, TokenReport, TokenStep,
+    parse_scopes, CheckId, ExpiryChoice, ExpiryState, GeneratedToken, Preflight, PreflightCheck,
+    Revoked, ScopeTargets, StepInfo, TokenExpiry, TokenKind, TokenReport, TokenStep,
 };

@@ -40,6 +40,10 @@ pub struct ScopePreset {
 pub struct ScopeCatalog {
     pub groups: Vec<ScopeGroup>,
     pub presets: Vec<ScopePreset>,
+    /// The lifetimes a new token can have, the recommended one first.
+    pub expiries: Vec<crate::tokens::ExpiryChoice>,
+    /// The steps of generating a token, in order, with their words.
+    pub steps: Vec<crate::tokens::StepInfo>,
 }
 
 /// An app offered when generating a token.
@@ -143,6 +147,8 @@ pub fn scope_catalog() -> ScopeCatalog {
         scopes: scopes.iter().map(|s| s.as_str().to_owned()).collect(),
     };
     ScopeCatalog {
+        expiries: crate::tokens::expiry_choices(),
+        steps: crate::tokens::token_steps(),
         groups: GROUPS
             .iter()
             .map(|(name, scopes)| ScopeGroup {

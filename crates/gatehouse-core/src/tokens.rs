@@ -141,6 +141,13 @@ pub struct TokenReport {
     pub never_expires: bool,
     /// Whole days left until expiry, when it expires.
     pub expires_in_days: Option<f64>,
+    /// Never, at `expires_at_unix`, or not known: what every screen shows for "Expires".
+    pub expiry: ExpiryState,
+    /// One sentence under the expiry: what never expiring means, that a 60-day token can be
+    /// refreshed, or that Meta did not say.
+    pub expiry_note: String,
+    /// It can be refreshed for another 60 days (a valid token that expires).
+    pub refreshable: bool,
     pub scopes: Vec<String>,
     pub scope_targets: Vec<ScopeTargets>,
     pub valid: bool,
@@ -162,6 +169,88 @@ pub struct GeneratedToken {
     pub post_check_error: Option<String>,
 }
 
+/// When a token stops working, as far as Meta said.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum ExpiryState {
+    /// Until revoked or its system user loses access.
+    Never,
+    /// At `expires_at_unix`.
+    At,
+    /// Meta did not say.
+    Unknown,
+}
+
+impl ExpiryState {
+    fn of(never_expires: bool, expires_at_unix: Option<f64>) -> Self {
+        match (never_expires, expires_at_unix) {
+            (true, _) => ExpiryState::Never,
+            (false, Some(_)) => ExpiryState::At,
+            (false, None) => ExpiryState::Unknown,
+        }
+    }
+}
+
+/// The expiry fields of a report: state, note and whether it can be refreshed.
+fn expiry_fields(
+    valid: bool,
+    never_expires: bool,
+    expires_at_unix: Option<f64>,
+) -> (ExpiryState, String, bool) {
+    let state = ExpiryState::of(never_expires, expires_at_unix);
+    let refreshable = valid && state == ExpiryState::At;
+    let note = match state {
+        ExpiryState::Never => {
+            "It works until it is revoked or its system user loses access.".to_owned()
+        }
+        ExpiryState::At if refreshable => format!(
+            "A {SIXTY}-day token can be refreshed before it ends: the new one lasts another \
+             {SIXTY} days."
+        ),
+        ExpiryState::At => "It can no longer be refreshed.".to_owned(),
+        ExpiryState::Unknown => "Meta did not say when it expires.".to_owned(),
+    };
+    (state, note, refreshable)
+}
+
+/// How many days a refreshed or 60-day token lives (spec §3.2).
+pub const SIXTY: u32 = 60;
+
+/// A token lifetime offered when generating one, in words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ExpiryChoice {
+    pub expiry: TokenExpiry,
+    pub label: String,
+    /// What choosing it means, in one or two sentences.
+    pub description: String,
+    /// Days it lives from generation; `None` when it never expires.
+    pub lifetime_days: Option<u32>,
+}
+
+/// The lifetimes offered, the recommended one first.
+pub fn expiry_choices() -> Vec<ExpiryChoice> {
+    vec![
+        ExpiryChoice {
+            expiry: TokenExpiry::SixtyDays,
+            label: format!("{SIXTY} days (recommended)"),
+            description: "If it leaks it stops working by itself; Gatehouse can refresh it \
+                          before then."
+                .to_owned(),
+            lifetime_days: Some(SIXTY),
+        },
+        ExpiryChoice {
+            expiry: TokenExpiry::Never,
+            label: "Never expires".to_owned(),
+            description: "Nothing to renew, but if it leaks it keeps working until someone \
+                          revokes it."
+                .to_owned(),
+            lifetime_days: None,
+        },
+    ]
+}
+
 /// A step of a token workflow, for progress display (`generate_token_with_progress`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -175,6 +264,35 @@ pub enum TokenStep {
     Checking,
     /// Done.
     Done,
+}
+
+impl TokenStep {
+    /// Every step, in the order they happen.
+    pub const ALL: [TokenStep; 4] =
+        [TokenStep::InstallingApp, TokenStep::Generating, TokenStep::Checking, TokenStep::Done];
+
+    /// The step in words.
+    pub fn label(self) -> &'static str {
+        match self {
+            TokenStep::InstallingApp => "Installing the app for the system user",
+            TokenStep::Generating => "Generating the token (asked once, never retried)",
+            TokenStep::Checking => "Checking what the token can do",
+            TokenStep::Done => "Done",
+        }
+    }
+}
+
+/// A step with its words, for a progress list drawn before the steps run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct StepInfo {
+    pub step: TokenStep,
+    pub label: String,
+}
+
+/// Every step with its words, in order.
+pub fn token_steps() -> Vec<StepInfo> {
+    TokenStep::ALL.iter().map(|&step| StepInfo { step, label: step.label().to_owned() }).collect()
 }
 
 /// The result of a revocation.
@@ -273,6 +391,8 @@ pub(crate) fn report(info: &TokenInfo, unix_now: f64) -> TokenReport {
                 .push(ScopeTargets { scope: g.scope.clone(), target_ids: g.target_ids.clone() }),
         }
     }
+    let (expiry, expiry_note, refreshable) =
+        expiry_fields(info.is_valid, never_expires, expires_at_unix);
     TokenReport {
         kind,
         kind_label: kind.label().to_owned(),
@@ -283,6 +403,9 @@ pub(crate) fn report(info: &TokenInfo, unix_now: f64) -> TokenReport {
         expires_at_unix,
         never_expires,
         expires_in_days,
+        expiry,
+        expiry_note,
+        refreshable,
         scopes: info.scopes.clone(),
         scope_targets,
         valid: info.is_valid,
@@ -299,7 +422,8 @@ fn unverified_report(
     unix_now: f64,
 ) -> TokenReport {
     let now = unix_now.floor();
-    let expires_at_unix = sixty.then_some(now + 60.0 * 86_400.0);
+    let expires_at_unix = sixty.then_some(now + f64::from(SIXTY) * 86_400.0);
+    let (expiry, expiry_note, refreshable) = expiry_fields(true, !sixty, expires_at_unix);
     TokenReport {
         kind: TokenKind::SystemUser,
         kind_label: TokenKind::SystemUser.label().to_owned(),
@@ -309,7 +433,10 @@ fn unverified_report(
         issued_at_unix: Some(now),
         expires_at_unix,
         never_expires: !sixty,
-        expires_in_days: sixty.then_some(60.0),
+        expires_in_days: sixty.then_some(f64::from(SIXTY)),
+        expiry,
+        expiry_note,
+        refreshable,
         scopes: scopes.iter().map(|s| s.as_str().to_owned()).collect(),
         scope_targets: Vec::new(),
         valid: true,

@@ -9,12 +9,8 @@ import { Card } from "../components/Card";
 import { DataTable, type DataColumn } from "../components/DataTable";
 import { Details } from "../components/Details";
 
-const statusBadge: Record<ProbeStatus, { tone: BadgeTone; label: string }> = {
-  ok: { tone: "success", label: "As expected" },
-  differs: { tone: "warning", label: "Differs" },
-  refused: { tone: "danger", label: "Refused" },
-  skipped: { tone: "neutral", label: "Not tried" },
-};
+/** How each status looks; its words come from the engine (`status_label`). */
+const statusTone: Record<ProbeStatus, BadgeTone> = { ok: "success", differs: "warning", refused: "danger", skipped: "neutral" };
 
 /** What a probe's result says beyond its status: Meta's code, the differing fields. */
 function probeDetail(p: ProbeResult): string {
@@ -37,7 +33,7 @@ const columns: DataColumn<ProbeResult & { id: string }>[] = [
     name: "Result",
     // An informational read that is refused is a fact learnt, not a problem: no alarm colour.
     render: (p) => (
-      <Badge tone={p.required ? statusBadge[p.status].tone : "neutral"}>{statusBadge[p.status].label}</Badge>
+      <Badge tone={p.required ? statusTone[p.status] : "neutral"}>{p.status_label}</Badge>
     ),
   },
   { id: "detail", name: "Details", className: "muted", render: probeDetail },
@@ -80,7 +76,7 @@ export function CompatibilityCard() {
     >
       <div aria-live="polite" className="stack-sm">
         {state.phase === "checking" && (
-          <Callout tone="info" title="Checking… Gatehouse is reading about 35 things from the portfolio." />
+          <Callout tone="info" title="Checking… Gatehouse is reading every call it relies on from the portfolio." />
         )}
         {state.phase === "done" && state.result.status === "error" && (
           <ErrorCallout error={state.result.error} title="The check could not run" />
@@ -105,7 +101,7 @@ function CompatibilityResult({
   const { report } = check;
   const problems = report.probes.filter((p) => p.required && (p.status === "differs" || p.status === "refused"));
   const rows = report.probes.map((p) => ({ ...p, id: p.probe }));
-  const counts = `${report.ok} as expected, ${report.differs} differ, ${report.refused} refused, ${report.skipped} not tried (Graph API ${report.api_version}).`;
+  const counts = report.summary;
   return (
     <>
       {problems.length === 0 ? (

@@ -123,7 +123,7 @@ export function InspectTokenScreen() {
     info: scopes.find((s) => s.name === scope) ?? null,
     targets: report?.scope_targets.find((t) => t.scope === scope)?.target_ids ?? [],
   }));
-  const canRefresh = report !== null && report.valid && !report.never_expires && report.expires_at_unix !== null;
+  const canRefresh = report?.refreshable ?? false;
 
   const columns: DataColumn<ScopeRow>[] = [
     {
@@ -256,22 +256,23 @@ export function InspectTokenScreen() {
             <dd>{formatUnix(report.issued_at_unix)}</dd>
             <dt>Expires</dt>
             <dd>
-              {report.never_expires ? (
+              {report.expiry === "never" ? (
                 <>
-                  <Badge tone="accent">Never</Badge>{" "}
-                  <span className="muted">It works until it is revoked or its system user loses access.</span>
+                  <Badge tone="accent">Never</Badge> <span className="muted">{report.expiry_note}</span>
                 </>
-              ) : report.expires_at_unix !== null ? (
+              ) : report.expiry === "at" && report.expires_at_unix !== null ? (
                 <>
                   {formatUnix(report.expires_at_unix)}
                   {" — "}
                   <strong>
                     <Countdown untilUnix={report.expires_at_unix} endedText="already expired" suffix=" left" everyMs={30_000} />
                   </strong>
-                  {canRefresh && <p className="muted small">A 60-day token can be refreshed before it ends: the new one lasts another 60 days.</p>}
+                  <p className="muted small">{report.expiry_note}</p>
                 </>
               ) : (
-                "Unknown"
+                <>
+                  Unknown <span className="muted">{report.expiry_note}</span>
+                </>
               )}
             </dd>
           </dl>

@@ -261,9 +261,11 @@ function PostCheck({ token }: { token: IssuedToken }) {
         </dd>
         <dt>Expires</dt>
         <dd>
-          {report.never_expires || report.expires_at_unix === null
-            ? "Never"
-            : `${formatDate(report.expires_at_unix)}${report.expires_in_days !== null ? ` (in ${String(report.expires_in_days)} days)` : ""}`}
+          {report.expiry === "at" && report.expires_at_unix !== null
+            ? `${formatDate(report.expires_at_unix)}${report.expires_in_days !== null ? ` (in ${String(report.expires_in_days)} days)` : ""}`
+            : report.expiry === "never"
+              ? "Never"
+              : "Unknown"}
         </dd>
       </dl>
       <table className="scope-table">

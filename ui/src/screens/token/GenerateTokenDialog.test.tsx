@@ -155,7 +155,7 @@ describe("generate a token", () => {
     const progress = within(dialog).getByRole("list", { name: "Progress" });
     const stopped = within(progress).getByText(/Generating the token/).closest("li");
     expect(stopped?.getAttribute("data-state")).toBe("failed");
-    expect(stopped?.textContent).toBe("Generating the token: stopped here");
+    expect(stopped?.textContent).toBe("Generating the token (asked once, never retried): stopped here");
     expect(within(progress).queryByText(/…/)).toBeNull();
     await expectNoSeriousA11yViolations();
 

@@ -56,8 +56,9 @@ function sameSet(a: readonly string[], b: readonly string[]) {
   return a.length === b.length && a.every((x) => b.includes(x));
 }
 
-function sixtyDaysFromNow(): string {
-  return new Date(Date.now() + 60 * 86400 * 1000).toLocaleDateString(undefined, {
+/** The date `days` from now, in words (the engine says how many days a token lives). */
+function daysFromNow(days: number): string {
+  return new Date(Date.now() + days * 86400 * 1000).toLocaleDateString(undefined, {
     year: "numeric",
     month: "long",
     day: "numeric",
@@ -194,12 +195,12 @@ export function GenerateTokenDialog({ systemUser, isOpen, onClose, clipboardClea
     );
   }
 
-  const genSteps: { id: TokenStep; label: string }[] = [
-    ...(appInstalled ? [] : [{ id: "installing_app" as const, label: `Installing ${app?.name ?? "the app"} on ${systemUser.name}` }]),
-    { id: "generating", label: "Generating the token" },
-    { id: "checking", label: "Checking what the token can do" },
-  ];
-  const order: TokenStep[] = ["installing_app", "generating", "checking", "done"];
+  // The engine's steps, in its order and words ("done" is where they end, not a step to show).
+  const engineSteps = scopeCatalog?.steps ?? [];
+  const genSteps: { id: TokenStep; label: string }[] = engineSteps
+    .filter((s) => s.step !== "done" && (s.step !== "installing_app" || !appInstalled))
+    .map((s) => ({ id: s.step, label: s.label }));
+  const order: TokenStep[] = engineSteps.map((s) => s.step);
   const stateOf = (id: TokenStep): StepState => {
     if (!genStep) return "pending";
     const a = order.indexOf(id);
@@ -263,18 +264,15 @@ export function GenerateTokenDialog({ systemUser, isOpen, onClose, clipboardClea
                 value={expiry}
                 onChange={(v) => setExpiry(v === "never" ? "never" : "sixty_days")}
               >
-                <Radio
-                  value="sixty_days"
-                  description={`Until ${sixtyDaysFromNow()}. If it leaks it stops working by itself; Gatehouse can refresh it before then.`}
-                >
-                  60 days (recommended)
-                </Radio>
-                <Radio
-                  value="never"
-                  description="Nothing to renew, but if it leaks it keeps working until someone revokes it."
-                >
-                  Never expires
-                </Radio>
+                {(scopeCatalog?.expiries ?? []).map((choice) => (
+                  <Radio
+                    key={choice.expiry}
+                    value={choice.expiry}
+                    description={choice.lifetime_days !== null ? `Until ${daysFromNow(choice.lifetime_days)}. ${choice.description}` : choice.description}
+                  >
+                    {choice.label}
+                  </Radio>
+                ))}
               </RadioGroup>
             )}
             {step === 2 && (
@@ -290,7 +288,7 @@ export function GenerateTokenDialog({ systemUser, isOpen, onClose, clipboardClea
               <ReadinessStep
                 preflight={preflight}
                 app={app}
-                expiry={expiry}
+                lifetimeDays={scopeCatalog?.expiries.find((c) => c.expiry === expiry)?.lifetime_days ?? null}
                 scopes={resolved.all}
                 onRecheck={() => void runPreflight()}
                 generating={generating}
@@ -503,7 +501,8 @@ function StatusIcon({ path }: { path: string }) {
 function ReadinessStep(props: {
   preflight: Loaded<Preflight> | null;
   app: AppChoice | null;
-  expiry: TokenExpiry;
+  /** Days the chosen lifetime lasts; `null`: it never expires. */
+  lifetimeDays: number | null;
   scopes: string[];
   onRecheck: () => void;
   generating: boolean;
@@ -517,7 +516,7 @@ function ReadinessStep(props: {
         <dt>App</dt>
         <dd>{props.app?.name}</dd>
         <dt>Expires</dt>
-        <dd>{props.expiry === "never" ? "Never" : `In 60 days (${sixtyDaysFromNow()})`}</dd>
+        <dd>{props.lifetimeDays === null ? "Never" : `In ${String(props.lifetimeDays)} days (${daysFromNow(props.lifetimeDays)})`}</dd>
         <dt>Permissions</dt>
         <dd className="mono">{props.scopes.join(", ")}</dd>
       </dl>
