@@ -215,7 +215,7 @@ def test_a_business_without_an_app_adds_one_then_has_system_users(app):
     app.portfolio_menu("Harbor & Vine")
     app.link("System users").click()
     app.heading("System users")
-    app.text("Harbor & Vine Coffee Roasters owns no app yet, so it cannot have system users")
+    app.text("The business owns no app, and Meta allows system users only in a business that owns one.")
     add = app.driver.find_element(By.XPATH, "//button[normalize-space()='Add system user']")
     assert add.get_attribute("disabled") is not None, "no system users without an app"
     form = app.driver.find_element(By.CSS_SELECTOR, "form[aria-label='Add an app to the business']")
@@ -228,7 +228,7 @@ def test_a_business_without_an_app_adds_one_then_has_system_users(app):
     app.driver.execute_script("document.documentElement.dataset.theme = arguments[0]", theme)
     form.find_element(By.XPATH, ".//button[normalize-space()='Add app to the business']").click()
     app.wait.until(lambda d: "now belongs to the business" in d.find_element(By.TAG_NAME, "main").text)
-    app.wait.until(lambda d: not d.find_elements(By.XPATH, "//*[contains(text(), 'owns no app yet')]"))
+    app.wait.until(lambda d: not d.find_elements(By.XPATH, "//*[contains(text(), 'owns no app, and Meta allows')]"))
     add_system_user(app, "Orders Server")
     app.text("“Orders Server” was added as a regular system user.")
     # Its counts arrive after the list: none yet.

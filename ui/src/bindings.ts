@@ -471,6 +471,8 @@ export type PortfolioEntry = {
 	label: string,
 	business_id: string,
 	kind: PortfolioKind,
+	/**  [`PortfolioKind::note`]: the line under its name. */
+	note: string,
 };
 
 /**  Where a portfolio's data comes from. */
@@ -488,6 +490,10 @@ export type PortfolioList = {
 /**  What the app shows first about a portfolio. */
 export type PortfolioOverview = {
 	kind: PortfolioKind,
+	/**  [`PortfolioKind::label`]. */
+	kind_label: string,
+	/**  [`PortfolioKind::note`]. */
+	note: string,
 	business_id: string,
 	business_name: string,
 	verification: Verification,
@@ -516,6 +522,13 @@ export type PortfolioOverview = {
 	 *  business does not own it.
 	 */
 	app_id: string | null,
+	/**
+	 *  The business owns no app, or not [`Self::app_id`] (the connection check's problem, with
+	 *  the app to claim): it cannot have system users or tokens until it is fixed.
+	 */
+	app_problem: ConnectionProblem | null,
+	/**  The roles a new system user can have, the recommended one first. */
+	new_roles: RoleChoice[],
 };
 
 /**  What Gatehouse checked before generating a token. */
@@ -643,6 +656,15 @@ export type Role =
  *  counted against neither quota.
  */
 "other";
+
+/**  A role offered for a new system user, in words. */
+export type RoleChoice = {
+	role: NewRole,
+	label: string,
+	/**  What it may do, in one or two sentences. */
+	description: string,
+	recommended: boolean,
+};
 
 export type ScopeCatalog = {
 	groups: ScopeGroup[],

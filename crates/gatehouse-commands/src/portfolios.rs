@@ -21,6 +21,15 @@ pub struct PortfolioEntry {
     pub label: String,
     pub business_id: String,
     pub kind: PortfolioKind,
+    /// [`PortfolioKind::note`]: the line under its name.
+    pub note: String,
+}
+
+impl PortfolioEntry {
+    fn new(id: String, label: String, business_id: String, kind: PortfolioKind) -> Self {
+        let note = kind.note(&business_id);
+        Self { id, label, business_id, kind, note }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Type)]
@@ -89,20 +98,17 @@ pub async fn list_portfolios(state: &AppState) -> Result<PortfolioList, CommandE
     let mut portfolios: Vec<PortfolioEntry> = demo
         .portfolios()
         .iter()
-        .map(|e| PortfolioEntry {
-            id: e.id.clone(),
-            label: e.label.clone(),
-            business_id: e.portfolio.business_id().to_owned(),
-            kind: PortfolioKind::Demo,
+        .map(|e| {
+            let business_id = e.portfolio.business_id().to_owned();
+            PortfolioEntry::new(e.id.clone(), e.label.clone(), business_id, PortfolioKind::Demo)
         })
         .collect();
     let saved = state.profiles()?.list().map_err(gatehouse_core::Error::from)?;
-    portfolios.extend(saved.into_iter().map(|p| PortfolioEntry {
-        id: p.id,
-        label: p.label,
-        business_id: p.business_id,
-        kind: PortfolioKind::Meta,
-    }));
+    portfolios.extend(
+        saved
+            .into_iter()
+            .map(|p| PortfolioEntry::new(p.id, p.label, p.business_id, PortfolioKind::Meta)),
+    );
     Ok(PortfolioList { active_id: state.active_id(), portfolios })
 }
 
@@ -158,12 +164,12 @@ pub async fn save_portfolio(
     let (profile, secrets) = form.into_parts(state.graph_url().await?);
     let added =
         profiles::add_profile(state.profiles()?, state.secrets()?, profile, &secrets).await?;
-    let entry = PortfolioEntry {
-        id: added.profile.id.clone(),
-        label: added.profile.label.clone(),
-        business_id: added.profile.business_id.clone(),
-        kind: PortfolioKind::Meta,
-    };
+    let entry = PortfolioEntry::new(
+        added.profile.id.clone(),
+        added.profile.label.clone(),
+        added.profile.business_id.clone(),
+        PortfolioKind::Meta,
+    );
     open(state, &entry.id).await?;
     state.set_active(&entry.id);
     Ok(entry)

@@ -286,14 +286,59 @@ struct Facts {
 
 const APPS_PATH: &str = "Business settings › Accounts › Apps";
 
+/// The business owns no app, or not `app_id` (both blocking: Meta allows system users only in a
+/// business that owns an app, and tokens are issued through one). `apps`: the ids of the apps
+/// it owns, `None` when they could not be listed (then nothing is claimed to be missing).
+/// `app_id`: the app Gatehouse signs in with, when known.
+pub(crate) fn app_problem(
+    apps: Option<&[String]>,
+    app_id: Option<&str>,
+) -> Option<ConnectionProblem> {
+    let app =
+        app_id.map_or_else(|| "an app you are an admin of".to_owned(), |id| format!("app {id}"));
+    let (code, message, fix) = match (apps?, app_id) {
+        ([], _) => (
+            ProblemCode::BusinessOwnsNoApp,
+            "The business owns no app, and Meta allows system users only in a business that \
+             owns one."
+                .to_owned(),
+            format!(
+                "Add {app} to the business (you must be an admin of the app, see \
+                 developers.facebook.com › My Apps): Gatehouse can do it for you, or do it in \
+                 {APPS_PATH} › Add › Connect an app ID."
+            ),
+        ),
+        (apps, Some(app_id)) if !apps.iter().any(|a| a == app_id) => (
+            ProblemCode::AppNotOwned,
+            format!("App {app_id} is not one of the apps this business owns."),
+            format!(
+                "Add app {app_id} to the business (you must be an admin of the app): Gatehouse \
+                 can do it for you, or do it in {APPS_PATH} › Add › Connect an app ID. Or use \
+                 one of the business's own apps."
+            ),
+        ),
+        _ => return None,
+    };
+    Some(ConnectionProblem {
+        code,
+        message,
+        fix: Some(fix),
+        blocking: true,
+        claim_app_id: app_id.map(str::to_owned),
+    })
+}
+
 impl Facts {
     fn problems(&self) -> Vec<ConnectionProblem> {
         let mut out = Vec::new();
         let mut add = |code: ProblemCode, blocking: bool, message: String, fix: String| {
-            let claim_app_id = [ProblemCode::BusinessOwnsNoApp, ProblemCode::AppNotOwned]
-                .contains(&code)
-                .then(|| self.app_id.clone());
-            out.push(ConnectionProblem { code, message, fix: Some(fix), blocking, claim_app_id })
+            out.push(ConnectionProblem {
+                code,
+                message,
+                fix: Some(fix),
+                blocking,
+                claim_app_id: None,
+            })
         };
         let app = &self.app_id;
         if let Some(other) = self.token_app_id.as_deref().filter(|t| *t != app) {
@@ -323,30 +368,16 @@ impl Facts {
                     .to_owned(),
             );
         }
-        match &self.apps {
-            Some(apps) if apps.is_empty() => add(
-                ProblemCode::BusinessOwnsNoApp,
-                true,
-                "The business owns no app, and Meta allows system users only in a business \
-                 that owns one."
-                    .to_owned(),
-                format!(
-                    "Add app {app} to the business (you must be an admin of the app): Gatehouse \
-                     can do it for you, or do it in {APPS_PATH} › Add › Connect an app ID."
-                ),
-            ),
-            Some(apps) if !apps.iter().any(|a| a == app) => add(
-                ProblemCode::AppNotOwned,
-                true,
-                format!("App {app} is not one of the apps this business owns."),
-                format!(
-                    "Add app {app} to the business (you must be an admin of the app): Gatehouse \
-                     can do it for you, or do it in {APPS_PATH} › Add › Connect an app ID. Or use \
-                     one of the business's own apps."
-                ),
-            ),
-            _ => {}
-        }
+        out.extend(app_problem(self.apps.as_deref(), Some(app)));
+        let mut add = |code: ProblemCode, blocking: bool, message: String, fix: String| {
+            out.push(ConnectionProblem {
+                code,
+                message,
+                fix: Some(fix),
+                blocking,
+                claim_app_id: None,
+            })
+        };
         // Creating system users and assigning assets need an admin (spec §2.2, §5.1).
         if self.token_owner_role == Some(false) || self.listing_refused {
             add(

@@ -33,7 +33,7 @@ pub use portfolio::{
     AccessTier, AppClaim, AppClaimStatus, Portfolio, PortfolioKind, PortfolioOverview, Quota, Role,
     SystemUserSummary,
 };
-pub use system_users::{CreatedSystemUser, NewRole};
+pub use system_users::{role_choices, CreatedSystemUser, NewRole, RoleChoice};
 pub use tokens::{
     parse_scopes, CheckId, ExpiryChoice, ExpiryState, GeneratedToken, Preflight, PreflightCheck,
     Revoked, ScopeTargets, StepInfo, TokenExpiry, TokenKind, TokenReport, TokenStep,

@@ -20,6 +20,24 @@ pub enum PortfolioKind {
     Meta,
 }
 
+impl PortfolioKind {
+    /// What the portfolio card calls it.
+    pub fn label(self) -> &'static str {
+        match self {
+            PortfolioKind::Demo => "Demo portfolio",
+            PortfolioKind::Meta => "Portfolio",
+        }
+    }
+
+    /// The line under a portfolio's name: that a demo stays on this computer, or the business.
+    pub fn note(self, business_id: &str) -> String {
+        match self {
+            PortfolioKind::Demo => "Demo: nothing leaves this computer".to_owned(),
+            PortfolioKind::Meta => format!("Business ID {business_id}"),
+        }
+    }
+}
+
 /// A business portfolio Gatehouse can act on: a Graph session with the admin's credentials and
 /// the business it works in.
 #[derive(Debug)]
@@ -180,6 +198,10 @@ impl Role {
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct PortfolioOverview {
     pub kind: PortfolioKind,
+    /// [`PortfolioKind::label`].
+    pub kind_label: String,
+    /// [`PortfolioKind::note`].
+    pub note: String,
     pub business_id: String,
     pub business_name: String,
     pub verification: crate::Verification,
@@ -200,6 +222,11 @@ pub struct PortfolioOverview {
     /// The app Gatehouse signs in with for this portfolio, when known: the one to claim when the
     /// business does not own it.
     pub app_id: Option<String>,
+    /// The business owns no app, or not [`Self::app_id`] (the connection check's problem, with
+    /// the app to claim): it cannot have system users or tokens until it is fixed.
+    pub app_problem: Option<crate::connect::ConnectionProblem>,
+    /// The roles a new system user can have, the recommended one first.
+    pub new_roles: Vec<crate::system_users::RoleChoice>,
 }
 
 /// How claiming an app into the business went.
@@ -338,7 +365,7 @@ impl Portfolio {
                 Ok((apps, _)) => Ok(Some(
                     apps.into_iter()
                         .map(|a| BusinessApp::from_asset(a, self.app_id.as_deref()))
-                        .collect(),
+                        .collect::<Vec<_>>(),
                 )),
                 Err(e) if crate::connect::is_refusal(&e) => Ok(None),
                 Err(e) => Err(crate::Error::from(e)),
@@ -360,6 +387,8 @@ impl Portfolio {
             crate::TwoFactor::from_meta(business.two_factor_type.as_deref());
         Ok(PortfolioOverview {
             kind: self.kind,
+            kind_label: self.kind.label().to_owned(),
+            note: self.kind.note(&business.id),
             business_name: business.name.unwrap_or_else(|| format!("Business {}", business.id)),
             business_id: business.id,
             verification,
@@ -369,8 +398,15 @@ impl Portfolio {
             system_users,
             quota,
             quota_note,
+            app_problem: crate::connect::app_problem(
+                apps.as_ref()
+                    .map(|apps| apps.iter().map(|a| a.id.clone()).collect::<Vec<_>>())
+                    .as_deref(),
+                self.app_id.as_deref(),
+            ),
             apps,
             app_id: self.app_id.clone(),
+            new_roles: crate::system_users::role_choices(),
         })
     }
 }

@@ -18,6 +18,42 @@ pub enum NewRole {
     Admin,
 }
 
+/// A role offered for a new system user, in words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct RoleChoice {
+    pub role: NewRole,
+    pub label: String,
+    /// What it may do, in one or two sentences.
+    pub description: String,
+    pub recommended: bool,
+}
+
+/// The roles a new system user can have, the recommended (least privilege) one first.
+pub fn role_choices() -> Vec<RoleChoice> {
+    [
+        (
+            NewRole::Regular,
+            true,
+            "Reaches only the assets you assign to it. Right for almost every integration.",
+        ),
+        (
+            NewRole::Admin,
+            false,
+            "Can also add system users and give out access to every asset in the portfolio. Only \
+             for tools that manage access themselves.",
+        ),
+    ]
+    .into_iter()
+    .map(|(role, recommended, description)| RoleChoice {
+        role,
+        label: crate::Role::from(role).label().to_owned(),
+        description: description.to_owned(),
+        recommended,
+    })
+    .collect()
+}
+
 /// A system user that now exists.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]

@@ -888,6 +888,9 @@ impl Portfolio {
     /// What a token is (kind, app, system user, scopes and their assets, expiry). A token that
     /// is no longer valid (revoked, invalidated, expired) is an error saying so.
     pub async fn inspect_token(&self, token: &Secret) -> Result<TokenReport> {
+        if token.expose().trim().is_empty() {
+            return Err(GraphError::invalid_input("token", "paste a token first").into());
+        }
         let info = self.debug(token).await?;
         if !info.is_valid {
             return Err(invalid_token_error(&info).into());

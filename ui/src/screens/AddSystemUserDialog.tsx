@@ -1,27 +1,16 @@
 import { useState } from "react";
 import { useBackend } from "../backend/context";
-import type { CommandError, CreatedSystemUser, NewRole } from "../bindings";
+import type { CommandError, CreatedSystemUser, NewRole, RoleChoice } from "../bindings";
 import { ErrorCallout } from "../components/Callout";
 import { Dialog, DialogForm, SubmitActions } from "../components/Dialog";
 import { Radio, RadioGroup } from "../components/Radio";
 import { SystemUserNameField } from "./SystemUserNameField";
 
-const roles: { value: NewRole; label: string; description: string }[] = [
-  {
-    value: "regular",
-    label: "Regular (recommended)",
-    description: "Reaches only the assets you assign to it. Right for almost every integration.",
-  },
-  {
-    value: "admin",
-    label: "Admin",
-    description:
-      "Can also add system users and give out access to every asset in the portfolio. Only for tools that manage access themselves.",
-  },
-];
 
 export interface AddSystemUserDialogProps {
   isOpen: boolean;
+  /** The roles offered, from the engine (the recommended one first). */
+  roles: RoleChoice[];
   onOpenChange: (open: boolean) => void;
   onCreated: (created: CreatedSystemUser) => void;
   /** Called when an error means the list may have changed anyway (a lost answer). */
@@ -32,7 +21,7 @@ export interface AddSystemUserDialogProps {
 const listMayHaveChanged = new Set(["create_ambiguous", "create_not_confirmed", "outcome_unknown"]);
 
 /** Name and role of a new system user. What was typed survives an error, so it can be fixed. */
-export function AddSystemUserDialog({ isOpen, onOpenChange, onCreated, onListMayHaveChanged }: AddSystemUserDialogProps) {
+export function AddSystemUserDialog({ isOpen, roles, onOpenChange, onCreated, onListMayHaveChanged }: AddSystemUserDialogProps) {
   const backend = useBackend();
   const [name, setName] = useState("");
   const [role, setRole] = useState<NewRole>("regular");
@@ -78,8 +67,8 @@ export function AddSystemUserDialog({ isOpen, onOpenChange, onCreated, onListMay
         />
         <RadioGroup label="Role" value={role} onChange={(value) => setRole(value === "admin" ? "admin" : "regular")}>
           {roles.map((option) => (
-            <Radio key={option.value} value={option.value} description={option.description}>
-              {option.label}
+            <Radio key={option.role} value={option.role} description={option.description}>
+              {option.recommended ? `${option.label} (recommended)` : option.label}
             </Radio>
           ))}
         </RadioGroup>

@@ -60,10 +60,6 @@ export function InspectTokenScreen() {
 
   const inspect = async (value = token) => {
     if (pending) return;
-    if (!value.trim()) {
-      setError({ code: "invalid_input", message: "Paste a token first.", fix: null, detail: null, field: "token" });
-      return;
-    }
     setPending("inspect");
     setError(null);
     setActionError(null);

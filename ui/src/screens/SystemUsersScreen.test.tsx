@@ -161,7 +161,9 @@ describe("a business that owns no app", () => {
     window.location.hash = "#/system-users";
     renderWithBackend(<App />, backend);
     await switchTo(user, /Harbor & Vine Coffee Roasters/);
-    expect(await screen.findByText("Harbor & Vine Coffee Roasters owns no app yet, so it cannot have system users")).toBeTruthy();
+    expect(
+      await screen.findByText("The business owns no app, and Meta allows system users only in a business that owns one."),
+    ).toBeTruthy();
     expect(screen.getByRole("button", { name: "Add system user" }).hasAttribute("disabled")).toBe(true);
     // No app, no system users: no quota is shown (not even another business's tier).
     expect(screen.queryByRole("region", { name: "System-user quota" })).toBeNull();
@@ -182,7 +184,7 @@ describe("a business that owns no app", () => {
     await user.type(appId, ownApp);
     await user.click(within(form).getByRole("button", { name: "Add app to the business" }));
     expect(await screen.findByText(`App ${ownApp} now belongs to the business: it can have system users.`)).toBeTruthy();
-    await waitFor(() => expect(screen.queryByText(/owns no app yet/)).toBeNull());
+    await waitFor(() => expect(screen.queryByText(/owns no app, and Meta allows/)).toBeNull());
     await waitFor(() => expect(screen.getByRole("button", { name: "Add system user" }).hasAttribute("disabled")).toBe(false));
     expect(screen.getByText("This portfolio has no system users yet.")).toBeTruthy();
     // Meta holds the app as the business's now.

@@ -72,8 +72,7 @@ export function SystemUsersScreen({ overview, onReload }: { overview: OverviewQu
   const quota = data.quota;
   // `apps` is null when the token may not list them: then nothing is claimed to be missing. A
   // business that owns no app can have no system users, so no quota is shown for it.
-  const ownsNoApp = data.apps !== null && data.apps.length === 0;
-  const appNotOwned = data.apps !== null && data.apps.length > 0 && data.app_id !== null && !data.apps.some((a) => a.id === data.app_id);
+  const ownsNoApp = data.app_problem?.code === "business_owns_no_app";
   return (
     <Page
       title="System users"
@@ -91,6 +90,7 @@ export function SystemUsersScreen({ overview, onReload }: { overview: OverviewQu
       </div>
       <AddSystemUserDialog
         isOpen={adding}
+        roles={data.new_roles}
         onOpenChange={setAdding}
         onCreated={(created: CreatedSystemUser) => {
           const role = created.role === "admin" ? "an admin" : "a regular";
@@ -121,12 +121,11 @@ export function SystemUsersScreen({ overview, onReload }: { overview: OverviewQu
         />
       )}
 
-      {(ownsNoApp || appNotOwned) && (
+      {data.app_problem && (
         <NoAppCallout
           key={data.business_id}
-          businessName={data.business_name}
+          problem={data.app_problem}
           appId={data.app_id}
-          notOwned={appNotOwned}
           claim={(appId) => backend.claimApp(appId)}
           onClaimed={(outcome) => {
             setDone(null);

@@ -1,5 +1,5 @@
 import { useState } from "react";
-import type { AppClaim, CommandError } from "../../bindings";
+import type { AppClaim, CommandError, ConnectionProblem } from "../../bindings";
 import type { Result } from "../../backend/result";
 import { Button } from "../../components/Button";
 import { Callout, ErrorCallout, FieldErrorDetails, fieldMessage } from "../../components/Callout";
@@ -56,32 +56,23 @@ export function ClaimAppButton({ appId, claim, onClaimed }: { appId: string; cla
  * and the app ID to add, prefilled with the app Gatehouse signs in with.
  */
 export function NoAppCallout({
-  businessName,
+  problem,
   appId,
-  notOwned,
   claim,
   onClaimed,
 }: {
-  businessName: string;
+  /** The engine's problem: the business owns no app, or not the one Gatehouse signs in with. */
+  problem: ConnectionProblem;
   appId: string | null;
-  /** The business owns other apps, but not the one Gatehouse signs in with. */
-  notOwned: boolean;
   claim: Claim;
   onClaimed: (outcome: AppClaim) => void;
 }) {
   const [typed, setTyped] = useState(appId ?? "");
   const { busy, error, run, clearError } = useClaim(claim, onClaimed);
   const fieldError = error?.field === "app_id" ? error : null;
-  const title = notOwned
-    ? `The app Gatehouse signs in with is not part of ${businessName}`
-    : `${businessName} owns no app yet, so it cannot have system users`;
   return (
-    <Callout tone="warning" title={title} role="none">
-      <span>
-        {notOwned
-          ? "Tokens are issued through an app the business owns. Add the app to the business, or connect the portfolio again with one of its own apps."
-          : "Meta allows system users only in a business that owns an app. If you are an admin of an app (developers.facebook.com › My Apps), Gatehouse can add it to the business now. You can also do it in Business settings › Accounts › Apps › Add › Connect an app ID."}
-      </span>
+    <Callout tone="warning" title={problem.message} role="none">
+      {problem.fix && <span>{problem.fix}</span>}
       <form
         className="claim-app"
         aria-label="Add an app to the business"

@@ -22,10 +22,6 @@ export interface PortfolioSwitcherProps {
   onRemove: () => void;
 }
 
-function kindNote(entry: PortfolioEntry): string {
-  return entry.kind === "demo" ? "Demo: nothing leaves this computer" : `Business ID ${entry.business_id}`;
-}
-
 /**
  * The sidebar's portfolio card, which is also a menu: open another portfolio, connect a real
  * one, or remove a saved one. Enter or Space opens it; arrow keys move; Escape closes it.
@@ -46,9 +42,9 @@ export function PortfolioSwitcher({ list, overview, switching, onOpen, onConnect
     note = "Could not be opened";
   } else {
     const data = overview.data;
-    label = data.kind === "demo" ? "Demo portfolio" : "Portfolio";
+    label = data.kind_label;
     name = data.business_name;
-    note = data.kind === "demo" ? "Demo: nothing leaves this computer" : `Business ID ${data.business_id}`;
+    note = data.note;
   }
 
   return (
@@ -94,7 +90,7 @@ export function PortfolioSwitcher({ list, overview, switching, onOpen, onConnect
                 <Text slot="label" className="menu__text">
                   <span className="menu__label">{entry.label}</span>
                   <span className="menu__description">
-                    {kindNote(entry)}
+                    {entry.note}
                     {/* Last, so the visible text reads unbroken within the name. */}
                     {entry.id === activeId && <span className="visually-hidden"> (open now)</span>}
                   </span>
