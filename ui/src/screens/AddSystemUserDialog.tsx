@@ -17,9 +17,6 @@ export interface AddSystemUserDialogProps {
   onListMayHaveChanged: () => void;
 }
 
-/** Errors after which Meta may hold new system users: the list is reloaded to show them. */
-const listMayHaveChanged = new Set(["create_ambiguous", "create_not_confirmed", "outcome_unknown"]);
-
 /** Name and role of a new system user. What was typed survives an error, so it can be fixed. */
 export function AddSystemUserDialog({ isOpen, roles, onOpenChange, onCreated, onListMayHaveChanged }: AddSystemUserDialogProps) {
   const backend = useBackend();
@@ -44,7 +41,9 @@ export function AddSystemUserDialog({ isOpen, roles, onOpenChange, onCreated, on
     setPending(false);
     if (result.status === "error") {
       setError(result.error);
-      if (listMayHaveChanged.has(result.error.code)) onListMayHaveChanged();
+      // Some failures leave Meta holding a new system user (a lost answer the engine could not
+      // settle): the list is read again after any failure, so what exists is always shown.
+      onListMayHaveChanged();
       return;
     }
     setName("");
