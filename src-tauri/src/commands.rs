@@ -231,7 +231,7 @@ pub async fn install_app(
 pub async fn copy_token(
     state: State<'_, AppState>,
     handle: String,
-    clear_after_secs: u32,
+    clear_after_secs: Option<u32>,
 ) -> Answer<CopyReceipt> {
     tokens::copy_token(&state, handle, clear_after_secs).await
 }

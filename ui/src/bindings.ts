@@ -35,7 +35,7 @@ export const commands = {
 	tokenPreflight: (request: TokenRequest) => typedError<Preflight, CommandError>(__TAURI_INVOKE("token_preflight", { request })),
 	installApp: (systemUserId: string, appId: string) => typedError<null, CommandError>(__TAURI_INVOKE("install_app", { systemUserId, appId })),
 	generateToken: (request: TokenRequest, onStep: Channel<TokenStep>) => typedError<IssuedToken, CommandError>(__TAURI_INVOKE("generate_token", { request, onStep })),
-	copyToken: (handle: string, clearAfterSecs: number) => typedError<CopyReceipt, CommandError>(__TAURI_INVOKE("copy_token", { handle, clearAfterSecs })),
+	copyToken: (handle: string, clearAfterSecs: number | null) => typedError<CopyReceipt, CommandError>(__TAURI_INVOKE("copy_token", { handle, clearAfterSecs })),
 	revealToken: (handle: string) => typedError<string, CommandError>(__TAURI_INVOKE("reveal_token", { handle })),
 	keepTokenInKeychain: (handle: string) => typedError<null, CommandError>(__TAURI_INVOKE("keep_token_in_keychain", { handle })),
 	forgetToken: (handle: string) => typedError<null, CommandError>(__TAURI_INVOKE("forget_token", { handle })),
@@ -116,6 +116,8 @@ export type AppInfo = {
 	version: string,
 	/**  The OS family, so the UI can name the right keychain ("Keychain", "Credential Manager", …). */
 	os: string,
+	/**  How long a copied token stays on the clipboard: the default and the bounds. */
+	clipboard_clear: ClearAfterSecs,
 };
 
 /**  An app, by ID and name. */
@@ -159,6 +161,16 @@ export type AssetKindInfo = {
 	 *  when any non-empty subset of `tasks` is valid.
 	 */
 	combinations: string[][],
+	/**
+	 *  [`Self::combinations`] offered as "Partial": without the one that is full control,
+	 *  smallest first.
+	 */
+	partial_combinations: string[][],
+	/**
+	 *  The least-privilege start for a new assignment: the smallest partial combination, or
+	 *  the kind's read-only tasks.
+	 */
+	default_tasks: string[],
 	/**
 	 *  Why Gatehouse cannot remove access to this kind, and where a person does it instead
 	 *  (pixels: Meta has no API for it); `None` when it can.
@@ -223,6 +235,16 @@ export type CheckId =
 "assets" | 
 /**  The ad accounts' Custom Audience terms are accepted (a warning). */
 "custom_audience_terms";
+
+/**
+ *  The seconds a copied secret stays on the clipboard, for every surface: the default, and the
+ *  bounds a person may choose between (Settings, `gatehouse token … --clear-after`).
+ */
+export type ClearAfterSecs = {
+	default: number,
+	min: number,
+	max: number,
+};
 
 /**
  *  An error as it leaves the engine: the desktop's IPC and the CLI's `--json` send this shape

@@ -9,6 +9,7 @@ use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
 
 use clap::{Args, Subcommand, ValueEnum};
+use gatehouse_core::CLEAR_AFTER;
 use gatehouse_core::{
     parse_scopes, CopyReceipt, GeneratedToken, Preflight, SecretClipboard, TokenExpiry,
     TokenReport, TokenStep,
@@ -80,9 +81,10 @@ pub struct DeliveryArgs {
     /// Copy the token to the clipboard even when stdout is not a terminal.
     #[arg(long)]
     pub copy: bool,
-    /// Seconds until the clipboard is cleared (1 to 600).
-    #[arg(long, default_value_t = 30, value_name = "SECS",
-          value_parser = clap::value_parser!(u32).range(1..=600))]
+    /// Seconds until the clipboard is cleared (3 to 300, as in the app's Settings).
+    #[arg(long, default_value_t = CLEAR_AFTER.default, value_name = "SECS",
+          value_parser = clap::value_parser!(u32)
+              .range(i64::from(CLEAR_AFTER.min)..=i64::from(CLEAR_AFTER.max)))]
     pub clear_after: u32,
 }
 

@@ -12,6 +12,8 @@ pub struct AppInfo {
     pub version: String,
     /// The OS family, so the UI can name the right keychain ("Keychain", "Credential Manager", …).
     pub os: String,
+    /// How long a copied token stays on the clipboard: the default and the bounds.
+    pub clipboard_clear: gatehouse_core::ClearAfterSecs,
 }
 
 pub async fn app_info() -> AppInfo {
@@ -19,6 +21,7 @@ pub async fn app_info() -> AppInfo {
         name: "Gatehouse".into(),
         version: env!("CARGO_PKG_VERSION").into(),
         os: std::env::consts::OS.into(),
+        clipboard_clear: gatehouse_core::CLEAR_AFTER,
     }
 }
 

@@ -17,8 +17,6 @@ use crate::{AppState, CommandError};
 
 /// Characters of a token the dialog shows unmasked.
 const VISIBLE_SUFFIX: usize = 4;
-/// Bounds of the clipboard countdown the user may choose.
-const CLEAR_AFTER_SECS: std::ops::RangeInclusive<u32> = 5..=600;
 
 /// What to generate.
 #[derive(Debug, Clone, Deserialize, Type)]
@@ -117,9 +115,10 @@ pub async fn generate_token(
 pub async fn copy_token(
     state: &AppState,
     handle: String,
-    clear_after_secs: u32,
+    clear_after_secs: Option<u32>,
 ) -> Result<CopyReceipt, CommandError> {
-    let secs = clear_after_secs.clamp(*CLEAR_AFTER_SECS.start(), *CLEAR_AFTER_SECS.end());
+    // Settings' choice within the engine's bounds, or the default when nothing was chosen.
+    let secs = gatehouse_core::CLEAR_AFTER.pick(clear_after_secs);
     let copy = state.with_token(&handle, |token, _| Ok(Secret::new(token.expose().to_owned())))?;
     let clipboard = state.clipboard();
     let receipt = tokio::task::spawn_blocking(move || {

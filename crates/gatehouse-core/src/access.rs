@@ -40,6 +40,12 @@ pub struct AssetKindInfo {
     /// The only Partial combinations Meta accepts, when it restricts them (ad accounts); empty
     /// when any non-empty subset of `tasks` is valid.
     pub combinations: Vec<Vec<String>>,
+    /// [`Self::combinations`] offered as "Partial": without the one that is full control,
+    /// smallest first.
+    pub partial_combinations: Vec<Vec<String>>,
+    /// The least-privilege start for a new assignment: the smallest partial combination, or
+    /// the kind's read-only tasks.
+    pub default_tasks: Vec<String>,
     /// Why Gatehouse cannot remove access to this kind, and where a person does it instead
     /// (pixels: Meta has no API for it); `None` when it can.
     pub removal_elsewhere: Option<String>,
@@ -164,6 +170,8 @@ pub fn asset_kinds() -> Vec<AssetKindInfo> {
             label: "Pages".into(),
             singular: String::new(),
             plural: String::new(),
+            partial_combinations: Vec::new(),
+            default_tasks: Vec::new(),
             full_control: names(&[
                 "MANAGE",
                 "CREATE_CONTENT",
@@ -208,6 +216,8 @@ pub fn asset_kinds() -> Vec<AssetKindInfo> {
             label: "Ad accounts".into(),
             singular: String::new(),
             plural: String::new(),
+            partial_combinations: Vec::new(),
+            default_tasks: Vec::new(),
             full_control: names(&["MANAGE", "ADVERTISE", "ANALYZE"]),
             tasks: ad_account_tasks,
             // Meta accepts only these role-equivalent sets on ad accounts (graph-api.md §5.3).
@@ -223,6 +233,8 @@ pub fn asset_kinds() -> Vec<AssetKindInfo> {
             label: "Catalogs".into(),
             singular: String::new(),
             plural: String::new(),
+            partial_combinations: Vec::new(),
+            default_tasks: Vec::new(),
             full_control: names(&["MANAGE", "ADVERTISE"]),
             tasks: vec![
                 task(
@@ -241,6 +253,8 @@ pub fn asset_kinds() -> Vec<AssetKindInfo> {
             label: "Pixels and datasets".into(),
             singular: String::new(),
             plural: String::new(),
+            partial_combinations: Vec::new(),
+            default_tasks: Vec::new(),
             full_control: names(&["EDIT", "UPLOAD", "ADVERTISE", "ANALYZE"]),
             tasks: vec![
                 task(
@@ -276,6 +290,8 @@ pub fn asset_kinds() -> Vec<AssetKindInfo> {
             label: "Instagram accounts".into(),
             singular: String::new(),
             plural: String::new(),
+            partial_combinations: Vec::new(),
+            default_tasks: Vec::new(),
             full_control: names(&[
                 "CONTENT",
                 "COMMUNITY_ACTIVITY",
@@ -313,6 +329,8 @@ pub fn asset_kinds() -> Vec<AssetKindInfo> {
             label: "WhatsApp accounts".into(),
             singular: String::new(),
             plural: String::new(),
+            partial_combinations: Vec::new(),
+            default_tasks: Vec::new(),
             full_control: names(&[
                 "MANAGE",
                 "DEVELOP",
@@ -362,6 +380,8 @@ pub fn asset_kinds() -> Vec<AssetKindInfo> {
             label: "Apps".into(),
             singular: String::new(),
             plural: String::new(),
+            partial_combinations: Vec::new(),
+            default_tasks: Vec::new(),
             // Apps are not assigned with tasks: they are installed for the system user.
             full_control: Vec::new(),
             tasks: Vec::new(),
@@ -372,6 +392,16 @@ pub fn asset_kinds() -> Vec<AssetKindInfo> {
         info.removal_elsewhere = info.kind.removal_elsewhere().map(str::to_owned);
         let (one, many) = kind_words(info.kind);
         (info.singular, info.plural) = (one.to_owned(), many.to_owned());
+        let same =
+            |a: &[String], b: &[String]| a.len() == b.len() && a.iter().all(|t| b.contains(t));
+        let mut partial: Vec<Vec<String>> =
+            info.combinations.iter().filter(|c| !same(c, &info.full_control)).cloned().collect();
+        partial.sort_by_key(Vec::len);
+        info.default_tasks = match partial.first() {
+            Some(smallest) => smallest.clone(),
+            None => info.tasks.iter().filter(|t| !t.write).map(|t| t.name.clone()).collect(),
+        };
+        info.partial_combinations = partial;
     }
     kinds
 }

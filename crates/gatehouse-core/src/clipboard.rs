@@ -23,8 +23,28 @@ use crate::{Error, Result};
 /// hung display server must not hang the caller.
 const REPLY_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// The seconds a copied secret stays on the clipboard, for every surface: the default, and the
+/// bounds a person may choose between (Settings, `gatehouse token … --clear-after`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ClearAfterSecs {
+    pub default: u32,
+    pub min: u32,
+    pub max: u32,
+}
+
+/// Long enough to paste the token where it goes; short, because shorter is safer.
+pub const CLEAR_AFTER: ClearAfterSecs = ClearAfterSecs { default: 30, min: 3, max: 300 };
+
+impl ClearAfterSecs {
+    /// What a person chose, within the bounds; the default when they chose nothing.
+    pub fn pick(self, chosen: Option<u32>) -> u32 {
+        chosen.map_or(self.default, |secs| secs.clamp(self.min, self.max))
+    }
+}
+
 /// The longest delay accepted before clearing (a copied token should not linger for hours).
-pub const MAX_CLEAR_AFTER: Duration = Duration::from_secs(600);
+pub const MAX_CLEAR_AFTER: Duration = Duration::from_secs(CLEAR_AFTER.max as u64);
 
 /// What [`SecretClipboard::copy`] did: when the clipboard will be cleared.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]

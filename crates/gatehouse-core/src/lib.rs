@@ -25,7 +25,7 @@ pub use access::{
     AssignedAsset, ChangeReview, SystemUserAccess, TaskInfo,
 };
 pub use business::{TwoFactor, Verification};
-pub use clipboard::{CopyReceipt, SecretClipboard};
+pub use clipboard::{ClearAfterSecs, CopyReceipt, SecretClipboard, CLEAR_AFTER};
 pub use compat::{CompatReport, ProbeResult, ProbeStatus};
 pub use error::{Error, Result};
 pub use permissions::{scope_catalog, AppChoice, ScopeCatalog, ScopeGroup, ScopeInfo, ScopePreset};

@@ -19,23 +19,42 @@ describe("clipboard setting", () => {
     expect(field.value).toBe("31");
     expect(localStorage.getItem("gatehouse.clipboardClearSeconds")).toBe("31");
     await user.clear(field);
-    await user.type(field, "5");
+    await user.type(field, "1");
     await user.tab();
-    // Clamped to the minimum.
-    expect(field.value).toBe("10");
-    expect(localStorage.getItem("gatehouse.clipboardClearSeconds")).toBe("10");
+    // Clamped to the engine's minimum.
+    expect(field.value).toBe("3");
+    expect(localStorage.getItem("gatehouse.clipboardClearSeconds")).toBe("3");
     await expectNoSeriousA11yViolations();
   });
 
-  it("gives the copy dialog the stored value through useClipboardClearSeconds", () => {
+  it("gives the copy dialog the stored value, which the engine holds to its bounds", async () => {
     localStorage.setItem("gatehouse.clipboardClearSeconds", "45");
     const { result } = renderHook(() => useClipboardClearSeconds());
     expect(result.current[0]).toBe(45);
     act(() => result.current[1](1000));
-    expect(result.current[0]).toBe(300);
+    expect(result.current[0]).toBe(1000);
     localStorage.setItem("gatehouse.clipboardClearSeconds", "not a number");
     const again = renderHook(() => useClipboardClearSeconds());
-    expect(again.result.current[0]).toBe(30);
+    expect(again.result.current[0]).toBeNull();
+
+    // The engine applies its bounds and its default to every copy.
+    const { backend } = await freshEngine();
+    const overview = await backend.portfolioOverview();
+    if (overview.status !== "ok" || !overview.data.app_id) throw new Error("the demo has no app");
+    const owner = overview.data.system_users.find((u) => u.name === "Reporting Server");
+    if (!owner) throw new Error("the demo has no Reporting Server");
+    const issued = await backend.generateToken(
+      { system_user_id: owner.id, app_id: overview.data.app_id, scopes: ["ads_read"], expiry: "sixty_days" },
+      () => undefined,
+    );
+    if (issued.status !== "ok") throw new Error(issued.error.message);
+    const copied = async (seconds: number | null) => {
+      const receipt = await backend.copyToken(issued.data.handle, seconds);
+      return receipt.status === "ok" ? receipt.data.clear_after_secs : receipt.error.code;
+    };
+    expect(await copied(1000)).toBe(300);
+    expect(await copied(null)).toBe(30);
+    await backend.forgetToken(issued.data.handle);
   });
 });
 

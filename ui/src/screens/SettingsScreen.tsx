@@ -7,7 +7,7 @@ import { CompatibilityCard } from "./CompatibilityCard";
 import { NumberField } from "../components/NumberField";
 import { SegmentedControl } from "../components/SegmentedControl";
 import { useAppInfo, useKeyringStatus } from "../queries";
-import { CLIPBOARD_CLEAR_MAX, CLIPBOARD_CLEAR_MIN, useClipboardClearSeconds } from "../settings";
+import { useClipboardClearSeconds } from "../settings";
 import type { ThemeChoice } from "../theme";
 
 const themeOptions = [
@@ -28,6 +28,8 @@ export function SettingsScreen({ theme, onThemeChange }: { theme: ThemeChoice; o
   const keyring = useKeyringStatus();
   const checking = keyring.isFetching || keyring.isPending;
   const [clearSeconds, setClearSeconds] = useClipboardClearSeconds();
+  // The default and the bounds are the engine's (every copy is held to them there).
+  const clearRange = useAppInfo().data?.clipboard_clear;
 
   return (
     <Page title="Settings">
@@ -39,15 +41,17 @@ export function SettingsScreen({ theme, onThemeChange }: { theme: ThemeChoice; o
         title="Clipboard"
         description="When you copy a token, Gatehouse keeps it out of clipboard history and clears the clipboard after a while, unless you copied something else since."
       >
-        <NumberField
-          label="Clear the clipboard after"
-          unit="seconds"
-          description={`Between ${CLIPBOARD_CLEAR_MIN} and ${CLIPBOARD_CLEAR_MAX} seconds. Shorter is safer; long enough to paste the token where it goes.`}
-          value={clearSeconds}
-          onChange={setClearSeconds}
-          minValue={CLIPBOARD_CLEAR_MIN}
-          maxValue={CLIPBOARD_CLEAR_MAX}
-        />
+        {clearRange && (
+          <NumberField
+            label="Clear the clipboard after"
+            unit="seconds"
+            description={`Between ${String(clearRange.min)} and ${String(clearRange.max)} seconds. Shorter is safer; long enough to paste the token where it goes.`}
+            value={Math.min(clearRange.max, Math.max(clearRange.min, clearSeconds ?? clearRange.default))}
+            onChange={setClearSeconds}
+            minValue={clearRange.min}
+            maxValue={clearRange.max}
+          />
+        )}
       </Card>
 
       <Card

@@ -5,19 +5,9 @@ import { Radio, RadioGroup } from "../../components/Radio";
 
 export type Access = { mode: "full" | "partial"; tasks: string[] };
 
-/** The least-privilege start: read-only tasks (for ad accounts, the smallest valid combination). */
+/** The engine's least-privilege start for the kind. */
 export function defaultAccess(info: AssetKindInfo): Access {
-  const firstCombo = partialCombos(info)[0];
-  if (firstCombo) return { mode: "partial", tasks: [...firstCombo] };
-  const readOnly = info.tasks.filter((t) => !t.write).map((t) => t.name);
-  return { mode: "partial", tasks: readOnly.length > 0 ? readOnly : [] };
-}
-
-/** The valid Partial mixes, smallest first (Full control is offered separately). */
-function partialCombos(info: AssetKindInfo): string[][] {
-  return info.combinations
-    .filter((c) => !sameTasks(c, info.full_control))
-    .sort((a, b) => a.length - b.length);
+  return { mode: "partial", tasks: [...info.default_tasks] };
 }
 
 export function sameTasks(a: readonly string[], b: readonly string[]): boolean {
@@ -67,7 +57,7 @@ export function AccessPicker({ info, access, onChange }: AccessPickerProps) {
     );
   }
   const fullLabels = taskLabels(info, info.full_control);
-  const combos = partialCombos(info);
+  const combos = info.partial_combinations;
   return (
     <div className="access-picker">
       <RadioGroup
