@@ -365,6 +365,8 @@ export type CreatedSystemUser = {
 	 *  anything else, so it exists exactly once.
 	 */
 	recovered_after_lost_answer: boolean,
+	/**  What happened, in words (with the lost answer when there was one). */
+	message: string,
 };
 
 /**
@@ -469,6 +471,15 @@ export type JobSummary = {
 	succeeded: number,
 	failed: number,
 	pending: number,
+	/**  [`JobStatus::label`]: "cancelled", "completed with failures", … */
+	status_label: string,
+	/**
+	 *  How a finished run ended, in one sentence ("All 1,000 changes were made."); empty while
+	 *  pending or running.
+	 */
+	outcome: string,
+	/**  What it means and what to do next, in one sentence; empty while pending or running. */
+	next_step: string,
 };
 
 /**  The result of a keychain round trip. */
@@ -741,6 +752,8 @@ export type SystemUserAccess = {
 	assets: AssignedAsset[],
 	/**  Apps installed for the system user (needed before generating a token with them). */
 	apps: AppRef[],
+	/**  When it holds no asset: what that means for its role. */
+	no_assets_note: string | null,
 };
 
 /**  A system user as the list shows it. */

@@ -123,6 +123,8 @@ pub struct SystemUserAccess {
     pub assets: Vec<AssignedAsset>,
     /// Apps installed for the system user (needed before generating a token with them).
     pub apps: Vec<AppRef>,
+    /// When it holds no asset: what that means for its role.
+    pub no_assets_note: Option<String>,
 }
 
 /// How many assets and apps a system user has, for the list's columns.
@@ -622,7 +624,16 @@ impl Portfolio {
         let user = self.session().system_user(system_user_id);
         let (user, holdings) = futures::join!(user, self.holdings(system_user_id));
         let (assets, apps) = holdings?;
-        Ok(SystemUserAccess { system_user: summary(&user?), assets, apps })
+        let system_user = summary(&user?);
+        let no_assets_note = assets.is_empty().then(|| match system_user.role {
+            crate::Role::Admin => "As an admin it still reaches every asset of the portfolio. \
+                                   Assign assets to give it specific tasks."
+                .to_owned(),
+            _ => "Its tokens reach nothing until you assign the Pages, ad accounts or other \
+                  assets its job needs."
+                .to_owned(),
+        });
+        Ok(SystemUserAccess { system_user, assets, apps, no_assets_note })
     }
 
     /// What a system user holds: its assets of every kind (all fetched concurrently) and its

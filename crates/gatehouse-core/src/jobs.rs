@@ -149,6 +149,63 @@ pub struct JobSummary {
     pub succeeded: u32,
     pub failed: u32,
     pub pending: u32,
+    /// [`JobStatus::label`]: "cancelled", "completed with failures", …
+    pub status_label: String,
+    /// How a finished run ended, in one sentence ("All 1,000 changes were made."); empty while
+    /// pending or running.
+    pub outcome: String,
+    /// What it means and what to do next, in one sentence; empty while pending or running.
+    pub next_step: String,
+}
+
+impl JobSummary {
+    /// [`Self::outcome`] and [`Self::next_step`] for the counts and status.
+    fn outcome_words(&self) -> (String, String) {
+        let (done, total, failed, pending) = (
+            thousands(self.succeeded),
+            thousands(self.total),
+            thousands(self.failed),
+            self.pending,
+        );
+        match self.status {
+            JobStatus::Pending | JobStatus::Running => (String::new(), String::new()),
+            JobStatus::Completed => (
+                format!("All {total} changes were made."),
+                format!(
+                    "{} has the new access now. Meta may take a minute to show it everywhere.",
+                    self.system_user_name
+                ),
+            ),
+            JobStatus::CompletedWithFailures => (
+                format!("{done} of {total} changes were made; {failed} failed."),
+                "Each failure below says why and what to do. Retrying is safe: done changes are \
+                 not sent again."
+                    .to_owned(),
+            ),
+            JobStatus::Cancelled | JobStatus::Interrupted => (
+                format!("Stopped: {done} of {total} changes were made."),
+                format!(
+                    "{} {} not sent. You can resume them now or later.",
+                    thousands(pending),
+                    if pending == 1 { "change was" } else { "changes were" }
+                ),
+            ),
+        }
+    }
+}
+
+/// `1234567` as "1,234,567", as the screens write counts. (A dependency for one loop is not
+/// worth it; the UI's `toLocaleString("en-US")` writes the same.)
+pub fn thousands(n: u32) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// A job and all its items, in the order they were requested.
@@ -514,18 +571,24 @@ fn summary_from_raw(raw: RawSummary) -> StoreResult<JobSummary> {
     let (id, portfolio_id, system_user_id, system_user_name, status, created, total, ok, failed) =
         raw;
     let n = |v: i64| u32::try_from(v).unwrap_or(0);
-    Ok(JobSummary {
+    let status = parse_job_status(&status)?;
+    let mut summary = JobSummary {
         id,
         portfolio_id,
         system_user_id,
         system_user_name,
-        status: parse_job_status(&status)?,
+        status,
         created_at_unix: created,
         total: n(total),
         succeeded: n(ok),
         failed: n(failed),
         pending: n(total - ok - failed),
-    })
+        status_label: status.label().to_owned(),
+        outcome: String::new(),
+        next_step: String::new(),
+    };
+    (summary.outcome, summary.next_step) = summary.outcome_words();
+    Ok(summary)
 }
 
 const SUMMARY_SELECT: &str = "SELECT id, portfolio_id, system_user_id, system_user_name, status,
@@ -1052,6 +1115,45 @@ impl Portfolio {
 mod tests {
     use super::*;
     use gatehouse_errors::Explain;
+
+    #[test]
+    fn a_finished_run_is_told_in_words() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_000), "1,000");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        let summary = |status, succeeded, failed, pending| {
+            let s = JobSummary {
+                id: "j".into(),
+                portfolio_id: "p".into(),
+                system_user_id: "1".into(),
+                system_user_name: "Server".into(),
+                status,
+                created_at_unix: 0.0,
+                total: 1_200,
+                succeeded,
+                failed,
+                pending,
+                status_label: String::new(),
+                outcome: String::new(),
+                next_step: String::new(),
+            };
+            s.outcome_words()
+        };
+        assert_eq!(summary(JobStatus::Completed, 1_200, 0, 0).0, "All 1,200 changes were made.");
+        assert_eq!(
+            summary(JobStatus::CompletedWithFailures, 1_199, 1, 0).0,
+            "1,199 of 1,200 changes were made; 1 failed."
+        );
+        assert_eq!(
+            summary(JobStatus::Interrupted, 200, 0, 1_000),
+            (
+                "Stopped: 200 of 1,200 changes were made.".to_owned(),
+                "1,000 changes were not sent. You can resume them now or later.".to_owned()
+            )
+        );
+        assert_eq!(summary(JobStatus::Running, 0, 0, 1_200).0, "");
+    }
 
     #[test]
     fn an_app_is_installed_not_assigned_and_cannot_be_removed() {

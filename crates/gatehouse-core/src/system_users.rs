@@ -64,6 +64,8 @@ pub struct CreatedSystemUser {
     /// Meta's first answer was lost on the way; Gatehouse listed the system users before doing
     /// anything else, so it exists exactly once.
     pub recovered_after_lost_answer: bool,
+    /// What happened, in words (with the lost answer when there was one).
+    pub message: String,
 }
 
 impl Portfolio {
@@ -89,6 +91,19 @@ impl Portfolio {
             name: name.to_owned(),
             role,
             recovered_after_lost_answer: recovered,
+            message: format!(
+                "“{name}” was added as {} system user.{}",
+                match role {
+                    NewRole::Regular => "a regular",
+                    NewRole::Admin => "an admin",
+                },
+                if recovered {
+                    " Meta's first answer was lost on the way; Gatehouse checked the list before \
+                     going on, so it exists once."
+                } else {
+                    ""
+                }
+            ),
         };
 
         // Two tries at most, and a lost answer is always reconciled by listing before anything

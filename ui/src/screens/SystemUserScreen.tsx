@@ -187,13 +187,9 @@ export function SystemUserScreen({ systemUserId }: { systemUserId: string }) {
         </dl>
       </section>
 
-      {access.assets.length === 0 && (
+      {access.no_assets_note && (
         <Callout tone="info" title="No assets are assigned to this system user yet">
-          <span>
-            {user.role === "admin"
-              ? "As an admin it still reaches every asset of the portfolio. Assign assets to give it specific tasks."
-              : "Its tokens reach nothing until you assign the Pages, ad accounts or other assets its job needs."}
-          </span>
+          <span>{access.no_assets_note}</span>
         </Callout>
       )}
 

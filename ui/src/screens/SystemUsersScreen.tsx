@@ -93,12 +93,8 @@ export function SystemUsersScreen({ overview, onReload }: { overview: OverviewQu
         roles={data.new_roles}
         onOpenChange={setAdding}
         onCreated={(created: CreatedSystemUser) => {
-          const role = created.role === "admin" ? "an admin" : "a regular";
-          const recovered = created.recovered_after_lost_answer
-            ? " Meta's first answer was lost on the way; Gatehouse checked the list before going on, so it exists once."
-            : "";
           setClaimed(null);
-          setDone(`“${created.name}” was added as ${role} system user.${recovered}`);
+          setDone(created.message);
           onReload();
         }}
         onListMayHaveChanged={onReload}

@@ -27,6 +27,16 @@ export function formatClock(unix: number): string {
 
 const n = (value: number) => value.toLocaleString("en-US");
 
+/** How each way a run can end looks; its words come from the engine (`outcome`, `next_step`). */
+const outcomeTone: Record<JobSummary["status"], "success" | "warning" | "info"> = {
+  completed: "success",
+  completed_with_failures: "warning",
+  cancelled: "info",
+  interrupted: "info",
+  pending: "info",
+  running: "info",
+};
+
 export interface JobPanelProps {
   state: RunState;
   kinds: AssetKindInfo[];
@@ -79,27 +89,9 @@ export function JobPanel({ state, kinds, onCancel, onRetryFailed, onResume, onAs
 
       {!running && report && (
         <>
-          {report.summary.status === "completed" && (
-            <Callout tone="success" title={`All ${n(report.summary.total)} changes were made.`}>
-              <span>{systemUserName} has the new access now. Meta may take a minute to show it everywhere.</span>
-            </Callout>
-          )}
-          {report.summary.status === "completed_with_failures" && (
-            <Callout
-              tone="warning"
-              title={`${n(report.summary.succeeded)} of ${n(report.summary.total)} changes were made; ${n(report.summary.failed)} failed.`}
-            >
-              <span>Each failure below says why and what to do. Retrying is safe: done changes are not sent again.</span>
-            </Callout>
-          )}
-          {(report.summary.status === "cancelled" || report.summary.status === "interrupted") && (
-            <Callout
-              tone="info"
-              title={`Stopped: ${n(report.summary.succeeded)} of ${n(report.summary.total)} changes were made.`}
-            >
-              <span>
-                {n(pending)} {pending === 1 ? "change was" : "changes were"} not sent. You can resume them now or later.
-              </span>
+          {report.summary.outcome && (
+            <Callout tone={outcomeTone[report.summary.status]} title={report.summary.outcome}>
+              <span>{report.summary.next_step}</span>
             </Callout>
           )}
           <div className="row">

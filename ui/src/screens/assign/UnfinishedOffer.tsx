@@ -20,7 +20,7 @@ export function UnfinishedOffer({ job, name, onResume, onDiscard, onPutOff }: Un
   return (
     <Callout tone="info" title={`An earlier change for ${name} did not finish: ${n(job.succeeded)} of ${n(job.total)} done.`}>
       <span>
-        It was {job.status === "cancelled" ? "cancelled" : "interrupted"} on{" "}
+        It was {job.status_label} on{" "}
         {new Date((job.created_at_unix ?? 0) * 1000).toLocaleString()}. Resuming sends only what was not done yet.
       </span>
       <div className="row">
