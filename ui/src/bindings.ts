@@ -161,6 +161,8 @@ export type AssetKindInfo = {
 	 *  when any non-empty subset of `tasks` is valid.
 	 */
 	combinations: string[][],
+	/**  Where its assets can come from, as the list's filter offers them. */
+	relations: RelationChoice[],
 	/**
 	 *  [`Self::combinations`] offered as "Partial": without the one that is full control,
 	 *  smallest first.
@@ -186,6 +188,8 @@ export type AssetRow = {
 	relation: Relation,
 	/**  A second line: the account number, the Instagram handle, … */
 	detail: string | null,
+	/**  "Shared by a client" for an asset a client shares; `None` for the business's own. */
+	relation_note: string | null,
 };
 
 /**  An asset a system user holds, with its tasks. */
@@ -671,6 +675,13 @@ export type Quota = {
 
 /**  Owned by the business, or shared to it by a client (spec §4.2). */
 export type Relation = "owned" | "client";
+
+/**  A filter over where assets come from, in words. */
+export type RelationChoice = {
+	relation: Relation,
+	/**  "Owned", "Shared by clients". */
+	label: string,
+};
 
 /**  The result of a revocation. */
 export type Revoked = {

@@ -40,6 +40,8 @@ pub struct AssetKindInfo {
     /// The only Partial combinations Meta accepts, when it restricts them (ad accounts); empty
     /// when any non-empty subset of `tasks` is valid.
     pub combinations: Vec<Vec<String>>,
+    /// Where its assets can come from, as the list's filter offers them.
+    pub relations: Vec<RelationChoice>,
     /// [`Self::combinations`] offered as "Partial": without the one that is full control,
     /// smallest first.
     pub partial_combinations: Vec<Vec<String>>,
@@ -91,6 +93,29 @@ pub struct AssetRow {
     pub relation: Relation,
     /// A second line: the account number, the Instagram handle, …
     pub detail: Option<String>,
+    /// "Shared by a client" for an asset a client shares; `None` for the business's own.
+    pub relation_note: Option<String>,
+}
+
+/// A filter over where assets come from, in words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct RelationChoice {
+    pub relation: Relation,
+    /// "Owned", "Shared by clients".
+    pub label: String,
+}
+
+/// Owned and shared, in the words the asset lists use.
+pub fn relation_choices() -> Vec<RelationChoice> {
+    [(Relation::Owned, "Owned"), (Relation::Client, "Shared by clients")]
+        .into_iter()
+        .map(|(relation, label)| RelationChoice { relation, label: label.to_owned() })
+        .collect()
+}
+
+fn relation_note(relation: Relation) -> Option<String> {
+    (relation == Relation::Client).then(|| "Shared by a client".to_owned())
 }
 
 /// An asset a system user holds, with its tasks.
@@ -174,6 +199,7 @@ pub fn asset_kinds() -> Vec<AssetKindInfo> {
             plural: String::new(),
             partial_combinations: Vec::new(),
             default_tasks: Vec::new(),
+            relations: Vec::new(),
             full_control: names(&[
                 "MANAGE",
                 "CREATE_CONTENT",
@@ -220,6 +246,7 @@ pub fn asset_kinds() -> Vec<AssetKindInfo> {
             plural: String::new(),
             partial_combinations: Vec::new(),
             default_tasks: Vec::new(),
+            relations: Vec::new(),
             full_control: names(&["MANAGE", "ADVERTISE", "ANALYZE"]),
             tasks: ad_account_tasks,
             // Meta accepts only these role-equivalent sets on ad accounts (graph-api.md §5.3).
@@ -237,6 +264,7 @@ pub fn asset_kinds() -> Vec<AssetKindInfo> {
             plural: String::new(),
             partial_combinations: Vec::new(),
             default_tasks: Vec::new(),
+            relations: Vec::new(),
             full_control: names(&["MANAGE", "ADVERTISE"]),
             tasks: vec![
                 task(
@@ -257,6 +285,7 @@ pub fn asset_kinds() -> Vec<AssetKindInfo> {
             plural: String::new(),
             partial_combinations: Vec::new(),
             default_tasks: Vec::new(),
+            relations: Vec::new(),
             full_control: names(&["EDIT", "UPLOAD", "ADVERTISE", "ANALYZE"]),
             tasks: vec![
                 task(
@@ -294,6 +323,7 @@ pub fn asset_kinds() -> Vec<AssetKindInfo> {
             plural: String::new(),
             partial_combinations: Vec::new(),
             default_tasks: Vec::new(),
+            relations: Vec::new(),
             full_control: names(&[
                 "CONTENT",
                 "COMMUNITY_ACTIVITY",
@@ -333,6 +363,7 @@ pub fn asset_kinds() -> Vec<AssetKindInfo> {
             plural: String::new(),
             partial_combinations: Vec::new(),
             default_tasks: Vec::new(),
+            relations: Vec::new(),
             full_control: names(&[
                 "MANAGE",
                 "DEVELOP",
@@ -384,6 +415,7 @@ pub fn asset_kinds() -> Vec<AssetKindInfo> {
             plural: String::new(),
             partial_combinations: Vec::new(),
             default_tasks: Vec::new(),
+            relations: Vec::new(),
             // Apps are not assigned with tasks: they are installed for the system user.
             full_control: Vec::new(),
             tasks: Vec::new(),
@@ -404,6 +436,7 @@ pub fn asset_kinds() -> Vec<AssetKindInfo> {
             None => info.tasks.iter().filter(|t| !t.write).map(|t| t.name.clone()).collect(),
         };
         info.partial_combinations = partial;
+        info.relations = relation_choices();
     }
     kinds
 }
@@ -609,6 +642,7 @@ impl Portfolio {
                 detail: detail(kind, &asset),
                 id: asset.id,
                 relation,
+                relation_note: relation_note(relation),
             }
         };
         let mut rows: Vec<AssetRow> = owned.0.into_iter().map(row(Relation::Owned)).collect();

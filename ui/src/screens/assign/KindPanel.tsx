@@ -74,11 +74,7 @@ export function KindPanel(props: KindPanelProps) {
             label="Show"
             value={relation}
             onChange={props.onRelationChange}
-            options={[
-              { value: "all", label: "All" },
-              { value: "owned", label: "Owned" },
-              { value: "client", label: "Shared by clients" },
-            ]}
+            options={[{ value: "all" as const, label: "All" }, ...info.relations.map((r) => ({ value: r.relation, label: r.label }))]}
           />
         </div>
         {loaded === undefined || loaded.isPending ? (

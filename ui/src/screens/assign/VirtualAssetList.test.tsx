@@ -16,6 +16,7 @@ const rows: AssetRow[] = Array.from({ length: COUNT }, (_, i) => ({
   name: `Account ${(i + 1).toLocaleString("en-US")}`,
   relation: i % 2 === 0 ? "owned" : "client",
   detail: null,
+  relation_note: i % 2 === 0 ? null : "Shared by a client",
 }));
 
 function Harness() {

@@ -145,7 +145,7 @@ export function VirtualAssetList({ label, rows, selected, onToggle, height = 440
                 <span className="vlist__name">{row.name}</span>
                 <span className="vlist__detail">
                   {row.detail ?? row.id}
-                  {row.relation === "client" && " · Shared by a client"}
+                  {row.relation_note && ` · ${row.relation_note}`}
                 </span>
               </span>
               {note && <span className="badge">{note}</span>}

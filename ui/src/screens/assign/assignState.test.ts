@@ -20,7 +20,7 @@ async function kindsAndRows() {
   const kinds = await backend.assetKinds();
   if (kinds.status !== "ok") throw new Error(kinds.error.message);
   const rows = (info: AssetKindInfo): AssetRow[] =>
-    [1, 2, 3].map((i) => ({ kind: info.kind, id: `${info.kind}-${String(i)}`, name: `${info.label} ${String(i)}`, relation: "owned", detail: null }));
+    [1, 2, 3].map((i) => ({ kind: info.kind, id: `${info.kind}-${String(i)}`, name: `${info.label} ${String(i)}`, relation: "owned", detail: null, relation_note: null }));
   const byKind = new Map(kinds.data.map((info) => [info.kind, rows(info)]));
   return { kinds: kinds.data, rowsOf: (kind: AssetKindInfo["kind"]) => byKind.get(kind) ?? [] };
 }
