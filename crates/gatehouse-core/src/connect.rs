@@ -331,18 +331,12 @@ pub(crate) fn app_problem(
 impl Facts {
     fn problems(&self) -> Vec<ConnectionProblem> {
         let mut out = Vec::new();
-        let mut add = |code: ProblemCode, blocking: bool, message: String, fix: String| {
-            out.push(ConnectionProblem {
-                code,
-                message,
-                fix: Some(fix),
-                blocking,
-                claim_app_id: None,
-            })
+        let problem = |code: ProblemCode, blocking: bool, message: String, fix: String| {
+            ConnectionProblem { code, message, fix: Some(fix), blocking, claim_app_id: None }
         };
         let app = &self.app_id;
         if let Some(other) = self.token_app_id.as_deref().filter(|t| *t != app) {
-            add(
+            out.push(problem(
                 ProblemCode::TokenOtherApp,
                 true,
                 format!("The admin token was generated for app {other}, not for app {app}."),
@@ -351,10 +345,10 @@ impl Facts {
                      token for app {app} in Business settings › Users › System users › Generate \
                      new token."
                 ),
-            );
+            ));
         }
         if matches!(self.token_kind, TokenKind::Page | TokenKind::App) {
-            add(
+            out.push(problem(
                 ProblemCode::TokenWrongKind,
                 true,
                 format!(
@@ -366,21 +360,12 @@ impl Facts {
                 "Generate a token for the admin system user in Business settings › Users › \
                  System users › Generate new token."
                     .to_owned(),
-            );
+            ));
         }
         out.extend(app_problem(self.apps.as_deref(), Some(app)));
-        let mut add = |code: ProblemCode, blocking: bool, message: String, fix: String| {
-            out.push(ConnectionProblem {
-                code,
-                message,
-                fix: Some(fix),
-                blocking,
-                claim_app_id: None,
-            })
-        };
         // Creating system users and assigning assets need an admin (spec §2.2, §5.1).
         if self.token_owner_role == Some(false) || self.listing_refused {
-            add(
+            out.push(problem(
                 ProblemCode::TokenNotAdmin,
                 true,
                 "The token does not belong to an admin of this business, and only admins may \
@@ -390,10 +375,10 @@ impl Facts {
                  Users › System users: its role is Admin), or make this system user an admin \
                  there."
                     .to_owned(),
-            );
+            ));
         }
         if self.token_kind == TokenKind::User {
-            add(
+            out.push(problem(
                 ProblemCode::PersonalToken,
                 false,
                 "This is a person's token: it stops working when it expires, or when they log \
@@ -403,10 +388,10 @@ impl Facts {
                  token (Business settings › Users › System users › Generate new token) and \
                  connect again with it."
                     .to_owned(),
-            );
+            ));
         }
         if self.debug_failed {
-            add(
+            out.push(problem(
                 ProblemCode::TokenAppUnknown,
                 false,
                 "Meta did not say which app the token belongs to (debug_token did not answer), \
@@ -416,11 +401,11 @@ impl Facts {
                     "Check in Business settings › Users › System users that the token was \
                      generated for app {app}."
                 ),
-            );
+            ));
         }
         // Not reported (a token that may not read it) is not a problem to report.
         if !matches!(self.verification, Verification::Verified | Verification::Unknown) {
-            add(
+            out.push(problem(
                 ProblemCode::BusinessNotVerified,
                 false,
                 "The business is not verified. System users work, but apps of unverified \
@@ -429,10 +414,10 @@ impl Facts {
                 "Verify the business in Business settings › Business info › Business \
                  verification."
                     .to_owned(),
-            );
+            ));
         }
         if self.two_factor == TwoFactor::NotRequired {
-            add(
+            out.push(problem(
                 ProblemCode::TwoFactorNotRequired,
                 false,
                 "The business does not require two-factor authentication, so a stolen \
@@ -441,7 +426,7 @@ impl Facts {
                 "Require it for admins (or everyone) in Business settings › Security centre › \
                  Two-factor authentication."
                     .to_owned(),
-            );
+            ));
         }
         out
     }

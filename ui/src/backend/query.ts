@@ -4,7 +4,7 @@
 // screens show (ErrorCallout), so error UI is the same as for a direct call.
 import { QueryClient } from "@tanstack/react-query";
 import type { CommandError } from "../bindings";
-import type { Result } from "./result";
+import { unexpectedError, type Result } from "./result";
 
 /** A command's error, thrown so a query or mutation fails with it. */
 export class CommandFailure extends Error {
@@ -26,14 +26,8 @@ export async function unwrap<T>(answer: Promise<Result<T, CommandError>>): Promi
 /** The error a query or mutation failed with, as the screens show it. */
 export function commandError(failure: unknown): CommandError {
   if (failure instanceof CommandFailure) return failure.error;
-  // Not a command's answer (a bug in a query function): the same plain words as tauriBackend's.
-  return {
-    code: "internal",
-    message: "Something went wrong inside Gatehouse.",
-    fix: "Try again. If it keeps happening, restart Gatehouse.",
-    detail: failure instanceof Error ? failure.message : String(failure),
-    field: null,
-  };
+  // Not a command's answer (a bug in a query function).
+  return unexpectedError(failure);
 }
 
 /**

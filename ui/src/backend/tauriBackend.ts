@@ -1,22 +1,11 @@
 import { Channel } from "@tauri-apps/api/core";
 import { commands, type CommandError } from "../bindings";
 import type { Backend } from "./backend";
-import type { Result } from "./result";
+import { unexpectedError, type Result } from "./result";
 import type { JobEvent, TokenStep } from "./types";
 
 function isCommandError(value: unknown): value is CommandError {
   return typeof value === "object" && value !== null && "code" in value && "message" in value;
-}
-
-/** Failures outside the command's own errors (an ACL denial, a crash) as one plain error. */
-function unexpected(cause: unknown): CommandError {
-  return {
-    code: "internal",
-    message: "Something went wrong inside Gatehouse.",
-    fix: "Try again. If it keeps happening, restart Gatehouse.",
-    detail: cause instanceof Error ? cause.message : String(cause),
-    field: null,
-  };
 }
 
 /** Every command result reaches the screens as a `Result` with a proper `CommandError`. */
@@ -24,9 +13,9 @@ function settle<T>(call: Promise<Result<T, CommandError>>): Promise<Result<T, Co
   return call.then(
     (result) =>
       result.status === "error" && !isCommandError(result.error)
-        ? { status: "error", error: unexpected(result.error) }
+        ? { status: "error", error: unexpectedError(result.error) }
         : result,
-    (cause: unknown) => ({ status: "error", error: unexpected(cause) }),
+    (cause: unknown) => ({ status: "error", error: unexpectedError(cause) }),
   );
 }
 
