@@ -10,8 +10,13 @@ use gatehouse_core::Error;
 use gatehouse_errors::{Explain, Surface};
 use gatehouse_graph::{ErrorDetails, GraphError, RateLimitScope, TokenProblem, UnsafeOperation};
 
+/// An answer from Meta (an HTTP status and a Graph code, as every answer has).
 fn details() -> Box<ErrorDetails> {
-    Box::new(ErrorDetails::local("what Meta said"))
+    Box::new(ErrorDetails {
+        http_status: Some(400),
+        graph_code: Some(100),
+        ..ErrorDetails::local("what Meta said")
+    })
 }
 
 fn graph_errors() -> Vec<GraphError> {
@@ -78,9 +83,15 @@ fn engine_errors() -> Vec<Box<dyn Explain>> {
         },
         Error::AppNotClaimable { app_id: "55".into(), cause },
         Error::NeverExpiringToken,
+        Error::PastedTokenUnusable(Box::new(GraphError::TokenExpired { details: details() })),
         Error::ClipboardUnavailable("no display".into()),
     ];
     all.extend(core.into_iter().map(|e| Box::new(e) as Box<dyn Explain>));
+    // Found wrong before anything was sent: the check's own words, never "Meta rejected".
+    all.push(Box::new(Error::from(GraphError::invalid_input(
+        "name",
+        "the system user needs a name",
+    ))));
     let profiles = vec![
         ProfileError::NoConfigDir,
         ProfileError::Corrupt { path: "/config/profiles.json".into(), message: "EOF".into() },

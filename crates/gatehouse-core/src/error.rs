@@ -35,6 +35,10 @@ pub enum Error {
     /// Only 60-day tokens can be refreshed.
     #[error("a token that never expires cannot be refreshed")]
     NeverExpiringToken,
+    /// A pasted token (Inspect, refresh) that Meta no longer accepts. Not the portfolio's own
+    /// token: the fix is a new token for its system user, not connecting again.
+    #[error("the pasted token no longer works: {0}")]
+    PastedTokenUnusable(Box<GraphError>),
     /// The system clipboard cannot be used (no X11 or Wayland session, or it refused).
     #[error("the clipboard is unavailable: {0}")]
     ClipboardUnavailable(String),
@@ -58,6 +62,7 @@ impl Explain for Error {
             Self::PermissionNotGrantable { .. } => ErrorCode::PermissionNotGrantable,
             Self::AppNotClaimable { .. } => ErrorCode::AppNotClaimable,
             Self::NeverExpiringToken => ErrorCode::TokenNeverExpires,
+            Self::PastedTokenUnusable(e) => e.code(),
             Self::ClipboardUnavailable(_) => ErrorCode::ClipboardUnavailable,
         }
     }
@@ -66,6 +71,7 @@ impl Explain for Error {
     fn explanation(&self) -> String {
         match self {
             Self::Graph(e) => e.explanation(),
+            Self::PastedTokenUnusable(e) => e.explanation(),
             Self::Profile(e) => e.explanation(),
             Self::Store(e) => e.explanation(),
             Self::AmbiguousCreate { name, count } => format!(
@@ -116,6 +122,7 @@ impl Explain for Error {
             Self::Graph(GraphError::InvalidInput { field, .. }) => field.as_deref(),
             Self::PermissionNotGrantable { .. } => Some("scope"),
             Self::AppNotClaimable { .. } => Some("app_id"),
+            Self::PastedTokenUnusable(_) => Some("token"),
             // The form's field names, for the app to mark the field.
             Self::Profile(crate::profiles::ProfileError::InvalidField { field, .. }) => {
                 Some(match *field {
@@ -163,9 +170,9 @@ impl Error {
             Self::TokenMayHaveBeenIssued { system_user_id, app_id, cause } => {
                 format!("POST /{system_user_id}/access_tokens for app {app_id}: {cause}")
             }
-            Self::PermissionNotGrantable { cause, .. } | Self::AppNotClaimable { cause, .. } => {
-                Self::Graph((**cause).clone()).detail_text()
-            }
+            Self::PermissionNotGrantable { cause, .. }
+            | Self::AppNotClaimable { cause, .. }
+            | Self::PastedTokenUnusable(cause) => Self::Graph((**cause).clone()).detail_text(),
             Self::NeverExpiringToken => "debug_token reports expires_at = 0".to_owned(),
             Self::ClipboardUnavailable(detail) => detail.clone(),
         }
@@ -208,6 +215,10 @@ impl Error {
                 to share it, or create an app for this business (My Apps › Create app, and choose \
                 this business portfolio). If you are not an admin of the app, ask one to add you \
                 (the app › App roles) or to add it for you."
+                .to_owned(),
+            Self::PastedTokenUnusable(_) => "Generate a new token for its system user (System \
+                users › the system user › Generate token) and put it where this one was used. \
+                Gatehouse's own connection to the portfolio is not affected."
                 .to_owned(),
             Self::NeverExpiringToken => "Keep using it, or generate a 60-day token instead and \
                 revoke this one."

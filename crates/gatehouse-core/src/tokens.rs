@@ -893,7 +893,7 @@ impl Portfolio {
         }
         let info = self.debug(token).await?;
         if !info.is_valid {
-            return Err(invalid_token_error(&info).into());
+            return Err(Error::PastedTokenUnusable(Box::new(invalid_token_error(&info))));
         }
         Ok(report(&info, self.session().clock().unix_now()))
     }

@@ -785,6 +785,14 @@ impl Explain for GraphError {
                 the app secret: the app secret does not belong to the app the token was made for, \
                 or the app requires a proof and none was sent."
                 .into(),
+            // Found wrong before anything was sent: the check's own words.
+            GraphError::InvalidInput { details, .. }
+                if details.graph_code.is_none()
+                    && details.http_status.is_none()
+                    && !details.message.is_empty() =>
+            {
+                sentence(&details.message)
+            }
             GraphError::InvalidInput { field: Some(f), details } if f == "tasks" && details.graph_subcode == Some(1752129) => {
                 "Meta does not accept this combination of tasks for this asset.".into()
             }
@@ -1004,6 +1012,17 @@ impl GraphError {
                 .into(),
         }
     }
+}
+
+/// `the system user needs a name` as "The system user needs a name."
+fn sentence(text: &str) -> String {
+    let mut chars = text.trim().chars();
+    let mut out: String =
+        chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default();
+    if !out.ends_with(['.', '!', '?']) {
+        out.push('.');
+    }
+    out
 }
 
 #[cfg(test)]

@@ -138,12 +138,15 @@ describe("inspect a token", () => {
     const { backend } = await freshEngine();
     open(backend);
     const { field, user } = await inspect("EAAGnotAToken");
-    const alert = await screen.findByRole("alert");
-    expect(within(alert).getByText("The token could not be inspected")).toBeTruthy();
-    expect(within(alert).getByText(/^Meta does not accept this access token: it is malformed, was revoked/)).toBeTruthy();
-    await user.click(within(alert).getByText("Details"));
-    expect(within(alert).getByText("token_invalid")).toBeTruthy();
-    expect(within(alert).getByText(/Graph code 190/)).toBeTruthy();
+    // The pasted token is what is wrong: said on the field, with a fix about that token (not
+    // about Gatehouse's own connection).
+    await waitFor(() => expect(field.getAttribute("aria-invalid")).toBe("true"));
+    expect(screen.getByText(/^Meta does not accept this access token: it is malformed, was revoked/)).toBeTruthy();
+    expect(screen.getByText(/Generate a new token for its system user/)).toBeTruthy();
+    expect(screen.queryByText(/connect the portfolio again/)).toBeNull();
+    await user.click(screen.getByText("Details"));
+    expect(screen.getByText("token_invalid")).toBeTruthy();
+    expect(screen.getByText(/Graph code 190/)).toBeTruthy();
     expect(screen.queryByRole("region", { name: "About this token" })).toBeNull();
     // What was pasted stays, to be corrected.
     expect(field.value).toBe("EAAGnotAToken");
