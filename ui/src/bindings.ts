@@ -202,6 +202,8 @@ export type AssignedAsset = {
 	access: AccessLevel,
 	/**  The level in words ([`AccessLevel::label`]). */
 	access_label: string,
+	/**  The id as a token's permission targets name it (an ad account without `act_`). */
+	target_id: string,
 };
 
 /**  An app the business owns (`owned_apps`). */
@@ -494,6 +496,15 @@ export type KeyringReport = {
 	round_trip_ms: number,
 };
 
+/**
+ *  One kind of asset a system user holds, summed up: "12 ad accounts: 3 can change, 9 read
+ *  only".
+ */
+export type KindSummary = {
+	kind: AssetKind,
+	summary: string,
+};
+
 /**  The role of a new system user, in the words Business Suite uses. */
 export type NewRole = 
 /**  Reaches only the assets assigned to it (Meta's `EMPLOYEE`). Recommended. */
@@ -765,6 +776,8 @@ export type SystemUserAccess = {
 	apps: AppRef[],
 	/**  When it holds no asset: what that means for its role. */
 	no_assets_note: string | null,
+	/**  Each kind it holds, summed up, in tab order. */
+	kind_summaries: KindSummary[],
 };
 
 /**  A system user as the list shows it. */

@@ -130,6 +130,45 @@ pub struct AssignedAsset {
     pub access: AccessLevel,
     /// The level in words ([`AccessLevel::label`]).
     pub access_label: String,
+    /// The id as a token's permission targets name it (an ad account without `act_`).
+    pub target_id: String,
+}
+
+/// The id a token's `granular_scopes` use for an asset: Meta lists ad accounts as `act_<id>`
+/// but names them `<id>` in a token's targets.
+pub fn target_id(id: &str) -> String {
+    id.trim_start_matches("act_").to_owned()
+}
+
+/// One kind of asset a system user holds, summed up: "12 ad accounts: 3 can change, 9 read
+/// only".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct KindSummary {
+    pub kind: AssetKind,
+    pub summary: String,
+}
+
+fn kind_summaries(assets: &[AssignedAsset]) -> Vec<KindSummary> {
+    let mut out = Vec::new();
+    for kind in AssetKind::ALL {
+        let of_kind: Vec<&AssignedAsset> = assets.iter().filter(|a| a.kind == kind).collect();
+        if of_kind.is_empty() {
+            continue;
+        }
+        let (one, many) = kind_words(kind);
+        let levels: Vec<String> = [AccessLevel::Full, AccessLevel::Write, AccessLevel::Read]
+            .into_iter()
+            .filter_map(|level| {
+                let n = of_kind.iter().filter(|a| a.access == level).count();
+                (n > 0).then(|| format!("{n} {}", level.label().to_lowercase()))
+            })
+            .collect();
+        let n = of_kind.len();
+        let noun = if n == 1 { one } else { many };
+        out.push(KindSummary { kind, summary: format!("{n} {noun}: {}", levels.join(", ")) });
+    }
+    out
 }
 
 /// An app, by ID and name.
@@ -150,6 +189,8 @@ pub struct SystemUserAccess {
     pub apps: Vec<AppRef>,
     /// When it holds no asset: what that means for its role.
     pub no_assets_note: Option<String>,
+    /// Each kind it holds, summed up, in tab order.
+    pub kind_summaries: Vec<KindSummary>,
 }
 
 /// How many assets and apps a system user has, for the list's columns.
@@ -667,7 +708,8 @@ impl Portfolio {
                   assets its job needs."
                 .to_owned(),
         });
-        Ok(SystemUserAccess { system_user, assets, apps, no_assets_note })
+        let kind_summaries = kind_summaries(&assets);
+        Ok(SystemUserAccess { system_user, assets, apps, no_assets_note, kind_summaries })
     }
 
     /// What a system user holds: its assets of every kind (all fetched concurrently) and its
@@ -690,6 +732,7 @@ impl Portfolio {
                 name: asset.label().to_owned(),
                 access: level(info, &asset.tasks),
                 access_label: level(info, &asset.tasks).label().to_owned(),
+                target_id: target_id(&asset.id),
                 tasks: asset.tasks,
                 id: asset.id,
             }));
@@ -732,6 +775,7 @@ mod tests {
             name: id.into(),
             access,
             access_label: access.label().into(),
+            target_id: target_id(id),
             tasks,
         }
     }
@@ -748,6 +792,24 @@ mod tests {
             },
             tasks: v(tasks),
         }
+    }
+
+    #[test]
+    fn each_kind_is_summed_up_and_targets_use_the_tokens_id_form() {
+        let held = [
+            held("act_1", &["ADVERTISE", "ANALYZE"]),
+            held("act_2", &["ANALYZE"]),
+            held("act_3", &["ANALYZE"]),
+        ];
+        assert_eq!(
+            kind_summaries(&held),
+            [KindSummary {
+                kind: AssetKind::AdAccount,
+                summary: "3 ad accounts: 1 can change, 2 read only".into()
+            }]
+        );
+        assert_eq!(held[0].target_id, "1");
+        assert_eq!(target_id("1234"), "1234");
     }
 
     #[test]

@@ -21,8 +21,8 @@ mod system_users;
 mod tokens;
 
 pub use access::{
-    asset_kinds, kind_words, AccessCount, AccessLevel, AccessLoss, AppRef, AssetKindInfo, AssetRow,
-    AssignedAsset, ChangeReview, SystemUserAccess, TaskInfo,
+    asset_kinds, kind_words, target_id, AccessCount, AccessLevel, AccessLoss, AppRef,
+    AssetKindInfo, AssetRow, AssignedAsset, ChangeReview, KindSummary, SystemUserAccess, TaskInfo,
 };
 pub use business::{TwoFactor, Verification};
 pub use clipboard::{ClearAfterSecs, CopyReceipt, SecretClipboard, CLEAR_AFTER};

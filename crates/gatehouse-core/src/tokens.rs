@@ -385,10 +385,12 @@ pub(crate) fn report(info: &TokenInfo, unix_now: f64) -> TokenReport {
     let expires_in_days = expires_at_unix.map(|at| ((at - unix_now) / 86_400.0).max(0.0).floor());
     let mut scope_targets: Vec<ScopeTargets> = Vec::new();
     for g in &info.granular_scopes {
+        // The same ids as `AssignedAsset::target_id`, whichever form Meta used.
+        let ids = g.target_ids.iter().map(|id| crate::access::target_id(id));
         match scope_targets.iter_mut().find(|t| t.scope == g.scope) {
-            Some(t) => t.target_ids.extend(g.target_ids.iter().cloned()),
+            Some(t) => t.target_ids.extend(ids),
             None => scope_targets
-                .push(ScopeTargets { scope: g.scope.clone(), target_ids: g.target_ids.clone() }),
+                .push(ScopeTargets { scope: g.scope.clone(), target_ids: ids.collect() }),
         }
     }
     let (expiry, expiry_note, refreshable) =

@@ -24,8 +24,6 @@ function formatUnix(unix: number | null): string {
 
 type ScopeRow = { id: string; scope: string; info: ScopeInfo | null; targets: string[] };
 
-/** Meta names an ad account `act_<id>` in lists but plain `<id>` in a token's targets. */
-const bareId = (id: string) => id.replace(/^act_/, "");
 
 /**
  * Paste a token to see what it is, whose it is, when it ends and what it can reach. The pasted
@@ -54,7 +52,8 @@ export function InspectTokenScreen() {
   const owner = report?.user_id ?? null;
   const ownerAccess = useSystemUserAccess(owner, { enabled: people?.some((p) => p.id === owner) ?? false }).data;
   const assetNames = useMemo(
-    () => new Map(ownerAccess?.assets.map((a) => [bareId(a.id), a.name]) ?? []),
+    // By the id a token's targets use (the engine gives both sides in that form).
+    () => new Map(ownerAccess?.assets.map((a) => [a.target_id, a.name]) ?? []),
     [ownerAccess],
   );
 
@@ -142,7 +141,7 @@ export function InspectTokenScreen() {
         ) : (
           <span className="task-list">
             {row.targets.map((id) => {
-              const name = assetNames.get(bareId(id));
+              const name = assetNames.get(id);
               return (
                 <span key={id} className={name ? "task-chip" : "task-chip mono"} title={name ? id : undefined}>
                   {name ?? id}

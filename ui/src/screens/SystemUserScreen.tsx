@@ -19,22 +19,7 @@ import { GenerateTokenDialog } from "./token/GenerateTokenDialog";
 /** How each level looks; its words come from the engine (`access_label`). */
 const accessTone: Record<AccessLevel, BadgeTone> = { full: "accent", write: "warning", read: "success" };
 
-/** "ad account" / "ad accounts": the engine's nouns for the kind. */
-export function kindNoun(info: AssetKindInfo, count: number): string {
-  return count === 1 ? info.singular : info.plural;
-}
 
-/** "12 ad accounts: 3 can change, 9 read only". */
-export function kindSummary(info: AssetKindInfo, assets: AssignedAsset[]): string {
-  const count = (level: AccessLevel) => assets.filter((a) => a.access === level).length;
-  const parts = [
-    [count("full"), "full control"],
-    [count("write"), "can change"],
-    [count("read"), "read only"],
-  ] as const;
-  const described = parts.filter(([n]) => n > 0).map(([n, words]) => `${n} ${words}`);
-  return `${assets.length} ${kindNoun(info, assets.length)}: ${described.join(", ")}`;
-}
 
 /** The tasks of an asset as plain labels ("Create and edit ads", "View performance"). */
 export function taskLabels(info: AssetKindInfo | undefined, tasks: string[]): string[] {
@@ -194,7 +179,13 @@ export function SystemUserScreen({ systemUserId }: { systemUserId: string }) {
       )}
 
       {groups.map(({ info, assets }) => (
-        <AssetGroup key={info.kind} info={info} assets={assets} onRemove={(a) => setRemoving(a)} />
+        <AssetGroup
+          key={info.kind}
+          info={info}
+          assets={assets}
+          summary={access.kind_summaries.find((k) => k.kind === info.kind)?.summary ?? ""}
+          onRemove={(a) => setRemoving(a)}
+        />
       ))}
       {unknownKinds.length > 0 && (
         <Callout tone="warning" title={`${unknownKinds.length} more assets of a kind Gatehouse does not know`} />
@@ -220,7 +211,18 @@ export function SystemUserScreen({ systemUserId }: { systemUserId: string }) {
   );
 }
 
-function AssetGroup({ info, assets, onRemove }: { info: AssetKindInfo; assets: AssignedAsset[]; onRemove: (a: AssignedAsset) => void }) {
+function AssetGroup({
+  info,
+  assets,
+  summary,
+  onRemove,
+}: {
+  info: AssetKindInfo;
+  assets: AssignedAsset[];
+  /** The engine's "12 ad accounts: 3 can change, 9 read only". */
+  summary: string;
+  onRemove: (a: AssignedAsset) => void;
+}) {
   const columns: DataColumn<AssignedAsset>[] = [
     {
       id: "name",
@@ -262,7 +264,7 @@ function AssetGroup({ info, assets, onRemove }: { info: AssetKindInfo; assets: A
     },
   ];
   return (
-    <Card title={info.label} description={kindSummary(info, assets)}>
+    <Card title={info.label} description={summary}>
       {/* The engine says when Meta's API cannot remove this kind's access, and where it is done. */}
       {info.removal_elsewhere && assets.length > 0 && <p className="muted small">{info.removal_elsewhere}</p>}
       <div className="card__table">

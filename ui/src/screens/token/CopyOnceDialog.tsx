@@ -233,8 +233,9 @@ function PostCheck({ token }: { token: IssuedToken }) {
   // Names for the asset IDs a permission is limited to, when the system user holds them. (Read
   // by the system user's id: the token itself is never part of a query.)
   const access = useSystemUserAccess(report.user_id, { enabled: report.scope_targets.length > 0 }).data;
-  const names = useMemo(() => new Map(access?.assets.map((a) => [a.id.replace(/^act_/, ""), a.name]) ?? []), [access]);
-  const nameOf = (id: string) => names.get(id.replace(/^act_/, "")) ?? id;
+  // By the id a token's targets use (the engine gives both sides in that form).
+  const names = useMemo(() => new Map(access?.assets.map((a) => [a.target_id, a.name]) ?? []), [access]);
+  const nameOf = (id: string) => names.get(id) ?? id;
   if (token.post_check_error) {
     return (
       <Callout tone="warning" title="The token was issued, but Gatehouse could not check what it can do.">
