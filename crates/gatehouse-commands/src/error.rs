@@ -17,6 +17,9 @@ pub enum CommandFailure {
     AppSecretMissing,
     /// A demo portfolio id that does not exist.
     PortfolioNotFound { id: String },
+    /// A job recorded for another portfolio than the open one: it is never run, changed or
+    /// shown from here (its changes are for another business).
+    JobOfAnotherPortfolio { job_id: String, portfolio_id: String },
     /// Something inside Gatehouse failed (a task panicked, an answer did not serialize).
     Internal { detail: String },
 }
@@ -28,6 +31,7 @@ impl Explain for CommandFailure {
             Self::KeychainOwnerUnknown => ErrorCode::KeychainOwnerUnknown,
             Self::AppSecretMissing => ErrorCode::AppSecretMissing,
             Self::PortfolioNotFound { .. } => ErrorCode::PortfolioNotFound,
+            Self::JobOfAnotherPortfolio { .. } => ErrorCode::JobOtherPortfolio,
             Self::Internal { .. } => ErrorCode::Internal,
         }
     }
@@ -44,6 +48,9 @@ impl Explain for CommandFailure {
                 portfolio has none."
                 .to_owned(),
             Self::PortfolioNotFound { id } => format!("There is no demo portfolio \"{id}\"."),
+            Self::JobOfAnotherPortfolio { portfolio_id, .. } => format!(
+                "This change belongs to another portfolio ({portfolio_id}), not to the open one."
+            ),
             Self::Internal { .. } => "Something went wrong inside Gatehouse.".to_owned(),
         }
     }
@@ -61,6 +68,13 @@ impl Explain for CommandFailure {
                 format!("Add the app secret: {}.", surface.update_credentials())
             }
             Self::PortfolioNotFound { .. } => "Choose a portfolio from the list.".to_owned(),
+            Self::JobOfAnotherPortfolio { portfolio_id, .. } => match surface {
+                Surface::Desktop => {
+                    "Open that portfolio (the portfolio menu), then resume or discard it there."
+                        .to_owned()
+                }
+                Surface::Cli => format!("Add `--profile {portfolio_id}`."),
+            },
             Self::Internal { .. } => {
                 "Try again. If it keeps happening, restart Gatehouse.".to_owned()
             }

@@ -7,6 +7,9 @@ use gatehouse_core::jobs::{
 
 use gatehouse_core::ChangeReview;
 
+use gatehouse_core::store::Store;
+
+use crate::error::CommandFailure;
 use crate::state::lock;
 use crate::{AppState, CommandError};
 
@@ -45,6 +48,7 @@ pub async fn run_job(
 ) -> Result<JobReport, CommandError> {
     let portfolio = state.portfolio().await?;
     let store = state.store().await?;
+    own_job(state, store, &job_id)?;
     let cancel = CancellationToken::new();
     lock(&state.jobs).insert(job_id.clone(), cancel.clone());
     let result = portfolio.run_job(store, &job_id, on_event, &cancel).await;
@@ -61,12 +65,16 @@ pub fn cancel_job(state: &AppState, job_id: String) {
 
 /// Puts a job's failed items back to pending.
 pub async fn retry_failed(state: &AppState, job_id: String) -> Result<JobSummary, CommandError> {
-    Ok(state.store().await?.retry_failed(&job_id)?)
+    let store = state.store().await?;
+    own_job(state, store, &job_id)?;
+    Ok(store.retry_failed(&job_id)?)
 }
 
 /// Stops offering an unfinished job for resuming; its record and what it did are kept.
 pub async fn discard_job(state: &AppState, job_id: String) -> Result<JobSummary, CommandError> {
-    Ok(state.store().await?.discard_job(&job_id)?)
+    let store = state.store().await?;
+    own_job(state, store, &job_id)?;
+    Ok(store.discard_job(&job_id)?)
 }
 
 /// Jobs of the open portfolio that did not finish and are not running now, newest first.
@@ -79,5 +87,20 @@ pub async fn unfinished_jobs(state: &AppState) -> Result<Vec<JobSummary>, Comman
 
 /// A job with every item's outcome.
 pub async fn job_report(state: &AppState, job_id: String) -> Result<JobReport, CommandError> {
-    Ok(state.store().await?.job(&job_id)?)
+    own_job(state, state.store().await?, &job_id)
+}
+
+/// The job, when it belongs to the open portfolio; a job of another portfolio is refused (a
+/// job id from elsewhere must not act on this business, nor show another's changes).
+fn own_job(state: &AppState, store: &Store, job_id: &str) -> Result<JobReport, CommandError> {
+    let job = store.job(job_id)?;
+    let open = state.active_id();
+    if job.summary.portfolio_id != open {
+        return Err(CommandFailure::JobOfAnotherPortfolio {
+            job_id: job_id.to_owned(),
+            portfolio_id: job.summary.portfolio_id,
+        }
+        .into());
+    }
+    Ok(job)
 }

@@ -115,6 +115,10 @@ fn engine_errors() -> Vec<Box<dyn Explain>> {
         CommandFailure::KeychainOwnerUnknown,
         CommandFailure::AppSecretMissing,
         CommandFailure::PortfolioNotFound { id: "demo:nope".into() },
+        CommandFailure::JobOfAnotherPortfolio {
+            job_id: "job-1".into(),
+            portfolio_id: "demo:agency".into(),
+        },
         CommandFailure::Internal { detail: "panicked".into() },
     ];
     all.extend(commands.into_iter().map(|e| Box::new(e) as Box<dyn Explain>));

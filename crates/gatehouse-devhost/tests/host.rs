@@ -257,6 +257,60 @@ async fn serves_every_command_of_the_bindings() {
     }
 }
 
+/// A job belongs to the portfolio it was made in: from another one it is never run, changed or
+/// shown (a job id must not act on another business).
+#[tokio::test]
+async fn a_job_of_another_portfolio_is_refused() {
+    let host = DevHost::start();
+    let session = host.session().await;
+    let regular = host.regular_system_user(&session).await;
+    let assets = host.invoke(&session, "list_assets", json!({ "kind": "ad_account" })).await;
+    let first = &assets[0];
+    let changes = json!([{ "kind": "ad_account", "asset_id": first["id"],
+        "asset_name": first["name"], "action": "assign", "tasks": ["ANALYZE"] }]);
+    let job = host
+        .invoke(
+            &session,
+            "create_job",
+            json!({ "systemUserId": regular["id"], "systemUserName": regular["name"], "changes": changes }),
+        )
+        .await;
+    let list = host.invoke(&session, "list_portfolios", json!({})).await;
+    let other = list["portfolios"]
+        .as_array()
+        .and_then(|all| all.iter().find(|p| p["id"] != list["active_id"]))
+        .expect("another demo portfolio")["id"]
+        .clone();
+    host.invoke(&session, "switch_portfolio", json!({ "id": other })).await;
+    for command in ["run_job", "retry_failed", "discard_job", "job_report"] {
+        let lines = host.invoke_lines(&session, command, json!({ "jobId": job["id"] })).await;
+        let last = lines.last().expect("an answer");
+        assert_eq!(last["status"], "error", "{command}: {last}");
+        assert_eq!(last["error"]["code"], "job_other_portfolio", "{command}: {last}");
+    }
+    // Nothing was sent for it: no batch (every assignment goes through one).
+    let url = format!("{}/sessions/{session}/emulator/requests", host.url);
+    let log: Value = host
+        .http
+        .get(url)
+        .bearer_auth(&host.secret)
+        .send()
+        .await
+        .expect("request log")
+        .json()
+        .await
+        .expect("json");
+    let batches = log["requests"]
+        .as_array()
+        .expect("requests")
+        .iter()
+        .filter(|r| {
+            r["params"].as_array().is_some_and(|params| params.iter().any(|p| p[0] == "batch"))
+        })
+        .count();
+    assert_eq!(batches, 0, "no batch was sent");
+}
+
 /// A test runner's teardown sends SIGTERM and waits: the host must stop at once, though a
 /// thread still waits on its standard input.
 #[cfg(unix)]
