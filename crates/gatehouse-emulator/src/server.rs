@@ -104,22 +104,69 @@ impl Inner {
     }
 }
 
+/// Parameters that carry a token or a secret: never logged, whatever surrounds them.
+const SECRET_PARAMS: [&str; 6] = [
+    "access_token",
+    "client_secret",
+    "appsecret_proof",
+    "fb_exchange_token",
+    "revoke_token",
+    "input_token",
+];
+
+/// A parameter as the request log keeps it: secrets replaced by their length, a batch's
+/// operations with their own URLs' and bodies' secrets replaced too, and long values cut (on a
+/// character boundary: values are any UTF-8).
 fn redact(k: &str, v: &str) -> String {
-    if matches!(
-        k,
-        "access_token"
-            | "client_secret"
-            | "appsecret_proof"
-            | "fb_exchange_token"
-            | "revoke_token"
-            | "input_token"
-    ) && v.len() > 12
-    {
-        format!("{}…", &v[..12])
-    } else if v.len() > 2_000 {
-        format!("{}…", &v[..2_000.min(v.len())])
-    } else {
-        v.to_string()
+    if SECRET_PARAMS.contains(&k) {
+        return format!("[redacted: {} chars]", v.chars().count());
+    }
+    if k == "batch" {
+        if let Ok(serde_json::Value::Array(mut ops)) = serde_json::from_str(v) {
+            for op in &mut ops {
+                for field in ["relative_url", "body"] {
+                    if let Some(text) = op.get(field).and_then(|t| t.as_str()) {
+                        let clean = redact_encoded(text);
+                        op[field] = serde_json::Value::String(clean);
+                    }
+                }
+            }
+            return cut(&serde_json::Value::Array(ops).to_string());
+        }
+    }
+    cut(v)
+}
+
+/// A URL's query or a form body with its secret parameters redacted.
+fn redact_encoded(text: &str) -> String {
+    let (head, query) = match text.split_once('?') {
+        Some((path, query)) => (Some(path), query),
+        None if text.contains('=') => (None, text),
+        None => return cut(text),
+    };
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(query.as_bytes())
+        .map(|(k, v)| {
+            let v = if SECRET_PARAMS.contains(&k.as_ref()) {
+                format!("[redacted: {} chars]", v.chars().count())
+            } else {
+                v.into_owned()
+            };
+            (k.into_owned(), v)
+        })
+        .collect();
+    let encoded = form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish();
+    cut(&match head {
+        Some(path) => format!("{path}?{encoded}"),
+        None => encoded,
+    })
+}
+
+/// At most 2,000 characters.
+fn cut(v: &str) -> String {
+    const MAX: usize = 2_000;
+    match v.char_indices().nth(MAX) {
+        Some((end, _)) => format!("{}…", &v[..end]),
+        None => v.to_owned(),
     }
 }
 
@@ -486,4 +533,30 @@ async fn handle(
     let slow = inner.faults.slow_body(&path);
     inner.push_log(entry);
     Ok(json_response(response.status, &response.body, &response.headers, slow))
+}
+
+#[cfg(test)]
+mod redaction_tests {
+    use super::*;
+
+    #[test]
+    fn no_secret_reaches_the_request_log_not_even_inside_a_batch() {
+        let token = "EAAGsecretsecretsecretsecret";
+        assert_eq!(redact("access_token", token), "[redacted: 28 chars]");
+        let batch = serde_json::json!([
+            {"method": "GET", "relative_url": format!("debug_token?input_token={token}&fields=data")},
+            {"method": "POST", "relative_url": "oauth/access_token",
+             "body": format!("grant_type=fb_exchange_token&fb_exchange_token={token}")},
+            {"method": "POST", "relative_url": "me/permissions", "body": format!("revoke_token={token}")},
+        ])
+        .to_string();
+        let logged = redact("batch", &batch);
+        assert!(!logged.contains("secretsecret"), "{logged}");
+        assert!(logged.contains("fields=data") && logged.contains("grant_type=fb_exchange_token"));
+        // Any UTF-8, any length: cut on a character boundary, never a panic.
+        let long: String = "é".repeat(3_000);
+        assert_eq!(redact("name", &long).chars().count(), 2_001);
+        assert_eq!(redact("access_token", "ééééééééééééééé"), "[redacted: 15 chars]");
+        assert_eq!(redact("batch", "not json ü"), "not json ü");
+    }
 }
