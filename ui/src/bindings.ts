@@ -384,7 +384,9 @@ export type ErrorCode = "token_expired" | "token_invalid" | "missing_permission"
  *  The connection check found a problem that blocks saving (the problem's code is in
  *  the detail).
  */
-"connection_blocked" | "clipboard_unavailable" | "token_gone" | "keychain_owner_unknown" | "app_secret_missing" | "portfolio_not_found" | "internal" | "usage" | "invalid_kind" | "invalid_task" | "invalid_scope" | "job_other_portfolio" | "keyring_backend_unknown" | "profile_required" | "token_preflight_failed" | "token_input_failed" | "input_failed";
+"connection_blocked" | "clipboard_unavailable" | "token_gone" | 
+/**  A token was already shown once in this window: it is not handed out again. */
+"token_already_revealed" | "keychain_owner_unknown" | "app_secret_missing" | "portfolio_not_found" | "internal" | "usage" | "invalid_kind" | "invalid_task" | "invalid_scope" | "job_other_portfolio" | "keyring_backend_unknown" | "profile_required" | "token_preflight_failed" | "token_input_failed" | "input_failed";
 
 /**  A token lifetime offered when generating one, in words. */
 export type ExpiryChoice = {

@@ -11,6 +11,8 @@ pub use gatehouse_errors::CommandError;
 pub enum CommandFailure {
     /// A token handle that no longer points at a token.
     TokenGone,
+    /// The token was already shown once in the window.
+    TokenAlreadyRevealed,
     /// A kept token whose system user is unknown, so it cannot be filed in the keychain.
     KeychainOwnerUnknown,
     /// Refresh or revoke on a portfolio saved without its app secret.
@@ -28,6 +30,7 @@ impl Explain for CommandFailure {
     fn code(&self) -> ErrorCode {
         match self {
             Self::TokenGone => ErrorCode::TokenGone,
+            Self::TokenAlreadyRevealed => ErrorCode::TokenAlreadyRevealed,
             Self::KeychainOwnerUnknown => ErrorCode::KeychainOwnerUnknown,
             Self::AppSecretMissing => ErrorCode::AppSecretMissing,
             Self::PortfolioNotFound { .. } => ErrorCode::PortfolioNotFound,
@@ -40,6 +43,9 @@ impl Explain for CommandFailure {
         match self {
             Self::TokenGone => "This token is no longer in Gatehouse's memory: it was shown once \
                 and then dismissed, or Gatehouse was restarted."
+                .to_owned(),
+            Self::TokenAlreadyRevealed => "This token was already shown once. Gatehouse hands a \
+                token to the window one time only."
                 .to_owned(),
             Self::KeychainOwnerUnknown => "Gatehouse does not know which system user this token \
                 belongs to, so it cannot file it in the keychain."
@@ -60,6 +66,9 @@ impl Explain for CommandFailure {
             Self::TokenGone => {
                 "Generate a new token. If you kept a copy in the keychain, it is still there."
                     .to_owned()
+            }
+            Self::TokenAlreadyRevealed => {
+                "Use Copy (it clears the clipboard afterwards), or generate a new token.".to_owned()
             }
             Self::KeychainOwnerUnknown => {
                 "Copy the token instead and store it in your password manager.".to_owned()

@@ -83,9 +83,15 @@ pub struct AppState {
 
 #[derive(Default)]
 struct TokenVault {
-    next: u32,
-    /// Each token with the system user it belongs to, when known.
-    tokens: HashMap<String, (Secret, Option<String>)>,
+    /// Each token (by a random handle) with the system user it belongs to, when known.
+    tokens: HashMap<String, KeptToken>,
+}
+
+struct KeptToken {
+    token: Secret,
+    system_user_id: Option<String>,
+    /// It was handed to the window once (Reveal); it is not handed out again.
+    revealed: bool,
 }
 
 /// Locks a mutex, recovering the data when a panicking holder poisoned it (the maps stay valid).
@@ -170,10 +176,10 @@ impl AppState {
 
     /// Keeps a token in memory and returns its handle.
     pub fn keep_token(&self, token: Secret, system_user_id: Option<String>) -> String {
-        let mut vault = lock(&self.tokens);
-        vault.next += 1;
-        let handle = format!("token-{}", vault.next);
-        vault.tokens.insert(handle.clone(), (token, system_user_id));
+        // Random, so a script cannot guess another token's handle.
+        let handle = format!("token-{}", uuid::Uuid::new_v4().simple());
+        let kept = KeptToken { token, system_user_id, revealed: false };
+        lock(&self.tokens).tokens.insert(handle.clone(), kept);
         handle
     }
 
@@ -184,14 +190,27 @@ impl AppState {
         f: impl FnOnce(&Secret, Option<&str>) -> Result<T, CommandError>,
     ) -> Result<T, CommandError> {
         let vault = lock(&self.tokens);
-        let (token, owner) = vault.tokens.get(handle).ok_or(CommandFailure::TokenGone)?;
+        let kept = vault.tokens.get(handle).ok_or(CommandFailure::TokenGone)?;
+        let (token, owner) = (&kept.token, &kept.system_user_id);
         f(token, owner.as_deref())
+    }
+
+    /// The token's text, for the one time the window shows it; refused after that (a script in
+    /// the page cannot take it out again).
+    pub fn reveal_once(&self, handle: &str) -> Result<String, CommandError> {
+        let mut vault = lock(&self.tokens);
+        let kept = vault.tokens.get_mut(handle).ok_or(CommandFailure::TokenGone)?;
+        if kept.revealed {
+            return Err(CommandFailure::TokenAlreadyRevealed.into());
+        }
+        kept.revealed = true;
+        Ok(kept.token.expose().to_owned())
     }
 
     /// Drops a kept token (zeroized on drop). Returns it, for a last use such as clearing the
     /// clipboard when it still holds it.
     pub fn take_token(&self, handle: &str) -> Option<Secret> {
-        lock(&self.tokens).tokens.remove(handle).map(|(token, _)| token)
+        lock(&self.tokens).tokens.remove(handle).map(|kept| kept.token)
     }
 
     /// The local database (jobs now; later the token inventory and the audit log).

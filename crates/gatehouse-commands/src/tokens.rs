@@ -129,9 +129,10 @@ pub async fn copy_token(
     Ok(receipt)
 }
 
-/// The token itself, for the user who asked to see it. The only way a token reaches the webview.
+/// The token itself, for the user who asked to see it: the only way a token reaches the
+/// webview, and only once per token (the dialog keeps what it was shown).
 pub fn reveal_token(state: &AppState, handle: String) -> Result<String, CommandError> {
-    state.with_token(&handle, |token, _| Ok(token.expose().to_owned()))
+    state.reveal_once(&handle)
 }
 
 /// A portfolio's id as a keyring entry can hold it: a demo id's colon (`demo:agency`) becomes a

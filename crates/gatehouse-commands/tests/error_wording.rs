@@ -112,6 +112,7 @@ fn engine_errors() -> Vec<Box<dyn Explain>> {
     all.extend(stores.into_iter().map(|e| Box::new(e) as Box<dyn Explain>));
     let commands = vec![
         CommandFailure::TokenGone,
+        CommandFailure::TokenAlreadyRevealed,
         CommandFailure::KeychainOwnerUnknown,
         CommandFailure::AppSecretMissing,
         CommandFailure::PortfolioNotFound { id: "demo:nope".into() },

@@ -358,6 +358,19 @@ async fn a_generated_token_can_be_kept_in_the_demo_keychain() {
     assert_eq!(copied["clear_after_secs"], 30);
     assert_eq!(clipboard(&host).await, json!({ "holds_secret": true }), "never the token itself");
 
+    // The handle cannot be guessed, and the token's text crosses once: a script calling the
+    // command again (or with a neighbouring handle) gets nothing.
+    let handle_text = handle.as_str().expect("handle");
+    assert!(handle_text.len() > 30 && !handle_text.ends_with("-1"), "{handle_text}");
+    let first = host.invoke(&session, "reveal_token", json!({ "handle": handle })).await;
+    assert!(first.as_str().is_some_and(|t| t.len() > 20), "the token, once");
+    for attempt in [handle.clone(), json!("token-1"), json!("token-2")] {
+        let again = host.invoke_lines(&session, "reveal_token", json!({ "handle": attempt })).await;
+        let last = again.last().expect("answer");
+        assert_eq!(last["status"], "error", "{last}");
+        assert!(!last.to_string().contains(first.as_str().unwrap_or("-")), "no token: {last}");
+    }
+
     // The demo portfolio's id (`demo:agency`) once made this fail as "owner unknown".
     let kept =
         host.invoke_lines(&session, "keep_token_in_keychain", json!({ "handle": handle })).await;

@@ -93,6 +93,8 @@ pub enum ErrorCode {
     ClipboardUnavailable,
     // The desktop's commands (gatehouse-commands).
     TokenGone,
+    /// A token was already shown once in this window: it is not handed out again.
+    TokenAlreadyRevealed,
     KeychainOwnerUnknown,
     AppSecretMissing,
     PortfolioNotFound,

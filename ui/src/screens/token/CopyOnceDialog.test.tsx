@@ -136,8 +136,17 @@ describe("the copy-once dialog", () => {
     expect(field.value.endsWith(token.last_chars)).toBe(true);
     expect(field.value).toHaveLength(token.length);
     expect(field.hasAttribute("readonly")).toBe(true);
+    const text = field.value;
     await user.click(within(shown).getByRole("button", { name: "Hide" }));
     expect(within(shown).queryByRole("textbox", { name: "The token" })).toBeNull();
+    // The engine hands a token over once: showing it again uses what the dialog was given, and
+    // a script asking the engine again gets nothing.
+    await user.click(within(shown).getByRole("button", { name: "Reveal" }));
+    const again = await within(shown).findByRole<HTMLTextAreaElement>("textbox", { name: "The token" });
+    expect(again.value).toBe(text);
+    const second = await backend.revealToken(token.handle);
+    expect(second.status === "error" ? second.error.code : "revealed twice").toBe("token_already_revealed");
+    await user.click(within(shown).getByRole("button", { name: "Hide" }));
     // Revealed counts as seen: closing does not ask.
     await user.click(within(shown).getByRole("button", { name: "Close" }));
     await waitFor(() => expect(closedCount()).toBe(1));

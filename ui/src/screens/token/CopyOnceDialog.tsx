@@ -43,6 +43,7 @@ export function CopyOnceDialog({ token, systemUserName, onClosed, clipboardClear
   const [receipt, setReceipt] = useState<CopyReceipt | null>(null);
   const [now, setNow] = useState(nowSecs);
   const [revealed, setRevealed] = useState<string | null>(null);
+  const [shown, setShown] = useState(false);
   const [everRevealed, setEverRevealed] = useState(false);
   const [keep, setKeep] = useState(false);
   const [confirming, setConfirming] = useState(false);
@@ -81,8 +82,13 @@ export function CopyOnceDialog({ token, systemUserName, onClosed, clipboardClear
 
   const toggleReveal = async () => {
     setError(null);
+    if (shown) {
+      setShown(false);
+      return;
+    }
+    // The engine hands the token over once; showing it again uses what it gave.
     if (revealed !== null) {
-      setRevealed(null);
+      setShown(true);
       return;
     }
     const result = await backend.revealToken(token.handle);
@@ -91,6 +97,7 @@ export function CopyOnceDialog({ token, systemUserName, onClosed, clipboardClear
       return;
     }
     setRevealed(result.data);
+    setShown(true);
     setEverRevealed(true);
   };
 
@@ -188,7 +195,7 @@ export function CopyOnceDialog({ token, systemUserName, onClosed, clipboardClear
                 <Button variant="primary" onPress={() => void copy()}>
                   {copied ? "Copy again" : "Copy"}
                 </Button>
-                <Button onPress={() => void toggleReveal()}>{revealed !== null ? "Hide" : "Reveal"}</Button>
+                <Button onPress={() => void toggleReveal()}>{shown ? "Hide" : "Reveal"}</Button>
                 {copied && (
                   <span className="countdown">
                     {remaining > 0 ? `Copied · Clipboard clears in ${String(remaining)} s` : "Copied · Clipboard cleared"}
@@ -198,7 +205,7 @@ export function CopyOnceDialog({ token, systemUserName, onClosed, clipboardClear
               <div className="visually-hidden" aria-live="polite">
                 {announcement}
               </div>
-              {revealed !== null && (
+              {shown && revealed !== null && (
                 <TextField value={revealed} isReadOnly className="field">
                   <Label className="field__label">The token</Label>
                   <TextArea className="token-reveal" spellCheck={false} autoComplete="off" autoCorrect="off" />
