@@ -167,13 +167,17 @@ fn migrate(conn: &Connection) -> StoreResult<()> {
     Ok(())
 }
 
+/// Creates `dir` readable by this user only. A directory that already exists is left as it is:
+/// it may be one the user pointed Gatehouse at (`GATEHOUSE_DATA_DIR=$HOME` must not change
+/// `$HOME`'s mode).
 fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    if dir.is_dir() {
+        return Ok(());
+    }
     #[cfg(unix)]
     {
-        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
-        std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
-        // An existing directory keeps its mode unless tightened here.
-        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+        use std::os::unix::fs::DirBuilderExt;
+        std::fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)
     }
     #[cfg(not(unix))]
     {
@@ -249,6 +253,23 @@ impl StoreError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_new_data_folder_is_private_and_an_existing_one_is_left_alone() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let root = tempfile::tempdir().unwrap();
+        let new = root.path().join("a/b");
+        create_private_dir(&new).unwrap();
+        assert_eq!(mode(&new), 0o700);
+        // A folder the user pointed at (their home, say) keeps its mode.
+        let existing = root.path().join("home");
+        std::fs::create_dir(&existing).unwrap();
+        std::fs::set_permissions(&existing, std::fs::Permissions::from_mode(0o755)).unwrap();
+        create_private_dir(&existing).unwrap();
+        assert_eq!(mode(&existing), 0o755);
+    }
 
     #[test]
     fn migrates_once_and_refuses_newer_schemas() {
