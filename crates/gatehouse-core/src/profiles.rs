@@ -529,6 +529,11 @@ impl ProfileError {
 mod tests {
     use super::*;
 
+    #[test]
+    fn no_profile_can_share_the_keyring_self_checks_entry() {
+        assert!(validate_id(gatehouse_secrets::SELF_CHECK_PROFILE).is_err());
+    }
+
     fn profile(id: &str) -> Profile {
         Profile {
             id: id.to_owned(),

@@ -60,5 +60,5 @@ pub use key::{InvalidKey, SecretKey, SecretKind, MAX_ID_LEN};
 pub use secret::Secret;
 pub use store::{
     Backend, MockFault, SecretStore, StoreConfig, StoreStatus, DEFAULT_SERVICE, DEFAULT_TIMEOUT,
-    MAX_SECRET_BYTES,
+    MAX_SECRET_BYTES, SELF_CHECK_PROFILE,
 };

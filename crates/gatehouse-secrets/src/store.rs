@@ -13,8 +13,10 @@ use zeroize::Zeroize;
 use crate::error::SecretStoreError;
 use crate::key::SecretKey;
 
-/// The profile id of the throwaway entry [`SecretStore::self_check`] writes.
-const SELF_CHECK_PROFILE: &str = "gatehouse-self-check";
+/// The profile id of the throwaway entry [`SecretStore::self_check`] writes. The underscore
+/// makes it one no saved profile can have (profile ids are lowercase letters, digits and `-`;
+/// demo ids use `.`), so the check can never overwrite or delete a real profile's secret.
+pub const SELF_CHECK_PROFILE: &str = "gatehouse_self-check";
 use crate::map::{map_connect_error, map_keyring_error};
 use crate::secret::Secret;
 

@@ -286,8 +286,16 @@ async fn self_check_round_trips_and_leaves_nothing_behind() {
     let store = store();
     let elapsed = store.self_check().await.expect("self-check on a working store");
     assert!(elapsed < Duration::from_secs(5));
-    let key = SecretKey::new("gatehouse-self-check", SecretKind::AppSecret).expect("key");
+    let key =
+        SecretKey::new(gatehouse_secrets::SELF_CHECK_PROFILE, SecretKind::AppSecret).expect("key");
     assert_eq!(store.get(&key).await.expect("get"), None, "the test entry was deleted");
+
+    // A profile can have any valid id, even one that looks like the check's: its secret is
+    // never touched by the check.
+    let real = SecretKey::app_secret("gatehouse-self-check").expect("a valid profile id");
+    store.set(&real, &secret("the profile app secret")).await.expect("set");
+    store.self_check().await.expect("self-check");
+    assert!(store.get(&real).await.expect("get").is_some(), "the profile's secret is still there");
 
     store.inject_mock_fault(MockFault::Locked).expect("inject");
     let error = store.self_check().await.expect_err("a locked keyring fails the check");
