@@ -41,14 +41,32 @@ pub enum GraphTarget {
     Demo,
 }
 
+impl GraphTarget {
+    /// Meta, unless `url` is an emulator on this computer. Anything else is ignored (and said
+    /// on stderr): an environment variable must not send a portfolio's tokens to another host
+    /// without the person seeing it.
+    pub fn from_override(url: Option<String>) -> Self {
+        match url {
+            Some(url) if url.trim().is_empty() => GraphTarget::Meta,
+            Some(url) if gatehouse_graph::is_loopback_base_url(&url) => GraphTarget::Url(url),
+            Some(url) => {
+                eprintln!(
+                    "gatehouse: GATEHOUSE_GRAPH_URL={url:?} ignored: only an emulator on this \
+                     computer (127.0.0.1, ::1 or localhost) may stand in for Meta"
+                );
+                GraphTarget::Meta
+            }
+            None => GraphTarget::Meta,
+        }
+    }
+}
+
 impl Environment {
     /// The desktop app's: the OS keyring, config and data folders, and clipboard.
-    /// `GATEHOUSE_GRAPH_URL` points new portfolios at another Graph API (end-to-end tests).
+    /// `GATEHOUSE_GRAPH_URL` points new portfolios at an emulator on this computer (end-to-end
+    /// tests); see [`GraphTarget::from_override`].
     pub fn desktop() -> Self {
-        let graph = match std::env::var("GATEHOUSE_GRAPH_URL") {
-            Ok(url) if !url.trim().is_empty() => GraphTarget::Url(url),
-            _ => GraphTarget::Meta,
-        };
+        let graph = GraphTarget::from_override(std::env::var("GATEHOUSE_GRAPH_URL").ok());
         Self {
             secrets: SecretStore::secret_service(),
             profiles: ProfileStore::from_env(),
@@ -229,5 +247,25 @@ impl AppState {
 
     pub fn clipboard(&self) -> Arc<dyn Clipboard> {
         self.clipboard.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::GraphTarget;
+
+    #[test]
+    fn only_an_emulator_on_this_computer_may_stand_in_for_meta() {
+        let target = |url: &str| GraphTarget::from_override(Some(url.to_owned()));
+        assert_eq!(
+            target("http://127.0.0.1:8080"),
+            GraphTarget::Url("http://127.0.0.1:8080".into())
+        );
+        assert_eq!(target("http://localhost:9"), GraphTarget::Url("http://localhost:9".into()));
+        assert_eq!(target("https://evil.example"), GraphTarget::Meta);
+        assert_eq!(target("http://10.0.0.5:8080"), GraphTarget::Meta);
+        assert_eq!(target("https://127.0.0.1.evil.example"), GraphTarget::Meta);
+        assert_eq!(target(""), GraphTarget::Meta);
+        assert_eq!(GraphTarget::from_override(None), GraphTarget::Meta);
     }
 }

@@ -244,6 +244,12 @@ pub(crate) fn is_loopback(url: &Url) -> bool {
     }
 }
 
+/// Whether `raw` is a valid base URL on this computer (127.0.0.1, ::1 or localhost): an
+/// emulator, never somewhere a token could leave to.
+pub fn is_loopback_base_url(raw: &str) -> bool {
+    validate_base_url(raw).is_ok_and(|url| is_loopback(&url))
+}
+
 /// Checks a base URL: absolute, HTTPS unless loopback, no credentials, query or fragment.
 pub(crate) fn validate_base_url(raw: &str) -> Result<Url, GraphError> {
     let url = Url::parse(raw.trim())

@@ -42,7 +42,10 @@ pub use api::{
 pub use auth::{appsecret_proof, Credentials};
 pub use batch::{BatchItemResult, MAX_BATCH};
 pub use clock::{Clock, Sleep, SystemClock, VirtualClock};
-pub use config::{ApiVersion, BatchPolicy, ClientConfig, PacingPolicy, RetryPolicy, SecretParams};
+pub use config::{
+    is_loopback_base_url, ApiVersion, BatchPolicy, ClientConfig, PacingPolicy, RetryPolicy,
+    SecretParams,
+};
 pub use endpoints::{Endpoint, HttpMethod, NodeType, GENERIC_PARAMS};
 pub use error::{
     system_user_quota, ErrorDetails, ErrorReport, GraphError, RateLimitScope, TokenProblem,
