@@ -8,19 +8,52 @@ pub use bindings::specta_builder;
 /// Starts the desktop app. Returns only when the last window has closed.
 pub fn run() {
     let builder = specta_builder();
-    let result = tauri::Builder::default()
+    let app = tauri::Builder::default()
         .manage(gatehouse_commands::AppState::new(gatehouse_commands::Environment::desktop()))
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);
             main_window(app)?;
+            quit_on_signals(app.handle().clone());
             Ok(())
         })
-        .run(tauri::generate_context!());
-    if let Err(error) = result {
-        eprintln!("Gatehouse could not start: {error}");
-        std::process::exit(1);
-    }
+        .build(tauri::generate_context!());
+    let app = match app {
+        Ok(app) => app,
+        Err(error) => {
+            eprintln!("Gatehouse could not start: {error}");
+            std::process::exit(1);
+        }
+    };
+    app.run(|handle, event| {
+        // Tauri ends the process without running destructors: the clipboard and the kept
+        // tokens are cleared here, whatever made the app quit.
+        if let tauri::RunEvent::Exit = event {
+            use tauri::Manager;
+            handle.state::<gatehouse_commands::AppState>().shutdown();
+        }
+    });
+}
+
+/// SIGTERM and SIGHUP (a logout, `kill`) quit the app the normal way, so the exit clears the
+/// clipboard and the kept tokens instead of the process just ending.
+fn quit_on_signals(handle: tauri::AppHandle) {
+    #[cfg(unix)]
+    tauri::async_runtime::spawn(async move {
+        use tokio::signal::unix::{signal, SignalKind};
+        let (Ok(mut term), Ok(mut hup)) =
+            (signal(SignalKind::terminate()), signal(SignalKind::hangup()))
+        else {
+            return;
+        };
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = hup.recv() => {}
+        }
+        handle.exit(0);
+    });
+    #[cfg(not(unix))]
+    drop(handle);
 }
 
 /// The main window, made here rather than by tauri.conf.json (`"create": false`) so it carries

@@ -16,6 +16,6 @@ pub mod portfolios;
 mod state;
 pub mod tokens;
 
-pub use clipboard::Clipboard;
+pub use clipboard::{Clipboard, MemoryClipboard};
 pub use error::{internal, CommandError, CommandFailure};
 pub use state::{AppState, Environment, GraphTarget, DEMO_ID};

@@ -225,6 +225,16 @@ impl AppState {
         Ok(kept.token.expose().to_owned())
     }
 
+    /// What the app does as it quits (the window closed, SIGTERM, SIGHUP): the clipboard is
+    /// cleared if it still holds a token copied here, and every kept token is dropped
+    /// (zeroized). The process exits without running destructors, so this is called first.
+    pub fn shutdown(&self) {
+        if let Err(e) = self.clipboard.clear_now() {
+            eprintln!("gatehouse: the clipboard could not be cleared on exit: {e}");
+        }
+        lock(&self.tokens).tokens.clear();
+    }
+
     /// Drops a kept token (zeroized on drop). Returns it, for a last use such as clearing the
     /// clipboard when it still holds it.
     pub fn take_token(&self, handle: &str) -> Option<Secret> {
