@@ -125,6 +125,21 @@ describe("the copy-once dialog", () => {
     expect(await stillHeld(backend, token)).toBe(false);
   });
 
+  it("sends a copy made by hand from the revealed token through Rust, with the countdown", async () => {
+    const { backend, engine } = await freshEngine();
+    const token = await generate(backend);
+    const { user } = render(backend, token);
+    const shown = await dialog();
+    await user.click(within(shown).getByRole("button", { name: "Reveal" }));
+    const field = await within(shown).findByRole<HTMLTextAreaElement>("textbox", { name: "The token" });
+    expect(await engine.clipboardHoldsSecret()).toBe(false);
+    field.select();
+    const handled = !field.dispatchEvent(new ClipboardEvent("copy", { bubbles: true, cancelable: true }));
+    expect(handled).toBe(true);
+    await waitFor(async () => expect(await engine.clipboardHoldsSecret()).toBe(true));
+    expect(await within(shown).findByText(/Clipboard clears in/)).toBeTruthy();
+  });
+
   it("reveals the token in a read-only field and hides it again", async () => {
     const { backend } = await freshEngine();
     const token = await generate(backend);

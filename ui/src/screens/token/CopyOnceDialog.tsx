@@ -208,7 +208,18 @@ export function CopyOnceDialog({ token, systemUserName, onClosed, clipboardClear
               {shown && revealed !== null && (
                 <TextField value={revealed} isReadOnly className="field">
                   <Label className="field__label">The token</Label>
-                  <TextArea className="token-reveal" spellCheck={false} autoComplete="off" autoCorrect="off" />
+                  <TextArea
+                    className="token-reveal"
+                    spellCheck={false}
+                    autoComplete="off"
+                    autoCorrect="off"
+                    // A copy by hand goes through Rust like Copy: kept out of clipboard history
+                    // and cleared after the countdown (the browser's own copy would do neither).
+                    onCopy={(event) => {
+                      event.preventDefault();
+                      void copy();
+                    }}
+                  />
                 </TextField>
               )}
               {error && <ErrorCallout error={error.error} title={error.title} />}
