@@ -74,6 +74,31 @@ impl DevHost {
     }
 
     /// A command's data; panics with the error when it failed.
+    /// Records a job giving the regular system user ANALYZE on the first `count` ad accounts:
+    /// the changes and the job.
+    async fn analyze_job(
+        &self,
+        session: &str,
+        regular: &Value,
+        count: usize,
+    ) -> (Vec<Value>, Value) {
+        let assets = self.invoke(session, "list_assets", json!({ "kind": "ad_account" })).await;
+        let changes: Vec<Value> = assets
+            .as_array()
+            .expect("ad accounts")
+            .iter()
+            .take(count)
+            .map(|a| {
+                json!({ "kind": "ad_account", "asset_id": a["id"], "asset_name": a["name"],
+                        "action": "assign", "tasks": ["ANALYZE"] })
+            })
+            .collect();
+        let args = json!({ "systemUserId": regular["id"], "systemUserName": regular["name"],
+                           "changes": changes });
+        let job = self.invoke(session, "create_job", args).await;
+        (changes, job)
+    }
+
     async fn invoke(&self, session: &str, command: &str, args: Value) -> Value {
         let mut lines = self.invoke_lines(session, command, args).await;
         let last = lines.pop().expect("an answer");
@@ -164,24 +189,7 @@ async fn progress_streams_before_the_answer_and_faults_reach_the_demo() {
     let host = DevHost::start();
     let session = host.session().await;
     let regular = host.regular_system_user(&session).await;
-    let assets = host.invoke(&session, "list_assets", json!({ "kind": "ad_account" })).await;
-    let changes: Vec<Value> = assets
-        .as_array()
-        .expect("ad accounts")
-        .iter()
-        .take(3)
-        .map(|a| {
-            json!({ "kind": "ad_account", "asset_id": a["id"], "asset_name": a["name"],
-                    "action": "assign", "tasks": ["ANALYZE"] })
-        })
-        .collect();
-    let job = host
-        .invoke(
-            &session,
-            "create_job",
-            json!({ "systemUserId": regular["id"], "systemUserName": regular["name"], "changes": changes }),
-        )
-        .await;
+    let (changes, job) = host.analyze_job(&session, &regular, 3).await;
     let lines = host.invoke_lines(&session, "run_job", json!({ "jobId": job["id"] })).await;
     let (answer, progress) = lines.split_last().expect("lines");
     assert_eq!(answer["status"], "ok", "{answer}");
@@ -264,17 +272,7 @@ async fn a_job_of_another_portfolio_is_refused() {
     let host = DevHost::start();
     let session = host.session().await;
     let regular = host.regular_system_user(&session).await;
-    let assets = host.invoke(&session, "list_assets", json!({ "kind": "ad_account" })).await;
-    let first = &assets[0];
-    let changes = json!([{ "kind": "ad_account", "asset_id": first["id"],
-        "asset_name": first["name"], "action": "assign", "tasks": ["ANALYZE"] }]);
-    let job = host
-        .invoke(
-            &session,
-            "create_job",
-            json!({ "systemUserId": regular["id"], "systemUserName": regular["name"], "changes": changes }),
-        )
-        .await;
+    let (_, job) = host.analyze_job(&session, &regular, 1).await;
     let list = host.invoke(&session, "list_portfolios", json!({})).await;
     let other = list["portfolios"]
         .as_array()
