@@ -650,7 +650,15 @@ impl Portfolio {
         system_user_id: &str,
         changes: &[crate::jobs::AssetChange],
     ) -> Result<ChangeReview> {
-        let (held, _) = self.holdings(system_user_id).await?;
+        // Only the kinds the changes touch (apps have no tasks to lose): a review of ad accounts
+        // reads one edge, not every kind and the apps.
+        let mut kinds: Vec<AssetKind> = Vec::new();
+        for change in changes.iter().filter(|c| c.kind != AssetKind::App) {
+            if !kinds.contains(&change.kind) {
+                kinds.push(change.kind);
+            }
+        }
+        let held = self.assigned(system_user_id, &kinds).await?;
         Ok(review(&held, changes))
     }
 }
@@ -715,14 +723,29 @@ impl Portfolio {
     /// What a system user holds: its assets of every kind (all fetched concurrently) and its
     /// installed apps.
     async fn holdings(&self, system_user_id: &str) -> Result<(Vec<AssignedAsset>, Vec<AppRef>)> {
+        let kinds: Vec<AssetKind> =
+            AssetKind::ALL.into_iter().filter(|k| *k != AssetKind::App).collect();
+        let assets = self.assigned(system_user_id, &kinds);
+        let apps = self.session().system_user_apps(system_user_id);
+        let (assets, apps) = futures::join!(assets, apps);
+        // An unknown answer on the apps edge is not fatal: the token dialog installs anyway.
+        let apps = apps.unwrap_or_default();
+        let apps = apps.into_iter().map(|a| AppRef { name: a.label().to_owned(), id: a.id });
+        Ok((assets?, apps.collect()))
+    }
+
+    /// The system user's assets of `kinds` with their tasks (all kinds fetched concurrently).
+    async fn assigned(
+        &self,
+        system_user_id: &str,
+        kinds: &[AssetKind],
+    ) -> Result<Vec<AssignedAsset>> {
         let session = self.session();
-        let kinds = AssetKind::ALL.into_iter().filter(|k| *k != AssetKind::App);
-        let assets = try_join_all(kinds.map(|kind| async move {
+        let assets = try_join_all(kinds.iter().map(|&kind| async move {
             let (list, _) = session.system_user_assets(system_user_id, kind).collect_all().await?;
             Ok::<_, gatehouse_graph::GraphError>((kind, list))
-        }));
-        let apps = session.system_user_apps(system_user_id);
-        let (assets, apps) = futures::join!(assets, apps);
+        }))
+        .await;
         let table = asset_kinds();
         let mut out = Vec::new();
         for (kind, list) in assets? {
@@ -737,10 +760,7 @@ impl Portfolio {
                 id: asset.id,
             }));
         }
-        // An unknown answer on the apps edge is not fatal: the token dialog installs anyway.
-        let apps = apps.unwrap_or_default();
-        let apps = apps.into_iter().map(|a| AppRef { name: a.label().to_owned(), id: a.id });
-        Ok((out, apps.collect()))
+        Ok(out)
     }
 
     /// Assets and apps per system user, for the list's columns (all fetched concurrently).
