@@ -9,6 +9,7 @@ const COMMANDS: &[&str] = &[
     "check_connection",
     "claim_app_for_connection",
     "save_portfolio",
+    "confirm_graph_url",
     "remove_portfolio",
     "portfolio_overview",
     "claim_app",

@@ -16,6 +16,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::check_connection,
             commands::claim_app_for_connection,
             commands::save_portfolio,
+            commands::confirm_graph_url,
             commands::remove_portfolio,
             commands::portfolio_overview,
             commands::claim_app,

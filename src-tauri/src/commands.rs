@@ -78,6 +78,16 @@ pub async fn save_portfolio(
 
 #[tauri::command]
 #[specta::specta]
+pub async fn confirm_graph_url(
+    state: State<'_, AppState>,
+    id: String,
+    url: String,
+) -> Answer<PortfolioEntry> {
+    portfolios::confirm_graph_url(&state, id, url).await
+}
+
+#[tauri::command]
+#[specta::specta]
 pub async fn remove_portfolio(state: State<'_, AppState>, id: String) -> Answer<()> {
     portfolios::remove_portfolio(&state, id).await
 }

@@ -13,6 +13,7 @@ export const commands = {
 	checkConnection: (form: ConnectForm) => typedError<ConnectionReport, CommandError>(__TAURI_INVOKE("check_connection", { form })),
 	claimAppForConnection: (form: ConnectForm) => typedError<AppClaim, CommandError>(__TAURI_INVOKE("claim_app_for_connection", { form })),
 	savePortfolio: (form: ConnectForm) => typedError<PortfolioEntry, CommandError>(__TAURI_INVOKE("save_portfolio", { form })),
+	confirmGraphUrl: (id: string, url: string) => typedError<PortfolioEntry, CommandError>(__TAURI_INVOKE("confirm_graph_url", { id, url })),
 	removePortfolio: (id: string) => typedError<null, CommandError>(__TAURI_INVOKE("remove_portfolio", { id })),
 	portfolioOverview: () => typedError<PortfolioOverview, CommandError>(__TAURI_INVOKE("portfolio_overview")),
 	claimApp: (appId: string) => typedError<AppClaim, CommandError>(__TAURI_INVOKE("claim_app", { appId })),
@@ -351,6 +352,10 @@ export type ConnectionReport = {
 	regular_system_users: number,
 	admin_system_users: number,
 	problems: ConnectionProblem[],
+	/**  Where the check's requests went. */
+	graph_destination: GraphDestination,
+	/**  [`GraphDestination::note`]: shown when it is not Meta. */
+	graph_note: string | null,
 };
 
 /**  What [`SecretClipboard::copy`] did: when the clipboard will be cleared. */
@@ -379,7 +384,9 @@ export type CreatedSystemUser = {
  *  Every error code Gatehouse can report. Stable: the UI branches on them, scripts read them
  *  from `--json`, and job items keep them in the local database.
  */
-export type ErrorCode = "token_expired" | "token_invalid" | "missing_permission" | "asset_not_assigned" | "system_user_limit" | "app_missing" | "app_not_installed" | "two_factor_required" | "business_not_verified" | "app_secret_proof_rejected" | "invalid_input" | "api_version_deprecated" | "asset_claim_rejected" | "rate_limited" | "blocked" | "service_unavailable" | "network" | "timeout" | "outcome_unknown" | "unexpected_response" | "invalid_config" | "unknown" | "keyring_no_secret_service" | "keyring_locked" | "keyring_no_default_collection" | "keyring_secret_too_long" | "keyring_secret_empty" | "keyring_timeout" | "keyring_access_denied" | "keyring_ambiguous" | "keyring_platform_error" | "keyring_entry_missing" | "config_dir_unknown" | "config_read_failed" | "config_write_failed" | "config_corrupt" | "profile_id_invalid" | "profile_field_invalid" | "profile_not_found" | "profile_exists" | "data_dir_unknown" | "store_unavailable" | "store_failed" | "store_too_new" | "store_corrupt" | "job_not_found" | "job_running" | "create_ambiguous" | "create_not_confirmed" | "demo_unavailable" | "token_may_have_been_issued" | "permission_not_grantable" | "app_not_claimable" | "token_never_expires" | 
+export type ErrorCode = "token_expired" | "token_invalid" | "missing_permission" | "asset_not_assigned" | "system_user_limit" | "app_missing" | "app_not_installed" | "two_factor_required" | "business_not_verified" | "app_secret_proof_rejected" | "invalid_input" | "api_version_deprecated" | "asset_claim_rejected" | "rate_limited" | "blocked" | "service_unavailable" | "network" | "timeout" | "outcome_unknown" | "unexpected_response" | "invalid_config" | "unknown" | "keyring_no_secret_service" | "keyring_locked" | "keyring_no_default_collection" | "keyring_secret_too_long" | "keyring_secret_empty" | "keyring_timeout" | "keyring_access_denied" | "keyring_ambiguous" | "keyring_platform_error" | "keyring_entry_missing" | "config_dir_unknown" | "config_read_failed" | "config_write_failed" | "config_corrupt" | "profile_id_invalid" | "profile_field_invalid" | "profile_not_found" | "profile_exists" | 
+/**  A saved portfolio's Graph API URL is not Meta's and was not confirmed. */
+"graph_url_unconfirmed" | "data_dir_unknown" | "store_unavailable" | "store_failed" | "store_too_new" | "store_corrupt" | "job_not_found" | "job_running" | "create_ambiguous" | "create_not_confirmed" | "demo_unavailable" | "token_may_have_been_issued" | "permission_not_grantable" | "app_not_claimable" | "token_never_expires" | 
 /**
  *  The connection check found a problem that blocks saving (the problem's code is in
  *  the detail).
@@ -406,6 +413,18 @@ export type ExpiryState =
 "at" | 
 /**  Meta did not say. */
 "unknown";
+
+/**  Where a portfolio's Graph API calls, and so its admin token and app secret proofs, go. */
+export type GraphDestination = 
+/**  `https://graph.facebook.com`. */
+"meta" | 
+/**  An emulator on this computer (127.0.0.1, ::1, localhost): the demo, or tests. */
+"this_computer" | 
+/**
+ *  Another HTTPS host (a proxy, or a hand-edited profile): used only once the person
+ *  confirms it.
+ */
+"elsewhere";
 
 /**  A token kept in Rust's memory, as the webview sees it. */
 export type IssuedToken = {
@@ -523,6 +542,12 @@ export type PortfolioEntry = {
 	kind: PortfolioKind,
 	/**  [`PortfolioKind::note`]: the line under its name. */
 	note: string,
+	/**  Where its requests go (a demo: this computer). */
+	graph_destination: GraphDestination,
+	/**  A saved portfolio's Graph API URL when it is not Meta's, for its card. */
+	graph_url: string | null,
+	/**  [`GraphDestination::note`] for a saved portfolio that does not talk to Meta. */
+	graph_note: string | null,
 };
 
 /**  Where a portfolio's data comes from. */

@@ -2,8 +2,8 @@
 
 use std::sync::Arc;
 
-use gatehouse_core::connect::{ConnectRequest, ConnectionReport};
-use gatehouse_core::profiles::{self, Profile, ProfileSecrets, DEFAULT_API_VERSION};
+use gatehouse_core::connect::{ConnectRequest, ConnectionReport, GraphDestination};
+use gatehouse_core::profiles::{self, Profile, ProfileError, ProfileSecrets, DEFAULT_API_VERSION};
 use gatehouse_core::{AppClaim, Portfolio, PortfolioKind};
 use gatehouse_secrets::Secret;
 use serde::{Deserialize, Serialize};
@@ -23,12 +23,42 @@ pub struct PortfolioEntry {
     pub kind: PortfolioKind,
     /// [`PortfolioKind::note`]: the line under its name.
     pub note: String,
+    /// Where its requests go (a demo: this computer).
+    pub graph_destination: GraphDestination,
+    /// A saved portfolio's Graph API URL when it is not Meta's, for its card.
+    pub graph_url: Option<String>,
+    /// [`GraphDestination::note`] for a saved portfolio that does not talk to Meta.
+    pub graph_note: Option<String>,
 }
 
 impl PortfolioEntry {
-    fn new(id: String, label: String, business_id: String, kind: PortfolioKind) -> Self {
-        let note = kind.note(&business_id);
-        Self { id, label, business_id, kind, note }
+    fn demo(listing: &gatehouse_demo::DemoListing) -> Self {
+        let kind = PortfolioKind::Demo;
+        Self {
+            id: listing.id.clone(),
+            label: listing.label.clone(),
+            note: kind.note(&listing.business_id),
+            business_id: listing.business_id.clone(),
+            kind,
+            graph_destination: GraphDestination::ThisComputer,
+            graph_url: None,
+            graph_note: None,
+        }
+    }
+
+    fn saved(profile: &Profile) -> Self {
+        let kind = PortfolioKind::Meta;
+        let destination = profile.graph_destination();
+        Self {
+            id: profile.id.clone(),
+            label: profile.label.clone(),
+            business_id: profile.business_id.clone(),
+            note: kind.note(&profile.business_id),
+            kind,
+            graph_destination: destination,
+            graph_url: profile.base_url.clone().filter(|_| destination != GraphDestination::Meta),
+            graph_note: destination.note(profile.base_url.as_deref()),
+        }
     }
 }
 
@@ -94,21 +124,10 @@ impl ConnectForm {
 
 /// The demo portfolios and the saved ones, and which one is open.
 pub async fn list_portfolios(state: &AppState) -> Result<PortfolioList, CommandError> {
-    let demo = state.demo().await?;
-    let mut portfolios: Vec<PortfolioEntry> = demo
-        .portfolios()
-        .iter()
-        .map(|e| {
-            let business_id = e.portfolio.business_id().to_owned();
-            PortfolioEntry::new(e.id.clone(), e.label.clone(), business_id, PortfolioKind::Demo)
-        })
-        .collect();
+    let mut portfolios: Vec<PortfolioEntry> =
+        state.demo_listings().await?.iter().map(PortfolioEntry::demo).collect();
     let saved = state.profiles()?.list().map_err(gatehouse_core::Error::from)?;
-    portfolios.extend(
-        saved
-            .into_iter()
-            .map(|p| PortfolioEntry::new(p.id, p.label, p.business_id, PortfolioKind::Meta)),
-    );
+    portfolios.extend(saved.iter().map(PortfolioEntry::saved));
     Ok(PortfolioList { active_id: state.active_id(), portfolios })
 }
 
@@ -131,7 +150,9 @@ pub async fn open(state: &AppState, id: &str) -> Result<Arc<Portfolio>, CommandE
     let profile = state.profiles()?.get(id).map_err(gatehouse_core::Error::from)?;
     let secrets =
         profiles::load_secrets(state.secrets()?, id).await.map_err(gatehouse_core::Error::from)?;
-    let portfolio = Arc::new(profile.open(&secrets, None)?);
+    let confirmed =
+        state.confirmed_graph_url(id).filter(|url| profile.base_url.as_ref() == Some(url));
+    let portfolio = Arc::new(profile.open(&secrets, confirmed.as_deref())?);
     state.remember(id, portfolio.clone());
     Ok(portfolio)
 }
@@ -164,15 +185,30 @@ pub async fn save_portfolio(
     let (profile, secrets) = form.into_parts(state.graph_url().await?);
     let added =
         profiles::add_profile(state.profiles()?, state.secrets()?, profile, &secrets).await?;
-    let entry = PortfolioEntry::new(
-        added.profile.id.clone(),
-        added.profile.label.clone(),
-        added.profile.business_id.clone(),
-        PortfolioKind::Meta,
-    );
+    let entry = PortfolioEntry::saved(&added.profile);
     open(state, &entry.id).await?;
     state.set_active(&entry.id);
     Ok(entry)
+}
+
+/// The person confirmed, after reading it, that saved portfolio `id` may send its tokens to
+/// `url` (not Meta's) for this session: `url` must be the one the profile holds, so a changed
+/// file asks again.
+pub async fn confirm_graph_url(
+    state: &AppState,
+    id: String,
+    url: String,
+) -> Result<PortfolioEntry, CommandError> {
+    let profile = state.profiles()?.get(&id).map_err(gatehouse_core::Error::from)?;
+    if profile.base_url.as_deref() != Some(url.as_str()) {
+        return Err(gatehouse_core::Error::from(ProfileError::GraphUrlUnconfirmed {
+            profile: id,
+            url: profile.base_url.unwrap_or_default(),
+        })
+        .into());
+    }
+    state.confirm_graph_url(&id, url);
+    Ok(PortfolioEntry::saved(&profile))
 }
 
 /// Removes a saved portfolio and its keyring entries. The demo opens when it was the open one.

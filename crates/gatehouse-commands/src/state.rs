@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use gatehouse_core::profiles::{ProfileError, ProfileStore};
 use gatehouse_core::store::Store;
 use gatehouse_core::{Portfolio, SecretClipboard};
-use gatehouse_demo::DemoPortfolio;
+use gatehouse_demo::{DemoListing, DemoPortfolio};
 use gatehouse_secrets::{Secret, SecretStore};
 use tokio::sync::OnceCell;
 
@@ -82,12 +82,16 @@ pub struct AppState {
     profiles: Result<ProfileStore, CommandError>,
     database: Option<PathBuf>,
     graph: GraphTarget,
-    /// The demo portfolios, started on first use on Tauri's async runtime.
+    /// The demo portfolios, started when one is opened, on Tauri's async runtime.
     demo: OnceCell<DemoPortfolio>,
+    /// The demo's businesses for the portfolio menu, worked out without starting it.
+    demo_listings: OnceCell<Vec<DemoListing>>,
     /// Which portfolio the window works in: a demo id or a saved profile's id.
     active: Mutex<String>,
     /// Saved portfolios opened this session (their secrets read from the keyring once).
     opened: Mutex<HashMap<String, Arc<Portfolio>>>,
+    /// Saved portfolios whose non-Meta Graph API URL the person confirmed this session, by id.
+    confirmed_graph_urls: Mutex<HashMap<String, String>>,
     /// Cancel flags of the jobs running now, by job id.
     pub jobs: Mutex<HashMap<String, gatehouse_core::jobs::CancellationToken>>,
     /// Tokens generated this session and not yet dismissed, by handle. Only `reveal_token`
@@ -117,6 +121,12 @@ pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
+/// The portfolio the app had open last, if it still exists (a removed profile opens the demo).
+fn remembered(profiles: &ProfileStore) -> Option<String> {
+    let id = profiles.last_opened().ok()??;
+    (id.starts_with(DEMO_PREFIX) || profiles.get(&id).is_ok()).then_some(id)
+}
+
 /// The id of the demo agency portfolio, the one a first run opens.
 pub const DEMO_ID: &str = "demo:agency";
 /// What every demo portfolio's id starts with (a colon: no saved profile's id can).
@@ -125,14 +135,17 @@ pub const DEMO_PREFIX: &str = "demo:";
 impl AppState {
     pub fn new(environment: Environment) -> Self {
         let Environment { secrets, profiles, database, clipboard, graph } = environment;
+        let active = profiles.as_ref().ok().and_then(remembered).unwrap_or_else(|| DEMO_ID.into());
         Self {
             secrets,
             profiles: profiles.map_err(CommandError::from),
             database,
             graph,
             demo: OnceCell::new(),
-            active: Mutex::new(DEMO_ID.to_owned()),
+            demo_listings: OnceCell::new(),
+            active: Mutex::new(active),
             opened: Mutex::new(HashMap::new()),
+            confirmed_graph_urls: Mutex::new(HashMap::new()),
             jobs: Mutex::new(HashMap::new()),
             tokens: Mutex::new(TokenVault::default()),
             store: OnceCell::new(),
@@ -157,16 +170,37 @@ impl AppState {
         })
     }
 
+    /// The demo, started now if it is not running (only when a demo portfolio is opened).
     pub async fn demo(&self) -> Result<&DemoPortfolio, CommandError> {
         Ok(self.demo.get_or_try_init(gatehouse_demo::start).await?)
+    }
+
+    /// Whether the demo's emulator runs (it costs memory and a port; only a demo opened starts
+    /// it).
+    pub fn demo_started(&self) -> bool {
+        self.demo.initialized()
+    }
+
+    /// The demo's businesses, for the portfolio menu, without starting the demo.
+    pub async fn demo_listings(&self) -> Result<&[DemoListing], CommandError> {
+        let listings =
+            self.demo_listings.get_or_try_init(|| async { gatehouse_demo::listings() }).await?;
+        Ok(listings)
     }
 
     pub fn active_id(&self) -> String {
         lock(&self.active).clone()
     }
 
+    /// Opens `id` in the window, and remembers it for the next start (a failure to remember is
+    /// said on stderr: the next start opens the demo, nothing is lost).
     pub fn set_active(&self, id: &str) {
         *lock(&self.active) = id.to_owned();
+        if let Ok(profiles) = &self.profiles {
+            if let Err(e) = profiles.set_last_opened(id) {
+                eprintln!("gatehouse: could not remember the open portfolio: {e}");
+            }
+        }
     }
 
     /// Remembers a saved portfolio opened with its secrets, so later calls skip the keyring.
@@ -176,6 +210,16 @@ impl AppState {
 
     pub fn forget(&self, id: &str) {
         lock(&self.opened).remove(id);
+        lock(&self.confirmed_graph_urls).remove(id);
+    }
+
+    /// The Graph API URL the person confirmed for saved portfolio `id` this session.
+    pub fn confirmed_graph_url(&self, id: &str) -> Option<String> {
+        lock(&self.confirmed_graph_urls).get(id).cloned()
+    }
+
+    pub fn confirm_graph_url(&self, id: &str, url: String) {
+        lock(&self.confirmed_graph_urls).insert(id.to_owned(), url);
     }
 
     /// A demo portfolio by id, or one opened this session.

@@ -100,6 +100,10 @@ fn engine_errors() -> Vec<Box<dyn Explain>> {
         ProfileError::NotFound("acme".into()),
         ProfileError::AlreadyExists("acme".into()),
         ProfileError::MissingSecret { profile: "acme".into(), what: "admin token" },
+        ProfileError::GraphUrlUnconfirmed {
+            profile: "acme".into(),
+            url: "https://graph.example.net".into(),
+        },
     ];
     all.extend(profiles.into_iter().map(|e| Box::new(e) as Box<dyn Explain>));
     let stores = vec![

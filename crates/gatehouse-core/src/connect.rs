@@ -26,6 +26,51 @@ pub struct ConnectRequest {
     pub api_version: String,
 }
 
+/// Where a portfolio's Graph API calls, and so its admin token and app secret proofs, go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum GraphDestination {
+    /// `https://graph.facebook.com`.
+    Meta,
+    /// An emulator on this computer (127.0.0.1, ::1, localhost): the demo, or tests.
+    ThisComputer,
+    /// Another HTTPS host (a proxy, or a hand-edited profile): used only once the person
+    /// confirms it.
+    Elsewhere,
+}
+
+impl GraphDestination {
+    /// Where `base_url` (`None`: Meta) sends requests.
+    pub fn of(base_url: Option<&str>) -> Self {
+        match base_url {
+            None => Self::Meta,
+            Some(url) if gatehouse_graph::is_meta_base_url(url) => Self::Meta,
+            Some(url) if gatehouse_graph::is_loopback_base_url(url) => Self::ThisComputer,
+            Some(_) => Self::Elsewhere,
+        }
+    }
+
+    /// What to show beside a portfolio whose requests do not go to Meta (its card, the
+    /// connection check); `None` for Meta.
+    pub fn note(self, base_url: Option<&str>) -> Option<String> {
+        let url = base_url.unwrap_or_default();
+        match self {
+            Self::Meta => None,
+            Self::ThisComputer => {
+                Some(format!("Talks to an emulator on this computer ({url}), not to Meta"))
+            }
+            Self::Elsewhere => Some(format!("Sends its tokens to {url}, not to Meta")),
+        }
+    }
+
+    /// A profile's saved URL of this kind is used only when the person confirms it (passes it
+    /// again): a file edited behind their back must not send tokens elsewhere.
+    pub fn needs_confirmation(self) -> bool {
+        self == Self::Elsewhere
+    }
+}
+
 /// An app the business owns (`owned_apps`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -96,6 +141,10 @@ pub struct ConnectionReport {
     pub regular_system_users: u32,
     pub admin_system_users: u32,
     pub problems: Vec<ConnectionProblem>,
+    /// Where the check's requests went.
+    pub graph_destination: GraphDestination,
+    /// [`GraphDestination::note`]: shown when it is not Meta.
+    pub graph_note: Option<String>,
 }
 
 impl ConnectionReport {
@@ -264,6 +313,8 @@ pub async fn check_with_session(
         regular_system_users: regular,
         admin_system_users: admin,
         problems,
+        graph_destination: GraphDestination::of(req.base_url.as_deref()),
+        graph_note: GraphDestination::of(req.base_url.as_deref()).note(req.base_url.as_deref()),
     })
 }
 
@@ -435,6 +486,27 @@ impl Facts {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn where_a_base_url_sends_tokens() {
+        use GraphDestination::*;
+        for (url, want) in [
+            (None, Meta),
+            (Some("https://graph.facebook.com"), Meta),
+            (Some("https://GRAPH.facebook.com/"), Meta),
+            (Some("https://graph.facebook.com:8443"), Elsewhere),
+            (Some("https://graph.facebook.com.evil.example"), Elsewhere),
+            (Some("http://127.0.0.1:4000"), ThisComputer),
+            (Some("http://localhost:4000"), ThisComputer),
+            (Some("http://[::1]:4000"), ThisComputer),
+            (Some("https://proxy.example.net"), Elsewhere),
+        ] {
+            assert_eq!(GraphDestination::of(url), want, "{url:?}");
+        }
+        assert_eq!(Meta.note(None), None);
+        assert!(Elsewhere.needs_confirmation());
+        assert!(!ThisComputer.needs_confirmation() && !Meta.needs_confirmation());
+    }
 
     fn fine() -> Facts {
         Facts {

@@ -50,6 +50,27 @@ fn default_api_version() -> String {
 struct ProfilesFile {
     version: u32,
     profiles: Vec<Profile>,
+    /// The portfolio the app had open last (a saved profile's id or a demo id), so it opens
+    /// there again and the demo is not started for someone who works in a real portfolio.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    last_opened: Option<String>,
+}
+
+impl Default for ProfilesFile {
+    fn default() -> Self {
+        Self { version: FILE_VERSION, profiles: Vec::new(), last_opened: None }
+    }
+}
+
+/// The file the app and the CLI lock while they change the profile list (`profiles.json` is
+/// replaced by a rename, so it cannot carry the lock itself).
+const LOCK_FILE: &str = ".profiles.lock";
+
+/// An exclusive hold on the profile list, from [`ProfileStore::lock`] until dropped. The app
+/// and the CLI both take it before a read-modify-write, so one never undoes the other's change.
+#[derive(Debug)]
+pub struct ProfilesLock {
+    _file: fs::File,
 }
 
 /// Why the profile list could not be read or changed. Never carries a secret (there is none in
@@ -78,6 +99,10 @@ pub enum ProfileError {
     /// A keyring entry the profile needs is not there.
     #[error("the keyring has no {what} for profile {profile:?}")]
     MissingSecret { profile: String, what: &'static str },
+    /// The profile's saved Graph API URL is neither Meta's nor on this computer, and the person
+    /// has not confirmed it (see [`crate::connect::GraphDestination::needs_confirmation`]).
+    #[error("profile {profile:?} sends its tokens to {url}, not to Meta")]
+    GraphUrlUnconfirmed { profile: String, url: String },
     /// The connection check found a problem that makes the portfolio unusable (the first one;
     /// the others are in the check's report).
     #[error("{}", problem.message)]
@@ -181,12 +206,31 @@ impl ProfileStore {
         self.dir.join(PROFILES_FILE)
     }
 
-    /// Every profile, in the order added. A missing file is an empty list.
-    pub fn list(&self) -> Result<Vec<Profile>, ProfileError> {
+    /// Takes the exclusive lock on the profile list, waiting while another Gatehouse process
+    /// (the app or the CLI) holds it. Changes take well under a second, so a plain wait is fine.
+    pub fn lock(&self) -> Result<ProfilesLock, ProfileError> {
+        let path = self.dir.join(LOCK_FILE);
+        let werr = |source| ProfileError::Write { path: path.clone(), source };
+        create_private_dir(&self.dir).map_err(werr)?;
+        let file = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(werr)?;
+        file.lock().map_err(werr)?;
+        Ok(ProfilesLock { _file: file })
+    }
+
+    /// The whole file. A missing file is an empty list. Reading needs no lock: the file is only
+    /// ever replaced whole.
+    fn read(&self) -> Result<ProfilesFile, ProfileError> {
         let path = self.path();
         let text = match fs::read_to_string(&path) {
             Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(ProfilesFile::default())
+            }
             Err(source) => return Err(ProfileError::Read { path, source }),
         };
         let file: ProfilesFile = serde_json::from_str(&text)
@@ -197,7 +241,12 @@ impl ProfileStore {
                 message: format!("unsupported version {}", file.version),
             });
         }
-        Ok(file.profiles)
+        Ok(file)
+    }
+
+    /// Every profile, in the order added.
+    pub fn list(&self) -> Result<Vec<Profile>, ProfileError> {
+        Ok(self.read()?.profiles)
     }
 
     /// One profile by id.
@@ -208,36 +257,62 @@ impl ProfileStore {
             .ok_or_else(|| ProfileError::NotFound(id.to_owned()))
     }
 
+    /// The portfolio the app had open last, if any was remembered.
+    pub fn last_opened(&self) -> Result<Option<String>, ProfileError> {
+        Ok(self.read()?.last_opened)
+    }
+
+    /// Remembers the portfolio the app has open (a saved profile's id or a demo id).
+    pub fn set_last_opened(&self, id: &str) -> Result<(), ProfileError> {
+        let _lock = self.lock()?;
+        let mut file = self.read()?;
+        if file.last_opened.as_deref() == Some(id) {
+            return Ok(());
+        }
+        file.last_opened = Some(id.to_owned());
+        self.write(file)
+    }
+
     /// Adds a profile; fails if the id is taken.
     pub fn add(&self, profile: Profile) -> Result<(), ProfileError> {
+        let lock = self.lock()?;
+        self.add_locked(&lock, profile)
+    }
+
+    /// [`add`](Self::add) for a caller that holds the lock already.
+    pub fn add_locked(&self, _lock: &ProfilesLock, profile: Profile) -> Result<(), ProfileError> {
         profile.validate()?;
-        let mut all = self.list()?;
-        if all.iter().any(|p| p.id == profile.id) {
+        let mut file = self.read()?;
+        if file.profiles.iter().any(|p| p.id == profile.id) {
             return Err(ProfileError::AlreadyExists(profile.id));
         }
-        all.push(profile);
-        self.write(all)
+        file.profiles.push(profile);
+        self.write(file)
     }
 
     /// Removes a profile; returns it.
     pub fn remove(&self, id: &str) -> Result<Profile, ProfileError> {
-        let mut all = self.list()?;
-        let pos = all
+        let _lock = self.lock()?;
+        let mut file = self.read()?;
+        let pos = file
+            .profiles
             .iter()
             .position(|p| p.id == id)
             .ok_or_else(|| ProfileError::NotFound(id.to_owned()))?;
-        let removed = all.remove(pos);
-        self.write(all)?;
+        let removed = file.profiles.remove(pos);
+        if file.last_opened.as_deref() == Some(id) {
+            file.last_opened = None;
+        }
+        self.write(file)?;
         Ok(removed)
     }
 
-    /// Writes the whole list atomically: a temp file in the same directory, fsync, rename over
+    /// Writes the whole file atomically: a temp file in the same directory, fsync, rename over
     /// the old file, fsync of the directory. A crash leaves either the old or the new list.
-    fn write(&self, profiles: Vec<Profile>) -> Result<(), ProfileError> {
+    fn write(&self, file: ProfilesFile) -> Result<(), ProfileError> {
         let path = self.path();
         let werr = |source| ProfileError::Write { path: path.clone(), source };
         create_private_dir(&self.dir).map_err(werr)?;
-        let file = ProfilesFile { version: FILE_VERSION, profiles };
         let mut text = serde_json::to_string_pretty(&file)
             .map_err(|e| werr(std::io::Error::other(e.to_string())))?;
         text.push('\n');
@@ -360,16 +435,30 @@ pub struct AddedProfile {
 impl Profile {
     /// The portfolio this profile names, signed in with its secrets: how the desktop and the CLI
     /// both open a saved portfolio. `base_url` overrides the profile's own (the CLI's
-    /// `--base-url`).
+    /// `--base-url`, or the desktop's confirmation): a saved URL that is neither Meta's nor on
+    /// this computer is used only when passed here again, so an edited file alone cannot send
+    /// the tokens elsewhere.
     pub fn open(
         &self,
         secrets: &ProfileSecrets,
         base_url: Option<&str>,
     ) -> crate::Result<crate::Portfolio> {
+        if base_url.is_none() && self.graph_destination().needs_confirmation() {
+            return Err(ProfileError::GraphUrlUnconfirmed {
+                profile: self.id.clone(),
+                url: self.base_url.clone().unwrap_or_default(),
+            }
+            .into());
+        }
         let base_url = base_url.or(self.base_url.as_deref());
         let session = crate::connect::session_for(base_url, &self.api_version, secrets)?;
         Ok(crate::Portfolio::new(crate::PortfolioKind::Meta, self.business_id.clone(), session)
             .with_app(self.app_id.clone()))
+    }
+
+    /// Where this profile's requests go.
+    pub fn graph_destination(&self) -> crate::connect::GraphDestination {
+        crate::connect::GraphDestination::of(self.base_url.as_deref())
     }
 
     /// What [`check_connection`] needs to know about this profile.
@@ -404,8 +493,14 @@ pub async fn add_profile(
     if profile.label.trim().is_empty() {
         profile.label = connection.business_name.clone();
     }
+    // Held from the keyring write to the list's: another process adding the same portfolio
+    // meanwhile would otherwise have its secrets deleted by this one's clean-up.
+    let lock = profiles.lock()?;
+    if profiles.list()?.iter().any(|p| p.id == profile.id) {
+        return Err(ProfileError::AlreadyExists(profile.id).into());
+    }
     store_secrets(store, &profile.id, secrets).await?;
-    if let Err(e) = profiles.add(profile.clone()) {
+    if let Err(e) = profiles.add_locked(&lock, profile.clone()) {
         let _ = delete_secrets(store, &profile.id).await;
         return Err(e.into());
     }
@@ -440,6 +535,7 @@ impl Explain for ProfileError {
             Self::Keyring(e) => e.code(),
             Self::MissingSecret { .. } => ErrorCode::KeyringEntryMissing,
             Self::ConnectionBlocked { .. } => ErrorCode::ConnectionBlocked,
+            Self::GraphUrlUnconfirmed { .. } => ErrorCode::GraphUrlUnconfirmed,
         }
     }
 
@@ -448,6 +544,11 @@ impl Explain for ProfileError {
         match self {
             Self::Keyring(e) => e.message().to_owned(),
             Self::ConnectionBlocked { problem } => problem.message.clone(),
+            Self::GraphUrlUnconfirmed { url, .. } => format!(
+                "This portfolio is set to send its admin token to {url} instead of Meta \
+                 (graph.facebook.com). Gatehouse never sets that up by itself: it was typed or \
+                 the configuration file was edited."
+            ),
             other => format!("{other}."),
         }
     }
@@ -521,6 +622,16 @@ impl ProfileError {
             Self::ConnectionBlocked { problem } => {
                 problem.fix.clone().unwrap_or_else(|| "Correct it and try again.".to_owned())
             }
+            Self::GraphUrlUnconfirmed { profile, url } => match surface {
+                Surface::Desktop => format!(
+                    "Continue only if you set up {url} yourself (a proxy you trust). Otherwise \
+                     remove this portfolio from the portfolio menu and connect it again."
+                ),
+                Surface::Cli => format!(
+                    "If you set up {url} yourself, confirm it with `--base-url {url}`. Otherwise \
+                     remove the profile (`gatehouse profile remove {profile}`) and add it again."
+                ),
+            },
         }
     }
 }
@@ -570,11 +681,61 @@ mod tests {
         assert!(matches!(store.get("acme"), Err(ProfileError::NotFound(_))));
         assert!(matches!(store.remove("acme"), Err(ProfileError::NotFound(_))));
         // No temp files left behind.
-        let names: Vec<String> = fs::read_dir(store.dir())
+        let mut names: Vec<String> = fs::read_dir(store.dir())
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
-        assert_eq!(names, [PROFILES_FILE]);
+        names.sort();
+        assert_eq!(names, [LOCK_FILE, PROFILES_FILE]);
+    }
+
+    #[test]
+    fn the_last_opened_portfolio_is_remembered_until_it_is_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ProfileStore::at(dir.path());
+        assert_eq!(store.last_opened().unwrap(), None);
+        store.set_last_opened("demo:agency").unwrap();
+        store.add(profile("acme")).unwrap();
+        assert_eq!(store.last_opened().unwrap().as_deref(), Some("demo:agency"));
+        store.set_last_opened("acme").unwrap();
+        assert_eq!(store.last_opened().unwrap().as_deref(), Some("acme"));
+        store.remove("acme").unwrap();
+        assert_eq!(store.last_opened().unwrap(), None);
+    }
+
+    /// The app and the CLI change the list at the same time: with the lock, neither loses the
+    /// other's change (each store here opens the lock file on its own, as two processes do).
+    #[test]
+    fn concurrent_changes_from_two_writers_are_all_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let writers: Vec<_> = ["app", "cli"]
+            .into_iter()
+            .map(|who| {
+                let store = ProfileStore::at(dir.path());
+                std::thread::spawn(move || {
+                    for i in 0..40 {
+                        store.add(profile(&format!("{who}-{i}"))).unwrap();
+                        store.set_last_opened(&format!("{who}-{i}")).unwrap();
+                    }
+                })
+            })
+            .collect();
+        for w in writers {
+            w.join().unwrap();
+        }
+        let store = ProfileStore::at(dir.path());
+        assert_eq!(store.list().unwrap().len(), 80);
+        // Another holder makes a writer wait rather than fail.
+        let held = store.lock().unwrap();
+        let waiting = {
+            let store = store.clone();
+            std::thread::spawn(move || store.add(profile("late")))
+        };
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        assert!(!waiting.is_finished(), "the writer waits for the lock");
+        drop(held);
+        waiting.join().unwrap().unwrap();
+        assert_eq!(store.list().unwrap().len(), 81);
     }
 
     #[test]

@@ -81,6 +81,9 @@ pub async fn invoke(
             answer(portfolios::claim_app_for_connection(s, args.get("form")?).await)
         }
         "save_portfolio" => answer(portfolios::save_portfolio(s, args.get("form")?).await),
+        "confirm_graph_url" => {
+            answer(portfolios::confirm_graph_url(s, args.get("id")?, args.get("url")?).await)
+        }
         "remove_portfolio" => answer(portfolios::remove_portfolio(s, args.get("id")?).await),
         "portfolio_overview" => answer(portfolio::portfolio_overview(s).await),
         "claim_app" => answer(portfolio::claim_app(s, args.get("appId")?).await),

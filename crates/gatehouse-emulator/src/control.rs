@@ -51,7 +51,9 @@ fn handle_inner(
     let mut inner = shared.lock();
     let route = rest.trim_end_matches('/');
     match (method, route) {
-        ("GET", "/manifest") => Ok(json!(crate::manifest(&inner.st, &shared.base_url))),
+        ("GET", "/manifest") => {
+            Ok(json!(crate::manifest(&inner.st, &shared.base_url, &shared.control_secret)))
+        }
         ("GET", "/faults") => Ok(json!(inner.faults.config)),
         ("PUT" | "POST", "/faults") => {
             let cfg: FaultConfig = parse(body)?;

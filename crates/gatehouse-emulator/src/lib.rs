@@ -107,6 +107,11 @@ pub struct Manifest {
     pub fixture: String,
     /// Base of the control endpoint (loopback only).
     pub control_url: String,
+    /// This run's secret for the control endpoint: every control request must carry it in the
+    /// `x-emulator-control` header. Random per start, so another local process (or a web page
+    /// that reaches 127.0.0.1) cannot read the request log or change faults; a custom header
+    /// also makes a browser ask first (CORS preflight), which the emulator never grants.
+    pub control_secret: String,
     pub businesses: Vec<ManifestBusiness>,
 }
 
@@ -145,7 +150,7 @@ pub struct Quota {
     pub admin: usize,
 }
 
-pub(crate) fn manifest(st: &State, url: &str) -> Manifest {
+pub(crate) fn manifest(st: &State, url: &str, control_secret: &str) -> Manifest {
     let businesses = st
         .businesses
         .iter()
@@ -179,6 +184,7 @@ pub(crate) fn manifest(st: &State, url: &str) -> Manifest {
         api_version: API_VERSION,
         fixture: st.fixture_name.clone(),
         control_url: format!("{url}/__emulator"),
+        control_secret: control_secret.to_owned(),
         businesses,
     }
 }
@@ -197,10 +203,27 @@ fn manifest_apps(st: &State, apps: &[usize]) -> Vec<ManifestApp> {
         .collect()
 }
 
+/// 128 random bits from the OS, in hex (not the fixture's seeded generator: the secret must
+/// not be predictable from the seed).
+fn control_secret() -> Result<String, EmulatorError> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| EmulatorError::Config(format!("no randomness for the control secret: {e}")))?;
+    Ok(hex::encode(bytes))
+}
+
 /// Entry point of the library API.
 pub struct Emulator;
 
 impl Emulator {
+    /// The businesses, apps and tokens `start` would serve for `config`, without serving
+    /// anything (demo mode lists its portfolios before the demo is opened). `url` and the
+    /// control fields are empty: nothing listens.
+    pub fn plan(config: &EmulatorConfig) -> Result<Manifest, EmulatorError> {
+        let st = State::build(&config.fixture, config.seed)?;
+        Ok(manifest(&st, "", ""))
+    }
+
     /// Builds the state from the fixture and serves it on 127.0.0.1 until `shutdown` (or drop).
     pub async fn start(config: EmulatorConfig) -> Result<RunningEmulator, EmulatorError> {
         let listener = TcpListener::bind(("127.0.0.1", config.port))
@@ -218,7 +241,8 @@ impl Emulator {
                 .await
                 .map_err(|e| EmulatorError::Config(format!("fixture build panicked: {e}")))??;
         let mut st = st;
-        let manifest = manifest(&st, &url);
+        let control_secret = control_secret()?;
+        let manifest = manifest(&st, &url, &control_secret);
         let faults_cfg = config.faults.or(fixture.faults).unwrap_or_default();
         let limits_cfg = config.limits.or(fixture.limits).unwrap_or_default();
         let now = st.now();
@@ -233,6 +257,7 @@ impl Emulator {
                 strict_task_combos: config.strict_task_combinations,
             }),
             base_url: url.clone(),
+            control_secret,
             call_log: std::env::var_os("GATEHOUSE_EMULATOR_CALL_LOG")
                 .filter(|p| !p.is_empty())
                 .map(std::path::PathBuf::from),

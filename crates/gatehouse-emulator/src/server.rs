@@ -62,6 +62,8 @@ pub struct Inner {
 pub struct Shared {
     pub inner: Mutex<Inner>,
     pub base_url: String,
+    /// Required in the `x-emulator-control` header of control requests (see `Manifest`).
+    pub control_secret: String,
     /// `GATEHOUSE_EMULATOR_CALL_LOG`: a file that gets one JSON line per call shape (names of
     /// node types, edges, fields and parameters; never a value), for the conformance test.
     pub call_log: Option<std::path::PathBuf>,
@@ -378,6 +380,21 @@ fn parse_params(query: &str, content_type: &str, body: &[u8]) -> Result<Params, 
     Ok(params)
 }
 
+/// `Host` names this computer. The port is not checked: a forwarding proxy in front (the
+/// tests' fault proxies) keeps its own; a rebinding page cannot send a loopback name.
+fn loopback_host(host: &str) -> bool {
+    let name = match host.rsplit_once(':') {
+        Some((n, p)) if !n.is_empty() && !p.contains(']') => n,
+        _ => host,
+    };
+    matches!(name.to_ascii_lowercase().as_str(), "127.0.0.1" | "localhost" | "[::1]")
+}
+
+/// Compares without stopping at the first difference (the secret is not guessable byte by byte).
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 async fn handle(
     shared: Arc<Shared>,
     peer: SocketAddr,
@@ -395,14 +412,36 @@ async fn handle(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("OAuth ")))
         .map(|v| v.trim().to_string());
+    let host_ok = req
+        .headers()
+        .get("host")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(loopback_host);
+    let control_ok = req
+        .headers()
+        .get("x-emulator-control")
+        .is_some_and(|v| constant_time_eq(v.as_bytes(), shared.control_secret.as_bytes()));
     let body = match req.into_body().collect().await {
         Ok(b) => b.to_bytes(),
         Err(_) => return Err(DropConnection),
     };
 
+    // A page on another site that rebinds its name to 127.0.0.1 sends its own name as `Host`:
+    // nothing here answers it.
+    if !host_ok {
+        return Ok(json_response(421, &json!({"error": "unexpected Host"}), &[], None));
+    }
     if let Some(rest) = path.strip_prefix("/__emulator") {
         if !peer.ip().is_loopback() {
             return Ok(json_response(403, &json!({"error": "loopback only"}), &[], None));
+        }
+        if !control_ok {
+            return Ok(json_response(
+                403,
+                &json!({"error": "the control endpoint needs this run's secret (manifest control_secret) in x-emulator-control"}),
+                &[],
+                None,
+            ));
         }
         let (status, value) = crate::control::handle(&shared, &method, rest, &query, &body);
         return Ok(json_response(status, &value, &[], None));

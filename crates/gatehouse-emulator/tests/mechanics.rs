@@ -5,7 +5,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::{q, Env};
-use gatehouse_emulator::{EmulatorConfig, FaultConfig, Fixture, LimitsConfig};
+use gatehouse_emulator::{EmulatorConfig, FaultConfig, Fixture, LimitsConfig, API_VERSION};
 use serde_json::{json, Value};
 
 fn batch_body(ops: &Value) -> String {
@@ -279,6 +279,49 @@ async fn seeded_fault_rates_replay() {
 }
 
 #[tokio::test]
+async fn the_control_endpoint_needs_this_runs_secret_and_a_loopback_host() {
+    let env = Env::demo().await;
+    let secret = env.m().control_secret.clone();
+    assert_eq!(secret.len(), 32, "128 random bits in hex");
+    let other = Env::demo().await;
+    assert_ne!(secret, other.m().control_secret, "a new secret per run, whatever the seed");
+
+    // Without the secret, or with another run's, nothing is read or changed.
+    for headers in [vec![], vec![("x-emulator-control", other.m().control_secret.as_str())]] {
+        let log = env.send("GET", "/__emulator/requests", None, Vec::new(), &headers).await;
+        assert_eq!(log.unwrap().status, 403);
+        let put = env
+            .send(
+                "PUT",
+                "/__emulator/faults",
+                Some("application/json"),
+                br#"{"latency_ms": 5}"#.to_vec(),
+                &headers,
+            )
+            .await
+            .unwrap();
+        assert_eq!(put.status, 403, "{}", put.json);
+    }
+    assert_eq!(env.control("GET", "/faults", json!(null)).await["latency_ms"], 0);
+
+    // A rebinding page sends its own name as Host: refused everywhere, Graph paths too.
+    let token = env.agency().admin_token.clone().unwrap();
+    let me = format!("/{API_VERSION}/me?access_token={token}");
+    for host in ["evil.example", "evil.example:80", "127.0.0.1.evil.example"] {
+        let with_host = [("host", host), ("x-emulator-control", secret.as_str())];
+        let r = env.send("GET", &me, None, Vec::new(), &with_host).await.unwrap();
+        assert_eq!(r.status, 421, "Host {host}");
+        let r = env.send("GET", "/__emulator/state", None, Vec::new(), &with_host).await.unwrap();
+        assert_eq!(r.status, 421, "Host {host}");
+    }
+    let port = env.port.to_string();
+    for host in [format!("127.0.0.1:{port}"), format!("localhost:{port}"), "127.0.0.1".into()] {
+        let r = env.send("GET", &me, None, Vec::new(), &[("host", host.as_str())]).await.unwrap();
+        assert_eq!(r.status, 200, "Host {host}: {}", r.json);
+    }
+}
+
+#[tokio::test]
 async fn control_endpoint_routes() {
     let env = Env::demo().await;
     let m = env.control("GET", "/manifest", json!(null)).await;
@@ -287,12 +330,21 @@ async fn control_endpoint_routes() {
     assert_eq!(f["latency_ms"], 0);
     let l = env.control("PUT", "/limits", json!({"buc_calls_per_hour_full": 1})).await;
     assert_eq!(l["buc_calls_per_hour_full"], 1);
+    let secret = env.m().control_secret.clone();
+    let with_secret = [("x-emulator-control", secret.as_str())];
     let bad = env
-        .send("PUT", "/__emulator/faults", Some("application/json"), b"{\"nope\":1}".to_vec(), &[])
+        .send(
+            "PUT",
+            "/__emulator/faults",
+            Some("application/json"),
+            b"{\"nope\":1}".to_vec(),
+            &with_secret,
+        )
         .await
         .unwrap();
     assert_eq!(bad.status, 400);
-    let missing = env.send("GET", "/__emulator/nothing", None, Vec::new(), &[]).await.unwrap();
+    let missing =
+        env.send("GET", "/__emulator/nothing", None, Vec::new(), &with_secret).await.unwrap();
     assert_eq!(missing.status, 404);
     // The library API exposes the same.
     assert!(env.emu.request_log().is_empty());

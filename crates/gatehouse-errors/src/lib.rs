@@ -72,6 +72,8 @@ pub enum ErrorCode {
     ProfileFieldInvalid,
     ProfileNotFound,
     ProfileExists,
+    /// A saved portfolio's Graph API URL is not Meta's and was not confirmed.
+    GraphUrlUnconfirmed,
     DataDirUnknown,
     StoreUnavailable,
     StoreFailed,

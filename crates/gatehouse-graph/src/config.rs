@@ -250,6 +250,15 @@ pub fn is_loopback_base_url(raw: &str) -> bool {
     validate_base_url(raw).is_ok_and(|url| is_loopback(&url))
 }
 
+/// Whether `raw` is Meta's own Graph API (`https://graph.facebook.com`, any path).
+pub fn is_meta_base_url(raw: &str) -> bool {
+    validate_base_url(raw).is_ok_and(|url| {
+        url.scheme() == "https"
+            && url.host_str().is_some_and(|h| h.eq_ignore_ascii_case("graph.facebook.com"))
+            && url.port().is_none()
+    })
+}
+
 /// Checks a base URL: absolute, HTTPS unless loopback, no credentials, query or fragment.
 pub(crate) fn validate_base_url(raw: &str) -> Result<Url, GraphError> {
     let url = Url::parse(raw.trim())

@@ -43,8 +43,8 @@ pub use auth::{appsecret_proof, Credentials};
 pub use batch::{BatchItemResult, MAX_BATCH};
 pub use clock::{Clock, Sleep, SystemClock, VirtualClock};
 pub use config::{
-    is_loopback_base_url, ApiVersion, BatchPolicy, ClientConfig, PacingPolicy, RetryPolicy,
-    SecretParams,
+    is_loopback_base_url, is_meta_base_url, ApiVersion, BatchPolicy, ClientConfig, PacingPolicy,
+    RetryPolicy, SecretParams,
 };
 pub use endpoints::{Endpoint, HttpMethod, NodeType, GENERIC_PARAMS};
 pub use error::{

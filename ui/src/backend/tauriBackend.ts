@@ -42,6 +42,7 @@ export const tauriBackend: Backend = {
   checkConnection: (form) => settle(commands.checkConnection(form)),
   claimAppForConnection: (form) => settle(commands.claimAppForConnection(form)),
   savePortfolio: (form) => settle(commands.savePortfolio(form)),
+  confirmGraphUrl: (id, url) => settle(commands.confirmGraphUrl(id, url)),
   removePortfolio: (id) => settle(commands.removePortfolio(id)),
 
   portfolioOverview: () => settle(commands.portfolioOverview()),

@@ -74,8 +74,10 @@ impl Env {
             .await
             .map_err(|e| e.to_string())?;
         tokio::spawn(conn);
-        let mut req =
-            hyper::Request::builder().method(method).uri(path).header("host", "127.0.0.1");
+        let mut req = hyper::Request::builder().method(method).uri(path);
+        if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("host")) {
+            req = req.header("host", "127.0.0.1");
+        }
         if let Some(ct) = content_type {
             req = req.header("content-type", ct);
         }
@@ -120,7 +122,7 @@ impl Env {
                 &format!("/__emulator{path}"),
                 Some("application/json"),
                 body.to_string().into_bytes(),
-                &[],
+                &[("x-emulator-control", &self.m().control_secret)],
             )
             .await
             .expect("control");
