@@ -14,6 +14,9 @@
 //!   copied token now (never the token).
 //! - `POST /sessions/{id}/keyring/fault` with `{"fault": "locked"}` (and the other keyring
 //!   failures): the session's next keyring call fails as the OS keyring would.
+//! - `POST /sessions/{id}/profiles` with a profile (`id`, `label`, `business_id`, `app_id`,
+//!   `base_url`) and its `admin_token` and `app_secret`: a saved portfolio written straight to
+//!   the session's files and keyring, as a hand-edited `profiles.json` would be (no check).
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -211,7 +214,57 @@ async fn route(
             };
             keyring_fault(&session, &body)
         }
+        (&Method::POST, ["sessions", id, "profiles"]) => {
+            let Some(session) = host.sessions().get(*id).cloned() else {
+                return refuse(StatusCode::NOT_FOUND, "no such session");
+            };
+            write_profile(&session, &body).await
+        }
         _ => refuse(StatusCode::NOT_FOUND, "no such route"),
+    }
+}
+
+/// A saved portfolio written without the connection check (see the module's routes).
+async fn write_profile(session: &Session, body: &[u8]) -> Response<Body> {
+    use gatehouse_core::profiles::{store_secrets, Profile, ProfileSecrets, DEFAULT_API_VERSION};
+    use gatehouse_secrets::Secret;
+
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Written {
+        id: String,
+        label: String,
+        business_id: String,
+        app_id: String,
+        base_url: Option<String>,
+        admin_token: String,
+        app_secret: String,
+    }
+    let w: Written = match serde_json::from_slice(body) {
+        Ok(w) => w,
+        Err(e) => return refuse(StatusCode::BAD_REQUEST, &format!("profile: {e}")),
+    };
+    let profile = Profile {
+        id: w.id,
+        label: w.label,
+        business_id: w.business_id,
+        app_id: w.app_id,
+        base_url: w.base_url,
+        api_version: DEFAULT_API_VERSION.to_owned(),
+    };
+    let secrets = ProfileSecrets {
+        admin_token: Secret::new(w.admin_token),
+        app_secret: Secret::new(w.app_secret),
+    };
+    let (Ok(profiles), Ok(keyring)) = (session.state.profiles(), session.state.secrets()) else {
+        return refuse(StatusCode::INTERNAL_SERVER_ERROR, "the session has no profile store");
+    };
+    if let Err(e) = store_secrets(keyring, &profile.id, &secrets).await {
+        return refuse(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string());
+    }
+    match profiles.add(profile) {
+        Ok(()) => full(StatusCode::CREATED, &json!({})),
+        Err(e) => refuse(StatusCode::BAD_REQUEST, &e.to_string()),
     }
 }
 
