@@ -248,7 +248,7 @@ pub async fn copy_token(
 
 #[tauri::command]
 #[specta::specta]
-pub fn reveal_token(state: State<'_, AppState>, handle: String) -> Answer<String> {
+pub fn reveal_token(state: State<'_, AppState>, handle: String) -> Answer<tokens::RevealedToken> {
     tokens::reveal_token(&state, handle)
 }
 

@@ -15,6 +15,7 @@ pub fn run() {
             builder.mount_events(app);
             main_window(app)?;
             quit_on_signals(app.handle().clone());
+            sweep_kept_tokens(app.handle().clone());
             Ok(())
         })
         .build(tauri::generate_context!());
@@ -56,6 +57,19 @@ fn quit_on_signals(handle: tauri::AppHandle) {
     drop(handle);
 }
 
+/// Drops generated tokens kept past their time once a minute, so one nobody asks for again does
+/// not wait in memory for the next command.
+fn sweep_kept_tokens(handle: tauri::AppHandle) {
+    tauri::async_runtime::spawn(async move {
+        use tauri::Manager;
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            every.tick().await;
+            handle.state::<gatehouse_commands::AppState>().drop_stale_tokens();
+        }
+    });
+}
+
 /// The main window, made here rather than by tauri.conf.json (`"create": false`) so it carries
 /// a navigation policy: it shows only the app's own pages, so a script in the page cannot take
 /// the person (or a token in a URL) to another site, and it never opens another window.
@@ -67,6 +81,14 @@ fn main_window(app: &mut tauri::App) -> tauri::Result<()> {
     tauri::WebviewWindowBuilder::from_config(app.handle(), &config)?
         .on_navigation(move |url| is_own_page(url, dev_url.as_ref()))
         .on_new_window(|_, _| tauri::webview::NewWindowResponse::Deny)
+        // A reload starts a new page: no dialog of the old one can ask for its tokens again,
+        // and a script that reloads must not find them.
+        .on_page_load(|webview, payload| {
+            if payload.event() == tauri::webview::PageLoadEvent::Started {
+                use tauri::Manager;
+                webview.state::<gatehouse_commands::AppState>().drop_all_tokens();
+            }
+        })
         .build()?;
     Ok(())
 }

@@ -37,7 +37,7 @@ export const commands = {
 	installApp: (systemUserId: string, appId: string) => typedError<null, CommandError>(__TAURI_INVOKE("install_app", { systemUserId, appId })),
 	generateToken: (request: TokenRequest, onStep: Channel<TokenStep>) => typedError<IssuedToken, CommandError>(__TAURI_INVOKE("generate_token", { request, onStep })),
 	copyToken: (handle: string, clearAfterSecs: number | null) => typedError<CopyReceipt, CommandError>(__TAURI_INVOKE("copy_token", { handle, clearAfterSecs })),
-	revealToken: (handle: string) => typedError<string, CommandError>(__TAURI_INVOKE("reveal_token", { handle })),
+	revealToken: (handle: string) => typedError<RevealedToken, CommandError>(__TAURI_INVOKE("reveal_token", { handle })),
 	keepTokenInKeychain: (handle: string) => typedError<null, CommandError>(__TAURI_INVOKE("keep_token_in_keychain", { handle })),
 	forgetToken: (handle: string) => typedError<null, CommandError>(__TAURI_INVOKE("forget_token", { handle })),
 	inspectToken: (token: string) => typedError<TokenReport, CommandError>(__TAURI_INVOKE("inspect_token", { token })),
@@ -720,6 +720,12 @@ export type RelationChoice = {
 	/**  "Owned", "Shared by clients". */
 	label: string,
 };
+
+/**
+ *  A token's text on its way to the window: a plain string in the answer, and this process's
+ *  copy wiped once the answer is sent (the webview's copy is the window's to drop).
+ */
+export type RevealedToken = string;
 
 /**  The result of a revocation. */
 export type Revoked = {

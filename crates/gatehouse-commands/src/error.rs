@@ -41,9 +41,12 @@ impl Explain for CommandFailure {
 
     fn explanation(&self) -> String {
         match self {
-            Self::TokenGone => "This token is no longer in Gatehouse's memory: it was shown once \
-                and then dismissed, or Gatehouse was restarted."
-                .to_owned(),
+            Self::TokenGone => format!(
+                "This token is no longer in Gatehouse's memory: its window was closed or \
+                 reloaded, Gatehouse was restarted, or it was kept for {} minutes (a generated \
+                 token is kept only that long).",
+                crate::state::KEEP_TOKENS_FOR.as_secs() / 60
+            ),
             Self::TokenAlreadyRevealed => "This token was already shown once. Gatehouse hands a \
                 token to the window one time only."
                 .to_owned(),

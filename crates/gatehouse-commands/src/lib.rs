@@ -18,4 +18,4 @@ pub mod tokens;
 
 pub use clipboard::{Clipboard, MemoryClipboard};
 pub use error::{internal, CommandError, CommandFailure};
-pub use state::{AppState, Environment, GraphTarget, DEMO_ID};
+pub use state::{AppState, Environment, GraphTarget, DEMO_ID, KEEP_TOKENS_FOR};

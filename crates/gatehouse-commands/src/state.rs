@@ -97,6 +97,8 @@ pub struct AppState {
     /// Tokens generated this session and not yet dismissed, by handle. Only `reveal_token`
     /// sends one to the webview; dropping the entry zeroizes it.
     tokens: Mutex<TokenVault>,
+    /// [`KEEP_TOKENS_FOR`], shorter in tests.
+    keep_tokens_for: std::time::Duration,
     /// The local database, opened on first use.
     store: OnceCell<Store>,
     /// The system clipboard, written from Rust only.
@@ -111,6 +113,8 @@ struct TokenVault {
 
 struct KeptToken {
     token: Secret,
+    /// When it was generated: it is dropped [`KEEP_TOKENS_FOR`] later, used or not.
+    kept_at: std::time::Instant,
     system_user_id: Option<String>,
     /// It was handed to the window once (Reveal); it is not handed out again.
     revealed: bool,
@@ -126,6 +130,11 @@ fn remembered(profiles: &ProfileStore) -> Option<String> {
     let id = profiles.last_opened().ok()??;
     (id.starts_with(DEMO_PREFIX) || profiles.get(&id).is_ok()).then_some(id)
 }
+
+/// How long a generated token stays in memory for the dialog that shows it (Copy, Reveal, keep
+/// in the keychain). Long enough to paste it somewhere; short enough that a forgotten window
+/// does not hold a live credential for hours.
+pub const KEEP_TOKENS_FOR: std::time::Duration = std::time::Duration::from_secs(15 * 60);
 
 /// The id of the demo agency portfolio, the one a first run opens.
 pub const DEMO_ID: &str = "demo:agency";
@@ -144,6 +153,7 @@ impl AppState {
             demo: OnceCell::new(),
             demo_listings: OnceCell::new(),
             active: Mutex::new(active),
+            keep_tokens_for: KEEP_TOKENS_FOR,
             opened: Mutex::new(HashMap::new()),
             confirmed_graph_urls: Mutex::new(HashMap::new()),
             jobs: Mutex::new(HashMap::new()),
@@ -236,12 +246,43 @@ impl AppState {
         crate::portfolios::open(self, &self.active_id()).await
     }
 
+    /// Keeps generated tokens for `limit` instead of [`KEEP_TOKENS_FOR`] (tests).
+    pub fn keeping_tokens_for(mut self, limit: std::time::Duration) -> Self {
+        self.keep_tokens_for = limit;
+        self
+    }
+
+    /// The token vault, without the tokens kept past their time.
+    fn vault(&self) -> MutexGuard<'_, TokenVault> {
+        let mut vault = lock(&self.tokens);
+        let limit = self.keep_tokens_for;
+        vault.tokens.retain(|_, kept| kept.kept_at.elapsed() < limit);
+        vault
+    }
+
+    /// Drops the tokens kept past [`KEEP_TOKENS_FOR`] (the app sweeps now and then, so a token
+    /// nobody asks for again does not wait in memory for the next command).
+    pub fn drop_stale_tokens(&self) {
+        drop(self.vault());
+    }
+
+    /// Drops every kept token: the page they were generated for is gone (the window reloaded),
+    /// so no dialog can ask for them any more.
+    pub fn drop_all_tokens(&self) {
+        lock(&self.tokens).tokens.clear();
+    }
+
     /// Keeps a token in memory and returns its handle.
     pub fn keep_token(&self, token: Secret, system_user_id: Option<String>) -> String {
         // Random, so a script cannot guess another token's handle.
         let handle = format!("token-{}", uuid::Uuid::new_v4().simple());
-        let kept = KeptToken { token, system_user_id, revealed: false };
-        lock(&self.tokens).tokens.insert(handle.clone(), kept);
+        let kept = KeptToken {
+            token,
+            system_user_id,
+            revealed: false,
+            kept_at: std::time::Instant::now(),
+        };
+        self.vault().tokens.insert(handle.clone(), kept);
         handle
     }
 
@@ -251,7 +292,7 @@ impl AppState {
         handle: &str,
         f: impl FnOnce(&Secret, Option<&str>) -> Result<T, CommandError>,
     ) -> Result<T, CommandError> {
-        let vault = lock(&self.tokens);
+        let vault = self.vault();
         let kept = vault.tokens.get(handle).ok_or(CommandFailure::TokenGone)?;
         let (token, owner) = (&kept.token, &kept.system_user_id);
         f(token, owner.as_deref())
@@ -259,14 +300,14 @@ impl AppState {
 
     /// The token's text, for the one time the window shows it; refused after that (a script in
     /// the page cannot take it out again).
-    pub fn reveal_once(&self, handle: &str) -> Result<String, CommandError> {
-        let mut vault = lock(&self.tokens);
+    pub fn reveal_once(&self, handle: &str) -> Result<zeroize::Zeroizing<String>, CommandError> {
+        let mut vault = self.vault();
         let kept = vault.tokens.get_mut(handle).ok_or(CommandFailure::TokenGone)?;
         if kept.revealed {
             return Err(CommandFailure::TokenAlreadyRevealed.into());
         }
         kept.revealed = true;
-        Ok(kept.token.expose().to_owned())
+        Ok(zeroize::Zeroizing::new(kept.token.expose().to_owned()))
     }
 
     /// What the app does as it quits (the window closed, SIGTERM, SIGHUP): the clipboard is
@@ -276,7 +317,7 @@ impl AppState {
         if let Err(e) = self.clipboard.clear_now() {
             eprintln!("gatehouse: the clipboard could not be cleared on exit: {e}");
         }
-        lock(&self.tokens).tokens.clear();
+        self.drop_all_tokens();
     }
 
     /// Drops a kept token (zeroized on drop). Returns it, for a last use such as clearing the

@@ -11,6 +11,7 @@ use gatehouse_core::{
 use gatehouse_secrets::{Secret, SecretKey, SecretKind};
 use serde::{Deserialize, Serialize};
 use specta::Type;
+use zeroize::Zeroizing;
 
 use crate::error::{internal, CommandFailure};
 use crate::{AppState, CommandError};
@@ -44,7 +45,7 @@ pub struct IssuedToken {
 fn issue(state: &AppState, generated: GeneratedToken) -> IssuedToken {
     let GeneratedToken { token, post_check, post_check_error } = generated;
     let owner = post_check.user_id.clone();
-    let chars: Vec<char> = token.expose().chars().collect();
+    let chars: Zeroizing<Vec<char>> = Zeroizing::new(token.expose().chars().collect());
     let last_chars: String = chars[chars.len().saturating_sub(VISIBLE_SUFFIX)..].iter().collect();
     let length = u32::try_from(chars.len()).unwrap_or(u32::MAX);
     IssuedToken {
@@ -131,8 +132,32 @@ pub async fn copy_token(
 
 /// The token itself, for the user who asked to see it: the only way a token reaches the
 /// webview, and only once per token (the dialog keeps what it was shown).
-pub fn reveal_token(state: &AppState, handle: String) -> Result<String, CommandError> {
-    state.reveal_once(&handle)
+pub fn reveal_token(state: &AppState, handle: String) -> Result<RevealedToken, CommandError> {
+    state.reveal_once(&handle).map(RevealedToken)
+}
+
+/// A token's text on its way to the window: a plain string in the answer, and this process's
+/// copy wiped once the answer is sent (the webview's copy is the window's to drop).
+#[derive(Type)]
+pub struct RevealedToken(#[specta(type = String)] Zeroizing<String>);
+
+impl RevealedToken {
+    /// The text (tests).
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Serialize for RevealedToken {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl std::fmt::Debug for RevealedToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RevealedToken(<redacted>)")
+    }
 }
 
 /// A portfolio's id as a keyring entry can hold it: a demo id's colon (`demo:agency`) becomes a

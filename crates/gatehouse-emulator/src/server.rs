@@ -412,11 +412,8 @@ async fn handle(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("OAuth ")))
         .map(|v| v.trim().to_string());
-    let host_ok = req
-        .headers()
-        .get("host")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(loopback_host);
+    let host_ok =
+        req.headers().get("host").and_then(|v| v.to_str().ok()).is_some_and(loopback_host);
     let control_ok = req
         .headers()
         .get("x-emulator-control")

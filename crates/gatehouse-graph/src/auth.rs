@@ -47,8 +47,9 @@ impl Credentials {
     }
 
     /// The token's proof, when the app secret is known.
-    pub(crate) fn proof(&self) -> Option<String> {
-        self.app_secret.as_ref().map(|s| appsecret_proof(&self.token, s))
+    /// The proof is as good as the token for this app: wiped when the request is built.
+    pub(crate) fn proof(&self) -> Option<zeroize::Zeroizing<String>> {
+        self.app_secret.as_ref().map(|s| zeroize::Zeroizing::new(appsecret_proof(&self.token, s)))
     }
 }
 

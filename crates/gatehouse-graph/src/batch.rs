@@ -189,7 +189,7 @@ impl GraphClient {
             }
             let mut call = call.clone();
             if let Some(p) = &proof {
-                call.params.push(("appsecret_proof".into(), p.clone()));
+                call.params.push(("appsecret_proof".into(), p.to_string()));
             }
             let mut op = json!({
                 "method": call.method.as_str(),

@@ -8,7 +8,7 @@ use reqwest::header::{HeaderValue, ACCEPT, AUTHORIZATION};
 use reqwest::{redirect, Method};
 use serde_json::Value;
 use url::Url;
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::auth::Credentials;
 use crate::config::{is_loopback, validate_base_url, ApiVersion, ClientConfig, Origin};
@@ -53,7 +53,7 @@ pub(crate) enum Target {
 }
 
 /// One logical request.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub(crate) struct Call {
     pub(crate) method: Method,
     pub(crate) target: Target,
@@ -66,6 +66,35 @@ pub(crate) struct Call {
     /// The parameters its [`crate::endpoints::Endpoint`] declares; a debug build panics on any
     /// other, so the endpoint table the conformance test checks cannot drift from what is sent.
     pub(crate) declared: Option<&'static [&'static str]>,
+}
+
+/// Parameter values may be secrets (a token to inspect, the app secret, a batch carrying
+/// them): printed redacted, and wiped from memory when the call is done.
+impl std::fmt::Debug for Call {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let params: Vec<(&str, &str)> = self
+            .params
+            .iter()
+            .map(|(k, v)| {
+                let secret = SECRET_PARAMS.contains(&k.as_str()) || k == "batch";
+                (k.as_str(), if secret { "[redacted]" } else { v.as_str() })
+            })
+            .collect();
+        f.debug_struct("Call")
+            .field("method", &self.method)
+            .field("target", &self.target)
+            .field("params", &params)
+            .field("safety", &self.safety)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Drop for Call {
+    fn drop(&mut self) {
+        for (_, value) in &mut self.params {
+            value.zeroize();
+        }
+    }
 }
 
 impl Call {
@@ -394,7 +423,7 @@ impl GraphClient {
         call: &Call,
     ) -> Result<reqwest::Request, GraphError> {
         let proof = auth.and_then(Credentials::proof);
-        let url = self.build_url(call, proof.as_deref())?;
+        let url = self.build_url(call, proof.as_ref().map(|p| p.as_str()))?;
         let mut req = self.shared.http.request(call.method.clone(), url);
         req = req.header(ACCEPT, "application/json");
         if let Some(c) = auth {
@@ -785,6 +814,21 @@ mod tests {
             c.build_request(Some(&bad), &Call::get(&["me"]).unwrap()).unwrap_err().code(),
             "invalid_input"
         );
+    }
+
+    #[test]
+    fn a_call_prints_its_secret_parameters_redacted() {
+        let call = Call::get(&["debug_token"])
+            .unwrap()
+            .param("input_token", "EAAB-secret-token")
+            .param("client_secret", "app-secret-value")
+            .param("batch", r#"[{"relative_url":"debug_token?input_token=EAAB-other"}]"#)
+            .param("fields", "id,name");
+        let printed = format!("{call:?}");
+        for secret in ["EAAB-secret-token", "app-secret-value", "EAAB-other"] {
+            assert!(!printed.contains(secret), "{printed}");
+        }
+        assert!(printed.contains("id,name"), "other parameters stay readable: {printed}");
     }
 
     #[test]
