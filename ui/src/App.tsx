@@ -5,6 +5,7 @@ import { useState, type ReactNode } from "react";
 import { useBackend } from "./backend/context";
 import { commandError, unwrap } from "./backend/query";
 import type { PortfolioEntry, PortfolioList } from "./backend/types";
+import type { CommandError } from "./bindings";
 import { ErrorCallout } from "./components/Callout";
 import {
   forgetOtherPortfolios,
@@ -18,6 +19,11 @@ import { hrefFor, navigate, navRouteOf, useRoute, type NavRoute, type Route } fr
 import { AssignAssetsScreen } from "./screens/assign/AssignAssetsScreen";
 import { HomeScreen } from "./screens/HomeScreen";
 import { InspectTokenScreen } from "./screens/InspectTokenScreen";
+import {
+  ConfirmGraphUrlDialog,
+  GRAPH_URL_UNCONFIRMED,
+  type GraphUrlRefusal,
+} from "./screens/portfolio/ConfirmGraphUrlDialog";
 import { ConnectPortfolioScreen } from "./screens/portfolio/ConnectPortfolioScreen";
 import { PortfolioSwitcher } from "./screens/portfolio/PortfolioSwitcher";
 import { RemovePortfolioDialog } from "./screens/portfolio/RemovePortfolioDialog";
@@ -53,6 +59,16 @@ function NavItem({ route, current, children }: { route: NavRoute; current: NavRo
   );
 }
 
+/**
+ * `failure` is the engine refusing `entry` until the person confirms its Graph API URL (not
+ * Meta's); the entry as listed now, with that URL.
+ */
+function graphUrlRefusal(failure: unknown, entry: PortfolioEntry | undefined): GraphUrlRefusal | null {
+  const error: CommandError = commandError(failure);
+  if (error.code !== GRAPH_URL_UNCONFIRMED || !entry?.graph_url) return null;
+  return { entry: { ...entry, graph_url: entry.graph_url }, error };
+}
+
 /** Screens that belong to one system user of the portfolio that was open. */
 function belongsToPortfolio(route: Route): boolean {
   return route.name === "system-user" || route.name === "assign";
@@ -72,9 +88,13 @@ export function App() {
   const [screensKey, setScreensKey] = useState(0);
   const [switched, setSwitched] = useState<string | null>(null);
   const [removing, setRemoving] = useState(false);
+  // When the open portfolio's refusal to be read (at start) was answered: a later refusal (after
+  // "Try again") asks again.
+  const [answeredAt, setAnsweredAt] = useState(0);
 
   const listData = list.data ?? null;
   const saved = listData?.portfolios.filter((p) => p.kind !== "demo") ?? [];
+  const listed = (id: string | undefined) => listData?.portfolios.find((p) => p.id === id);
 
   /** The engine has another portfolio open now: show it, and only it. */
   const portfolioChanged = (activeId: string | null) => {
@@ -89,8 +109,15 @@ export function App() {
       return unwrap(backend.switchPortfolio(entry.id));
     },
     onSuccess: (_, entry) => {
+      const reopened = entry.id === queryClient.getQueryData<PortfolioList>(queryKeys.portfolios)?.active_id;
       queryClient.setQueryData<PortfolioList>(queryKeys.portfolios, (l) => l && { ...l, active_id: entry.id });
       setSwitched(`Opened ${entry.label}.`);
+      if (reopened) {
+        // The open one again, which could not be read (its URL was not confirmed, say): read it
+        // afresh, and stay where the person is.
+        void queryClient.resetQueries({ queryKey: queryKeys.portfolio(entry.id) });
+        return;
+      }
       portfolioChanged(entry.id);
       if (belongsToPortfolio(route) || route.name === "connect") navigate({ name: "system-users" });
     },
@@ -105,6 +132,18 @@ export function App() {
     if (switching) return;
     switchPortfolio.mutate(entry);
   };
+
+  // A saved portfolio whose Graph API URL is not Meta's opens only once the person confirms it:
+  // asked when a switch to it is refused, and when it is the one open at start (the last one
+  // opened) and cannot be read.
+  const refusedSwitch = switchPortfolio.isError
+    ? graphUrlRefusal(switchPortfolio.error, listed(switchPortfolio.variables.id) ?? switchPortfolio.variables)
+    : null;
+  const refusedAtStart =
+    overview.isError && !switching && overview.errorUpdatedAt !== answeredAt
+      ? graphUrlRefusal(overview.error, listed(listData?.active_id))
+      : null;
+  const refusal = refusedSwitch ?? refusedAtStart;
 
   return (
     <div className="shell">
@@ -128,7 +167,7 @@ export function App() {
           <div aria-live="polite" className="visually-hidden">
             {switched}
           </div>
-          {switchPortfolio.isError && (
+          {switchPortfolio.isError && !refusedSwitch && (
             <ErrorCallout error={commandError(switchPortfolio.error)} title="That portfolio could not be opened" />
           )}
         </div>
@@ -147,6 +186,18 @@ export function App() {
           </NavItem>
         </nav>
       </aside>
+      <ConfirmGraphUrlDialog
+        refusal={refusal}
+        onCancel={() => {
+          // Nothing opened: the portfolio that was open stays (at start, the menu offers the others).
+          if (refusedSwitch) switchPortfolio.reset();
+          else setAnsweredAt(overview.errorUpdatedAt);
+        }}
+        onConfirmed={(entry) => {
+          if (!refusedSwitch) setAnsweredAt(overview.errorUpdatedAt);
+          switchPortfolio.mutate(entry);
+        }}
+      />
       <RemovePortfolioDialog
         isOpen={removing}
         saved={saved}

@@ -19,6 +19,11 @@ export interface EngineSession {
   clipboardHoldsSecret(): Promise<boolean>;
   /** Makes the next keyring call fail as the OS keyring would. */
   keyringFault(fault: KeyringFault): Promise<void>;
+  /**
+   * Writes a saved portfolio straight to the session's files and keyring, as a hand-edited
+   * profiles.json would hold it: no connection check, any Graph API URL.
+   */
+  writeProfile(profile: WrittenProfile): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -29,6 +34,17 @@ export type KeyringFault =
   | "prompt_dismissed"
   | "no_default_collection"
   | "access_denied";
+
+/** A saved portfolio as its file and keyring entries hold it (`base_url` null: Meta's). */
+export interface WrittenProfile {
+  id: string;
+  label: string;
+  business_id: string;
+  app_id: string;
+  base_url: string | null;
+  admin_token: string;
+  app_secret: string;
+}
 
 /** What the host streams back: progress messages, then the answer. */
 type Line =
@@ -144,6 +160,16 @@ export async function connectToDevHost(host: DevHostAddress): Promise<EngineSess
           body: JSON.stringify({ fault }),
         }),
         `keyring fault ${fault}`,
+      );
+    },
+    writeProfile: async (profile) => {
+      await expectOk(
+        await fetch(`${host.url}/sessions/${id}/profiles`, {
+          method: "POST",
+          headers: headers(host),
+          body: JSON.stringify(profile),
+        }),
+        `writing profile ${profile.id}`,
       );
     },
     close: async () => {

@@ -18,6 +18,7 @@ export type {
   ConnectionReport,
   CopyReceipt,
   ExpiryChoice,
+  GraphDestination,
   IssuedToken,
   ItemStatus,
   JobEvent,

@@ -82,6 +82,85 @@ describe("portfolio switcher", () => {
   });
 });
 
+describe("a saved portfolio that does not talk to Meta", () => {
+  // As a hand-edited profiles.json would hold it: its tokens would go to this URL.
+  const edited = {
+    id: "edited",
+    label: "Edited",
+    business_id: "1234",
+    app_id: "5678",
+    base_url: "https://graph.example.net",
+    admin_token: "EAAB-edited",
+    app_secret: "app-secret",
+  };
+
+  it("is marked in the menu and opens only once the person confirms its URL", async () => {
+    const user = userEvent.setup();
+    const { backend, engine } = await freshEngine();
+    await engine.writeProfile(edited);
+    window.location.hash = "#/system-users";
+    renderWithBackend(<App />, backend);
+    expect(await screen.findByRole("grid", { name: "System users of Brightline Digital Partners" })).toBeTruthy();
+
+    // The menu shows where its tokens would go, as a warning; the demo portfolios have no such line.
+    let menu = await openMenu(user);
+    const item = await within(menu).findByRole("menuitem", { name: /Edited/ });
+    expect(within(item).getByText("Not Meta").className).toContain("badge--warning");
+    expect(item.textContent).toContain("Sends its tokens to https://graph.example.net, not to Meta");
+    expect(within(menu).getByRole("menuitem", { name: /Brightline Digital Partners/ }).textContent).not.toContain("not to Meta");
+    await expectNoSeriousA11yViolations();
+
+    // Picked: the engine refuses it until confirmed, and the dialog says why in its words.
+    await user.click(item);
+    const dialog = await screen.findByRole("dialog", { name: "This portfolio does not talk to Meta" });
+    expect(within(dialog).getByText(/set to send its admin token to https:\/\/graph\.example\.net instead of Meta/)).toBeTruthy();
+    expect(within(dialog).getByText(/Continue only if you set up https:\/\/graph\.example\.net yourself/)).toBeTruthy();
+    expect(within(dialog).getByText("https://graph.example.net", { selector: "code" })).toBeTruthy();
+    // Cancel has the focus, so Enter never sends a token elsewhere by accident.
+    expect(document.activeElement?.textContent).toBe("Cancel");
+    await expectNoSeriousA11yViolations();
+
+    // Cancelled: nothing opened, the demo stays, and no error is left behind.
+    await user.click(within(dialog).getByRole("button", { name: "Cancel" }));
+    await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
+    expect(screen.getByRole("grid", { name: "System users of Brightline Digital Partners" })).toBeTruthy();
+    expect(screen.getByRole("button", { name: /Brightline Digital Partners.*Switch portfolio/ })).toBeTruthy();
+    expect(screen.queryByText("That portfolio could not be opened")).toBeNull();
+    const before = await backend.listPortfolios();
+    expect(before.status === "ok" && before.data.active_id).toBe("demo:agency");
+
+    // Escape cancels too.
+    menu = await openMenu(user);
+    await user.click(within(menu).getByRole("menuitem", { name: /Edited/ }));
+    await screen.findByRole("dialog", { name: "This portfolio does not talk to Meta" });
+    await user.keyboard("{Escape}");
+    await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
+    expect(screen.getByRole("button", { name: /Brightline Digital Partners.*Switch portfolio/ })).toBeTruthy();
+
+    // Picked again and confirmed, by keyboard: it opens.
+    menu = await openMenu(user);
+    await user.click(within(menu).getByRole("menuitem", { name: /Edited/ }));
+    await screen.findByRole("dialog", { name: "This portfolio does not talk to Meta" });
+    await user.tab();
+    expect(document.activeElement?.textContent).toBe("Use it this session");
+    await user.keyboard("{Enter}");
+    await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
+    // Its URL cannot be reached from the tests: the screen says so rather than loading forever.
+    expect(await screen.findByText("The system users could not be loaded", undefined, { timeout: 20_000 })).toBeTruthy();
+    expect(screen.getByText(/Could not reach the Graph API/)).toBeTruthy();
+    const after = await backend.listPortfolios();
+    expect(after.status === "ok" && after.data.active_id).toBe("edited");
+    // The card names it, with its warning, and the menu marks it as the open one.
+    expect(screen.getByRole("button", { name: /Edited Not Meta Sends its tokens to .* Could not be opened Switch portfolio/ })).toBeTruthy();
+    menu = await openMenu(user);
+    expect(within(menu).getByRole("menuitem", { name: /Edited.*\(open now\)/ })).toBeTruthy();
+    await user.keyboard("{Escape}");
+    // The confirmation is the engine's, for this session: nothing of it is kept in the webview.
+    expect(localStorage.length).toBe(0);
+    expect(sessionStorage.length).toBe(0);
+  });
+});
+
 describe("connect your business portfolio", () => {
   it("checks, shows what was found, asks for a new check after a change, and saves", async () => {
     const user = userEvent.setup();
@@ -108,6 +187,8 @@ describe("connect your business portfolio", () => {
     expect(within(found).getByText("Lucky Shrub Shop Sync")).toBeTruthy();
     expect(within(found).getByText("The app you typed")).toBeTruthy();
     expect(within(found).getByText("0 regular, 1 admin")).toBeTruthy();
+    // The check went to the session's emulator, and says so (in the engine's words).
+    expect(within(found).getByText(/^Talks to an emulator on this computer \(http:\/\/127\.0\.0\.1:\d+\), not to Meta$/)).toBeTruthy();
     // The result takes the focus (once it is on screen), so keyboard users land on it.
     await waitFor(() => expect(document.activeElement?.getAttribute("aria-label")).toBe("Result of the check"));
     // Nothing blocks; what is worth knowing is said.

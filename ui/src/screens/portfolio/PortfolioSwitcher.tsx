@@ -11,6 +11,7 @@ import {
 } from "react-aria-components";
 import type { PortfolioEntry } from "../../backend/types";
 import type { OverviewQuery, PortfolioListQuery } from "../../queries";
+import { GraphNote } from "./GraphNote";
 
 export interface PortfolioSwitcherProps {
   list: PortfolioListQuery;
@@ -54,6 +55,7 @@ export function PortfolioSwitcher({ list, overview, switching, onOpen, onConnect
       <AriaButton className="portfolio-card portfolio-switcher">
         <span className="portfolio-card__label">{label}</span>
         {name && <span className="portfolio-card__name">{name}</span>}
+        {active && !switching && <GraphNote entry={active} className="portfolio-card__note" />}
         <span className="portfolio-card__note" aria-live="polite">
           {note}
         </span>
@@ -74,7 +76,8 @@ export function PortfolioSwitcher({ list, overview, switching, onOpen, onConnect
             else if (key === "remove") onRemove();
             else {
               const entry = portfolios.find((p) => `open:${p.id}` === key);
-              if (entry && entry.id !== activeId) onOpen(entry);
+              // The open one again only when it could not be opened: that tries again.
+              if (entry && (entry.id !== activeId || overview.isError)) onOpen(entry);
             }
           }}
         >
@@ -89,6 +92,7 @@ export function PortfolioSwitcher({ list, overview, switching, onOpen, onConnect
                     (what a speech-input user reads is what they can say). */}
                 <Text slot="label" className="menu__text">
                   <span className="menu__label">{entry.label}</span>
+                  <GraphNote entry={entry} className="menu__description" />
                   <span className="menu__description">
                     {entry.note}
                     {/* Last, so the visible text reads unbroken within the name. */}
