@@ -949,8 +949,21 @@ impl Portfolio {
             .session()
             .client()
             .session(Credentials::with_app_secret(token.clone(), app_secret.clone()));
-        own.revoke_token(&app_id, app_secret, token).await?;
-        Ok(Revoked { already_invalid: false })
+        match own.revoke_token(&app_id, app_secret, token).await {
+            Ok(()) => Ok(Revoked { already_invalid: false }),
+            // The revoke authenticates with the token itself, so when its answer is lost and
+            // the client asks again, the second ask is refused because the first one worked
+            // (found by the fault soak; UNCONFIRMED that Meta answers 190 then, but a revoked
+            // token can authenticate nothing). What matters is settled by asking Meta about
+            // the token with the portfolio's own credentials.
+            Err(e @ (GraphError::TokenInvalid { .. } | GraphError::TokenExpired { .. })) => {
+                match self.debug(token).await {
+                    Ok(after) if !after.is_valid => Ok(Revoked { already_invalid: false }),
+                    _ => Err(e.into()),
+                }
+            }
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// Invalidates every token of the system user (`DELETE /{su}/access_tokens`, spec §3.4),

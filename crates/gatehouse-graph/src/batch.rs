@@ -93,6 +93,11 @@ impl GraphClient {
             let mut retry_err: Vec<Option<GraphError>> = Vec::new();
             let mut wait = Duration::ZERO;
             let mut throttled_until: Option<Duration> = None;
+            // The rate-limit error that stopped operations this round: when the wait is too
+            // long, every operation still to send ends with it (they were not refused on their
+            // own: an operation lost in the same round must wait for the window too, not stop
+            // the job as if Meta were down).
+            let mut throttle_err: Option<GraphError> = None;
             for (k, (i, call)) in pending.drain(..).enumerate() {
                 let item = items.get(k).cloned().unwrap_or(Value::Null);
                 if item.is_null() {
@@ -122,6 +127,9 @@ impl GraphClient {
                             if let Some(eta) = throttle_eta(&body, &Usage::default()) {
                                 throttled_until = Some(throttled_until.map_or(eta, |t| t.max(eta)));
                             }
+                            if err.is_throttle() && throttle_err.is_none() {
+                                throttle_err = Some(err.clone());
+                            }
                             retry_err.push(Some(err));
                             retry.push((i, call));
                         } else {
@@ -144,6 +152,7 @@ impl GraphClient {
                 if eta > max_wait {
                     let until = self.clock().now() + eta;
                     for ((i, _), e) in retry.into_iter().zip(retry_err) {
+                        let e = throttle_err.clone().or(e);
                         finished.push((i, Err(final_err(e).with_until(until))));
                     }
                     break;
