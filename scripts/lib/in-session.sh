@@ -6,10 +6,12 @@ cd "$ROOT"
 
 session_dir="$(mktemp -d)"
 trap 'kill ${driver_pid:-} 2>/dev/null || true; rm -rf "$session_dir"' EXIT
-# Data (the jobs database) and config (saved portfolios) start empty in every test session.
+# Data (the jobs database, WebKit's storage), config (saved portfolios) and cache start empty in
+# every test session, so the end-to-end suite's leak scan searches exactly what this run wrote.
 export XDG_DATA_HOME="$session_dir/data" XDG_CONFIG_HOME="$session_dir/config"
-export XDG_RUNTIME_DIR="$session_dir/run"
-mkdir -p "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
+export XDG_CACHE_HOME="$session_dir/cache" XDG_RUNTIME_DIR="$session_dir/run"
+mkdir -p "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME" "$XDG_RUNTIME_DIR"
+chmod 700 "$XDG_RUNTIME_DIR"
 # An empty password plus newline creates and unlocks the login collection (printf '' would not).
 echo "" | gnome-keyring-daemon --unlock --components=secrets >/dev/null
 

@@ -8,6 +8,9 @@ import json
 import os
 import pathlib
 import subprocess
+import tempfile
+import urllib.parse
+import urllib.request
 
 import pytest
 from selenium import webdriver
@@ -73,6 +76,116 @@ class App:
         )
 
 
+# ----- the leak scan ---------------------------------------------------------------------------
+# Every token and secret the run used or created is remembered here (in memory only), and after
+# the whole suite every file the app could have written, the emulator's request log and every
+# process's command line and environment are searched for them. One hit fails the run.
+
+SECRETS: set[str] = set()
+# What existed only while a process ran: (where, contents).
+EVIDENCE: list[tuple[str, bytes]] = []
+
+
+def remember_secret(value) -> None:
+    if isinstance(value, str) and len(value) >= 8:
+        SECRETS.add(value)
+
+
+def remember_manifest(manifest: dict) -> None:
+    """The fixture's tokens and app secrets (the in-app demo serves the same fixture and seed)."""
+    for b in manifest["businesses"]:
+        remember_secret(b.get("admin_token"))
+        remember_secret(b.get("user_token"))
+        for a in b.get("apps", []) + b.get("developer_apps", []):
+            remember_secret(a.get("secret"))
+
+
+def snapshot_processes(label: str) -> None:
+    """Every readable process's command line and environment, now."""
+    for proc in pathlib.Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        for part in ("cmdline", "environ"):
+            try:
+                EVIDENCE.append((f"{part} of process {proc.name} ({label})", (proc / part).read_bytes()))
+            except OSError:
+                pass  # gone, or another user's
+
+
+def find_leaks(secrets, roots, evidence, exclude=()) -> tuple[list[str], int, int]:
+    """Where any of `secrets` (raw or URL-encoded) occurs: in files under `roots` (but not under
+    `exclude`) or in `evidence`. Returns (hits, files scanned, bytes scanned). Hits name the
+    place and the secret's last four characters only."""
+    needles = []
+    for secret in secrets:
+        forms = {secret, urllib.parse.quote(secret, safe=""), urllib.parse.quote_plus(secret)}
+        needles.extend((secret[-4:], form.encode()) for form in forms)
+    hits, files, size = [], 0, 0
+
+    def search(where: str, data: bytes) -> None:
+        for tail, needle in needles:
+            if needle in data:
+                hits.append(f"…{tail} in {where}")
+
+    excluded = [pathlib.Path(e) for e in exclude]
+    for root in roots:
+        root = pathlib.Path(root)
+        if not root.exists():
+            continue
+        for path in [root] if root.is_file() else root.rglob("*"):
+            if not path.is_file() or path.is_symlink():
+                continue
+            if any(path.is_relative_to(e) for e in excluded):
+                continue
+            try:
+                data = path.read_bytes()
+            except OSError:
+                continue
+            files, size = files + 1, size + len(data)
+            search(str(path), data)
+    for where, data in evidence:
+        search(where, data)
+    return hits, files, size
+
+
+def emulator_binary() -> str:
+    return os.path.join(os.path.dirname(app_binary()), "gatehouse-emulator")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def leak_scan():
+    """After the whole suite: no token or secret the run used in any file the app (or WebKit)
+    wrote, in crash output or logs, in the Graph emulator's request log, or in any process's
+    command line or environment."""
+    if not os.environ.get("GATEHOUSE_E2E_GRAPH_PORT"):
+        yield  # not the end-to-end session (scripts/lib/in-session.sh)
+        return
+    with subprocess.Popen(
+        [emulator_binary(), "--fixture", "demo", "--port", "0"], stdout=subprocess.PIPE, text=True
+    ) as demo:
+        remember_manifest(json.loads(demo.stdout.readline()))
+        demo.terminate()
+    yield
+    snapshot_processes("at the end")
+    env = os.environ
+    roots = [env["XDG_CONFIG_HOME"], env["XDG_DATA_HOME"], env["XDG_CACHE_HOME"], ARTIFACTS]
+    roots += [p for p in pathlib.Path(tempfile.gettempdir()).glob("*gatehouse*")]
+    # The OS keyring's own file is where secrets are meant to be (gnome-keyring encrypts it;
+    # this session's keyring has an empty password, so it is not searched).
+    exclude = [pathlib.Path(env["XDG_DATA_HOME"]) / "keyrings"]
+    hits, files, size = find_leaks(SECRETS, roots, EVIDENCE, exclude)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    summary = (
+        f"leak scan: {len(SECRETS)} secrets searched in {files} files ({size // 1024} KiB) and "
+        f"{len(EVIDENCE)} process and request-log snapshots: {len(hits)} hits\n"
+    )
+    (ARTIFACTS / "leak-scan.txt").write_text(summary + "".join(h + "\n" for h in hits))
+    print(summary)
+    assert len(SECRETS) >= 5, "the scan knows the run's secrets"
+    assert files > 0, "the scan found the app's files"
+    assert not hits, "secrets leaked:\n" + "\n".join(hits)
+
+
 @pytest.fixture
 def graph_api():
     """A fresh emulator (demo fixture) standing in for Meta at GATEHOUSE_GRAPH_URL, which the app
@@ -88,7 +201,16 @@ def graph_api():
         ready = proc.stdout.readline()
         if not ready:
             raise RuntimeError(f"{binary} did not start")
-        yield json.loads(ready)
+        manifest = json.loads(ready)
+        remember_manifest(manifest)
+        yield manifest
+        # Its request log (redacted by the emulator), for the leak scan.
+        request = urllib.request.Request(
+            manifest["control_url"] + "/requests",
+            headers={"x-emulator-control": manifest["control_secret"]},
+        )
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            EVIDENCE.append(("the Graph emulator's request log", answer.read()))
     finally:
         proc.terminate()
         proc.wait(timeout=10)
@@ -106,8 +228,19 @@ def app(request):
         app.text("Demo: nothing leaves this computer")
         yield app
     finally:
+        snapshot_processes(f"while {request.node.name} ran")
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         driver.get_screenshot_as_file(str(ARTIFACTS / f"{request.node.name}.png"))
         # The webview's storage outlives the app process: leave none (the theme) to the next test.
         driver.execute_script("localStorage.clear()")
         driver.quit()
+        forget_last_opened()
+
+
+def forget_last_opened() -> None:
+    """The app reopens the portfolio it had open last; every test starts in the demo agency."""
+    path = pathlib.Path(os.environ.get("XDG_CONFIG_HOME", "")) / "gatehouse" / "profiles.json"
+    if os.environ.get("XDG_CONFIG_HOME") and path.exists():
+        saved = json.loads(path.read_text())
+        saved.pop("last_opened", None)
+        path.write_text(json.dumps(saved))

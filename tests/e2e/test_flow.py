@@ -11,6 +11,7 @@ import subprocess
 import time
 
 import pytest
+from conftest import remember_secret
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
@@ -151,6 +152,7 @@ def test_full_flow_from_a_new_system_user_to_an_inspected_token(app):
     app.button("Reveal").click()
     token = app.wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "textarea.token-reveal")).get_attribute("value")
     assert len(token) > 20 and masked.endswith(token[-4:])
+    remember_secret(token)
     assert clipboard() == token, "the system clipboard holds the token"
     time.sleep(CLEAR_AFTER_SECS + 2)
     assert clipboard() != token, "the clipboard no longer holds the token after the countdown"
