@@ -246,7 +246,7 @@ fn kind_of(v: &Value) -> &'static str {
 }
 
 /// One batch element `{"code": 200, "body": "<json>"}` → its body, or its error with the body.
-fn item_result(item: &Value) -> Result<Value, (GraphError, Value)> {
+pub(crate) fn item_result(item: &Value) -> Result<Value, (GraphError, Value)> {
     let code = item.get("code").and_then(crate::error::as_i64).unwrap_or(0);
     let status = u16::try_from(code).unwrap_or(0);
     let body = match item.get("body") {

@@ -35,6 +35,9 @@ mod tasks;
 mod transport;
 mod usage;
 
+#[cfg(test)]
+mod properties;
+
 pub use api::{
     Assignment, CreateReconciliation, ListOptions, NewSystemUserRole, Session, TokenRequest,
     Unassignment,

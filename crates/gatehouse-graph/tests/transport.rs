@@ -914,3 +914,63 @@ async fn code_1_or_2_after_an_unsafe_write_is_outcome_unknown() {
         assert_eq!(server.count(), 2);
     }
 }
+
+/// Hostile or broken answers: HTML instead of JSON, wrong types, missing fields, a huge page.
+/// Each is a clear error (or a clean result), never a panic, and the token is in no message.
+#[tokio::test]
+async fn hostile_answers_are_clear_errors_and_never_show_the_token() {
+    let cases: Vec<(&str, Reply)> = vec![
+        ("an HTML page", Reply::Raw(200, "<!doctype html><html><body>Login</body></html>".into())),
+        ("an HTML error page", Reply::Raw(502, "<html><h1>502 Bad Gateway</h1></html>".into())),
+        ("data of the wrong type", Reply::Json(200, json!({"data": "nope"}))),
+        ("items of the wrong type", Reply::Json(200, json!({"data": [1, true, null]}))),
+        ("ids of the wrong type", Reply::Json(200, json!({"data": [{"id": {"x": 1}}]}))),
+        ("a page without data", Reply::Json(200, json!({"paging": {}}))),
+        ("a bare array", Reply::Json(200, json!([{"id": "1"}]))),
+        ("an error of the wrong shape", Reply::Json(400, json!({"error": "broken"}))),
+        (
+            "an error with a huge code",
+            Reply::Json(400, json!({"error": {"code": 1e300, "message": [1]}})),
+        ),
+        ("empty", Reply::Raw(200, String::new())),
+    ];
+    for (what, reply) in cases {
+        let reply = std::sync::Mutex::new(Some(reply));
+        let server = TestServer::start(move |_, _| {
+            reply.lock().unwrap().take().unwrap_or(Reply::Json(500, json!({})))
+        })
+        .await;
+        let mut cfg = config(&server.url());
+        cfg.retry.max_attempts = 1;
+        let result = session_with(cfg, true).system_users("1").collect_all().await;
+        let err = match result {
+            Ok((users, _)) => panic!("{what}: answered {} users, expected an error", users.len()),
+            Err(e) => e,
+        };
+        let shown = format!("{err} {err:?} {} {:?}", err.explanation(), err.report());
+        assert!(!shown.contains(TOKEN) && !shown.contains(APP_SECRET), "{what}: {shown}");
+        assert!(
+            !err.explanation().is_empty() && err.fix(gatehouse_errors::Surface::Cli).is_some(),
+            "{what}: {err:?}"
+        );
+        assert!(
+            matches!(
+                err.code().to_string().as_str(),
+                "unexpected_response" | "unknown" | "service_unavailable"
+            ),
+            "{what}: {}",
+            err.code()
+        );
+    }
+}
+
+/// A page of 50,000 items in one answer (a server ignoring `limit`) is read whole.
+#[tokio::test]
+async fn a_huge_page_is_read() {
+    let data: Vec<Value> =
+        (0..50_000).map(|i| json!({"id": i.to_string(), "name": format!("User {i}")})).collect();
+    let body = json!({"data": data});
+    let server = TestServer::start(move |_, _| Reply::Json(200, body.clone())).await;
+    let (users, _) = session(&server).system_users("1").collect_all().await.unwrap();
+    assert_eq!(users.len(), 50_000);
+}
