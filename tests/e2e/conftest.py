@@ -216,11 +216,11 @@ def graph_api():
         proc.wait(timeout=10)
 
 
-@pytest.fixture
-def app(request):
+def run_app(request, application: str):
+    """The app under WebDriver until the test ends; a screenshot of how it ended is kept."""
     options = ArgOptions()
     options.set_capability("browserName", "wry")
-    options.set_capability("tauri:options", {"application": app_binary()})
+    options.set_capability("tauri:options", {"application": application})
     driver = webdriver.Remote(command_executor=DRIVER_URL, options=options)
     try:
         app = App(driver, request.node.name)
@@ -235,6 +235,25 @@ def app(request):
         driver.execute_script("localStorage.clear()")
         driver.quit()
         forget_last_opened()
+
+
+@pytest.fixture
+def app(request):
+    yield from run_app(request, app_binary())
+
+
+@pytest.fixture
+def app_without_keyring(request, tmp_path):
+    """The app on a desktop with no keyring service: its D-Bus session bus address leads nowhere
+    (a wrapper sets it, since the driver starts the app with its own environment)."""
+    wrapper = tmp_path / "gatehouse-without-keyring"
+    wrapper.write_text(
+        "#!/bin/sh\n"
+        f"export DBUS_SESSION_BUS_ADDRESS=unix:path={tmp_path}/no-bus\n"
+        f'exec "{app_binary()}" "$@"\n'
+    )
+    wrapper.chmod(0o755)
+    yield from run_app(request, str(wrapper))
 
 
 def forget_last_opened() -> None:

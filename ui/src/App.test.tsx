@@ -84,6 +84,28 @@ describe("app shell", () => {
     expect(screen.getByText(/Start GNOME Keyring, KWallet or KeePassXC/)).toBeTruthy();
   });
 
+  // Each way the keychain can fail is its own state with its own fix, from the engine; and
+  // "Check again" finds it ready once the fault is gone (a fault lasts one call).
+  it.each([
+    ["no_secret_service", /no keyring service is running/],
+    ["locked", /locked/i],
+    ["prompt_dismissed", /dismissed|cancel/i],
+    ["timeout", /did not answer/i],
+  ] as const)("shows the %s keychain state with its fix, then checks again", async (fault, message) => {
+    const user = userEvent.setup();
+    const { backend, engine } = await freshEngine();
+    await engine.keyringFault(fault);
+    window.location.hash = "#/settings";
+    renderWithBackend(<App />, backend);
+    const title = await screen.findByText("The keychain is not usable", undefined, { timeout: 8000 });
+    const callout = title.closest("[role='alert'], .callout") ?? document.body;
+    expect(callout.textContent).toMatch(message);
+    // A keyring that did not answer finishes its stuck call first (a moment after the limit).
+    if (fault === "timeout") await new Promise((done) => setTimeout(done, 600));
+    await user.click(screen.getByRole("button", { name: "Check again" }));
+    expect(await screen.findByText("The keychain is ready", undefined, { timeout: 5000 })).toBeTruthy();
+  });
+
   it("applies and remembers the chosen theme", async () => {
     const user = userEvent.setup();
     const { backend } = await freshEngine();

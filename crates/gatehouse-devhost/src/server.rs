@@ -13,7 +13,8 @@
 //! - `GET /sessions/{id}/clipboard`: `{"holds_secret"}`, whether the session's clipboard holds a
 //!   copied token now (never the token).
 //! - `POST /sessions/{id}/keyring/fault` with `{"fault": "locked"}` (and the other keyring
-//!   failures): the session's next keyring call fails as the OS keyring would.
+//!   failures, and `timeout`: the call outlasts the time limit): the session's next keyring
+//!   call fails as the OS keyring would.
 //! - `POST /sessions/{id}/profiles` with a profile (`id`, `label`, `business_id`, `app_id`,
 //!   `base_url`) and its `admin_token` and `app_secret`: a saved portfolio written straight to
 //!   the session's files and keyring, as a hand-edited `profiles.json` would be (no check).
@@ -281,11 +282,15 @@ fn keyring_fault(session: &Session, body: &[u8]) -> Response<Body> {
         Some("prompt_dismissed") => MockFault::PromptDismissed,
         Some("no_default_collection") => MockFault::NoDefaultCollection,
         Some("access_denied") => MockFault::AccessDenied,
+        // An unlock dialog nobody answers: the call outlasts the session's time limit.
+        Some("timeout") => MockFault::Stall(
+            crate::session::KEYRING_TIME_LIMIT + std::time::Duration::from_millis(300),
+        ),
         _ => {
             return refuse(
                 StatusCode::BAD_REQUEST,
                 "fault: one of no_secret_service, locked, prompt_dismissed, \
-                 no_default_collection, access_denied",
+                 no_default_collection, access_denied, timeout",
             )
         }
     };

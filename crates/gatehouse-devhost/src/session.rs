@@ -6,7 +6,10 @@ use std::sync::Arc;
 
 use gatehouse_commands::{AppState, Environment, GraphTarget, MemoryClipboard};
 use gatehouse_core::profiles::ProfileStore;
-use gatehouse_secrets::SecretStore;
+use gatehouse_secrets::{Backend, SecretStore, StoreConfig};
+
+/// How long a session's keyring call may take.
+pub const KEYRING_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(2);
 
 pub struct Session {
     pub state: AppState,
@@ -21,7 +24,13 @@ impl Session {
         let dir = tempfile::Builder::new().prefix("gatehouse-devhost-").tempdir()?;
         let clipboard = Arc::new(MemoryClipboard::default());
         let environment = Environment {
-            secrets: SecretStore::mock("gatehouse-devhost"),
+            // A short time limit, so the UI's test of a keyring that does not answer (the
+            // `timeout` fault) waits two seconds, not the desktop's twenty.
+            secrets: SecretStore::new(
+                StoreConfig::new(Backend::Mock)
+                    .with_service("gatehouse-devhost")
+                    .with_timeout(KEYRING_TIME_LIMIT),
+            ),
             profiles: Ok(ProfileStore::at(dir.path().join("config"))),
             database: Some(dir.path().join("gatehouse.sqlite3")),
             clipboard: clipboard.clone(),

@@ -33,7 +33,8 @@ export type KeyringFault =
   | "locked"
   | "prompt_dismissed"
   | "no_default_collection"
-  | "access_denied";
+  | "access_denied"
+  | "timeout";
 
 /** A saved portfolio as its file and keyring entries hold it (`base_url` null: Meta's). */
 export interface WrittenProfile {
