@@ -12,7 +12,7 @@ try {
   report = null;
 }
 if (!report || report.error || !report.vulnerabilities) {
-  const why = report?.error?.summary ?? report?.message ?? "no answer";
+  const why = report?.error?.summary || report?.message || report?.error?.detail || "no answer";
   console.log(`npm audit: skipped, the registry's advisory data is unreachable here (${why})`);
   process.exit(0);
 }
