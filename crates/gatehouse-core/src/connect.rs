@@ -221,7 +221,22 @@ pub fn session_for(
 /// dialog's fix for [`ProblemCode::BusinessOwnsNoApp`] and [`ProblemCode::AppNotOwned`]); check again afterwards.
 pub async fn claim_app(req: &ConnectRequest, secrets: &ProfileSecrets) -> Result<crate::AppClaim> {
     let session = session_for(req.base_url.as_deref(), &req.api_version, secrets)?;
-    crate::portfolio::claim_app(&session, &req.business_id, &req.app_id).await
+    crate::portfolio::claim_app(&session, &req.business_id, &req.app_id)
+        .await
+        .map_err(on_form_field)
+}
+
+/// Meta refusing a credential typed in the Connect form is about that field: the admin token
+/// (invalid or expired) or the app secret (the proof made with it is wrong).
+fn on_form_field(e: crate::Error) -> crate::Error {
+    let field = match &e {
+        crate::Error::Graph(GraphError::TokenInvalid { .. } | GraphError::TokenExpired { .. }) => {
+            "admin_token"
+        }
+        crate::Error::Graph(GraphError::AppSecretProofRejected { .. }) => "app_secret",
+        _ => return e,
+    };
+    crate::Error::OnField { field, cause: Box::new(e) }
 }
 
 /// Checks the secrets against the business: who the token is (`/me`, `debug_token`), the
@@ -233,7 +248,7 @@ pub async fn check_connection(
     secrets: &ProfileSecrets,
 ) -> Result<ConnectionReport> {
     let session = session_for(req.base_url.as_deref(), &req.api_version, secrets)?;
-    check_with_session(&session, req, &secrets.admin_token).await
+    check_with_session(&session, req, &secrets.admin_token).await.map_err(on_form_field)
 }
 
 /// [`check_connection`] over an existing session (its credentials are `token`'s).

@@ -42,6 +42,10 @@ pub enum Error {
     /// The system clipboard cannot be used (no X11 or Wayland session, or it refused).
     #[error("the clipboard is unavailable: {0}")]
     ClipboardUnavailable(String),
+    /// `cause`, about what was typed in a form's `field` (Meta refused the admin token typed
+    /// in Connect, say), so the UI marks that field. Worded as `cause`.
+    #[error("{cause}")]
+    OnField { field: &'static str, cause: Box<Error> },
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -64,12 +68,14 @@ impl Explain for Error {
             Self::NeverExpiringToken => ErrorCode::TokenNeverExpires,
             Self::PastedTokenUnusable(e) => e.code(),
             Self::ClipboardUnavailable(_) => ErrorCode::ClipboardUnavailable,
+            Self::OnField { cause, .. } => cause.code(),
         }
     }
 
     /// What happened, in plain words.
     fn explanation(&self) -> String {
         match self {
+            Self::OnField { cause, .. } => cause.explanation(),
             Self::Graph(e) => e.explanation(),
             Self::PastedTokenUnusable(e) => e.explanation(),
             Self::Profile(e) => e.explanation(),
@@ -119,6 +125,7 @@ impl Explain for Error {
     /// The input field the error is about, when it is about one (so the UI can mark it).
     fn field(&self) -> Option<&str> {
         match self {
+            Self::OnField { field, .. } => Some(field),
             Self::Graph(GraphError::InvalidInput { field, .. }) => field.as_deref(),
             Self::PermissionNotGrantable { .. } => Some("scope"),
             Self::AppNotClaimable { .. } => Some("app_id"),
@@ -175,6 +182,7 @@ impl Error {
             | Self::PastedTokenUnusable(cause) => Self::Graph((**cause).clone()).detail_text(),
             Self::NeverExpiringToken => "debug_token reports expires_at = 0".to_owned(),
             Self::ClipboardUnavailable(detail) => detail.clone(),
+            Self::OnField { cause, .. } => cause.detail_text(),
         }
     }
 }
@@ -184,6 +192,7 @@ impl Error {
     #[allow(unused_variables)]
     fn fix_text(&self, surface: Surface) -> String {
         match self {
+            Self::OnField { cause, .. } => cause.fix(surface).unwrap_or_default(),
             Self::Graph(e) => e.fix(surface).unwrap_or_default(),
             Self::Profile(e) => e.fix(surface).unwrap_or_default(),
             Self::Store(e) => e.fix(surface).unwrap_or_default(),

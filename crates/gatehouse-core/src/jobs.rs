@@ -967,11 +967,21 @@ impl Portfolio {
                 }
                 let work = self.send_chunk(&session, &system_user, chunk);
                 tokio::pin!(work);
+                // Cancel is honoured at once, also while the client waits out a retry or a
+                // throttle inside the chunk: the chunk is dropped unsaved and its items stay
+                // pending. Every change a job makes is idempotent (assign, remove, install), so
+                // one that landed before the drop is simply made again on resume.
                 let results = loop {
                     tokio::select! {
-                        results = &mut work => break results,
+                        biased;
+                        () = cancel.cancelled() => break None,
+                        results = &mut work => break Some(results),
                         Some(event) = waits.recv() => forward(event),
                     }
+                };
+                let Some(results) = results else {
+                    cancelled = true;
+                    break 'run;
                 };
                 while let Ok(event) = waits.try_recv() {
                     forward(event);

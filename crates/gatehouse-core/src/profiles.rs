@@ -148,9 +148,11 @@ pub fn validate_numeric_id(field: &'static str, value: &str) -> Result<(), Profi
 impl Profile {
     /// Checks every field (id, ids, base URL shape, API version shape).
     pub fn validate(&self) -> Result<(), ProfileError> {
-        validate_id(&self.id)?;
+        // The typed ids first: the desktop derives the profile's id from the business ID, so
+        // "ABC" must be reported as a business ID that is not one, not as a bad profile id.
         validate_numeric_id("business id", &self.business_id)?;
         validate_numeric_id("app id", &self.app_id)?;
+        validate_id(&self.id)?;
         if let Some(url) = &self.base_url {
             if !(url.starts_with("https://") || url.starts_with("http://")) {
                 return Err(ProfileError::InvalidField {
@@ -736,6 +738,18 @@ mod tests {
         drop(held);
         waiting.join().unwrap().unwrap();
         assert_eq!(store.list().unwrap().len(), 81);
+    }
+
+    #[test]
+    fn a_business_id_that_is_not_one_is_reported_as_such() {
+        let mut p = profile("business-ABC");
+        p.id = "business-ABC".into();
+        p.business_id = "ABC".into();
+        assert!(
+            matches!(p.validate(), Err(ProfileError::InvalidField { field: "business id", .. })),
+            "{:?}",
+            p.validate()
+        );
     }
 
     #[test]

@@ -274,6 +274,7 @@ async fn a_token_meta_refuses_is_an_error() {
     .unwrap_err();
     assert!(error.code().as_str().starts_with("token_"), "{error:?}");
     assert!(!error.fix(Surface::Desktop).unwrap_or_default().is_empty());
+    assert_eq!(error.field(), Some("admin_token"), "the form marks the token it refused");
     let wrong_secret = check_connection(
         &request(demo.url(), &b.id, &b.apps[0].id),
         &secrets(b.admin_token.as_deref().unwrap(), "0123456789abcdef0123456789abcdef"),
@@ -281,4 +282,5 @@ async fn a_token_meta_refuses_is_an_error() {
     .await
     .unwrap_err();
     assert_eq!(wrong_secret.code(), "app_secret_proof_rejected", "{wrong_secret:?}");
+    assert_eq!(wrong_secret.field(), Some("app_secret"));
 }

@@ -204,6 +204,46 @@ async fn cancel_after_the_first_chunk_then_resume() {
     assert!(held.iter().all(|(_, tasks)| *tasks == 1));
 }
 
+/// Cancel is seen while the client waits inside a chunk (retrying a batch Meta did not finish),
+/// not only between chunks: the run stops at once, the chunk stays pending, and resuming ends
+/// exact.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancel_is_seen_while_the_client_waits_inside_a_chunk() {
+    let env = env(1_000).await;
+    let su = env.system_user("Cancelled While Waiting").await;
+    let ids = env.ad_accounts(120).await;
+    let store = Store::in_memory().unwrap();
+    let job = store.create_job(&assign_all(&su, &ids, &["ANALYZE"])).unwrap();
+    // Every batch operation is lost: the client keeps retrying with waits in between.
+    env.emu.emulator().set_faults(FaultConfig {
+        transient_error_rate: 1.0,
+        path_contains: Some("assigned_users".into()),
+        ..FaultConfig::default()
+    });
+    let cancel = CancellationToken::new();
+    let flag = cancel.clone();
+    let on_event = move |e: JobEvent| {
+        if matches!(e, JobEvent::Waiting { .. }) {
+            flag.cancel();
+        }
+    };
+    let report = env.portfolio.run_job(&store, &job.id, on_event, &cancel).await.expect("run");
+    assert_eq!(report.summary.status, JobStatus::Cancelled, "{:?}", report.summary);
+    assert_eq!((report.summary.succeeded, report.summary.pending), (0, 120));
+    let batches =
+        env.emu.emulator().request_log().iter().filter(|r| r.path.ends_with("/v26.0/")).count();
+    assert!(batches <= 3, "stopped at the first wait, not after every retry ({batches} batches)");
+
+    env.emu.emulator().set_faults(FaultConfig::default());
+    let report = env
+        .portfolio
+        .run_job(&store, &job.id, |_| {}, &CancellationToken::new())
+        .await
+        .expect("resume");
+    assert_eq!(report.summary.status, JobStatus::Completed);
+    assert_eq!(ids_of(&env.holdings(&su).await), plain(&ids));
+}
+
 /// Discarding a cancelled job keeps what it did and its record, sends nothing more, and stops
 /// offering it; a job that never ran becomes cancelled; an unknown job is an error.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

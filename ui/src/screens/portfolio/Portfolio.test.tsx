@@ -211,7 +211,10 @@ describe("connect your business portfolio", () => {
     // Saved, opened, and every screen shows the new portfolio.
     expect(await screen.findByRole("grid", { name: "System users of Lucky Shrub Garden Supply" })).toBeTruthy();
     expect(window.location.hash).toBe("#/system-users");
-    expect(screen.getByRole("button", { name: new RegExp(`Lucky Shrub Garden Supply Business ID ${business.id} Switch portfolio`) })).toBeTruthy();
+    // Its card names it; once the list is read again it also says where its requests go (the
+    // dev host connects to its own emulator).
+    expect(screen.getByRole("button", { name: new RegExp(`Lucky Shrub Garden Supply Business ID ${business.id}.*Switch portfolio`) })).toBeTruthy();
+    expect((await screen.findAllByText(/Talks to an emulator on this computer \(http:\/\/127\.0\.0\.1:\d+\), not to Meta/)).length).toBeGreaterThan(0);
     expect(await savedIds(backend)).toEqual([`business-${business.id}`]);
     const menu = await openMenu(user);
     expect(await within(menu).findByRole("menuitem", { name: /Lucky Shrub \(client\)/ })).toBeTruthy();
@@ -297,7 +300,7 @@ describe("connect your business portfolio", () => {
     await expectNoSeriousA11yViolations();
   });
 
-  it("explains an expired admin token with Meta's code in the details", async () => {
+  it("explains an expired admin token on its field, with Meta's code in the details", async () => {
     const user = userEvent.setup();
     const { backend, engine } = await freshEngine();
     const { form } = await lucky(engine);
@@ -307,8 +310,10 @@ describe("connect your business portfolio", () => {
     await screen.findByRole("heading", { level: 1, name: "Connect your business portfolio" });
     await fillConnectForm(user, form);
     await user.keyboard("{Enter}");
-    expect(await screen.findByText("The details could not be checked")).toBeTruthy();
-    expect(screen.getByText("The access token has expired. Meta no longer accepts it.")).toBeTruthy();
+    // The error is about the token typed: it is marked on that field, with the engine's words.
+    const token = screen.getByLabelText<HTMLInputElement>("Admin token");
+    await waitFor(() => expect(token.getAttribute("aria-invalid")).toBe("true"));
+    expect(screen.getByText(/The access token has expired\. Meta no longer accepts it\./)).toBeTruthy();
     expect(screen.getByText(/Generate a new token for the system user/)).toBeTruthy();
     await user.click(screen.getByText("Details"));
     expect(screen.getByText(/Graph code 190, subcode 463/)).toBeTruthy();
