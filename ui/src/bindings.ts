@@ -386,7 +386,9 @@ export type CreatedSystemUser = {
  */
 export type ErrorCode = "token_expired" | "token_invalid" | "missing_permission" | "asset_not_assigned" | "system_user_limit" | "app_missing" | "app_not_installed" | "two_factor_required" | "business_not_verified" | "app_secret_proof_rejected" | "invalid_input" | "api_version_deprecated" | "asset_claim_rejected" | "rate_limited" | "blocked" | "service_unavailable" | "network" | "timeout" | "outcome_unknown" | "unexpected_response" | "invalid_config" | "unknown" | "keyring_no_secret_service" | "keyring_locked" | "keyring_no_default_collection" | "keyring_secret_too_long" | "keyring_secret_empty" | "keyring_timeout" | "keyring_access_denied" | "keyring_ambiguous" | "keyring_platform_error" | "keyring_entry_missing" | "config_dir_unknown" | "config_read_failed" | "config_write_failed" | "config_corrupt" | "profile_id_invalid" | "profile_field_invalid" | "profile_not_found" | "profile_exists" | 
 /**  A saved portfolio's Graph API URL is not Meta's and was not confirmed. */
-"graph_url_unconfirmed" | "data_dir_unknown" | "store_unavailable" | "store_failed" | "store_too_new" | "store_corrupt" | "job_not_found" | "job_running" | "create_ambiguous" | "create_not_confirmed" | "demo_unavailable" | "token_may_have_been_issued" | "permission_not_grantable" | "app_not_claimable" | "token_never_expires" | 
+"graph_url_unconfirmed" | "data_dir_unknown" | "store_unavailable" | "store_failed" | "store_too_new" | "store_corrupt" | "job_not_found" | "job_running" | "create_ambiguous" | "create_not_confirmed" | 
+/**  A system user the call named does not exist (or cannot be seen). */
+"system_user_not_found" | "demo_unavailable" | "token_may_have_been_issued" | "permission_not_grantable" | "app_not_claimable" | "token_never_expires" | 
 /**
  *  The connection check found a problem that blocks saving (the problem's code is in
  *  the detail).

@@ -38,7 +38,7 @@ pub async fn rename_system_user(
         .session()
         .rename_system_user(portfolio.business_id(), &system_user_id, &name)
         .await
-        .map_err(|e| gatehouse_core::Error::from(e).into())
+        .map_err(|e| gatehouse_core::Error::for_system_user(e, &system_user_id).into())
 }
 
 /// How many assets and apps each system user has.

@@ -70,6 +70,10 @@ fn engine_errors() -> Vec<Box<dyn Explain>> {
     let core = vec![
         Error::AmbiguousCreate { name: "CAPI".into(), count: 2 },
         Error::CreateNotConfirmed { name: "CAPI".into() },
+        Error::SystemUserNotFound {
+            id: "61".into(),
+            cause: Box::new(GraphError::AssetNotAssigned { details: details() }),
+        },
         Error::DemoUnavailable("port in use".into()),
         Error::TokenMayHaveBeenIssued {
             system_user_id: "61".into(),

@@ -706,8 +706,9 @@ impl Portfolio {
     pub async fn system_user_access(&self, system_user_id: &str) -> Result<SystemUserAccess> {
         let user = self.session().system_user(system_user_id);
         let (user, holdings) = futures::join!(user, self.holdings(system_user_id));
+        let user = user.map_err(|e| crate::Error::for_system_user(e, system_user_id))?;
         let (assets, apps) = holdings?;
-        let system_user = summary(&user?);
+        let system_user = summary(&user);
         let no_assets_note = assets.is_empty().then(|| match system_user.role {
             crate::Role::Admin => "As an admin it still reaches every asset of the portfolio. \
                                    Assign assets to give it specific tasks."

@@ -42,6 +42,10 @@ pub enum Error {
     /// The system clipboard cannot be used (no X11 or Wayland session, or it refused).
     #[error("the clipboard is unavailable: {0}")]
     ClipboardUnavailable(String),
+    /// A call addressed to a system user found no such object: it was deleted in Business
+    /// Suite, belongs to another business, or the ID is wrong. (Not an asset's access.)
+    #[error("system user {id} does not exist or cannot be seen")]
+    SystemUserNotFound { id: String, cause: Box<GraphError> },
     /// `cause`, about what was typed in a form's `field` (Meta refused the admin token typed
     /// in Connect, say), so the UI marks that field. Worded as `cause`.
     #[error("{cause}")]
@@ -50,7 +54,22 @@ pub enum Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-impl Error {}
+impl Error {
+    /// A Graph error of a call addressed to system user `id` (`/{id}/…`): "object `id` does
+    /// not exist" is about the system user, not about an asset's access.
+    ///
+    /// UNCONFIRMED: Meta's code 100/33 message quotes the object's ID ("Object with ID '…' does
+    /// not exist, cannot be loaded due to missing permissions…", as the emulator says); when it
+    /// does not, the error stays the generic one, which is still true.
+    pub fn for_system_user(e: GraphError, id: &str) -> Self {
+        match &e {
+            GraphError::AssetNotAssigned { details } if details.message.contains(id) => {
+                Self::SystemUserNotFound { id: id.to_owned(), cause: Box::new(e) }
+            }
+            _ => e.into(),
+        }
+    }
+}
 
 impl Explain for Error {
     /// A stable snake_case code for the UI and `--json`.
@@ -69,6 +88,7 @@ impl Explain for Error {
             Self::PastedTokenUnusable(e) => e.code(),
             Self::ClipboardUnavailable(_) => ErrorCode::ClipboardUnavailable,
             Self::OnField { cause, .. } => cause.code(),
+            Self::SystemUserNotFound { .. } => ErrorCode::SystemUserNotFound,
         }
     }
 
@@ -76,6 +96,10 @@ impl Explain for Error {
     fn explanation(&self) -> String {
         match self {
             Self::OnField { cause, .. } => cause.explanation(),
+            Self::SystemUserNotFound { id, .. } => format!(
+                "System user {id} does not exist in this business portfolio, or this portfolio's \
+                 admin token cannot see it. It may have been deleted in Business Suite."
+            ),
             Self::Graph(e) => e.explanation(),
             Self::PastedTokenUnusable(e) => e.explanation(),
             Self::Profile(e) => e.explanation(),
@@ -183,6 +207,7 @@ impl Error {
             Self::NeverExpiringToken => "debug_token reports expires_at = 0".to_owned(),
             Self::ClipboardUnavailable(detail) => detail.clone(),
             Self::OnField { cause, .. } => cause.detail_text(),
+            Self::SystemUserNotFound { cause, .. } => Self::Graph((**cause).clone()).detail_text(),
         }
     }
 }
@@ -193,6 +218,14 @@ impl Error {
     fn fix_text(&self, surface: Surface) -> String {
         match self {
             Self::OnField { cause, .. } => cause.fix(surface).unwrap_or_default(),
+            Self::SystemUserNotFound { .. } => match surface {
+                Surface::Desktop => "Go back to System users: the list is read again from Meta. \
+                    Pick the system user there, or add a new one."
+                    .to_owned(),
+                Surface::Cli => "List the system users (`gatehouse system-users list`) and use \
+                    one of their IDs."
+                    .to_owned(),
+            },
             Self::Graph(e) => e.fix(surface).unwrap_or_default(),
             Self::Profile(e) => e.fix(surface).unwrap_or_default(),
             Self::Store(e) => e.fix(surface).unwrap_or_default(),

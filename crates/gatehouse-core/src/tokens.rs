@@ -794,7 +794,10 @@ impl Portfolio {
     /// Installs `app_id` for the system user (`POST /{su}/applications`). Installing an app that
     /// is already installed changes nothing, so this is safe to call every time.
     pub async fn install_app(&self, system_user_id: &str, app_id: &str) -> Result<()> {
-        Ok(self.session().install_app(system_user_id, app_id).await?)
+        self.session()
+            .install_app(system_user_id, app_id)
+            .await
+            .map_err(|e| Error::for_system_user(e, system_user_id))
     }
 
     /// Installs the app (idempotent), generates a token with `scopes` plus their dependencies,
@@ -855,7 +858,7 @@ impl Portfolio {
                     permission: p,
                 })
             }
-            Err(e) => return Err(e.into()),
+            Err(e) => return Err(Error::for_system_user(e, system_user_id)),
         };
         progress(TokenStep::Checking);
         let (post_check, post_check_error) = run_post_check(self, &token, || {
@@ -970,7 +973,10 @@ impl Portfolio {
     /// including any that may have been issued without being seen. New tokens can be generated
     /// afterwards.
     pub async fn invalidate_all_tokens(&self, system_user_id: &str) -> Result<()> {
-        Ok(self.session().invalidate_all_tokens(system_user_id).await?)
+        self.session()
+            .invalidate_all_tokens(system_user_id)
+            .await
+            .map_err(|e| Error::for_system_user(e, system_user_id))
     }
 }
 

@@ -237,3 +237,28 @@ async fn the_quota_follows_the_access_tier_meta_reports() {
     let quota = portfolio.overview().await.expect("overview").quota.expect("known now");
     assert_eq!((quota.tier.as_str(), quota.regular_allowed, quota.admin_allowed), ("Full", 10, 1));
 }
+
+/// A system user that is not there (deleted in Business Suite, a wrong ID) is said as such,
+/// whatever was asked of it: its access, installing an app, a token.
+#[tokio::test]
+async fn a_missing_system_user_is_said_as_such() {
+    let demo = demo::start().await.expect("demo");
+    let portfolio = demo.portfolio();
+    let app = demo.emulator().manifest().businesses[0].apps[0].id.clone();
+    let missing = "610999999999999";
+    let scopes = gatehouse_core::parse_scopes(&["ads_read"]).unwrap();
+    let errors = [
+        portfolio.system_user_access(missing).await.map(|_| ()).unwrap_err(),
+        portfolio.install_app(missing, &app).await.unwrap_err(),
+        portfolio
+            .generate_token(missing, &app, &scopes, gatehouse_core::TokenExpiry::Never)
+            .await
+            .map(|_| ())
+            .unwrap_err(),
+    ];
+    for e in errors {
+        assert_eq!(e.code(), "system_user_not_found", "{e:?}");
+        assert!(e.explanation().contains(missing));
+        assert!(e.fix(Surface::Desktop).unwrap().contains("System users"));
+    }
+}

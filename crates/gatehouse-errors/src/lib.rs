@@ -84,6 +84,8 @@ pub enum ErrorCode {
     // Workflows (gatehouse-core).
     CreateAmbiguous,
     CreateNotConfirmed,
+    /// A system user the call named does not exist (or cannot be seen).
+    SystemUserNotFound,
     DemoUnavailable,
     TokenMayHaveBeenIssued,
     PermissionNotGrantable,
