@@ -20,6 +20,7 @@ mod faults;
 mod fields;
 mod fixture;
 mod limits;
+mod login;
 mod model;
 mod paging;
 mod params;
@@ -42,6 +43,7 @@ pub use fixture::{
     SystemUserSpec, Tier,
 };
 pub use limits::LimitsConfig;
+pub use login::LOGIN_SUCCESS;
 pub use server::LogEntry;
 
 use model::AssetKind;

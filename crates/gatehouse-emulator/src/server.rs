@@ -315,6 +315,24 @@ pub async fn serve(
     conns.shutdown().await;
 }
 
+/// The login dialog's page or redirect (never cached: it carries a token).
+fn login_response(answer: crate::login::LoginAnswer) -> hyper::Response<EmuBody> {
+    use hyper::header::{HeaderValue, CACHE_CONTROL, CONTENT_TYPE, LOCATION};
+    let (status, body, location) = match answer {
+        crate::login::LoginAnswer::Page { status, html } => (status, html, None),
+        crate::login::LoginAnswer::Redirect(to) => (302, String::new(), Some(to)),
+    };
+    let mut resp = hyper::Response::new(EmuBody::full(Bytes::from(body)));
+    *resp.status_mut() = hyper::StatusCode::from_u16(status).unwrap_or(hyper::StatusCode::OK);
+    let h = resp.headers_mut();
+    h.insert(CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    h.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if let Some(to) = location.and_then(|to| HeaderValue::from_str(&to).ok()) {
+        h.insert(LOCATION, to);
+    }
+    resp
+}
+
 fn json_response(
     status: u16,
     body: &Value,
@@ -427,6 +445,10 @@ async fn handle(
     // nothing here answers it.
     if !host_ok {
         return Ok(json_response(421, &json!({"error": "unexpected Host"}), &[], None));
+    }
+    if crate::login::is_login_path(&path) {
+        let answer = crate::login::handle(&mut shared.lock().st, &method, &path, &query, &body);
+        return Ok(login_response(answer));
     }
     if let Some(rest) = path.strip_prefix("/__emulator") {
         if !peer.ip().is_loopback() {

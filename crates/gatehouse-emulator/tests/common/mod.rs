@@ -97,6 +97,39 @@ impl Env {
         Ok(Resp { status, headers, json })
     }
 
+    /// Any answer, as status, headers and text (the login dialog answers HTML and redirects).
+    pub async fn raw(
+        &self,
+        method: &str,
+        path: &str,
+        form: Option<&[(&str, &str)]>,
+    ) -> (u16, HashMap<String, String>, String) {
+        let stream = TcpStream::connect(("127.0.0.1", self.port)).await.expect("connect");
+        let io = hyper_util::rt::TokioIo::new(stream);
+        let (mut sender, conn) =
+            hyper::client::conn::http1::handshake::<_, Full<Bytes>>(io).await.expect("handshake");
+        tokio::spawn(conn);
+        let mut req =
+            hyper::Request::builder().method(method).uri(path).header("host", "127.0.0.1");
+        let body = match form {
+            Some(pairs) => {
+                req = req.header("content-type", "application/x-www-form-urlencoded");
+                form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish()
+            }
+            None => String::new(),
+        };
+        let resp =
+            sender.send_request(req.body(Full::new(Bytes::from(body))).unwrap()).await.unwrap();
+        let status = resp.status().as_u16();
+        let headers = resp
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.as_str().to_string(), v.to_str().unwrap_or("").to_string()))
+            .collect();
+        let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+        (status, headers, String::from_utf8_lossy(&bytes).into_owned())
+    }
+
     pub async fn get(&self, path: &str) -> Resp {
         self.send("GET", path, None, Vec::new(), &[]).await.expect("GET")
     }
