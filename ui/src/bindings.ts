@@ -388,7 +388,7 @@ export type ErrorCode = "token_expired" | "token_invalid" | "missing_permission"
 /**  A saved portfolio's Graph API URL is not Meta's and was not confirmed. */
 "graph_url_unconfirmed" | "data_dir_unknown" | "store_unavailable" | "store_failed" | "store_too_new" | "store_corrupt" | "job_not_found" | "job_running" | "create_ambiguous" | "create_not_confirmed" | 
 /**  A system user the call named does not exist (or cannot be seen). */
-"system_user_not_found" | "demo_unavailable" | "token_may_have_been_issued" | "permission_not_grantable" | "app_not_claimable" | "token_never_expires" | 
+"system_user_not_found" | "login_cancelled" | "login_refused" | "login_failed" | "demo_unavailable" | "token_may_have_been_issued" | "permission_not_grantable" | "app_not_claimable" | "token_never_expires" | 
 /**
  *  The connection check found a problem that blocks saving (the problem's code is in
  *  the detail).

@@ -70,6 +70,9 @@ fn engine_errors() -> Vec<Box<dyn Explain>> {
     let core = vec![
         Error::AmbiguousCreate { name: "CAPI".into(), count: 2 },
         Error::CreateNotConfirmed { name: "CAPI".into() },
+        Error::LoginCancelled,
+        Error::LoginRefused { description: "Permissions error.".into() },
+        Error::LoginFailed("Meta's answer carried no token".into()),
         Error::SystemUserNotFound {
             id: "61".into(),
             cause: Box::new(GraphError::AssetNotAssigned { details: details() }),

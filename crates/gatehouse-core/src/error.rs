@@ -42,6 +42,16 @@ pub enum Error {
     /// The system clipboard cannot be used (no X11 or Wayland session, or it refused).
     #[error("the clipboard is unavailable: {0}")]
     ClipboardUnavailable(String),
+    /// The person cancelled Meta's sign-in (Sign in with Meta).
+    #[error("the sign-in was cancelled")]
+    LoginCancelled,
+    /// Meta refused the sign-in for this app (`error_code=200`, "Permissions error"): the app is
+    /// in Development mode and the person has no role on it, or it lacks Facebook Login.
+    #[error("Meta refused the sign-in: {description}")]
+    LoginRefused { description: String },
+    /// The sign-in gave no usable token (an unexpected answer, another page, a foreign state).
+    #[error("the sign-in failed: {0}")]
+    LoginFailed(String),
     /// A call addressed to a system user found no such object: it was deleted in Business
     /// Suite, belongs to another business, or the ID is wrong. (Not an asset's access.)
     #[error("system user {id} does not exist or cannot be seen")]
@@ -89,6 +99,9 @@ impl Explain for Error {
             Self::ClipboardUnavailable(_) => ErrorCode::ClipboardUnavailable,
             Self::OnField { cause, .. } => cause.code(),
             Self::SystemUserNotFound { .. } => ErrorCode::SystemUserNotFound,
+            Self::LoginCancelled => ErrorCode::LoginCancelled,
+            Self::LoginRefused { .. } => ErrorCode::LoginRefused,
+            Self::LoginFailed(_) => ErrorCode::LoginFailed,
         }
     }
 
@@ -96,6 +109,14 @@ impl Explain for Error {
     fn explanation(&self) -> String {
         match self {
             Self::OnField { cause, .. } => cause.explanation(),
+            Self::LoginCancelled => {
+                "The sign-in with Meta was cancelled, so Gatehouse got no access.".to_owned()
+            }
+            Self::LoginRefused { .. } => "Meta refused the sign-in for this app (“Permissions \
+                error”). It does this when the app is in Development mode and you have no role \
+                on it, or when the app has no Facebook Login product set up for this window."
+                .to_owned(),
+            Self::LoginFailed(why) => format!("The sign-in with Meta did not work: {why}."),
             Self::SystemUserNotFound { id, .. } => format!(
                 "System user {id} does not exist in this business portfolio, or this portfolio's \
                  admin token cannot see it. It may have been deleted in Business Suite."
@@ -208,6 +229,11 @@ impl Error {
             Self::ClipboardUnavailable(detail) => detail.clone(),
             Self::OnField { cause, .. } => cause.detail_text(),
             Self::SystemUserNotFound { cause, .. } => Self::Graph((**cause).clone()).detail_text(),
+            Self::LoginCancelled => "error=access_denied, error_reason=user_denied".to_owned(),
+            Self::LoginRefused { description } => {
+                format!("error=access_denied, error_code=200: {description}")
+            }
+            Self::LoginFailed(why) => why.clone(),
         }
     }
 }
@@ -218,6 +244,30 @@ impl Error {
     fn fix_text(&self, surface: Surface) -> String {
         match self {
             Self::OnField { cause, .. } => cause.fix(surface).unwrap_or_default(),
+            Self::LoginCancelled => match surface {
+                Surface::Desktop => "Sign in again and choose Continue, or connect with an admin \
+                    token instead."
+                    .to_owned(),
+                Surface::Cli => "Run the command again and sign in, or add the profile with an \
+                    admin token instead (without --login)."
+                    .to_owned(),
+            },
+            Self::LoginRefused { .. } => format!(
+                "In the App Dashboard (developers.facebook.com › My Apps › your app): add \
+                 yourself under App roles › Roles, or switch the app to Live; and under Facebook \
+                 Login (or Facebook Login for Business) › Settings, turn on Client OAuth Login \
+                 and Embedded Browser OAuth Login and add {} to Valid OAuth Redirect URIs. Then \
+                 sign in again.",
+                crate::login::LOGIN_REDIRECT
+            ),
+            Self::LoginFailed(_) => match surface {
+                Surface::Desktop => "Sign in again. If it keeps failing, connect with an admin \
+                    token instead."
+                    .to_owned(),
+                Surface::Cli => "Run the command again. If it keeps failing, add the profile \
+                    with an admin token instead (without --login)."
+                    .to_owned(),
+            },
             Self::SystemUserNotFound { .. } => match surface {
                 Surface::Desktop => "Go back to System users: the list is read again from Meta. \
                     Pick the system user there, or add a new one."

@@ -13,6 +13,7 @@ pub mod compat;
 pub mod connect;
 mod error;
 pub mod jobs;
+pub mod login;
 pub mod permissions;
 mod portfolio;
 pub mod profiles;

@@ -86,6 +86,10 @@ pub enum ErrorCode {
     CreateNotConfirmed,
     /// A system user the call named does not exist (or cannot be seen).
     SystemUserNotFound,
+    // Signing in with Meta (gatehouse-core::login).
+    LoginCancelled,
+    LoginRefused,
+    LoginFailed,
     DemoUnavailable,
     TokenMayHaveBeenIssued,
     PermissionNotGrantable,

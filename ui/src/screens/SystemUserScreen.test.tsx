@@ -176,8 +176,9 @@ describe("a system user", () => {
     window.location.hash = "#/system-users/699999999999999";
     renderWithBackend(<App />, backend);
     expect(await screen.findByText("This system user could not be loaded")).toBeTruthy();
-    // Meta's answer, in plain words: it does not say whether the ID is wrong or out of reach.
-    expect(screen.getByText(/The object does not exist, or the system user or token has not been given access to it/)).toBeTruthy();
+    // The engine's words for a system user that is not there, and its fix.
+    expect(screen.getByText(/System user 699999999999999 does not exist in this business portfolio/)).toBeTruthy();
+    expect(screen.getByText(/Go back to System users/)).toBeTruthy();
     expect(screen.getByRole("button", { name: "Try again" })).toBeTruthy();
     expect(screen.getByRole("link", { name: "← All system users" })).toBeTruthy();
   });

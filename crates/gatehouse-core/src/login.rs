@@ -1,0 +1,303 @@
+//! Signing in with Meta, then Gatehouse setting itself up: no admin token to paste.
+//!
+//! Facebook Login's manual flow for desktop apps (../shared/reference/meta-login.md §1): a
+//! window opens Meta's login dialog for the person's own app with `response_type=token` and the
+//! redirect `https://www.facebook.com/connect/login_success.html`; the app watches the window's
+//! navigation and reads the token from the redirect's fragment (errors come in the query).
+//! Then: the short-lived token is exchanged for a 60-day one with the app secret (§3), the
+//! person picks a business they administer (`/me/businesses`, §4.1), and Gatehouse creates (or
+//! reuses) an admin system user named "Gatehouse", installs the app on it and generates its
+//! never-expiring token with `business_management` (§4.2–4.4). That token is the portfolio's
+//! admin token; the person's own token is dropped.
+//!
+//! UNCONFIRMED (tried against the emulator only): whether `config_id` (Facebook Login for
+//! Business) works with the desktop redirect and `response_type=token`; which values
+//! `permitted_roles` holds (not asked for: a non-admin finds out when the setup is refused, in
+//! Meta's words); whether an embedded webview keeps working for every account (Meta may block
+//! it per account; pasting a token stays the fallback).
+
+use gatehouse_graph::{
+    ApiVersion, AssetKind, Credentials, GraphClient, GraphError, ListOptions, Relation, Scope,
+    Secret, Session,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::system_users::NewRole;
+use crate::{Error, Portfolio, PortfolioKind, Result};
+
+/// The one redirect Meta allows a desktop app's login window (listed under the app's Valid
+/// OAuth Redirect URIs).
+pub const LOGIN_REDIRECT: &str = "https://www.facebook.com/connect/login_success.html";
+/// Where Meta serves its login dialog.
+const META_DIALOG_ORIGIN: &str = "https://www.facebook.com";
+/// The admin system user Gatehouse creates (or finds again) for itself.
+pub const GATEHOUSE_SYSTEM_USER: &str = "Gatehouse";
+
+/// What the person is asked to grant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum LoginAccess {
+    /// Classic Facebook Login: the permission Gatehouse needs to set itself up.
+    Permissions,
+    /// Facebook Login for Business: a configuration made in the App Dashboard (Facebook Login
+    /// for Business › Configurations), whose ID replaces the permissions.
+    Configuration { config_id: String },
+}
+
+/// The dialog to open, and the value its answer must carry back.
+#[derive(Debug, Clone)]
+pub struct LoginDialog {
+    pub url: String,
+    /// Random, checked on the redirect (a redirect that was not for this sign-in is refused).
+    pub state: String,
+}
+
+/// Where the dialog is served: Meta's www.facebook.com, or the emulator a profile's Graph API
+/// override names (it serves the dialog on its own origin).
+pub fn dialog_origin(base_url: Option<&str>) -> String {
+    match base_url {
+        Some(url) if !gatehouse_graph::is_meta_base_url(url) => {
+            url.trim_end_matches('/').to_owned()
+        }
+        _ => META_DIALOG_ORIGIN.to_owned(),
+    }
+}
+
+/// The login dialog for `app_id`.
+pub fn login_dialog(
+    base_url: Option<&str>,
+    api_version: &str,
+    app_id: &str,
+    access: &LoginAccess,
+) -> Result<LoginDialog> {
+    crate::profiles::validate_numeric_id("app id", app_id)?;
+    let version = ApiVersion::parse(api_version)?;
+    let state = uuid::Uuid::new_v4().simple().to_string();
+    let mut url =
+        url::Url::parse(&format!("{}/{}/dialog/oauth", dialog_origin(base_url), version.as_str()))
+            .map_err(|e| {
+                GraphError::invalid_input("base_url", format!("no login dialog there: {e}"))
+            })?;
+    {
+        let mut q = url.query_pairs_mut();
+        q.append_pair("client_id", app_id)
+            .append_pair("redirect_uri", LOGIN_REDIRECT)
+            .append_pair("state", &state)
+            .append_pair("response_type", "token");
+        match access {
+            LoginAccess::Permissions => {
+                q.append_pair("scope", Scope::BusinessManagement.as_str());
+            }
+            LoginAccess::Configuration { config_id } => {
+                crate::profiles::validate_numeric_id("configuration id", config_id.trim())?;
+                q.append_pair("config_id", config_id.trim())
+                    .append_pair("override_default_response_type", "true");
+            }
+        }
+    }
+    Ok(LoginDialog { url: url.into(), state })
+}
+
+/// Whether the window has reached the login redirect (it stops there: the page itself is never
+/// loaded).
+pub fn is_login_redirect(raw: &str) -> bool {
+    url::Url::parse(raw).is_ok_and(|u| {
+        let redirect = url::Url::parse(LOGIN_REDIRECT).expect("a URL");
+        u.scheme() == redirect.scheme()
+            && u.host_str() == redirect.host_str()
+            && u.port() == redirect.port()
+            && u.path() == redirect.path()
+    })
+}
+
+/// The person's token from the login redirect, or what went wrong, in Meta's terms.
+pub fn read_redirect(raw: &str, state: &str) -> Result<Secret> {
+    let failed = |why: &str| Error::LoginFailed(why.to_owned());
+    if !is_login_redirect(raw) {
+        return Err(failed("the sign-in ended on another page"));
+    }
+    let url = url::Url::parse(raw).map_err(|_| failed("the sign-in's answer is not an address"))?;
+    let query: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+    let fragment: Vec<(String, String)> =
+        url::form_urlencoded::parse(url.fragment().unwrap_or("").as_bytes()).into_owned().collect();
+    let in_query = |k: &str| query.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+    let in_fragment = |k: &str| fragment.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+    // Errors come in the query even with response_type=token (meta-login.md §1.3).
+    if let Some(error) = in_query("error") {
+        let description = in_query("error_description").unwrap_or("").trim().to_owned();
+        return Err(match (in_query("error_code"), in_query("error_reason")) {
+            (Some("200"), _) => Error::LoginRefused { description },
+            (_, Some("user_denied")) => Error::LoginCancelled,
+            _ => Error::LoginFailed(format!("{error}: {description}")),
+        });
+    }
+    let answered_state = in_fragment("state").or_else(|| in_query("state"));
+    if answered_state != Some(state) {
+        return Err(failed("the answer was not for this sign-in (its state differs)"));
+    }
+    match in_fragment("access_token") {
+        Some(token) if !token.trim().is_empty() => Ok(Secret::new(token.trim().to_owned())),
+        _ if in_query("code").is_some() => Err(failed("Meta answered with a code, not a token")),
+        _ => Err(failed("Meta's answer carried no token")),
+    }
+}
+
+/// A business the signed-in person belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct LoginBusiness {
+    pub id: String,
+    pub name: String,
+}
+
+/// The person, signed in: their 60-day token (with the app secret for proofs) and the
+/// businesses they belong to. Dropping it drops the token.
+pub struct SignedIn {
+    session: Session,
+    pub person_id: String,
+    pub person_name: Option<String>,
+    pub businesses: Vec<LoginBusiness>,
+}
+
+impl std::fmt::Debug for SignedIn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignedIn")
+            .field("person_id", &self.person_id)
+            .field("businesses", &self.businesses)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Exchanges the dialog's short-lived token for a 60-day one and reads who signed in and their
+/// businesses.
+pub async fn sign_in(
+    client: &GraphClient,
+    app_id: &str,
+    app_secret: &Secret,
+    short_lived: Secret,
+) -> Result<SignedIn> {
+    let first = client.session(Credentials::with_app_secret(short_lived, app_secret.clone()));
+    let long = first.refresh_token(app_id, app_secret).await?.access_token;
+    drop(first);
+    let session = client.session(Credentials::with_app_secret(long, app_secret.clone()));
+    let me = session.me().await?;
+    let (found, _) = session.my_businesses().collect_all().await?;
+    let businesses = found
+        .into_iter()
+        .map(|b| LoginBusiness {
+            name: b.name.unwrap_or_else(|| format!("Business {}", b.id)),
+            id: b.id,
+        })
+        .collect();
+    Ok(SignedIn { session, person_id: me.id, person_name: me.name, businesses })
+}
+
+/// An admin system user of the business, one Gatehouse could use.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct AdminSystemUser {
+    pub id: String,
+    pub name: String,
+}
+
+/// Which admin system user Gatehouse works as.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum AdminChoice {
+    /// Add one named "Gatehouse".
+    Create,
+    /// Use this one (a new token is generated for it; its other tokens keep working).
+    Reuse { system_user_id: String },
+}
+
+impl AdminChoice {
+    /// Gatehouse's own admin system user when it is there (set up before), else a new one.
+    pub fn default_for(admins: &[AdminSystemUser]) -> Self {
+        match admins.iter().find(|a| a.name.trim() == GATEHOUSE_SYSTEM_USER) {
+            Some(a) => Self::Reuse { system_user_id: a.id.clone() },
+            None => Self::Create,
+        }
+    }
+}
+
+/// The business's admin system users (Meta limits how many a business may have, so using one
+/// that is there may be the only way).
+pub async fn admin_system_users(
+    signed_in: &SignedIn,
+    business_id: &str,
+) -> Result<Vec<AdminSystemUser>> {
+    crate::profiles::validate_numeric_id("business id", business_id)?;
+    let (users, _) = signed_in.session.system_users(business_id).collect_all().await?;
+    Ok(users
+        .into_iter()
+        .filter(|u| matches!(u.role, Some(gatehouse_graph::SystemUserRole::Admin)))
+        .map(|u| AdminSystemUser { name: u.name.clone(), id: u.id })
+        .collect())
+}
+
+/// What the setup did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct SetUp {
+    pub system_user_id: String,
+    /// An admin system user that was there already was used.
+    pub reused: bool,
+    /// In words, for the person.
+    pub message: String,
+}
+
+/// Gatehouse sets itself up in `business_id` with the person's token: the admin system user
+/// `choice` names (added when asked), the app installed on it, and a never-expiring token with
+/// `business_management`, which becomes the portfolio's admin token. It keeps working when the
+/// person's session ends.
+pub async fn set_up(
+    signed_in: &SignedIn,
+    business_id: &str,
+    app_id: &str,
+    choice: &AdminChoice,
+) -> Result<(Secret, SetUp)> {
+    crate::profiles::validate_numeric_id("business id", business_id)?;
+    let portfolio =
+        Portfolio::new(PortfolioKind::Meta, business_id.to_owned(), signed_in.session.clone())
+            .with_app(app_id.to_owned());
+    // Meta allows system users only in a business that owns an app: a business whose person
+    // develops the app but never added it (the connection check's claim) gets it added first.
+    let (owned, _) = signed_in
+        .session
+        .assets(business_id, AssetKind::App, Relation::Owned, &ListOptions::default())
+        .collect_all()
+        .await?;
+    if !owned.iter().any(|a| a.id == app_id) {
+        crate::portfolio::claim_app(&signed_in.session, business_id, app_id).await?;
+    }
+    let (system_user_id, reused) = match choice {
+        AdminChoice::Reuse { system_user_id } => (system_user_id.clone(), true),
+        AdminChoice::Create => {
+            let created =
+                portfolio.create_system_user(GATEHOUSE_SYSTEM_USER, NewRole::Admin).await?;
+            (created.id, false)
+        }
+    };
+    let generated = portfolio
+        .generate_token(
+            &system_user_id,
+            app_id,
+            &[Scope::BusinessManagement],
+            crate::TokenExpiry::Never,
+        )
+        .await?;
+    let message = if reused {
+        "Gatehouse works as this admin system user, with a new token that never expires (its \
+         other tokens keep working). Your own sign-in is not kept."
+            .to_owned()
+    } else {
+        format!(
+            "Gatehouse added the admin system user “{GATEHOUSE_SYSTEM_USER}” with the app \
+             installed and a token that never expires, so it keeps working after your own \
+             session ends. Your own sign-in is not kept."
+        )
+    };
+    Ok((generated.token, SetUp { system_user_id, reused, message }))
+}

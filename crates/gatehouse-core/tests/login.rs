@@ -1,0 +1,182 @@
+//! Sign in with Meta, then Gatehouse sets itself up, against the emulator's login dialog: the
+//! dialog's address, a person signing in (the browser's part played by a plain HTTP client),
+//! the redirect read, the token exchanged, the businesses listed, the admin system user
+//! created (then reused), and its token working as the portfolio's admin token. Also every way
+//! the sign-in can fail.
+
+use gatehouse_core::connect::{check_connection, ConnectRequest};
+use gatehouse_core::login::{
+    admin_system_users, is_login_redirect, login_dialog, read_redirect, set_up, sign_in,
+    AdminChoice, LoginAccess, LOGIN_REDIRECT,
+};
+use gatehouse_core::profiles::ProfileSecrets;
+use gatehouse_core::{Error, TokenKind};
+use gatehouse_emulator::Fixture;
+use gatehouse_errors::{Explain, Surface};
+use gatehouse_graph::Secret;
+use gatehouse_testkit::TestEmulator;
+
+/// Plays the person in the login window: opens the dialog, then presses "Continue as …" for
+/// `person` (or Cancel), and returns where the window is sent.
+async fn sign_in_as(dialog_url: &str, person: Option<&str>) -> String {
+    let http =
+        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let page = http.get(dialog_url).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Continue as"), "{page}");
+    let url = url::Url::parse(dialog_url).unwrap();
+    let mut form: Vec<(String, String)> = url
+        .query_pairs()
+        .into_owned()
+        .filter(|(k, _)| ["client_id", "redirect_uri", "state", "scope"].contains(&k.as_str()))
+        .collect();
+    match person {
+        Some(p) => form.push(("person".into(), p.into())),
+        None => form.push(("cancel".into(), "1".into())),
+    }
+    let answer_url = format!("{}://{}/dialog/oauth/answer", url.scheme(), url.host_str().unwrap())
+        .replace("://127.0.0.1/", &format!("://127.0.0.1:{}/", url.port().unwrap()));
+    let answer = http.post(answer_url).form(&form).send().await.unwrap();
+    assert_eq!(answer.status().as_u16(), 302);
+    answer.headers()["location"].to_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn sign_in_then_gatehouse_sets_itself_up() {
+    let kit = TestEmulator::start(Fixture::demo()).await;
+    let agency = kit.agency();
+    let app = agency.apps[0].clone();
+    let app_secret = Secret::new(app.secret.clone());
+
+    let dialog =
+        login_dialog(Some(kit.url()), "v26.0", &app.id, &LoginAccess::Permissions).unwrap();
+    assert!(
+        dialog.url.starts_with(&format!("{}/v26.0/dialog/oauth?", kit.url())),
+        "{}",
+        dialog.url
+    );
+    for part in [
+        "response_type=token",
+        "scope=business_management",
+        "redirect_uri=https%3A%2F%2Fwww.facebook.com%2Fconnect%2Flogin_success.html",
+    ] {
+        assert!(dialog.url.contains(part), "{part} in {}", dialog.url);
+    }
+    let meta = login_dialog(None, "v26.0", &app.id, &LoginAccess::Permissions).unwrap();
+    assert!(meta.url.starts_with("https://www.facebook.com/v26.0/dialog/oauth?"));
+    assert_ne!(meta.state, dialog.state, "a new state each time");
+
+    let landed = sign_in_as(&dialog.url, agency.user_id.as_deref()).await;
+    assert!(is_login_redirect(&landed), "{landed}");
+    let short = read_redirect(&landed, &dialog.state).expect("a token");
+    let signed = sign_in(&kit.client(), &app.id, &app_secret, short).await.expect("signed in");
+    assert_eq!(Some(signed.person_id.as_str()), agency.user_id.as_deref());
+    assert!(signed.businesses.iter().any(|b| b.id == agency.id), "{:?}", signed.businesses);
+    assert!(!format!("{signed:?}").contains("EAA"), "no token in Debug");
+
+    // The business has its admin system user already, and Meta allows it no second one: a new
+    // "Gatehouse" is refused with the limit in Meta's words, and the one there is used.
+    let admins = admin_system_users(&signed, &agency.id).await.unwrap();
+    assert_eq!(admins.len(), 1, "{admins:?}");
+    assert_eq!(AdminChoice::default_for(&admins), AdminChoice::Create);
+    let refused = set_up(&signed, &agency.id, &app.id, &AdminChoice::Create).await.unwrap_err();
+    assert_eq!(refused.code(), "system_user_limit", "{refused:?}");
+    let reuse = AdminChoice::Reuse { system_user_id: admins[0].id.clone() };
+    let (token, done) = set_up(&signed, &agency.id, &app.id, &reuse).await.expect("set up");
+    assert!(done.reused && done.system_user_id == admins[0].id, "{done:?}");
+    let secrets = ProfileSecrets { admin_token: token, app_secret: app_secret.clone() };
+    let request = ConnectRequest {
+        business_id: agency.id.clone(),
+        app_id: app.id.clone(),
+        base_url: Some(kit.url().to_owned()),
+        api_version: "v26.0".into(),
+    };
+    let report = check_connection(&request, &secrets).await.expect("the new token works");
+    assert_eq!(report.token_kind, TokenKind::SystemUser);
+    assert_eq!(report.token_owner_id, done.system_user_id);
+    assert!(report.problems.iter().all(|p| !p.blocking), "{:?}", report.problems);
+}
+
+/// A business whose person develops the app but has no system users yet (no app of its own):
+/// Gatehouse adds the app to the business, adds its own admin system user, and the next
+/// sign-in finds that one again instead of adding a second.
+#[tokio::test]
+async fn gatehouse_adds_the_app_and_its_admin_system_user_once() {
+    let kit = TestEmulator::start(Fixture::demo()).await;
+    let manifest = kit.emulator().manifest().clone();
+    let harbor = manifest.businesses.iter().find(|b| !b.developer_apps.is_empty()).unwrap();
+    let app = harbor.developer_apps[0].clone();
+    let app_secret = Secret::new(app.secret.clone());
+    let mut created = None;
+    for _ in 0..2 {
+        let dialog =
+            login_dialog(Some(kit.url()), "v26.0", &app.id, &LoginAccess::Permissions).unwrap();
+        let landed = sign_in_as(&dialog.url, harbor.user_id.as_deref()).await;
+        let short = read_redirect(&landed, &dialog.state).unwrap();
+        let signed = sign_in(&kit.client(), &app.id, &app_secret, short).await.unwrap();
+        let admins = admin_system_users(&signed, &harbor.id).await.unwrap();
+        let choice = AdminChoice::default_for(&admins);
+        let (_, done) = set_up(&signed, &harbor.id, &app.id, &choice).await.expect("set up");
+        match &created {
+            None => {
+                assert_eq!(choice, AdminChoice::Create);
+                assert!(!done.reused && done.message.contains("“Gatehouse”"), "{done:?}");
+                created = Some(done.system_user_id);
+            }
+            Some(id) => assert!(done.reused && &done.system_user_id == id, "{done:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_way_the_sign_in_fails_is_worded() {
+    let kit = TestEmulator::start(Fixture::demo()).await;
+    let agency = kit.agency();
+    let app = agency.apps[0].clone();
+    let dialog =
+        login_dialog(Some(kit.url()), "v26.0", &app.id, &LoginAccess::Permissions).unwrap();
+
+    let cancelled = read_redirect(&sign_in_as(&dialog.url, None).await, &dialog.state).unwrap_err();
+    assert!(matches!(cancelled, Error::LoginCancelled), "{cancelled:?}");
+
+    let outsider = kit
+        .emulator()
+        .manifest()
+        .businesses
+        .iter()
+        .find(|b| b.id != agency.id && b.user_id.is_some())
+        .unwrap()
+        .clone();
+    let refused =
+        read_redirect(&sign_in_as(&dialog.url, outsider.user_id.as_deref()).await, &dialog.state)
+            .unwrap_err();
+    assert!(matches!(refused, Error::LoginRefused { .. }), "{refused:?}");
+    assert!(refused.fix(Surface::Desktop).unwrap().contains("App roles"));
+
+    let landed = sign_in_as(&dialog.url, agency.user_id.as_deref()).await;
+    let foreign = read_redirect(&landed, "another-state").unwrap_err();
+    assert!(matches!(foreign, Error::LoginFailed(_)), "{foreign:?}");
+    for bad in [
+        "https://evil.example/connect/login_success.html#access_token=x",
+        "not a url",
+        LOGIN_REDIRECT,
+    ] {
+        let e = read_redirect(bad, &dialog.state).unwrap_err();
+        assert_eq!(e.code(), "login_failed", "{bad}");
+        assert!(!e.explanation().is_empty() && e.fix(Surface::Cli).is_some());
+    }
+    assert!(!is_login_redirect(
+        "https://www.facebook.com/connect/login_success.html.evil.example/"
+    ));
+    assert!(!is_login_redirect("http://www.facebook.com/connect/login_success.html"));
+
+    let config = LoginAccess::Configuration { config_id: "123456".into() };
+    let with_config = login_dialog(None, "v26.0", &app.id, &config).unwrap();
+    assert!(with_config.url.contains("config_id=123456") && !with_config.url.contains("scope="));
+    let bad = login_dialog(
+        None,
+        "v26.0",
+        &app.id,
+        &LoginAccess::Configuration { config_id: "x&scope=a".into() },
+    );
+    assert!(bad.is_err());
+}
