@@ -73,7 +73,9 @@ pub struct DoctorArgs {
 pub enum ProfileCommand {
     /// Add a profile. The admin token and the app secret are read from stdin (two lines) or
     /// asked for without echo; they are checked against Meta (/me and the business) and stored
-    /// in the keyring.
+    /// in the keyring. With `--login`: only the app secret is read, you sign in with Meta in a
+    /// browser and paste the address it ends on, and Gatehouse sets up its own admin system
+    /// user and token.
     Add(ProfileAddArgs),
     /// List the profiles (no secrets).
     List,
@@ -88,9 +90,9 @@ pub enum ProfileCommand {
 pub struct ProfileAddArgs {
     /// The profile's id: lowercase letters, digits and '-'.
     pub id: String,
-    /// The business portfolio's id.
-    #[arg(long = "business", value_name = "ID")]
-    pub business_id: String,
+    /// The business portfolio's id (with `--login`: needed only when you belong to several).
+    #[arg(long = "business", value_name = "ID", required_unless_present = "login")]
+    pub business_id: Option<String>,
     /// The Meta app's id (its secret signs every request with appsecret_proof).
     #[arg(long = "app", value_name = "ID")]
     pub app_id: String,
@@ -104,6 +106,18 @@ pub struct ProfileAddArgs {
     /// admin of the app): a business without an app cannot have system users.
     #[arg(long)]
     pub claim_app: bool,
+    /// Sign in with Meta instead of pasting an admin token: Gatehouse then creates (or reuses)
+    /// an admin system user with the app installed and keeps its never-expiring token.
+    #[arg(long)]
+    pub login: bool,
+    /// With `--login`, for an app that uses Facebook Login for Business: the configuration's ID
+    /// (App Dashboard › Facebook Login for Business › Configurations).
+    #[arg(long, value_name = "ID", requires = "login")]
+    pub config_id: Option<String>,
+    /// With `--login`: the admin system user Gatehouse works as (default: its own, "Gatehouse",
+    /// added when the business has none).
+    #[arg(long, value_name = "ID", requires = "login")]
+    pub system_user: Option<String>,
 }
 
 #[derive(Debug, Args)]

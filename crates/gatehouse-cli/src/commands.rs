@@ -240,11 +240,14 @@ fn read_secrets() -> Result<ProfileSecrets, CliError> {
 }
 
 async fn profile_add(g: &Global, args: ProfileAddArgs) -> Result<u8, CliError> {
+    if args.login {
+        return profile_add_by_login(g, args).await;
+    }
     let profiles = ProfileStore::from_env()?;
     let profile = Profile {
         id: args.id,
         label: args.label.unwrap_or_default(),
-        business_id: args.business_id,
+        business_id: args.business_id.unwrap_or_default(),
         app_id: args.app_id,
         base_url: g.base_url.clone(),
         api_version: args.api_version,
@@ -272,11 +275,129 @@ async fn profile_add(g: &Global, args: ProfileAddArgs) -> Result<u8, CliError> {
         }
     }
     let added = add_profile(&profiles, &store, profile, &secrets).await?;
+    report_added(g, &added)
+}
+
+/// `profile add --login`: the app secret from stdin (or asked for), a sign-in with Meta in the
+/// person's browser (they paste back the address it ends on), then Gatehouse sets itself up
+/// and saves the profile with its own admin system user's token. The person's token is used
+/// for the setup only and never stored.
+async fn profile_add_by_login(g: &Global, args: ProfileAddArgs) -> Result<u8, CliError> {
+    use gatehouse_core::login::{self, AdminChoice, LoginAccess};
+
+    let profiles = ProfileStore::from_env()?;
+    // The profile as far as it is known, checked before anything is asked (a business chosen
+    // after the sign-in stands as "0" until then).
+    let mut profile = Profile {
+        id: args.id,
+        label: args.label.unwrap_or_default(),
+        business_id: args.business_id.clone().unwrap_or_else(|| "0".to_owned()),
+        app_id: args.app_id,
+        base_url: g.base_url.clone(),
+        api_version: args.api_version,
+    };
+    profile.validate()?;
+    if profiles.list()?.iter().any(|p| p.id == profile.id) {
+        return Err(ProfileError::AlreadyExists(profile.id).into());
+    }
+    let store = keyring::open_from_env()?;
+    let mut config = match &profile.base_url {
+        Some(url) => ClientConfig::with_base_url(url.clone()),
+        None => ClientConfig::default(),
+    };
+    config.api_version = ApiVersion::parse(&profile.api_version)?;
+    let client = GraphClient::new(config)?;
+    let app_secret = read_one_secret("App secret (input hidden): ", "app secret")?;
+
+    let access = match args.config_id {
+        Some(config_id) => LoginAccess::Configuration { config_id },
+        None => LoginAccess::Permissions,
+    };
+    let dialog = login::login_dialog(
+        profile.base_url.as_deref(),
+        &profile.api_version,
+        &profile.app_id,
+        &access,
+    )?;
+    eprintln!(
+        "Open this address in a browser and sign in with Meta:\n  {}\nThen paste the address \
+         the browser ends on (it starts with {}):",
+        dialog.url,
+        login::LOGIN_REDIRECT
+    );
+    // The address carries the person's token: read like a secret, never echoed.
+    let landed = read_one_secret("Address (input hidden): ", "address")?;
+    let short = login::read_redirect(landed.expose(), &dialog.state)?;
+    drop(landed);
+    eprintln!("Signed in; exchanging the token and reading your businesses…");
+    let signed = login::sign_in(&client, &profile.app_id, &app_secret, short).await?;
+    let business = match (&args.business_id, signed.businesses.as_slice()) {
+        (Some(id), _) => id.clone(),
+        (None, [only]) => only.id.clone(),
+        (None, many) => {
+            let list: Vec<String> = many.iter().map(|b| format!("{} ({})", b.id, b.name)).collect();
+            return Err(CliError::Usage {
+                code: ErrorCode::InvalidInput,
+                message: format!(
+                    "you belong to {} business portfolios: {}",
+                    many.len(),
+                    if list.is_empty() { "none".to_owned() } else { list.join(", ") }
+                ),
+                fix: "Run the command again with `--business <id>`.".to_owned(),
+            });
+        }
+    };
+    profile.business_id = business;
+    let admins = login::admin_system_users(&signed, &profile.business_id).await?;
+    let choice = match args.system_user {
+        Some(system_user_id) => AdminChoice::Reuse { system_user_id },
+        None => AdminChoice::default_for(&admins),
+    };
+    if choice == AdminChoice::Create && !admins.is_empty() {
+        // Meta allows one admin system user per business (graph-api.md §7.1): say which can
+        // be used if the create is refused.
+        let list: Vec<String> = admins.iter().map(|a| format!("{} ({})", a.id, a.name)).collect();
+        eprintln!(
+            "The business has admin system users already: {}. If Meta refuses another, run \
+             again with `--system-user <id>`.",
+            list.join(", ")
+        );
+    }
+    eprintln!("Setting up Gatehouse's admin system user in business {}…", profile.business_id);
+    let (token, set_up) =
+        login::set_up(&signed, &profile.business_id, &profile.app_id, &choice).await?;
+    drop(signed);
+    eprintln!("{}", set_up.message);
+    let secrets = ProfileSecrets { admin_token: token, app_secret };
+    let added = add_profile(&profiles, &store, profile, &secrets).await?;
+    report_added(g, &added)
+}
+
+/// One secret: a line of stdin, or asked for without echo on a terminal.
+fn read_one_secret(prompt: &str, what: &str) -> Result<Secret, CliError> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        let value = Zeroizing::new(
+            rpassword::prompt_password(prompt)
+                .map_err(|e| CliError::Input(format!("cannot read the {what}: {e}")))?,
+        );
+        let trimmed = value.trim();
+        if trimmed.is_empty() {
+            return Err(CliError::Input(format!("the {what} is empty")));
+        }
+        Ok(Secret::new(trimmed.to_owned()))
+    } else {
+        read_secret_line(&mut stdin.lock(), what)
+    }
+}
+
+/// What `profile add` prints once the profile is saved.
+fn report_added(g: &Global, added: &AddedProfile) -> Result<u8, CliError> {
     for p in &added.connection.problems {
         eprintln!("warning: {} {}", p.message, p.fix.as_deref().unwrap_or_default());
     }
     if g.json {
-        print_json(&added)?;
+        print_json(added)?;
     } else {
         let c = &added.connection;
         println!(
