@@ -3,11 +3,13 @@
 //! with the macro's generated names (E0255). Progress callbacks become Tauri channels here.
 
 use gatehouse_commands::app::{AppInfo, CompatibilityCheck, KeyringReport};
+use gatehouse_commands::login::{AdminChoices, GatehouseSetUp, SignInForm, SignedInPerson};
 use gatehouse_commands::portfolios::{ConnectForm, PortfolioEntry, PortfolioList};
 use gatehouse_commands::tokens::{IssuedToken, TokenRequest};
-use gatehouse_commands::{app, jobs, portfolio, portfolios, tokens, AppState, CommandError};
+use gatehouse_commands::{app, jobs, login, portfolio, portfolios, tokens, AppState, CommandError};
 use gatehouse_core::connect::ConnectionReport;
 use gatehouse_core::jobs::{AssetChange, JobEvent, JobReport, JobSummary};
+use gatehouse_core::login::AdminChoice;
 use gatehouse_core::{
     AccessCount, AppChoice, AppClaim, AssetKindInfo, AssetRow, ChangeReview, CopyReceipt,
     CreatedSystemUser, NewRole, PortfolioOverview, Preflight, Revoked, ScopeCatalog,
@@ -84,6 +86,51 @@ pub async fn confirm_graph_url(
     url: String,
 ) -> Answer<PortfolioEntry> {
     portfolios::confirm_graph_url(&state, id, url).await
+}
+
+/// Opens Meta's login dialog in a window of its own and waits for the person; the window's
+/// answer is read by the engine (the window itself is the shell's part: `crate::login_window`).
+#[tauri::command]
+#[specta::specta]
+pub async fn sign_in_with_meta(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    form: SignInForm,
+) -> Answer<SignedInPerson> {
+    let dialog = login::begin_sign_in(&state, form).await?;
+    match crate::login_window::run(&app, &dialog.url).await {
+        Ok(landed) => login::finish_sign_in(&state, landed).await,
+        Err(error) => {
+            login::cancel_sign_in(&state);
+            Err(error)
+        }
+    }
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn admin_choices(
+    state: State<'_, AppState>,
+    business_id: String,
+) -> Answer<AdminChoices> {
+    login::admin_choices(&state, business_id).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn set_up_gatehouse(
+    state: State<'_, AppState>,
+    business_id: String,
+    choice: AdminChoice,
+    label: String,
+) -> Answer<GatehouseSetUp> {
+    login::set_up_gatehouse(&state, business_id, choice, label).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn cancel_sign_in(state: State<'_, AppState>) {
+    login::cancel_sign_in(&state);
 }
 
 #[tauri::command]

@@ -2,6 +2,7 @@
 
 mod bindings;
 mod commands;
+mod login_window;
 
 pub use bindings::specta_builder;
 

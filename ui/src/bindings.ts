@@ -14,6 +14,14 @@ export const commands = {
 	claimAppForConnection: (form: ConnectForm) => typedError<AppClaim, CommandError>(__TAURI_INVOKE("claim_app_for_connection", { form })),
 	savePortfolio: (form: ConnectForm) => typedError<PortfolioEntry, CommandError>(__TAURI_INVOKE("save_portfolio", { form })),
 	confirmGraphUrl: (id: string, url: string) => typedError<PortfolioEntry, CommandError>(__TAURI_INVOKE("confirm_graph_url", { id, url })),
+	/**
+	 *  Opens Meta's login dialog in a window of its own and waits for the person; the window's
+	 *  answer is read by the engine (the window itself is the shell's part: `crate::login_window`).
+	 */
+	signInWithMeta: (form: SignInForm) => typedError<SignedInPerson, CommandError>(__TAURI_INVOKE("sign_in_with_meta", { form })),
+	adminChoices: (businessId: string) => typedError<AdminChoices, CommandError>(__TAURI_INVOKE("admin_choices", { businessId })),
+	setUpGatehouse: (businessId: string, choice: AdminChoice, label: string) => typedError<GatehouseSetUp, CommandError>(__TAURI_INVOKE("set_up_gatehouse", { businessId, choice, label })),
+	cancelSignIn: () => __TAURI_INVOKE<void>("cancel_sign_in"),
 	removePortfolio: (id: string) => typedError<null, CommandError>(__TAURI_INVOKE("remove_portfolio", { id })),
 	portfolioOverview: () => typedError<PortfolioOverview, CommandError>(__TAURI_INVOKE("portfolio_overview")),
 	claimApp: (appId: string) => typedError<AppClaim, CommandError>(__TAURI_INVOKE("claim_app", { appId })),
@@ -80,6 +88,28 @@ export type AccessLoss = {
  *  Limited allows 1 regular and 1 admin system user, Full 10 and 1.
  */
 export type AccessTier = "Limited" | "Full";
+
+/**  Which admin system user Gatehouse works as. */
+export type AdminChoice = 
+/**  Add one named "Gatehouse". */
+{ kind: "create" } | 
+/**  Use this one (a new token is generated for it; its other tokens keep working). */
+{ kind: "reuse"; system_user_id: string };
+
+/**
+ *  The admin system users of `business_id` Gatehouse could work as, and which it picks by
+ *  itself.
+ */
+export type AdminChoices = {
+	admins: AdminSystemUser[],
+	suggested: AdminChoice,
+};
+
+/**  An admin system user of the business, one Gatehouse could use. */
+export type AdminSystemUser = {
+	id: string,
+	name: string,
+};
 
 /**  An app offered when generating a token. */
 export type AppChoice = {
@@ -395,7 +425,9 @@ export type ErrorCode = "token_expired" | "token_invalid" | "missing_permission"
  */
 "connection_blocked" | "clipboard_unavailable" | "token_gone" | 
 /**  A token was already shown once in this window: it is not handed out again. */
-"token_already_revealed" | "keychain_owner_unknown" | "app_secret_missing" | "portfolio_not_found" | "internal" | "usage" | "invalid_kind" | "invalid_task" | "invalid_scope" | "job_other_portfolio" | "keyring_backend_unknown" | "profile_required" | "token_preflight_failed" | "token_input_failed" | "input_failed";
+"token_already_revealed" | "keychain_owner_unknown" | "app_secret_missing" | "portfolio_not_found" | 
+/**  A Sign in with Meta step with no sign-in under way. */
+"no_sign_in_under_way" | "internal" | "usage" | "invalid_kind" | "invalid_task" | "invalid_scope" | "job_other_portfolio" | "keyring_backend_unknown" | "profile_required" | "token_preflight_failed" | "token_input_failed" | "input_failed";
 
 /**  A token lifetime offered when generating one, in words. */
 export type ExpiryChoice = {
@@ -415,6 +447,12 @@ export type ExpiryState =
 "at" | 
 /**  Meta did not say. */
 "unknown";
+
+/**  The portfolio saved and opened, and what the setup did, in words. */
+export type GatehouseSetUp = {
+	portfolio: PortfolioEntry,
+	message: string,
+};
 
 /**  Where a portfolio's Graph API calls, and so its admin token and app secret proofs, go. */
 export type GraphDestination = 
@@ -526,6 +564,12 @@ export type KeyringReport = {
 export type KindSummary = {
 	kind: AssetKind,
 	summary: string,
+};
+
+/**  A business the signed-in person belongs to. */
+export type LoginBusiness = {
+	id: string,
+	name: string,
 };
 
 /**  The role of a new system user, in the words Business Suite uses. */
@@ -795,6 +839,23 @@ export type ScopeTargets = {
 	scope: string,
 	/**  Asset IDs; empty when the grant is not limited to specific assets. */
 	target_ids: string[],
+};
+
+/**
+ *  What the person types before signing in: their app's ID and secret (they identify the app;
+ *  the secret becomes a [`Secret`] at once) and, for Facebook Login for Business, the
+ *  configuration's ID.
+ */
+export type SignInForm = {
+	app_id: string,
+	app_secret: string,
+	config_id: string | null,
+};
+
+/**  Who signed in, and where they can set Gatehouse up. */
+export type SignedInPerson = {
+	person_name: string | null,
+	businesses: LoginBusiness[],
 };
 
 /**  A step with its words, for a progress list drawn before the steps run. */

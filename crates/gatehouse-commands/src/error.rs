@@ -22,6 +22,9 @@ pub enum CommandFailure {
     /// A job recorded for another portfolio than the open one: it is never run, changed or
     /// shown from here (its changes are for another business).
     JobOfAnotherPortfolio { job_id: String, portfolio_id: String },
+    /// A step of Sign in with Meta asked for when no sign-in is under way (it was finished,
+    /// cancelled, or Gatehouse restarted).
+    NoSignInUnderWay,
     /// Something inside Gatehouse failed (a task panicked, an answer did not serialize).
     Internal { detail: String },
 }
@@ -34,6 +37,7 @@ impl Explain for CommandFailure {
             Self::KeychainOwnerUnknown => ErrorCode::KeychainOwnerUnknown,
             Self::AppSecretMissing => ErrorCode::AppSecretMissing,
             Self::PortfolioNotFound { .. } => ErrorCode::PortfolioNotFound,
+            Self::NoSignInUnderWay => ErrorCode::NoSignInUnderWay,
             Self::JobOfAnotherPortfolio { .. } => ErrorCode::JobOtherPortfolio,
             Self::Internal { .. } => ErrorCode::Internal,
         }
@@ -57,6 +61,9 @@ impl Explain for CommandFailure {
                 portfolio has none."
                 .to_owned(),
             Self::PortfolioNotFound { id } => format!("There is no demo portfolio \"{id}\"."),
+            Self::NoSignInUnderWay => "No sign-in with Meta is under way: it was finished or \
+                cancelled, or Gatehouse was restarted."
+                .to_owned(),
             Self::JobOfAnotherPortfolio { portfolio_id, .. } => format!(
                 "This change belongs to another portfolio ({portfolio_id}), not to the open one."
             ),
@@ -80,6 +87,7 @@ impl Explain for CommandFailure {
                 format!("Add the app secret: {}.", surface.update_credentials())
             }
             Self::PortfolioNotFound { .. } => "Choose a portfolio from the list.".to_owned(),
+            Self::NoSignInUnderWay => "Sign in with Meta again.".to_owned(),
             Self::JobOfAnotherPortfolio { portfolio_id, .. } => match surface {
                 Surface::Desktop => {
                     "Open that portfolio (the portfolio menu), then resume or discard it there."

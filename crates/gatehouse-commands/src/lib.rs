@@ -11,6 +11,7 @@ pub mod app;
 mod clipboard;
 mod error;
 pub mod jobs;
+pub mod login;
 pub mod portfolio;
 pub mod portfolios;
 mod state;

@@ -46,7 +46,7 @@ impl PortfolioEntry {
         }
     }
 
-    fn saved(profile: &Profile) -> Self {
+    pub(crate) fn saved(profile: &Profile) -> Self {
         let kind = PortfolioKind::Meta;
         let destination = profile.graph_destination();
         Self {

@@ -101,6 +101,8 @@ pub struct AppState {
     keep_tokens_for: std::time::Duration,
     /// The local database, opened on first use.
     store: OnceCell<Store>,
+    /// A Sign in with Meta under way (the person's token, between its steps).
+    pub(crate) sign_in: Mutex<Option<crate::login::SignIn>>,
     /// The system clipboard, written from Rust only.
     clipboard: Arc<dyn Clipboard>,
 }
@@ -154,6 +156,7 @@ impl AppState {
             demo_listings: OnceCell::new(),
             active: Mutex::new(active),
             keep_tokens_for: KEEP_TOKENS_FOR,
+            sign_in: Mutex::new(None),
             opened: Mutex::new(HashMap::new()),
             confirmed_graph_urls: Mutex::new(HashMap::new()),
             jobs: Mutex::new(HashMap::new()),
@@ -318,6 +321,7 @@ impl AppState {
             eprintln!("gatehouse: the clipboard could not be cleared on exit: {e}");
         }
         self.drop_all_tokens();
+        lock(&self.sign_in).take();
     }
 
     /// Drops a kept token (zeroized on drop). Returns it, for a last use such as clearing the

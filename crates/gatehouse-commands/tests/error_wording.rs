@@ -124,6 +124,7 @@ fn engine_errors() -> Vec<Box<dyn Explain>> {
     let commands = vec![
         CommandFailure::TokenGone,
         CommandFailure::TokenAlreadyRevealed,
+        CommandFailure::NoSignInUnderWay,
         CommandFailure::KeychainOwnerUnknown,
         CommandFailure::AppSecretMissing,
         CommandFailure::PortfolioNotFound { id: "demo:nope".into() },

@@ -2,7 +2,7 @@
 //! (camelCase keys, as Tauri renames them). A test calls every command of the generated bindings
 //! through the host, so a command added to the app and not here fails the build's tests.
 
-use gatehouse_commands::{app, jobs, portfolio, portfolios, tokens, AppState, CommandError};
+use gatehouse_commands::{app, jobs, login, portfolio, portfolios, tokens, AppState, CommandError};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -84,6 +84,21 @@ pub async fn invoke(
         "confirm_graph_url" => {
             answer(portfolios::confirm_graph_url(s, args.get("id")?, args.get("url")?).await)
         }
+        "sign_in_with_meta" => answer(sign_in_with_meta(s, args.get("form")?).await),
+        "admin_choices" => answer(login::admin_choices(s, args.get("businessId")?).await),
+        "set_up_gatehouse" => answer(
+            login::set_up_gatehouse(
+                s,
+                args.get("businessId")?,
+                args.get("choice")?,
+                args.get("label")?,
+            )
+            .await,
+        ),
+        "cancel_sign_in" => {
+            login::cancel_sign_in(s);
+            answer(Ok(()))
+        }
         "remove_portfolio" => answer(portfolios::remove_portfolio(s, args.get("id")?).await),
         "portfolio_overview" => answer(portfolio::portfolio_overview(s).await),
         "claim_app" => answer(portfolio::claim_app(s, args.get("appId")?).await),
@@ -142,4 +157,24 @@ pub async fn invoke(
         "revoke_token" => answer(tokens::revoke_token(s, args.get("token")?).await),
         other => return Err(DispatchError::UnknownCommand(other.to_owned())),
     })
+}
+
+/// `sign_in_with_meta` without a window: the session's demo emulator serves the dialog, and the
+/// person who answers it is the one a window's user would be, the admin of the demo business
+/// that owns or develops the form's app (no such person: a cancel).
+async fn sign_in_with_meta(
+    state: &AppState,
+    form: login::SignInForm,
+) -> Result<login::SignedInPerson, CommandError> {
+    let app_id = form.app_id.trim().to_owned();
+    let dialog = login::begin_sign_in(state, form).await?;
+    let demo = state.demo().await?;
+    let person = demo.emulator().manifest().businesses.iter().find_map(|b| {
+        let has_app = b.apps.iter().chain(&b.developer_apps).any(|a| a.id == app_id);
+        has_app.then(|| b.user_id.clone()).flatten()
+    });
+    let landed = demo.emulator().answer_login(&dialog.url, person.as_deref()).ok_or_else(|| {
+        gatehouse_commands::internal("the emulator's login dialog did not answer")
+    })?;
+    login::finish_sign_in(state, landed).await
 }

@@ -309,6 +309,35 @@ impl RunningEmulator {
         control::handle(&self.shared, method, path, query, body)
     }
 
+    /// Answers the login dialog at `dialog_url` as person `person_id` would by pressing
+    /// "Continue as …" (`None`: Cancel), without a browser: where the window would be sent.
+    /// For hosts that stand in for the login window (the dev/test host).
+    pub fn answer_login(&self, dialog_url: &str, person_id: Option<&str>) -> Option<String> {
+        let query = dialog_url.split_once('?').map_or("", |(_, q)| q);
+        let mut form = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in form_urlencoded::parse(query.as_bytes()) {
+            if ["client_id", "redirect_uri", "state", "scope"].contains(&k.as_ref()) {
+                form.append_pair(&k, &v);
+            }
+        }
+        match person_id {
+            Some(p) => form.append_pair("person", p),
+            None => form.append_pair("cancel", "1"),
+        };
+        let body = form.finish();
+        let answer = login::handle(
+            &mut self.shared.lock().st,
+            "POST",
+            "/dialog/oauth/answer",
+            "",
+            body.as_bytes(),
+        );
+        match answer {
+            login::LoginAnswer::Redirect(to) => Some(to),
+            login::LoginAnswer::Page { .. } => None,
+        }
+    }
+
     /// The request log so far.
     pub fn request_log(&self) -> Vec<LogEntry> {
         self.shared.lock().log.clone()

@@ -106,6 +106,8 @@ pub enum ErrorCode {
     KeychainOwnerUnknown,
     AppSecretMissing,
     PortfolioNotFound,
+    /// A Sign in with Meta step with no sign-in under way.
+    NoSignInUnderWay,
     Internal,
     // The command line (gatehouse-cli).
     Usage,

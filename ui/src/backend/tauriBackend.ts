@@ -43,6 +43,10 @@ export const tauriBackend: Backend = {
   claimAppForConnection: (form) => settle(commands.claimAppForConnection(form)),
   savePortfolio: (form) => settle(commands.savePortfolio(form)),
   confirmGraphUrl: (id, url) => settle(commands.confirmGraphUrl(id, url)),
+  signInWithMeta: (form) => settle(commands.signInWithMeta(form)),
+  adminChoices: (businessId) => settle(commands.adminChoices(businessId)),
+  setUpGatehouse: (businessId, choice, label) => settle(commands.setUpGatehouse(businessId, choice, label)),
+  cancelSignIn: () => infallible(commands.cancelSignIn()),
   removePortfolio: (id) => settle(commands.removePortfolio(id)),
 
   portfolioOverview: () => settle(commands.portfolioOverview()),
