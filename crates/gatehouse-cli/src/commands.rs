@@ -213,30 +213,10 @@ pub fn read_secret_line(reader: &mut impl BufRead, what: &str) -> Result<Secret,
 }
 
 fn read_secrets() -> Result<ProfileSecrets, CliError> {
-    let stdin = std::io::stdin();
-    if stdin.is_terminal() {
-        let ask = |prompt: &str, what: &str| -> Result<Secret, CliError> {
-            let value = Zeroizing::new(
-                rpassword::prompt_password(prompt)
-                    .map_err(|e| CliError::Input(format!("cannot read the {what}: {e}")))?,
-            );
-            let trimmed = value.trim();
-            if trimmed.is_empty() {
-                return Err(CliError::Input(format!("the {what} is empty")));
-            }
-            Ok(Secret::new(trimmed.to_owned()))
-        };
-        Ok(ProfileSecrets {
-            admin_token: ask("Admin token (input hidden): ", "admin token")?,
-            app_secret: ask("App secret (input hidden): ", "app secret")?,
-        })
-    } else {
-        let mut lock = stdin.lock();
-        Ok(ProfileSecrets {
-            admin_token: read_secret_line(&mut lock, "admin token")?,
-            app_secret: read_secret_line(&mut lock, "app secret")?,
-        })
-    }
+    Ok(ProfileSecrets {
+        admin_token: read_one_secret("Admin token (input hidden): ", "admin token")?,
+        app_secret: read_one_secret("App secret (input hidden): ", "app secret")?,
+    })
 }
 
 async fn profile_add(g: &Global, args: ProfileAddArgs) -> Result<u8, CliError> {
@@ -373,7 +353,8 @@ async fn profile_add_by_login(g: &Global, args: ProfileAddArgs) -> Result<u8, Cl
     report_added(g, &added)
 }
 
-/// One secret: a line of stdin, or asked for without echo on a terminal.
+/// One secret: a line of stdin (stdin's buffer is shared, so lines read one call at a time
+/// follow each other), or asked for without echo on a terminal.
 fn read_one_secret(prompt: &str, what: &str) -> Result<Secret, CliError> {
     let stdin = std::io::stdin();
     if stdin.is_terminal() {
