@@ -395,8 +395,13 @@ describe("sign in with Meta", () => {
     await expectNoSeriousA11yViolations();
     expect(await savedIds(backend)).toEqual([]);
 
-    await user.type(within(signedIn).getByRole("textbox", { name: "Name in Gatehouse (optional)" }), "Harbor (client)");
-    await user.click(within(signedIn).getByRole("button", { name: "Set up Gatehouse" }));
+    // By keyboard from there: the name, then Set up.
+    await user.tab();
+    expect(document.activeElement).toBe(within(signedIn).getByRole("textbox", { name: "Name in Gatehouse (optional)" }));
+    await user.keyboard("Harbor (client)");
+    await user.tab();
+    expect(document.activeElement).toBe(within(signedIn).getByRole("button", { name: "Set up Gatehouse" }));
+    await user.keyboard("{Enter}");
 
     // Set up and opened, like after Save: its system users, with Gatehouse's own admin.
     const table = await screen.findByRole("grid", { name: "System users of Harbor & Vine Coffee Roasters" }, { timeout: 20_000 });
@@ -406,8 +411,8 @@ describe("sign in with Meta", () => {
     expect(await savedIds(backend)).toEqual([`business-${harbor.id}`]);
     const list = await backend.listPortfolios();
     expect(list.status === "ok" && list.data.active_id).toBe(`business-${harbor.id}`);
-    // The engine's words on what it did are shown.
-    expect(screen.getAllByRole("status").some((s) => s.textContent.includes("Gatehouse"))).toBe(true);
+    // The engine's words on what it did are shown over the portfolio's system users.
+    expect(screen.getByText(/^Gatehouse added the admin system user “Gatehouse” with the app installed and a token that never expires/)).toBeTruthy();
     const menu = await openMenu(user);
     expect(await within(menu).findByRole("menuitem", { name: /Harbor \(client\).*\(open now\)/ })).toBeTruthy();
   });
@@ -451,6 +456,7 @@ describe("sign in with Meta", () => {
     const list = await backend.listPortfolios();
     expect(list.status === "ok" && list.data.active_id).toBe(`business-${agency.id}`);
     await waitFor(() => expect(within(table).getByText("Gatehouse Admin")).toBeTruthy());
+    expect(screen.getByText(/^Gatehouse works as this admin system user, with a new token that never expires/)).toBeTruthy();
   });
 
   it("says why the sign-in failed and keeps what was typed", async () => {

@@ -57,6 +57,15 @@ export function SignInWithMeta({ onSetUp, onCancel }: SignInWithMetaProps) {
   const cancelled = useRef(false);
   // Read through a function: the flag changes while the sign-in is awaited.
   const pressedCancel = () => cancelled.current;
+  // A sign-in is awaited: leaving the screen (or the tab) drops it, so Meta's window does not
+  // stay open for nothing.
+  const waiting = useRef(false);
+  useEffect(() => {
+    const flag = waiting;
+    return () => {
+      if (flag.current) void backend.cancelSignIn();
+    };
+  }, [backend]);
   const businesses = useRef<HTMLDivElement>(null);
 
   // Signed in: the focus goes to the business choice, the next thing to do.
@@ -95,7 +104,9 @@ export function SignInWithMeta({ onSetUp, onCancel }: SignInWithMetaProps) {
       app_secret: typed.app_secret.trim(),
       config_id: typed.config_id.trim() === "" ? null : typed.config_id.trim(),
     };
+    waiting.current = true;
     const result = await backend.signInWithMeta(form);
+    waiting.current = false;
     setPhase("idle");
     if (result.status === "error") {
       if (!(result.error.code === "login_cancelled" && pressedCancel())) setError({ step: "sign-in", error: result.error });
