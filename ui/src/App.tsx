@@ -6,7 +6,7 @@ import { useBackend } from "./backend/context";
 import { commandError, unwrap } from "./backend/query";
 import type { PortfolioEntry, PortfolioList } from "./backend/types";
 import type { CommandError } from "./bindings";
-import { ErrorCallout } from "./components/Callout";
+import { Callout, ErrorCallout } from "./components/Callout";
 import {
   forgetOtherPortfolios,
   queryKeys,
@@ -88,6 +88,9 @@ export function App() {
   const [screensKey, setScreensKey] = useState(0);
   const [switched, setSwitched] = useState<string | null>(null);
   const [removing, setRemoving] = useState(false);
+  // What the engine did to set Gatehouse up in a portfolio (its words), shown over that portfolio's
+  // system users until another portfolio opens.
+  const [setUpNote, setSetUpNote] = useState<{ id: string; message: string } | null>(null);
   // When the open portfolio's refusal to be read (at start) was answered: a later refusal (after
   // "Try again") asks again.
   const [answeredAt, setAnsweredAt] = useState(0);
@@ -128,8 +131,9 @@ export function App() {
   });
   const switching = switchPortfolio.isPending;
 
-  const openPortfolio = (entry: PortfolioEntry) => {
+  const openPortfolio = (entry: PortfolioEntry, message?: string) => {
     if (switching) return;
+    setSetUpNote(message ? { id: entry.id, message } : null);
     switchPortfolio.mutate(entry);
   };
 
@@ -216,6 +220,11 @@ export function App() {
         }}
       />
       <main className="main" id="main" key={screensKey}>
+        {setUpNote && setUpNote.id === listData?.active_id && route.name === "system-users" && (
+          <div className="main__notice">
+            <Callout tone="success" title={setUpNote.message} />
+          </div>
+        )}
         {route.name === "home" && <HomeScreen />}
         {route.name === "system-users" && <SystemUsersScreen overview={overview} onReload={reloadOverview} />}
         {route.name === "system-user" && <SystemUserScreen key={route.id} systemUserId={route.id} />}

@@ -9,8 +9,10 @@ import { Callout, ErrorCallout, FieldErrorDetails, fieldMessage } from "../../co
 import { Card } from "../../components/Card";
 import { Page } from "../../components/Page";
 import { SecretField } from "../../components/SecretField";
+import { Tab, TabList, TabPanel, Tabs } from "../../components/Tabs";
 import { TextField } from "../../components/TextField";
 import { ClaimAppButton, ClaimOutcome } from "./ClaimApp";
+import { SignInWithMeta } from "./SignInWithMeta";
 
 const emptyForm: ConnectForm = { label: "", business_id: "", admin_token: "", app_id: "", app_secret: "" };
 
@@ -21,15 +23,45 @@ function sameForm(a: ConnectForm, b: ConnectForm | null): boolean {
 type Phase = "idle" | "checking" | "saving";
 
 export interface ConnectPortfolioScreenProps {
-  onSaved: (entry: PortfolioEntry) => void;
+  /** Saved (and, after a sign-in, set up and opened by the engine), with the engine's words on what it did. */
+  onSaved: (entry: PortfolioEntry, message?: string) => void;
   onCancel: () => void;
 }
 
+type Way = "sign-in" | "paste";
+
 /**
- * Connect a real business portfolio: check the typed details against Meta, show what was found
- * and every problem with its fix, then save (secrets go to the keychain, never to this window).
+ * Connect a real business portfolio, one of two ways: sign in with Meta and let Gatehouse set
+ * itself up (recommended: nothing to paste), or paste an admin token.
  */
 export function ConnectPortfolioScreen({ onSaved, onCancel }: ConnectPortfolioScreenProps) {
+  const [way, setWay] = useState<Way>("sign-in");
+  return (
+    <Page
+      title="Connect your business portfolio"
+      lede="Gatehouse works in your portfolio with an admin's token and your app. It keeps the token and the app secret only in this computer's keychain."
+    >
+      <Tabs selectedKey={way} onSelectionChange={(key) => setWay(key === "paste" ? "paste" : "sign-in")}>
+        <TabList aria-label="How to connect">
+          <Tab id="sign-in">Sign in with Meta (recommended)</Tab>
+          <Tab id="paste">Paste an admin token</Tab>
+        </TabList>
+        <TabPanel id="sign-in">
+          <SignInWithMeta onSetUp={onSaved} onCancel={onCancel} />
+        </TabPanel>
+        <TabPanel id="paste">
+          <PasteTokenForm onSaved={onSaved} onCancel={onCancel} />
+        </TabPanel>
+      </Tabs>
+    </Page>
+  );
+}
+
+/**
+ * Connect with a pasted admin token: check the typed details against Meta, show what was found
+ * and every problem with its fix, then save (secrets go to the keychain, never to this window).
+ */
+function PasteTokenForm({ onSaved, onCancel }: ConnectPortfolioScreenProps) {
   const backend = useBackend();
   const [form, setForm] = useState<ConnectForm>(emptyForm);
   const [phase, setPhase] = useState<Phase>("idle");
@@ -101,10 +133,8 @@ export function ConnectPortfolioScreen({ onSaved, onCancel }: ConnectPortfolioSc
   const generalError = error && !error.field ? error : null;
 
   return (
-    <Page
-      title="Connect your business portfolio"
-      lede="Gatehouse works in your portfolio with an admin's token and your app. It checks everything with Meta before saving, and keeps the token and the app secret only in this computer's keychain."
-    >
+    <div className="stack">
+      <p className="muted">Gatehouse checks everything with Meta before saving.</p>
       <Form
         className="stack"
         aria-label="Portfolio details"
@@ -122,7 +152,6 @@ export function ConnectPortfolioScreen({ onSaved, onCancel }: ConnectPortfolioSc
               onChange={set("business_id")}
               inputMode="numeric"
               isRequired
-              autoFocus
               isInvalid={error?.field === "business_id"}
               errorMessage={fieldError("business_id") ?? "Type the business ID."}
             />
@@ -240,7 +269,7 @@ export function ConnectPortfolioScreen({ onSaved, onCancel }: ConnectPortfolioSc
           </div>
         </div>
       )}
-    </Page>
+    </div>
   );
 }
 

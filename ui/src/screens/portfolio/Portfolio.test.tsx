@@ -27,6 +27,8 @@ function formFor(business: DemoBusiness, token: string | null, app: DemoApp | un
 }
 
 async function fillConnectForm(user: UserEvent, form: ConnectForm) {
+  // Signing in with Meta is offered first; pasting a token is the other tab.
+  await user.click(screen.getByRole("tab", { name: "Paste an admin token" }));
   await user.type(screen.getByRole("textbox", { name: "Business ID" }), form.business_id);
   // Pasted, as people do with tokens and secrets (typing 200 characters is slow).
   await user.click(screen.getByLabelText("Admin token"));
@@ -353,5 +355,125 @@ describe("connect your business portfolio", () => {
     expect(await screen.findByRole("grid", { name: "System users of Brightline Digital Partners" })).toBeTruthy();
     expect(screen.queryByRole("dialog")).toBeNull();
     expect(await savedIds(backend)).toEqual([]);
+  });
+});
+
+/** What a person types to sign in with `app`. */
+async function fillSignInForm(user: UserEvent, app: DemoApp | undefined) {
+  await user.type(screen.getByRole("textbox", { name: "App ID" }), app?.id ?? "");
+  await user.click(screen.getByLabelText("App secret"));
+  await user.paste(app?.secret ?? "");
+}
+
+describe("sign in with Meta", () => {
+  it("signs in, picks the business, sets Gatehouse up with an admin of its own and opens it", async () => {
+    const user = userEvent.setup();
+    const { backend, engine } = await freshEngine();
+    // Harbor & Vine has no admin system user; its admin develops an app.
+    const harbor = await demoBusiness(engine, "Harbor & Vine Coffee Roasters");
+    renderWithBackend(<App />, backend);
+    await openConnect(user);
+    // Signing in is offered first, and the paste form stays one tab away.
+    expect(screen.getByRole("tab", { name: "Sign in with Meta (recommended)" }).getAttribute("aria-selected")).toBe("true");
+    expect(screen.getByRole("tab", { name: "Paste an admin token" })).toBeTruthy();
+    const secret = screen.getByLabelText("App secret");
+    expect(secret.getAttribute("type")).toBe("password");
+    expect(secret.getAttribute("autocomplete")).toBe("off");
+    expect(screen.getByText(/App Dashboard › Facebook Login for Business › Configurations/)).toBeTruthy();
+    await expectNoSeriousA11yViolations();
+
+    await fillSignInForm(user, harbor.developer_apps[0]);
+    await user.click(screen.getByRole("button", { name: "Sign in with Meta" }));
+
+    // Signed in: the only business is chosen, and the focus is on it.
+    const signedIn = await screen.findByRole("region", { name: /^Signed in/ });
+    const business = within(signedIn).getByRole("radio", { name: /Harbor & Vine Coffee Roasters/ });
+    await waitFor(() => expect(business).toHaveProperty("checked", true));
+    await waitFor(() => expect(document.activeElement).toBe(business));
+    // No admin system user yet: Gatehouse says it adds one.
+    expect(await within(signedIn).findByText(/will add an admin system user named “Gatehouse”/)).toBeTruthy();
+    await expectNoSeriousA11yViolations();
+    expect(await savedIds(backend)).toEqual([]);
+
+    // By keyboard from there: the name, then Set up.
+    await user.tab();
+    expect(document.activeElement).toBe(within(signedIn).getByRole("textbox", { name: "Name in Gatehouse (optional)" }));
+    await user.keyboard("Harbor (client)");
+    await user.tab();
+    expect(document.activeElement).toBe(within(signedIn).getByRole("button", { name: "Set up Gatehouse" }));
+    await user.keyboard("{Enter}");
+
+    // Set up and opened, like after Save: its system users, with Gatehouse's own admin.
+    const table = await screen.findByRole("grid", { name: "System users of Harbor & Vine Coffee Roasters" }, { timeout: 20_000 });
+    expect(window.location.hash).toBe("#/system-users");
+    await waitFor(() => expect(within(table).getByText("Gatehouse")).toBeTruthy());
+    expect(screen.getByRole("button", { name: /Harbor & Vine Coffee Roasters.*Switch portfolio/ })).toBeTruthy();
+    expect(await savedIds(backend)).toEqual([`business-${harbor.id}`]);
+    const list = await backend.listPortfolios();
+    expect(list.status === "ok" && list.data.active_id).toBe(`business-${harbor.id}`);
+    // The engine's words on what it did are shown over the portfolio's system users.
+    expect(screen.getByText(/^Gatehouse added the admin system user “Gatehouse” with the app installed and a token that never expires/)).toBeTruthy();
+    const menu = await openMenu(user);
+    expect(await within(menu).findByRole("menuitem", { name: /Harbor \(client\).*\(open now\)/ })).toBeTruthy();
+  });
+
+  it("shows why a second admin cannot be added, then reuses the business's admin", async () => {
+    const user = userEvent.setup();
+    const { backend, engine } = await freshEngine();
+    // Brightline already has its one admin system user (Meta allows one).
+    const agency = await demoBusiness(engine, "Brightline Digital Partners");
+    window.location.hash = "#/connect";
+    renderWithBackend(<App />, backend);
+    await screen.findByRole("heading", { level: 1, name: "Connect your business portfolio" });
+    await fillSignInForm(user, agency.apps[0]);
+    await user.keyboard("{Enter}");
+
+    const signedIn = await screen.findByRole("region", { name: /^Signed in/ });
+    await waitFor(() => expect(within(signedIn).getByRole("radio", { name: /Brightline Digital Partners/ })).toHaveProperty("checked", true));
+    const admins = await within(signedIn).findByRole("radiogroup", { name: "Admin system user Gatehouse works as" });
+    const reuse = within(admins).getByRole("radio", { name: /^Use Gatehouse Admin/ });
+    const create = within(admins).getByRole("radio", { name: /Add one named “Gatehouse”/ });
+    // What the engine suggests is chosen at first.
+    expect(create).toHaveProperty("checked", true);
+    await expectNoSeriousA11yViolations();
+
+    // Creating a second one: Meta refuses, and the engine's words say so; the choice stays.
+    await user.click(within(signedIn).getByRole("button", { name: "Set up Gatehouse" }));
+    expect(await within(signedIn).findByText("Gatehouse was not set up")).toBeTruthy();
+    await user.click(within(signedIn).getByText("Details"));
+    expect(within(signedIn).getByText(/reached its limit of admin system users/)).toBeTruthy();
+    expect(within(signedIn).getByText(/Reuse an existing system user/)).toBeTruthy();
+    expect(within(signedIn).getByText("system_user_limit")).toBeTruthy();
+    expect(create).toHaveProperty("checked", true);
+    expect(screen.getByRole("textbox", { name: "App ID" })).toHaveProperty("value", agency.apps[0]?.id ?? "");
+    expect(await savedIds(backend)).toEqual([]);
+
+    // Reusing it works.
+    await user.click(reuse);
+    await user.click(within(signedIn).getByRole("button", { name: "Set up Gatehouse" }));
+    const table = await screen.findByRole("grid", { name: "System users of Brightline Digital Partners" }, { timeout: 20_000 });
+    expect(await savedIds(backend)).toEqual([`business-${agency.id}`]);
+    const list = await backend.listPortfolios();
+    expect(list.status === "ok" && list.data.active_id).toBe(`business-${agency.id}`);
+    await waitFor(() => expect(within(table).getByText("Gatehouse Admin")).toBeTruthy());
+    expect(screen.getByText(/^Gatehouse works as this admin system user, with a new token that never expires/)).toBeTruthy();
+  });
+
+  it("says why the sign-in failed and keeps what was typed", async () => {
+    const user = userEvent.setup();
+    const { backend } = await freshEngine();
+    window.location.hash = "#/connect";
+    renderWithBackend(<App />, backend);
+    await screen.findByRole("heading", { level: 1, name: "Connect your business portfolio" });
+    await fillSignInForm(user, { id: "12x4", name: "", secret: "not-a-secret" });
+    await user.click(screen.getByRole("button", { name: "Sign in with Meta" }));
+    const appId = screen.getByRole<HTMLInputElement>("textbox", { name: "App ID" });
+    // The engine's words, on the field they are about.
+    await waitFor(() => expect(appId.getAttribute("aria-invalid")).toBe("true"));
+    expect(screen.getByText(/invalid app id: "12x4" is not a Meta id \(digits only\)/)).toBeTruthy();
+    expect(appId.value).toBe("12x4");
+    expect(screen.getByLabelText<HTMLInputElement>("App secret").value).toBe("not-a-secret");
+    expect(screen.queryByRole("region", { name: /^Signed in/ })).toBeNull();
+    await expectNoSeriousA11yViolations();
   });
 });
