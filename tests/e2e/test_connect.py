@@ -12,6 +12,15 @@ def field(app, label: str):
     return app.driver.find_element(By.ID, lab.get_attribute("for"))
 
 
+def paste_a_token(app) -> None:
+    """Chooses the Connect screen's "Paste an admin token" way (Sign in with Meta is the first)."""
+    tab = app.wait.until(
+        lambda d: d.find_element(By.XPATH, "//*[@role='tab' and normalize-space()='Paste an admin token']")
+    )
+    app.screenshot("0-connect")
+    tab.click()
+
+
 def main_text(app) -> str:
     return app.driver.find_element(By.TAG_NAME, "main").text
 
@@ -22,6 +31,7 @@ def test_connect_a_portfolio_add_its_app_save_use_and_remove_it(app, graph_api):
 
     app.portfolio_menu("Connect your business portfolio")
     app.heading("Connect your business portfolio")
+    paste_a_token(app)
     field(app, "Business ID").send_keys(harbor["id"])
     field(app, "Admin token").send_keys(harbor["user_token"])
     field(app, "App ID").send_keys(dev_app["id"])

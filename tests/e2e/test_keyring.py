@@ -4,7 +4,7 @@ saves nothing (no secret goes anywhere else instead)."""
 
 from selenium.webdriver.common.by import By
 
-from test_connect import field, main_text
+from test_connect import field, main_text, paste_a_token
 
 NO_KEYRING = "no keyring service is running"
 
@@ -21,6 +21,7 @@ def test_without_a_keyring_the_app_explains_and_saves_nothing(app_without_keyrin
     agency = next(b for b in graph_api["businesses"] if b["admin_token"] and b["apps"])
     app.portfolio_menu("Connect your business portfolio")
     app.heading("Connect your business portfolio")
+    paste_a_token(app)
     field(app, "Business ID").send_keys(agency["id"])
     field(app, "Admin token").send_keys(agency["admin_token"])
     field(app, "App ID").send_keys(agency["apps"][0]["id"])

@@ -333,14 +333,11 @@ async fn profile_add_by_login(g: &Global, args: ProfileAddArgs) -> Result<u8, Cl
         Some(system_user_id) => AdminChoice::Reuse { system_user_id },
         None => AdminChoice::default_for(&admins),
     };
-    if choice == AdminChoice::Create && !admins.is_empty() {
-        // Meta allows one admin system user per business (graph-api.md §7.1): say which can
-        // be used if the create is refused.
-        let list: Vec<String> = admins.iter().map(|a| format!("{} ({})", a.id, a.name)).collect();
+    if let AdminChoice::Reuse { system_user_id } = &choice {
+        let name = admins.iter().find(|a| &a.id == system_user_id).map(|a| a.name.as_str());
         eprintln!(
-            "The business has admin system users already: {}. If Meta refuses another, run \
-             again with `--system-user <id>`.",
-            list.join(", ")
+            "Using the admin system user {system_user_id} ({}).",
+            name.unwrap_or("named on the command line")
         );
     }
     eprintln!("Setting up Gatehouse's admin system user in business {}…", profile.business_id);

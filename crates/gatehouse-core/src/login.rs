@@ -213,9 +213,12 @@ pub enum AdminChoice {
 }
 
 impl AdminChoice {
-    /// Gatehouse's own admin system user when it is there (set up before), else a new one.
+    /// Gatehouse's own admin system user when it is there (set up before); else the one the
+    /// business has, since Meta allows a business one admin system user (graph-api.md §7.1:
+    /// another would be refused); else a new one.
     pub fn default_for(admins: &[AdminSystemUser]) -> Self {
-        match admins.iter().find(|a| a.name.trim() == GATEHOUSE_SYSTEM_USER) {
+        let gatehouse = admins.iter().find(|a| a.name.trim() == GATEHOUSE_SYSTEM_USER);
+        match gatehouse.or(admins.first()) {
             Some(a) => Self::Reuse { system_user_id: a.id.clone() },
             None => Self::Create,
         }

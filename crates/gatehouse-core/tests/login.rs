@@ -77,10 +77,10 @@ async fn sign_in_then_gatehouse_sets_itself_up() {
     // "Gatehouse" is refused with the limit in Meta's words, and the one there is used.
     let admins = admin_system_users(&signed, &agency.id).await.unwrap();
     assert_eq!(admins.len(), 1, "{admins:?}");
-    assert_eq!(AdminChoice::default_for(&admins), AdminChoice::Create);
+    let reuse = AdminChoice::Reuse { system_user_id: admins[0].id.clone() };
+    assert_eq!(AdminChoice::default_for(&admins), reuse, "the one there is suggested");
     let refused = set_up(&signed, &agency.id, &app.id, &AdminChoice::Create).await.unwrap_err();
     assert_eq!(refused.code(), "system_user_limit", "{refused:?}");
-    let reuse = AdminChoice::Reuse { system_user_id: admins[0].id.clone() };
     let (token, done) = set_up(&signed, &agency.id, &app.id, &reuse).await.expect("set up");
     assert!(done.reused && done.system_user_id == admins[0].id, "{done:?}");
     let secrets = ProfileSecrets { admin_token: token, app_secret: app_secret.clone() };
