@@ -11,6 +11,7 @@ import { Page } from "../../components/Page";
 import { SecretField } from "../../components/SecretField";
 import { Tab, TabList, TabPanel, Tabs } from "../../components/Tabs";
 import { TextField } from "../../components/TextField";
+import { AppFields } from "./AppFields";
 import { ClaimAppButton, ClaimOutcome } from "./ClaimApp";
 import { SignInWithMeta } from "./SignInWithMeta";
 
@@ -174,27 +175,7 @@ function PasteTokenForm({ onSaved, onCancel }: ConnectPortfolioScreenProps) {
         </Card>
 
         <Card title="Your app" description="Tokens are issued through an app your business owns. Meta checks the app secret with every request Gatehouse sends.">
-          <div className="form-grid">
-            <TextField
-              label="App ID"
-              description="At developers.facebook.com, in your app: App settings › Basic › App ID."
-              value={form.app_id}
-              onChange={set("app_id")}
-              inputMode="numeric"
-              isRequired
-              isInvalid={error?.field === "app_id"}
-              errorMessage={fieldError("app_id") ?? "Type the app ID."}
-            />
-            <SecretField
-              label="App secret"
-              description="On the same page: App settings › Basic › App secret, then “Show” (Meta asks for your password)."
-              value={form.app_secret}
-              onChange={set("app_secret")}
-              isRequired
-              isInvalid={error?.field === "app_secret"}
-              errorMessage={fieldError("app_secret") ?? "Paste the app secret."}
-            />
-          </div>
+          <AppFields appId={form.app_id} appSecret={form.app_secret} onChange={set} error={error} />
         </Card>
 
         <div aria-live="polite" className="stack">

@@ -7,8 +7,8 @@ import { Button } from "../../components/Button";
 import { Callout, ErrorCallout, FieldErrorDetails, fieldMessage } from "../../components/Callout";
 import { Card } from "../../components/Card";
 import { Radio, RadioGroup } from "../../components/Radio";
-import { SecretField } from "../../components/SecretField";
 import { TextField } from "../../components/TextField";
+import { AppFields } from "./AppFields";
 
 interface Typed {
   app_id: string;
@@ -158,27 +158,7 @@ export function SignInWithMeta({ onSetUp, onCancel }: SignInWithMetaProps) {
         }}
       >
         <Card title="Your app" description="You sign in to Meta through an app your business owns or that you develop. Gatehouse never sees your password.">
-          <div className="form-grid">
-            <TextField
-              label="App ID"
-              description="At developers.facebook.com, in your app: App settings › Basic › App ID."
-              value={typed.app_id}
-              onChange={set("app_id")}
-              inputMode="numeric"
-              isRequired
-              isInvalid={signInError?.field === "app_id"}
-              errorMessage={fieldError("app_id") ?? "Type the app ID."}
-            />
-            <SecretField
-              label="App secret"
-              description="On the same page: App settings › Basic › App secret, then “Show” (Meta asks for your password)."
-              value={typed.app_secret}
-              onChange={set("app_secret")}
-              isRequired
-              isInvalid={signInError?.field === "app_secret"}
-              errorMessage={fieldError("app_secret") ?? "Paste the app secret."}
-            />
-          </div>
+          <AppFields appId={typed.app_id} appSecret={typed.app_secret} onChange={set} error={signInError} />
           <TextField
             label="Configuration ID (Facebook Login for Business, optional)"
             description="App Dashboard › Facebook Login for Business › Configurations. Leave empty if your app uses Facebook Login."
