@@ -70,6 +70,15 @@ class App:
             lambda d: d.find_element(By.XPATH, f"//*[@role='menuitem' and contains(., '{item}')]")
         ).click()
 
+    def open_portfolio(self, name: str) -> None:
+        """Switches to the portfolio named `name` and waits until the switch has landed (the
+        card names it and the menu is closed), so a click that follows is not undone by it."""
+        self.portfolio_menu(name)
+        self.wait.until(
+            lambda d: not d.find_elements(By.CSS_SELECTOR, "[role='menu']")
+            and name in d.find_element(By.XPATH, "//button[contains(., 'Switch portfolio')]").text
+        )
+
     def button(self, name: str):
         return self.wait.until(
             EC.element_to_be_clickable((By.XPATH, f"//button[normalize-space()='{name}']"))

@@ -175,7 +175,7 @@ def test_full_flow_from_a_new_system_user_to_an_inspected_token(app):
 
 
 def test_the_limit_of_a_limited_tier_portfolio_is_explained(app):
-    app.portfolio_menu("Lucky Shrub")
+    app.open_portfolio("Lucky Shrub")
     app.link("System users").click()
     app.heading("System users")
     app.wait.until(lambda d: "on the Limited tier" in d.find_element(By.TAG_NAME, "main").text)
@@ -214,7 +214,7 @@ def test_a_permission_the_app_cannot_grant_is_explained(app):
 
 
 def test_a_business_without_an_app_adds_one_then_has_system_users(app):
-    app.portfolio_menu("Harbor & Vine")
+    app.open_portfolio("Harbor & Vine")
     app.link("System users").click()
     app.heading("System users")
     app.text("The business owns no app, and Meta allows system users only in a business that owns one.")
