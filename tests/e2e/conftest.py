@@ -14,6 +14,7 @@ import urllib.request
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.options import ArgOptions
 from selenium.webdriver.support import expected_conditions as EC
@@ -40,7 +41,8 @@ class App:
     def __init__(self, driver: webdriver.Remote, name: str):
         self.driver = driver
         self.name = name
-        self.wait = WebDriverWait(driver, 20)
+        # A React re-render can replace a node between finding it and reading it: try again.
+        self.wait = WebDriverWait(driver, 20, ignored_exceptions=(StaleElementReferenceException,))
 
     def screenshot(self, step: str) -> None:
         """Saves the window mid-test as artifacts/e2e/<test>--<step>.png."""

@@ -99,7 +99,7 @@ def test_full_flow_from_a_new_system_user_to_an_inspected_token(app):
     app.screenshot("3-review")
     app.button("Apply 5 changes").click()
     app.wait.until(lambda d: d.find_element(By.XPATH, "//button[normalize-space()='Assign more assets']"))
-    body = app.driver.find_element(By.TAG_NAME, "main").text
+    body = app.wait.until(lambda d: d.find_element(By.TAG_NAME, "main").text)
     assert "5" in body and "failed" not in body.lower().replace("0 failed", ""), body
     app.screenshot("4-applied")
     app.wait.until(
