@@ -45,7 +45,7 @@ export function HomeScreen() {
       </Card>
       <Card
         title="Try it, then connect your own portfolio"
-        description="Gatehouse opens on a demo agency portfolio, so you can try everything safely: nothing leaves this computer. When you are ready, connect your business portfolio with an admin's token and your app; the portfolio card at the top left switches between them."
+        description="Gatehouse opens on a demo agency portfolio, so you can try everything safely: nothing leaves this computer. When you are ready, connect your business portfolio: sign in with Meta (or paste an admin's token) with your own app; the portfolio card at the top left switches between them."
         actions={
           <Link href={hrefFor({ name: "connect" })} className="button button--primary">
             Connect your business portfolio

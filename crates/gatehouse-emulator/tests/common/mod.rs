@@ -59,14 +59,15 @@ impl Env {
         self.emu.manifest()
     }
 
-    pub async fn send(
+    /// One request; the answer's status, headers and bytes.
+    async fn exchange(
         &self,
         method: &str,
         path: &str,
         content_type: Option<&str>,
         body: Vec<u8>,
         headers: &[(&str, &str)],
-    ) -> Result<Resp, String> {
+    ) -> Result<(u16, HashMap<String, String>, Bytes), String> {
         let stream =
             TcpStream::connect(("127.0.0.1", self.port)).await.map_err(|e| e.to_string())?;
         let io = hyper_util::rt::TokioIo::new(stream);
@@ -93,6 +94,19 @@ impl Env {
             .map(|(k, v)| (k.as_str().to_string(), v.to_str().unwrap_or("").to_string()))
             .collect();
         let bytes = resp.into_body().collect().await.map_err(|e| e.to_string())?.to_bytes();
+        Ok((status, headers, bytes))
+    }
+
+    pub async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        content_type: Option<&str>,
+        body: Vec<u8>,
+        headers: &[(&str, &str)],
+    ) -> Result<Resp, String> {
+        let (status, headers, bytes) =
+            self.exchange(method, path, content_type, body, headers).await?;
         let json = serde_json::from_slice(&bytes).map_err(|e| format!("{e}: {bytes:?}"))?;
         Ok(Resp { status, headers, json })
     }
@@ -104,29 +118,15 @@ impl Env {
         path: &str,
         form: Option<&[(&str, &str)]>,
     ) -> (u16, HashMap<String, String>, String) {
-        let stream = TcpStream::connect(("127.0.0.1", self.port)).await.expect("connect");
-        let io = hyper_util::rt::TokioIo::new(stream);
-        let (mut sender, conn) =
-            hyper::client::conn::http1::handshake::<_, Full<Bytes>>(io).await.expect("handshake");
-        tokio::spawn(conn);
-        let mut req =
-            hyper::Request::builder().method(method).uri(path).header("host", "127.0.0.1");
-        let body = match form {
-            Some(pairs) => {
-                req = req.header("content-type", "application/x-www-form-urlencoded");
-                form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish()
-            }
-            None => String::new(),
+        let (content_type, body) = match form {
+            Some(pairs) => (
+                Some("application/x-www-form-urlencoded"),
+                form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish(),
+            ),
+            None => (None, String::new()),
         };
-        let resp =
-            sender.send_request(req.body(Full::new(Bytes::from(body))).unwrap()).await.unwrap();
-        let status = resp.status().as_u16();
-        let headers = resp
-            .headers()
-            .iter()
-            .map(|(k, v)| (k.as_str().to_string(), v.to_str().unwrap_or("").to_string()))
-            .collect();
-        let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+        let (status, headers, bytes) =
+            self.exchange(method, path, content_type, body.into_bytes(), &[]).await.expect("send");
         (status, headers, String::from_utf8_lossy(&bytes).into_owned())
     }
 
