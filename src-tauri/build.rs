@@ -11,7 +11,7 @@ const COMMANDS: &[&str] = &[
     "save_portfolio",
     "confirm_graph_url",
     "sign_in_with_meta",
-    "admin_choices",
+    "check_business",
     "set_up_gatehouse",
     "cancel_sign_in",
     "remove_portfolio",

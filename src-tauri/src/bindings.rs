@@ -18,7 +18,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::save_portfolio,
             commands::confirm_graph_url,
             commands::sign_in_with_meta,
-            commands::admin_choices,
+            commands::check_business,
             commands::set_up_gatehouse,
             commands::cancel_sign_in,
             commands::remove_portfolio,

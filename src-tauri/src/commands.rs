@@ -3,13 +3,13 @@
 //! with the macro's generated names (E0255). Progress callbacks become Tauri channels here.
 
 use gatehouse_commands::app::{AppInfo, CompatibilityCheck, KeyringReport};
-use gatehouse_commands::login::{AdminChoices, GatehouseSetUp, SignInForm, SignedInPerson};
+use gatehouse_commands::login::{GatehouseSetUp, SignInForm, SignedInPerson};
 use gatehouse_commands::portfolios::{ConnectForm, PortfolioEntry, PortfolioList};
 use gatehouse_commands::tokens::{IssuedToken, TokenRequest};
 use gatehouse_commands::{app, jobs, login, portfolio, portfolios, tokens, AppState, CommandError};
 use gatehouse_core::connect::ConnectionReport;
 use gatehouse_core::jobs::{AssetChange, JobEvent, JobReport, JobSummary};
-use gatehouse_core::login::AdminChoice;
+use gatehouse_core::login::{AdminChoice, BusinessCheck};
 use gatehouse_core::{
     AccessCount, AppChoice, AppClaim, AssetKindInfo, AssetRow, ChangeReview, CopyReceipt,
     CreatedSystemUser, NewRole, PortfolioOverview, Preflight, Revoked, ScopeCatalog,
@@ -109,11 +109,11 @@ pub async fn sign_in_with_meta(
 
 #[tauri::command]
 #[specta::specta]
-pub async fn admin_choices(
+pub async fn check_business(
     state: State<'_, AppState>,
     business_id: String,
-) -> Answer<AdminChoices> {
-    login::admin_choices(&state, business_id).await
+) -> Answer<BusinessCheck> {
+    login::check_business(&state, business_id).await
 }
 
 #[tauri::command]

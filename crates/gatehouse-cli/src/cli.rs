@@ -118,6 +118,10 @@ pub struct ProfileAddArgs {
     /// added when the business has none).
     #[arg(long, value_name = "ID", requires = "login")]
     pub system_user: Option<String>,
+    /// With `--login`: keep your own sign-in (a 60-day token that ends with your session) as
+    /// the admin token instead of setting up an admin system user.
+    #[arg(long, requires = "login", conflicts_with = "system_user")]
+    pub keep_my_sign_in: bool,
 }
 
 #[derive(Debug, Args)]

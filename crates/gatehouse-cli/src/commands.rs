@@ -328,10 +328,34 @@ async fn profile_add_by_login(g: &Global, args: ProfileAddArgs) -> Result<u8, Cl
         }
     };
     profile.business_id = business;
-    let admins = login::admin_system_users(&signed, &profile.business_id).await?;
-    let choice = match args.system_user {
-        Some(system_user_id) => AdminChoice::Reuse { system_user_id },
-        None => AdminChoice::default_for(&admins),
+    let checked = login::check_business(
+        &signed,
+        &profile.business_id,
+        &profile.app_id,
+        profile.base_url.as_deref(),
+        &profile.api_version,
+    )
+    .await?;
+    if let Some(first) = checked.blocking.first() {
+        return Err(CliError::Usage {
+            code: ErrorCode::ConnectionBlocked,
+            message: checked
+                .blocking
+                .iter()
+                .map(|p| p.message.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+            fix: first.fix.clone().unwrap_or_default(),
+        });
+    }
+    if let Some(app) = &checked.adds_app_id {
+        eprintln!("The business does not own app {app} yet: Gatehouse adds it first.");
+    }
+    let admins = checked.admins;
+    let choice = match (args.system_user, args.keep_my_sign_in) {
+        (_, true) => AdminChoice::OwnSignIn,
+        (Some(system_user_id), _) => AdminChoice::Reuse { system_user_id },
+        (None, false) => AdminChoice::default_for(&admins),
     };
     if let AdminChoice::Reuse { system_user_id } = &choice {
         let name = admins.iter().find(|a| &a.id == system_user_id).map(|a| a.name.as_str());
@@ -340,7 +364,9 @@ async fn profile_add_by_login(g: &Global, args: ProfileAddArgs) -> Result<u8, Cl
             name.unwrap_or("named on the command line")
         );
     }
-    eprintln!("Setting up Gatehouse's admin system user in business {}…", profile.business_id);
+    if choice != AdminChoice::OwnSignIn {
+        eprintln!("Setting up Gatehouse's admin system user in business {}…", profile.business_id);
+    }
     let (token, set_up) =
         login::set_up(&signed, &profile.business_id, &profile.app_id, &choice).await?;
     drop(signed);

@@ -40,27 +40,40 @@ fn continue_as(dialog_url: &str, person: &str) -> String {
     location.trim().to_owned()
 }
 
-#[test]
-fn profile_add_with_login_sets_up_gatehouse_and_saves_the_profile() {
+/// What `profile add harbor --login` (plus `extra`) did: the emulator, the business, the JSON
+/// printed, everything on stderr and the address the person's window ended on.
+struct LoginRun {
+    emulator: BackgroundEmulator,
+    harbor: gatehouse_emulator::ManifestBusiness,
+    doc: serde_json::Value,
+    stdout: String,
+    stderr: String,
+    landed: String,
+    dir: tempfile::TempDir,
+}
+
+fn add_by_login(extra: &[&str]) -> LoginRun {
     let emulator = BackgroundEmulator::start(Fixture::demo());
     let manifest = emulator.manifest().clone();
     // A business whose person develops an app it has not added: no system user, no admin token.
-    let harbor = manifest.businesses.iter().find(|b| !b.developer_apps.is_empty()).unwrap();
-    let app = &harbor.developer_apps[0];
+    let harbor = manifest.businesses.iter().find(|b| !b.developer_apps.is_empty()).unwrap().clone();
+    let app = harbor.developer_apps[0].clone();
     let dir = tempfile::tempdir().unwrap();
 
+    let mut args = vec![
+        "--base-url",
+        emulator.url(),
+        "--json",
+        "profile",
+        "add",
+        "harbor",
+        "--app",
+        &app.id,
+        "--login",
+    ];
+    args.extend_from_slice(extra);
     let mut child = Command::new(env!("CARGO_BIN_EXE_gatehouse"))
-        .args([
-            "--base-url",
-            emulator.url(),
-            "--json",
-            "profile",
-            "add",
-            "harbor",
-            "--app",
-            &app.id,
-            "--login",
-        ])
+        .args(&args)
         .env("GATEHOUSE_CONFIG_DIR", dir.path())
         .env("GATEHOUSE_KEYRING", "mock")
         .stdin(Stdio::piped())
@@ -88,19 +101,26 @@ fn profile_add_with_login_sets_up_gatehouse_and_saves_the_profile() {
     stderr.read_to_string(&mut rest).unwrap();
     seen.push_str(&rest);
     let out = child.wait_with_output().unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(out.status.success(), "stdout: {stdout}\nstderr: {seen}");
-
     let doc: serde_json::Value = serde_json::from_str(&stdout).unwrap();
-    assert_eq!(doc["profile"]["business_id"], harbor.id.as_str(), "the only business was chosen");
-    assert_eq!(doc["connection"]["token_kind"], "system_user", "{doc}");
-    assert!(seen.contains("added the admin system user “Gatehouse”"), "{seen}");
+    assert!(seen.contains(&format!("does not own app {} yet", app.id)), "{seen}");
     let person_token = landed.split("access_token=").nth(1).unwrap().split('&').next().unwrap();
     assert!(
         !stdout.contains(person_token) && !seen.contains(person_token),
         "the person's token is never printed"
     );
     assert!(!stdout.contains("EAA") && !seen.contains("EAA"), "no token is printed");
+    LoginRun { emulator, harbor, doc, stdout, stderr: seen, landed, dir }
+}
+
+#[test]
+fn profile_add_with_login_sets_up_gatehouse_and_saves_the_profile() {
+    let LoginRun { emulator, harbor, doc, stderr: seen, dir, .. } = add_by_login(&[]);
+    let app = &harbor.developer_apps[0];
+    assert_eq!(doc["profile"]["business_id"], harbor.id.as_str(), "the only business was chosen");
+    assert_eq!(doc["connection"]["token_kind"], "system_user", "{doc}");
+    assert!(seen.contains("added the admin system user “Gatehouse”"), "{seen}");
     let listed = support::gatehouse(dir.path(), &["profile", "list", "--json"], None, &[]);
     assert!(listed.ok().stdout.contains("\"harbor\""));
     // Gatehouse's admin system user is in the business, with the app installed.
@@ -119,6 +139,27 @@ fn profile_add_with_login_sets_up_gatehouse_and_saves_the_profile() {
         .unwrap();
     assert_eq!(gatehouse["role"], "ADMIN");
     assert_eq!(gatehouse["installed_apps"][0], app.id.as_str());
+}
+
+#[test]
+fn profile_add_with_login_can_keep_the_persons_own_sign_in() {
+    let run = add_by_login(&["--keep-my-sign-in"]);
+    assert_eq!(run.doc["connection"]["token_kind"], "user", "{}", run.doc);
+    assert_eq!(run.doc["connection"]["token_owner_id"], run.harbor.user_id.as_deref().unwrap());
+    assert!(run.stderr.contains("your own sign-in"), "{}", run.stderr);
+    assert!(run.stderr.contains("warning:"), "the check's warning about a person's token");
+    assert!(!run.stderr.contains("Setting up Gatehouse's admin system user"));
+    assert!(!run.stdout.contains(run.landed.split("access_token=").nth(1).unwrap()));
+    let snapshot = run.emulator.state_snapshot();
+    let business = snapshot["businesses"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["id"] == run.harbor.id.as_str())
+        .unwrap()
+        .clone();
+    let users = business["system_users"].as_array().cloned().unwrap_or_default();
+    assert!(users.iter().all(|u| u["name"] != "Gatehouse"), "no system user added: {users:?}");
 }
 
 #[test]

@@ -1,13 +1,13 @@
 //! Sign in with Meta on the Connect screen, step by step (the engine's `gatehouse_core::login`):
 //! [`begin_sign_in`] gives the dialog's address (the desktop shell opens it in a window of its
 //! own, without access to these commands, and hands back the address the window ends on);
-//! [`finish_sign_in`] reads that address and lists the person's businesses; [`admin_choices`]
+//! [`finish_sign_in`] reads that address and lists the person's businesses; [`check_business`]
 //! and [`set_up_gatehouse`] set Gatehouse up in the business picked and save the portfolio. The
 //! person's token lives in memory between the steps only, and is dropped at the end or on
 //! [`cancel_sign_in`].
 
 use gatehouse_core::login::{
-    self, AdminChoice, AdminSystemUser, LoginAccess, LoginBusiness, SignedIn,
+    self, AdminChoice, BusinessCheck, LoginAccess, LoginBusiness, SignedIn,
 };
 use gatehouse_core::profiles::{self, Profile, ProfileSecrets, DEFAULT_API_VERSION};
 use gatehouse_graph::{ClientConfig, GraphClient, Secret};
@@ -117,24 +117,23 @@ pub async fn finish_sign_in(
     Ok(person)
 }
 
-/// The admin system users of `business_id` Gatehouse could work as, and which it picks by
-/// itself.
-#[derive(Debug, Clone, Serialize, Type)]
-pub struct AdminChoices {
-    pub admins: Vec<AdminSystemUser>,
-    pub suggested: AdminChoice,
-}
-
-pub async fn admin_choices(
+/// The business the person picked, checked with their token, and the admin system users
+/// Gatehouse could work as there.
+pub async fn check_business(
     state: &AppState,
     business_id: String,
-) -> Result<AdminChoices, CommandError> {
-    let signed = signed_in(state)?;
-    let admins = login::admin_system_users(&signed.0, &business_id).await;
-    restore(state, signed);
-    let admins = admins?;
-    let suggested = AdminChoice::default_for(&admins);
-    Ok(AdminChoices { admins, suggested })
+) -> Result<BusinessCheck, CommandError> {
+    let held = signed_in(state)?;
+    let checked = login::check_business(
+        &held.0,
+        business_id.trim(),
+        &held.1,
+        held.3.as_deref(),
+        DEFAULT_API_VERSION,
+    )
+    .await;
+    restore(state, held);
+    Ok(checked?)
 }
 
 /// Sets Gatehouse up in `business_id` as `choice` says, saves the portfolio (its new admin

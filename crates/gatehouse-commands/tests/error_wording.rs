@@ -72,6 +72,7 @@ fn engine_errors() -> Vec<Box<dyn Explain>> {
         Error::CreateNotConfirmed { name: "CAPI".into() },
         Error::LoginCancelled,
         Error::LoginRefused { description: "Permissions error.".into() },
+        Error::LoginMissingPermission { missing: vec!["business_management".into()] },
         Error::LoginFailed("Meta's answer carried no token".into()),
         Error::SystemUserNotFound {
             id: "61".into(),

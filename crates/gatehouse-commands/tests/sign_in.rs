@@ -43,7 +43,9 @@ async fn sign_in_set_up_save_and_open() {
     let again = login::finish_sign_in(&state, landed).await.unwrap_err();
     assert_eq!(again.code, "no_sign_in_under_way", "an answer is read once");
 
-    let choices = login::admin_choices(&state, harbor.id.clone()).await.unwrap();
+    let choices = login::check_business(&state, harbor.id.clone()).await.unwrap();
+    assert_eq!(choices.report.business_id, harbor.id, "the connection check, first");
+    assert_eq!(choices.adds_app_id.as_deref(), Some(app.id.as_str()));
     assert!(choices.admins.is_empty());
     assert_eq!(choices.suggested, AdminChoice::Create);
     let done = login::set_up_gatehouse(&state, harbor.id.clone(), choices.suggested, String::new())
@@ -55,7 +57,7 @@ async fn sign_in_set_up_save_and_open() {
     let overview = portfolio::portfolio_overview(&state).await.unwrap();
     assert!(overview.system_users.iter().any(|u| u.name == "Gatehouse"), "works as its admin");
 
-    let after = login::admin_choices(&state, harbor.id.clone()).await.unwrap_err();
+    let after = login::check_business(&state, harbor.id.clone()).await.unwrap_err();
     assert_eq!(after.code, "no_sign_in_under_way", "the person's token is gone");
 }
 

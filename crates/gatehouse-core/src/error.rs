@@ -49,6 +49,10 @@ pub enum Error {
     /// in Development mode and the person has no role on it, or it lacks Facebook Login.
     #[error("Meta refused the sign-in: {description}")]
     LoginRefused { description: String },
+    /// The person signed in but did not grant `missing` (unticked under "Edit access", or the
+    /// app's Facebook Login for Business configuration leaves it out).
+    #[error("the sign-in did not grant {}", missing.join(", "))]
+    LoginMissingPermission { missing: Vec<String> },
     /// The sign-in gave no usable token (an unexpected answer, another page, a foreign state).
     #[error("the sign-in failed: {0}")]
     LoginFailed(String),
@@ -101,6 +105,7 @@ impl Explain for Error {
             Self::SystemUserNotFound { .. } => ErrorCode::SystemUserNotFound,
             Self::LoginCancelled => ErrorCode::LoginCancelled,
             Self::LoginRefused { .. } => ErrorCode::LoginRefused,
+            Self::LoginMissingPermission { .. } => ErrorCode::LoginMissingPermission,
             Self::LoginFailed(_) => ErrorCode::LoginFailed,
         }
     }
@@ -116,6 +121,11 @@ impl Explain for Error {
                 error”). It does this when the app is in Development mode and you have no role \
                 on it, or when the app has no Facebook Login product set up for this window."
                 .to_owned(),
+            Self::LoginMissingPermission { missing } => format!(
+                "You signed in, but without allowing {}: Gatehouse needs it to manage system \
+                 users and their assets in your business portfolio.",
+                missing.join(", ")
+            ),
             Self::LoginFailed(why) => format!("The sign-in with Meta did not work: {why}."),
             Self::SystemUserNotFound { id, .. } => format!(
                 "System user {id} does not exist in this business portfolio, or this portfolio's \
@@ -233,6 +243,9 @@ impl Error {
             Self::LoginRefused { description } => {
                 format!("error=access_denied, error_code=200: {description}")
             }
+            Self::LoginMissingPermission { missing } => {
+                format!("debug_token scopes lack {}", missing.join(", "))
+            }
             Self::LoginFailed(why) => why.clone(),
         }
     }
@@ -244,14 +257,39 @@ impl Error {
     fn fix_text(&self, surface: Surface) -> String {
         match self {
             Self::OnField { cause, .. } => cause.fix(surface).unwrap_or_default(),
-            Self::LoginCancelled => match surface {
-                Surface::Desktop => "Sign in again and choose Continue, or connect with an admin \
-                    token instead."
-                    .to_owned(),
-                Surface::Cli => "Run the command again and sign in, or add the profile with an \
-                    admin token instead (without --login)."
-                    .to_owned(),
-            },
+            Self::LoginCancelled => {
+                // Meta shows some refusals as a page in its window, which the person closes:
+                // a Business-type app asked without a configuration ("It looks like this app
+                // isn't available"), a missing redirect ("URL Blocked") (meta-login.md §2, §5.2).
+                let setup = "If Meta's window showed an error instead (“It looks like this app \
+                    isn't available”, “Feature unavailable” or “URL Blocked”), your app needs \
+                    Facebook Login for Business: in the App Dashboard (developers.facebook.com › \
+                    My Apps › your app) add it under Add product, create a configuration under \
+                    Facebook Login for Business › Configurations with business_management and \
+                    give its ID here";
+                match surface {
+                    Surface::Desktop => format!(
+                        "Sign in again and choose Continue, or connect with an admin token \
+                         instead. {setup}."
+                    ),
+                    Surface::Cli => format!(
+                        "Run the command again and sign in, or add the profile with an admin \
+                         token instead (without --login). {setup} (--config-id)."
+                    ),
+                }
+            }
+            Self::LoginMissingPermission { missing } => {
+                let missing = missing.join(", ");
+                let again = match surface {
+                    Surface::Desktop => "Sign in again",
+                    Surface::Cli => "Run the command again",
+                };
+                format!(
+                    "{again} and leave {missing} ticked under “Edit access” in Meta's window. \
+                     If you use a configuration, add {missing} to it in the App Dashboard \
+                     (Facebook Login for Business › Configurations)."
+                )
+            }
             Self::LoginRefused { .. } => format!(
                 "In the App Dashboard (developers.facebook.com › My Apps › your app): add \
                  yourself under App roles › Roles, or switch the app to Live; and under Facebook \

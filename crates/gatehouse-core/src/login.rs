@@ -22,6 +22,7 @@ use gatehouse_graph::{
 };
 use serde::{Deserialize, Serialize};
 
+use crate::connect::{ConnectionProblem, ConnectionReport, ProblemCode};
 use crate::system_users::NewRole;
 use crate::{Error, Portfolio, PortfolioKind, Result};
 
@@ -155,6 +156,8 @@ pub struct LoginBusiness {
 /// businesses they belong to. Dropping it drops the token.
 pub struct SignedIn {
     session: Session,
+    /// The person's 60-day token: the portfolio's admin token when they keep their own sign-in.
+    token: Secret,
     pub person_id: String,
     pub person_name: Option<String>,
     pub businesses: Vec<LoginBusiness>,
@@ -169,8 +172,9 @@ impl std::fmt::Debug for SignedIn {
     }
 }
 
-/// Exchanges the dialog's short-lived token for a 60-day one and reads who signed in and their
-/// businesses.
+/// Exchanges the dialog's short-lived token for a 60-day one, checks the person granted what
+/// Gatehouse needs (`business_management`: they may untick it in Meta's dialog, or an app's
+/// configuration may leave it out), and reads who signed in and their businesses.
 pub async fn sign_in(
     client: &GraphClient,
     app_id: &str,
@@ -180,7 +184,20 @@ pub async fn sign_in(
     let first = client.session(Credentials::with_app_secret(short_lived, app_secret.clone()));
     let long = first.refresh_token(app_id, app_secret).await?.access_token;
     drop(first);
-    let session = client.session(Credentials::with_app_secret(long, app_secret.clone()));
+    let session = client.session(Credentials::with_app_secret(long.clone(), app_secret.clone()));
+    // UNCONFIRMED that `debug_token` lists every granted permission of a Facebook Login for
+    // Business token under `scopes` (it does for Facebook Login's); when it cannot be read the
+    // setup goes on and Meta's own refusal, worded, is what the person sees.
+    if let Ok(info) = session.debug_token(&long).await {
+        let missing: Vec<String> = [Scope::BusinessManagement]
+            .iter()
+            .map(|s| s.as_str().to_owned())
+            .filter(|s| !info.scopes.iter().any(|g| g == s))
+            .collect();
+        if !missing.is_empty() {
+            return Err(Error::LoginMissingPermission { missing });
+        }
+    }
     let me = session.me().await?;
     let (found, _) = session.my_businesses().collect_all().await?;
     let businesses = found
@@ -190,7 +207,7 @@ pub async fn sign_in(
             id: b.id,
         })
         .collect();
-    Ok(SignedIn { session, person_id: me.id, person_name: me.name, businesses })
+    Ok(SignedIn { session, token: long, person_id: me.id, person_name: me.name, businesses })
 }
 
 /// An admin system user of the business, one Gatehouse could use.
@@ -210,6 +227,9 @@ pub enum AdminChoice {
     Create,
     /// Use this one (a new token is generated for it; its other tokens keep working).
     Reuse { system_user_id: String },
+    /// No system user: the person's own 60-day token is the portfolio's admin token (the
+    /// connection check's "a person's token" warning applies).
+    OwnSignIn,
 }
 
 impl AdminChoice {
@@ -223,6 +243,77 @@ impl AdminChoice {
             None => Self::Create,
         }
     }
+}
+
+/// A business the person picked, checked before Gatehouse sets itself up there: the
+/// connection check with the person's token, sorted into what the setup fixes by itself, what
+/// stops it, and what is worth knowing; and the admin system users it could work as.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct BusinessCheck {
+    pub report: ConnectionReport,
+    /// The app the setup adds to the business first (the check's "add the app" fix).
+    pub adds_app_id: Option<String>,
+    /// What stops the setup (the person is not an admin of the business, say).
+    pub blocking: Vec<ConnectionProblem>,
+    /// Worth knowing whatever the choice (verification, two-factor).
+    pub warnings: Vec<ConnectionProblem>,
+    /// Worth knowing before keeping one's own sign-in ([`AdminChoice::OwnSignIn`]): the
+    /// check's "a person's token".
+    pub own_sign_in_warning: Option<ConnectionProblem>,
+    pub admins: Vec<AdminSystemUser>,
+    pub suggested: AdminChoice,
+}
+
+/// Checks `business_id` with the person's token and `app_id` ([`crate::connect::check_with_session`])
+/// and lists its admin system users.
+pub async fn check_business(
+    signed_in: &SignedIn,
+    business_id: &str,
+    app_id: &str,
+    base_url: Option<&str>,
+    api_version: &str,
+) -> Result<BusinessCheck> {
+    crate::profiles::validate_numeric_id("business id", business_id)?;
+    let request = crate::connect::ConnectRequest {
+        business_id: business_id.to_owned(),
+        app_id: app_id.to_owned(),
+        base_url: base_url.map(str::to_owned),
+        api_version: api_version.to_owned(),
+    };
+    let report =
+        crate::connect::check_with_session(&signed_in.session, &request, &signed_in.token).await?;
+    let (mut adds_app_id, mut blocking, mut warnings, mut own_sign_in_warning) =
+        (None, Vec::new(), Vec::new(), None);
+    for problem in &report.problems {
+        match problem.code {
+            // `set_up` claims the app before anything else.
+            ProblemCode::BusinessOwnsNoApp | ProblemCode::AppNotOwned
+                if problem.claim_app_id.is_some() =>
+            {
+                adds_app_id = problem.claim_app_id.clone();
+            }
+            ProblemCode::PersonalToken => own_sign_in_warning = Some(problem.clone()),
+            _ if problem.blocking => blocking.push(problem.clone()),
+            _ => warnings.push(problem.clone()),
+        }
+    }
+    // A person who cannot read the business's system users cannot set one up either.
+    let admins = if blocking.is_empty() {
+        admin_system_users(signed_in, business_id).await?
+    } else {
+        Vec::new()
+    };
+    let suggested = AdminChoice::default_for(&admins);
+    Ok(BusinessCheck {
+        report,
+        adds_app_id,
+        blocking,
+        warnings,
+        own_sign_in_warning,
+        admins,
+        suggested,
+    })
 }
 
 /// The business's admin system users (Meta limits how many a business may have, so using one
@@ -244,7 +335,8 @@ pub async fn admin_system_users(
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 pub struct SetUp {
-    pub system_user_id: String,
+    /// The admin system user Gatehouse works as (none when the person keeps their own sign-in).
+    pub system_user_id: Option<String>,
     /// An admin system user that was there already was used.
     pub reused: bool,
     /// In words, for the person.
@@ -276,6 +368,18 @@ pub async fn set_up(
         crate::portfolio::claim_app(&signed_in.session, business_id, app_id).await?;
     }
     let (system_user_id, reused) = match choice {
+        AdminChoice::OwnSignIn => {
+            let done = SetUp {
+                system_user_id: None,
+                reused: false,
+                message: "Gatehouse works with your own sign-in. It stops working when your \
+                    session ends (in about 60 days, or sooner if you change your password or log \
+                    out of Facebook everywhere); sign in again then, or set up an admin system \
+                    user."
+                    .to_owned(),
+            };
+            return Ok((signed_in.token.clone(), done));
+        }
         AdminChoice::Reuse { system_user_id } => (system_user_id.clone(), true),
         AdminChoice::Create => {
             let created =
@@ -302,5 +406,5 @@ pub async fn set_up(
              session ends. Your own sign-in is not kept."
         )
     };
-    Ok((generated.token, SetUp { system_user_id, reused, message }))
+    Ok((generated.token, SetUp { system_user_id: Some(system_user_id), reused, message }))
 }

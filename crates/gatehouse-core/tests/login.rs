@@ -4,10 +4,11 @@
 //! created (then reused), and its token working as the portfolio's admin token. Also every way
 //! the sign-in can fail.
 
+use gatehouse_core::connect::ProblemCode;
 use gatehouse_core::connect::{check_connection, ConnectRequest};
 use gatehouse_core::login::{
-    admin_system_users, is_login_redirect, login_dialog, read_redirect, set_up, sign_in,
-    AdminChoice, LoginAccess, LOGIN_REDIRECT,
+    admin_system_users, check_business, is_login_redirect, login_dialog, read_redirect, set_up,
+    sign_in, AdminChoice, LoginAccess, LOGIN_REDIRECT,
 };
 use gatehouse_core::profiles::ProfileSecrets;
 use gatehouse_core::{Error, TokenKind};
@@ -19,6 +20,12 @@ use gatehouse_testkit::TestEmulator;
 /// Plays the person in the login window: opens the dialog, then presses "Continue as …" for
 /// `person` (or Cancel), and returns where the window is sent.
 async fn sign_in_as(dialog_url: &str, person: Option<&str>) -> String {
+    answer_dialog(dialog_url, person, None).await
+}
+
+/// [`sign_in_as`], leaving only `ticked` of the permissions ticked under "Edit access" (None:
+/// the person does not open it).
+async fn answer_dialog(dialog_url: &str, person: Option<&str>, ticked: Option<&[&str]>) -> String {
     let http =
         reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let page = http.get(dialog_url).send().await.unwrap().text().await.unwrap();
@@ -32,6 +39,10 @@ async fn sign_in_as(dialog_url: &str, person: Option<&str>) -> String {
     match person {
         Some(p) => form.push(("person".into(), p.into())),
         None => form.push(("cancel".into(), "1".into())),
+    }
+    if let Some(ticked) = ticked {
+        form.push(("edit_access".into(), "1".into()));
+        form.extend(ticked.iter().map(|s| ("grant".to_owned(), (*s).to_owned())));
     }
     let answer_url = format!("{}://{}/dialog/oauth/answer", url.scheme(), url.host_str().unwrap())
         .replace("://127.0.0.1/", &format!("://127.0.0.1:{}/", url.port().unwrap()));
@@ -82,7 +93,7 @@ async fn sign_in_then_gatehouse_sets_itself_up() {
     let refused = set_up(&signed, &agency.id, &app.id, &AdminChoice::Create).await.unwrap_err();
     assert_eq!(refused.code(), "system_user_limit", "{refused:?}");
     let (token, done) = set_up(&signed, &agency.id, &app.id, &reuse).await.expect("set up");
-    assert!(done.reused && done.system_user_id == admins[0].id, "{done:?}");
+    assert!(done.reused && done.system_user_id.as_ref() == Some(&admins[0].id), "{done:?}");
     let secrets = ProfileSecrets { admin_token: token, app_secret: app_secret.clone() };
     let request = ConnectRequest {
         business_id: agency.id.clone(),
@@ -92,7 +103,7 @@ async fn sign_in_then_gatehouse_sets_itself_up() {
     };
     let report = check_connection(&request, &secrets).await.expect("the new token works");
     assert_eq!(report.token_kind, TokenKind::SystemUser);
-    assert_eq!(report.token_owner_id, done.system_user_id);
+    assert_eq!(Some(report.token_owner_id), done.system_user_id);
     assert!(report.problems.iter().all(|p| !p.blocking), "{:?}", report.problems);
 }
 
@@ -179,4 +190,69 @@ async fn every_way_the_sign_in_fails_is_worded() {
         &LoginAccess::Configuration { config_id: "x&scope=a".into() },
     );
     assert!(bad.is_err());
+}
+
+/// The business picked is checked with the person's token before anything is set up: what the
+/// setup fixes itself (adding the app), what is worth knowing before keeping one's own
+/// sign-in; and keeping it saves the person's own 60-day token as the admin token.
+#[tokio::test]
+async fn the_business_is_checked_first_and_the_person_may_keep_their_own_sign_in() {
+    let kit = TestEmulator::start(Fixture::demo()).await;
+    let manifest = kit.emulator().manifest().clone();
+    let harbor = manifest.businesses.iter().find(|b| !b.developer_apps.is_empty()).unwrap();
+    let app = harbor.developer_apps[0].clone();
+    let app_secret = Secret::new(app.secret.clone());
+    let dialog =
+        login_dialog(Some(kit.url()), "v26.0", &app.id, &LoginAccess::Permissions).unwrap();
+    let landed = sign_in_as(&dialog.url, harbor.user_id.as_deref()).await;
+    let short = read_redirect(&landed, &dialog.state).unwrap();
+    let signed = sign_in(&kit.client(), &app.id, &app_secret, short).await.unwrap();
+
+    let checked = check_business(&signed, &harbor.id, &app.id, Some(kit.url()), "v26.0")
+        .await
+        .expect("checked");
+    assert_eq!(checked.report.business_id, harbor.id);
+    assert_eq!(checked.adds_app_id.as_deref(), Some(app.id.as_str()), "the setup adds the app");
+    assert!(checked.blocking.is_empty(), "{:?}", checked.blocking);
+    let warning = checked.own_sign_in_warning.as_ref().expect("a person's token");
+    assert_eq!(warning.code, ProblemCode::PersonalToken);
+    assert!(checked.warnings.iter().all(|p| p.code != ProblemCode::PersonalToken));
+    assert_eq!(checked.suggested, AdminChoice::Create);
+
+    let (token, done) =
+        set_up(&signed, &harbor.id, &app.id, &AdminChoice::OwnSignIn).await.expect("kept");
+    assert_eq!(done.system_user_id, None);
+    assert!(done.message.contains("your own sign-in"), "{}", done.message);
+    let secrets = ProfileSecrets { admin_token: token, app_secret };
+    let request = ConnectRequest {
+        business_id: harbor.id.clone(),
+        app_id: app.id.clone(),
+        base_url: Some(kit.url().to_owned()),
+        api_version: "v26.0".into(),
+    };
+    let report = check_connection(&request, &secrets).await.expect("the person's token works");
+    assert_eq!(report.token_owner_id, signed.person_id);
+    assert!(report.is_usable(), "the app was added: {:?}", report.problems);
+    assert!(report.problems.iter().any(|p| p.code == ProblemCode::PersonalToken));
+
+    let typo = check_business(&signed, "12ab", &app.id, Some(kit.url()), "v26.0").await;
+    assert_eq!(typo.unwrap_err().code(), "profile_field_invalid");
+}
+
+/// A person who unticks business_management in Meta's dialog is told what is missing and how
+/// to sign in again; nothing is set up.
+#[tokio::test]
+async fn a_sign_in_without_business_management_is_refused_with_the_fix() {
+    let kit = TestEmulator::start(Fixture::demo()).await;
+    let agency = kit.agency();
+    let app = agency.apps[0].clone();
+    let dialog =
+        login_dialog(Some(kit.url()), "v26.0", &app.id, &LoginAccess::Permissions).unwrap();
+    let landed = answer_dialog(&dialog.url, agency.user_id.as_deref(), Some(&[])).await;
+    let short = read_redirect(&landed, &dialog.state).expect("Meta still answers with a token");
+    let refused =
+        sign_in(&kit.client(), &app.id, &Secret::new(app.secret.clone()), short).await.unwrap_err();
+    assert_eq!(refused.code(), "login_missing_permission", "{refused:?}");
+    assert!(refused.explanation().contains("business_management"));
+    assert!(refused.fix(Surface::Desktop).unwrap().contains("Edit access"));
 }

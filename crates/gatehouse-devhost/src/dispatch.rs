@@ -85,7 +85,7 @@ pub async fn invoke(
             answer(portfolios::confirm_graph_url(s, args.get("id")?, args.get("url")?).await)
         }
         "sign_in_with_meta" => answer(sign_in_with_meta(s, args.get("form")?).await),
-        "admin_choices" => answer(login::admin_choices(s, args.get("businessId")?).await),
+        "check_business" => answer(login::check_business(s, args.get("businessId")?).await),
         "set_up_gatehouse" => answer(
             login::set_up_gatehouse(
                 s,

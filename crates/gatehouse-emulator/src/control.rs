@@ -1,5 +1,5 @@
 //! The control endpoint under `/__emulator/` (loopback peers only): manifest, faults, limits,
-//! request log, state snapshot, token expiry and the clock.
+//! request log, state snapshot, token expiry, the clock and the login dialog's browser.
 
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -108,6 +108,17 @@ fn handle_inner(
                 }
             }
             Ok(json!({"expired": n}))
+        }
+        ("GET", "/login") => Ok(json!(inner.st.login_browser)),
+        ("PUT" | "POST", "/login") => {
+            let browser: crate::login::LoginBrowser = parse(body)?;
+            if let Some(id) = &browser.signed_in_as {
+                if crate::login::person(&inner.st, id).is_none() {
+                    return Err(bad(format!("{id} is not a person of the fixture")));
+                }
+            }
+            inner.st.login_browser = browser;
+            Ok(json!(inner.st.login_browser))
         }
         ("POST", "/clock") => {
             let req: ClockRequest = parse(body)?;

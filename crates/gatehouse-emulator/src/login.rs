@@ -12,8 +12,15 @@
 //! (an app in Development mode) gets the same plus `error_code=200` ("Permissions error").
 //! UNCONFIRMED: the exact page, the fragment's other fields, and `response_type=code` (not
 //! served: Gatehouse asks for `token`).
+//!
+//! Like Meta's dialog, the person may untick permissions ("Edit access"); the token then has
+//! only those left. The control endpoint's `login` sets who is signed in to Facebook in the
+//! dialog's browser (the dialog then offers "Continue as" that person only, as Meta does) and,
+//! for tests of the login window's confinement, a script the page runs.
 
 use std::fmt::Write as _;
+
+use serde::{Deserialize, Serialize};
 
 use crate::params::Params;
 use crate::state::{State, TokenKind, UserKind};
@@ -22,6 +29,25 @@ use crate::state::{State, TokenKind, UserKind};
 pub const LOGIN_SUCCESS: &str = "https://www.facebook.com/connect/login_success.html";
 /// A login token's life: short, so the client exchanges it for a 60-day one.
 const SHORT_LIVED_SECS: i64 = 3_600;
+
+/// The dialog's browser, as the control endpoint sets it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LoginBrowser {
+    /// The person signed in to Facebook there: the dialog offers only them. None: everyone in
+    /// the fixture (demo mode, where the person picks who they are).
+    pub signed_in_as: Option<String>,
+    /// Script the dialog page runs (tests of what a page in the login window can reach).
+    pub script: Option<String>,
+}
+
+/// The fixture's person with this ID.
+pub fn person(st: &State, id: &str) -> Option<usize> {
+    st.users.iter().position(|u| u.id == id && u.kind == UserKind::Person)
+}
+
+/// Always granted with any login (Meta's default permission).
+const PUBLIC_PROFILE: &str = "public_profile";
 
 /// What the server sends back: an HTML page, or a redirect.
 pub enum LoginAnswer {
@@ -54,7 +80,12 @@ pub fn handle(st: &mut State, method: &str, path: &str, query: &str, body: &[u8]
         ("POST", Some("answer")) => {
             let mut params = Params::from_query("");
             params.extend_urlencoded(body);
-            answer(st, &params)
+            // Repeated fields (one per permission left ticked); `Params` keeps one per name.
+            let ticked: Vec<String> = form_urlencoded::parse(body)
+                .filter(|(k, _)| k == "grant")
+                .map(|(_, v)| v.into_owned())
+                .collect();
+            answer(st, &params, &ticked)
         }
         _ => {
             page(405, "Not available", "This address takes GET (the dialog) or POST (the answer).")
@@ -124,36 +155,58 @@ fn dialog(st: &State, p: &Params) -> LoginAnswer {
         ("redirect_uri", req.redirect.as_str()),
         ("state", req.state.as_str()),
         ("scope", &req.scopes.join(",")),
+        ("edit_access", "1"),
     ] {
         let _ = write!(html, "<input type=\"hidden\" name=\"{name}\" value=\"{}\">", escape(value));
     }
+    // The person is signed in to Facebook in this browser, or (demo) picks who they are.
+    let signed_in = st.login_browser.signed_in_as.as_deref().and_then(|id| person(st, id));
     html.push_str("<ul class=\"people\">");
-    for user in &st.users {
-        if user.kind != UserKind::Person {
+    let mut first = true;
+    for (ix, user) in st.users.iter().enumerate() {
+        if user.kind != UserKind::Person || signed_in.is_some_and(|p| p != ix) {
             continue;
         }
         let business = &st.businesses[user.business].name;
         let _ = write!(
             html,
-            "<li><button type=\"submit\" name=\"person\" value=\"{}\">Continue as {}</button> \
+            "<li><button type=\"submit\" name=\"person\" value=\"{}\"{}>Continue as {}</button> \
              <span>{} of {}</span></li>",
             escape(&user.id),
+            if first { " autofocus" } else { "" },
             escape(&user.name),
             user.role.as_str().to_ascii_lowercase(),
             escape(business),
         );
+        first = false;
     }
-    html.push_str(
-        "</ul><button type=\"submit\" name=\"cancel\" value=\"1\">Cancel</button></form>",
-    );
+    html.push_str("</ul>");
+    // Meta's "Edit access": each permission but the default one can be unticked.
+    let editable: Vec<&String> = req.scopes.iter().filter(|s| *s != PUBLIC_PROFILE).collect();
+    if !editable.is_empty() {
+        html.push_str("<details><summary>Edit access</summary><ul>");
+        for scope in editable {
+            let _ = write!(
+                html,
+                "<li><label><input type=\"checkbox\" name=\"grant\" value=\"{0}\" checked> {0}</label></li>",
+                escape(scope)
+            );
+        }
+        html.push_str("</ul></details>");
+    }
+    html.push_str("<button type=\"submit\" name=\"cancel\" value=\"1\">Cancel</button></form>");
+    if let Some(script) = &st.login_browser.script {
+        // Set by the control endpoint only: a test's probe of the login window.
+        let _ = write!(html, "<script>{script}</script>");
+    }
     LoginAnswer::Page { status: 200, html: wrap("Log in with Facebook", &html) }
 }
 
-fn answer(st: &mut State, p: &Params) -> LoginAnswer {
+fn answer(st: &mut State, p: &Params, ticked: &[String]) -> LoginAnswer {
     let req = match request(st, &{
         // The answer carries the request as hidden fields, scope already resolved.
         let mut q = Params::from_query("");
-        for k in ["client_id", "redirect_uri", "state", "scope"] {
+        for k in ["client_id", "redirect_uri", "state", "scope", "config_id"] {
             if let Some(v) = p.get(k) {
                 q.set(k.to_owned(), v.to_owned());
             }
@@ -172,9 +225,7 @@ fn answer(st: &mut State, p: &Params) -> LoginAnswer {
             req.redirect
         ));
     }
-    let person = p
-        .get("person")
-        .and_then(|id| st.users.iter().position(|u| u.id == id && u.kind == UserKind::Person));
+    let person = p.get("person").and_then(|id| person(st, id));
     let Some(person) = person else {
         return page(400, "Who is signing in?", "Choose a person, or cancel.");
     };
@@ -189,8 +240,14 @@ fn answer(st: &mut State, p: &Params) -> LoginAnswer {
             req.redirect
         ));
     }
+    // Unticked under "Edit access": not granted (the default permission always is).
+    let granted: Vec<String> = if p.get("edit_access").is_some() {
+        req.scopes.iter().filter(|s| *s == PUBLIC_PROFILE || ticked.contains(s)).cloned().collect()
+    } else {
+        req.scopes.clone()
+    };
     let expires = st.now() + SHORT_LIVED_SECS;
-    let t = st.issue_token(TokenKind::User, person, req.app, req.scopes.clone(), expires);
+    let t = st.issue_token(TokenKind::User, person, req.app, granted, expires);
     st.writes += 1;
     LoginAnswer::Redirect(format!(
         "{}#access_token={}&data_access_expiration_time={}&expires_in={SHORT_LIVED_SECS}&state={state}",

@@ -192,6 +192,9 @@ pub struct State {
     /// Bumped by every applied write; lets the server tell writes from reads.
     pub writes: u64,
     pub fixture_name: String,
+    /// The login dialog's browser: who is signed in to Facebook there (control endpoint
+    /// `login`).
+    pub login_browser: crate::login::LoginBrowser,
 }
 
 fn ensure_id(id: &Option<String>, rng: &mut Rng, prefix: &str) -> String {
@@ -224,6 +227,7 @@ impl State {
             clock_offset: 0,
             writes: 0,
             fixture_name: fixture.name.clone(),
+            login_browser: Default::default(),
         };
         let created = st.now() - 400 * 24 * 3600;
         // Pass 1: businesses, so references between them resolve in any order.

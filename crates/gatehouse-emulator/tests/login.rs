@@ -116,3 +116,82 @@ async fn an_unknown_app_or_another_redirect_is_refused_on_the_page() {
         .await;
     assert!(html.contains("response_type=token"), "{html}");
 }
+
+#[tokio::test]
+async fn a_permission_unticked_under_edit_access_is_not_granted() {
+    let env = Env::demo().await;
+    let b = env.agency().clone();
+    let app = &b.apps[0];
+    let (_, _, html) = env.raw("GET", &dialog(&app.id, LOGIN_SUCCESS), None).await;
+    assert!(html.contains("Edit access") && html.contains("name=\"grant\""), "{html}");
+    let person = b.user_id.clone().unwrap();
+    let base = [
+        ("client_id", app.id.as_str()),
+        ("redirect_uri", LOGIN_SUCCESS),
+        ("state", "s-1"),
+        ("scope", "business_management,ads_read"),
+        ("person", person.as_str()),
+        ("edit_access", "1"),
+    ];
+    let scopes_of = |location: &str| {
+        let token = get(&params_of(location, '#'), "access_token").unwrap().to_owned();
+        let app_token = format!("{}|{}", app.id, app.secret);
+        (token, app_token)
+    };
+    // Both left ticked (repeated fields), then one unticked.
+    for (ticked, expected) in [
+        (vec!["business_management", "ads_read"], vec!["business_management", "ads_read"]),
+        (vec!["ads_read"], vec!["ads_read"]),
+    ] {
+        let grants: Vec<(&str, &str)> = ticked.iter().map(|s| ("grant", *s)).collect();
+        let form = [base.as_slice(), &grants].concat();
+        let (status, headers, _) = env.raw("POST", "/dialog/oauth/answer", Some(&form)).await;
+        assert_eq!(status, 302);
+        let (token, app_token) = scopes_of(&headers["location"]);
+        let info = env
+            .get(&format!(
+                "/{API_VERSION}/debug_token?input_token={token}&access_token={}",
+                q(&app_token)
+            ))
+            .await;
+        let scopes: Vec<String> =
+            serde_json::from_value(info.ok()["data"]["scopes"].clone()).unwrap();
+        assert_eq!(scopes, expected, "ticked {ticked:?}");
+    }
+}
+
+#[tokio::test]
+async fn the_browsers_signed_in_person_is_the_only_one_offered_and_a_probe_script_runs() {
+    let env = Env::demo().await;
+    let b = env.agency().clone();
+    let app = &b.apps[0];
+    let person = b.user_id.clone().unwrap();
+    let (_, _, everyone) = env.raw("GET", &dialog(&app.id, LOGIN_SUCCESS), None).await;
+    assert!(everyone.matches("Continue as").count() > 1, "demo: every person of the fixture");
+
+    let set = env
+        .control("POST", "/login", serde_json::json!({"signed_in_as": person, "script": "probe()"}))
+        .await;
+    assert_eq!(set["signed_in_as"], person.as_str());
+    let (_, _, html) = env.raw("GET", &dialog(&app.id, LOGIN_SUCCESS), None).await;
+    assert_eq!(html.matches("Continue as").count(), 1, "{html}");
+    assert!(html.contains(&format!("value=\"{person}\" autofocus")), "{html}");
+    assert!(html.contains("<script>probe()</script>"));
+
+    let refused = env
+        .send(
+            "POST",
+            "/__emulator/login",
+            Some("application/json"),
+            serde_json::json!({"signed_in_as": b.id}).to_string().into_bytes(),
+            &[("x-emulator-control", &env.m().control_secret)],
+        )
+        .await
+        .unwrap();
+    assert_eq!(refused.status, 400);
+    assert!(
+        refused.json["error"].as_str().unwrap_or("").contains("not a person"),
+        "{}",
+        refused.json
+    );
+}

@@ -89,6 +89,8 @@ pub enum ErrorCode {
     // Signing in with Meta (gatehouse-core::login).
     LoginCancelled,
     LoginRefused,
+    /// The person signed in without granting a permission Gatehouse needs.
+    LoginMissingPermission,
     LoginFailed,
     DemoUnavailable,
     TokenMayHaveBeenIssued,
