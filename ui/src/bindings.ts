@@ -19,7 +19,7 @@ export const commands = {
 	 *  answer is read by the engine (the window itself is the shell's part: `crate::login_window`).
 	 */
 	signInWithMeta: (form: SignInForm) => typedError<SignedInPerson, CommandError>(__TAURI_INVOKE("sign_in_with_meta", { form })),
-	adminChoices: (businessId: string) => typedError<AdminChoices, CommandError>(__TAURI_INVOKE("admin_choices", { businessId })),
+	checkBusiness: (businessId: string) => typedError<BusinessCheck, CommandError>(__TAURI_INVOKE("check_business", { businessId })),
 	setUpGatehouse: (businessId: string, choice: AdminChoice, label: string) => typedError<GatehouseSetUp, CommandError>(__TAURI_INVOKE("set_up_gatehouse", { businessId, choice, label })),
 	cancelSignIn: () => __TAURI_INVOKE<void>("cancel_sign_in"),
 	removePortfolio: (id: string) => typedError<null, CommandError>(__TAURI_INVOKE("remove_portfolio", { id })),
@@ -94,16 +94,12 @@ export type AdminChoice =
 /**  Add one named "Gatehouse". */
 { kind: "create" } | 
 /**  Use this one (a new token is generated for it; its other tokens keep working). */
-{ kind: "reuse"; system_user_id: string };
-
+{ kind: "reuse"; system_user_id: string } | 
 /**
- *  The admin system users of `business_id` Gatehouse could work as, and which it picks by
- *  itself.
+ *  No system user: the person's own 60-day token is the portfolio's admin token (the
+ *  connection check's "a person's token" warning applies).
  */
-export type AdminChoices = {
-	admins: AdminSystemUser[],
-	suggested: AdminChoice,
-};
+{ kind: "own_sign_in" };
 
 /**  An admin system user of the business, one Gatehouse could use. */
 export type AdminSystemUser = {
@@ -243,6 +239,28 @@ export type BusinessApp = {
 	name: string,
 	/**  It is the app the profile signs its requests with. */
 	is_profile_app: boolean,
+};
+
+/**
+ *  A business the person picked, checked before Gatehouse sets itself up there: the
+ *  connection check with the person's token, sorted into what the setup fixes by itself, what
+ *  stops it, and what is worth knowing; and the admin system users it could work as.
+ */
+export type BusinessCheck = {
+	report: ConnectionReport,
+	/**  The app the setup adds to the business first (the check's "add the app" fix). */
+	adds_app_id: string | null,
+	/**  What stops the setup (the person is not an admin of the business, say). */
+	blocking: ConnectionProblem[],
+	/**  Worth knowing whatever the choice (verification, two-factor). */
+	warnings: ConnectionProblem[],
+	/**
+	 *  Worth knowing before keeping one's own sign-in ([`AdminChoice::OwnSignIn`]): the
+	 *  check's "a person's token".
+	 */
+	own_sign_in_warning: ConnectionProblem | null,
+	admins: AdminSystemUser[],
+	suggested: AdminChoice,
 };
 
 /**  Give tasks, or take the system user off the asset. */
@@ -418,7 +436,9 @@ export type ErrorCode = "token_expired" | "token_invalid" | "missing_permission"
 /**  A saved portfolio's Graph API URL is not Meta's and was not confirmed. */
 "graph_url_unconfirmed" | "data_dir_unknown" | "store_unavailable" | "store_failed" | "store_too_new" | "store_corrupt" | "job_not_found" | "job_running" | "create_ambiguous" | "create_not_confirmed" | 
 /**  A system user the call named does not exist (or cannot be seen). */
-"system_user_not_found" | "login_cancelled" | "login_refused" | "login_failed" | "demo_unavailable" | "token_may_have_been_issued" | "permission_not_grantable" | "app_not_claimable" | "token_never_expires" | 
+"system_user_not_found" | "login_cancelled" | "login_refused" | 
+/**  The person signed in without granting a permission Gatehouse needs. */
+"login_missing_permission" | "login_failed" | "demo_unavailable" | "token_may_have_been_issued" | "permission_not_grantable" | "app_not_claimable" | "token_never_expires" | 
 /**
  *  The connection check found a problem that blocks saving (the problem's code is in
  *  the detail).

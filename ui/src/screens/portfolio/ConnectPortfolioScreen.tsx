@@ -3,7 +3,6 @@ import { Form } from "react-aria-components";
 import { useBackend } from "../../backend/context";
 import type { ConnectForm, ConnectionReport, PortfolioEntry } from "../../backend/types";
 import type { AppClaim, CommandError } from "../../bindings";
-import { Badge } from "../../components/Badge";
 import { Button } from "../../components/Button";
 import { Callout, ErrorCallout, FieldErrorDetails, fieldMessage } from "../../components/Callout";
 import { Card } from "../../components/Card";
@@ -13,6 +12,7 @@ import { Tab, TabList, TabPanel, Tabs } from "../../components/Tabs";
 import { TextField } from "../../components/TextField";
 import { AppFields } from "./AppFields";
 import { ClaimAppButton, ClaimOutcome } from "./ClaimApp";
+import { ConnectionFindings } from "./ConnectionFindings";
 import { SignInWithMeta } from "./SignInWithMeta";
 
 const emptyForm: ConnectForm = { label: "", business_id: "", admin_token: "", app_id: "", app_secret: "" };
@@ -40,7 +40,7 @@ export function ConnectPortfolioScreen({ onSaved, onCancel }: ConnectPortfolioSc
   return (
     <Page
       title="Connect your business portfolio"
-      lede="Gatehouse works in your portfolio with an admin's token and your app. It keeps the token and the app secret only in this computer's keychain."
+      lede="Sign in with Meta and Gatehouse sets itself up in your portfolio, or paste an admin token. Tokens and your app secret stay only in this computer's keychain."
     >
       <Tabs selectedKey={way} onSelectionChange={(key) => setWay(key === "paste" ? "paste" : "sign-in")}>
         <TabList aria-label="How to connect">
@@ -251,62 +251,5 @@ function PasteTokenForm({ onSaved, onCancel }: ConnectPortfolioScreenProps) {
         </div>
       )}
     </div>
-  );
-}
-
-function ConnectionFindings({ report, appId }: { report: ConnectionReport; appId: string }) {
-  return (
-    <Card title="What Gatehouse found" description="Nothing is saved yet.">
-      <div className="stack">
-        {/* Where the check's requests went when not to Meta: an emulator here is only said, another
-            host (which got the token) is a warning. */}
-        {report.graph_note && (
-          <Callout tone={report.graph_destination === "elsewhere" ? "warning" : "info"} title={report.graph_note} role="none" />
-        )}
-        <dl className="definition-list">
-          <dt>Business</dt>
-          <dd>
-            <strong>{report.business_name}</strong> <span className="muted mono">{report.business_id}</span>
-          </dd>
-          <dt>Business verification</dt>
-          <dd>
-            <Badge tone={report.verification === "verified" ? "success" : "warning"}>{report.verification_label}</Badge>
-          </dd>
-          <dt>Two-factor authentication</dt>
-          <dd>{report.two_factor_label}</dd>
-          <dt>Token</dt>
-          <dd>
-            {report.token_kind_label}
-            {", of "}
-            <strong>{report.token_owner_name ?? "someone Meta did not name"}</strong>{" "}
-            <span className="muted mono">{report.token_owner_id}</span>
-          </dd>
-          <dt>Apps the business owns</dt>
-          <dd>
-            {report.apps.length === 0 ? (
-              "None"
-            ) : (
-              <ul className="plain-list">
-                {report.apps.map((app) => (
-                  <li key={app.id}>
-                    {app.name} <span className="muted mono">{app.id}</span>
-                    {app.id === appId && (
-                      <>
-                        {" "}
-                        <Badge tone="accent">The app you typed</Badge>
-                      </>
-                    )}
-                  </li>
-                ))}
-              </ul>
-            )}
-          </dd>
-          <dt>System users</dt>
-          <dd>
-            {report.regular_system_users} regular, {report.admin_system_users} admin
-          </dd>
-        </dl>
-      </div>
-    </Card>
   );
 }

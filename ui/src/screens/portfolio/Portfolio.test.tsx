@@ -390,12 +390,27 @@ describe("sign in with Meta", () => {
     const business = within(signedIn).getByRole("radio", { name: /Harbor & Vine Coffee Roasters/ });
     await waitFor(() => expect(business).toHaveProperty("checked", true));
     await waitFor(() => expect(document.activeElement).toBe(business));
-    // No admin system user yet: Gatehouse says it adds one.
-    expect(await within(signedIn).findByText(/will add an admin system user named “Gatehouse”/)).toBeTruthy();
+    // The business is checked with the person's token first: the app Gatehouse adds to it, what
+    // Meta says about it, and the ways Gatehouse can work there (no admin yet: a new one).
+    const app = harbor.developer_apps[0]?.id ?? "";
+    expect(await within(signedIn).findByText(`Gatehouse adds app ${app} to the business first`)).toBeTruthy();
+    expect(within(signedIn).getByText("What Gatehouse found")).toBeTruthy();
+    const ways = within(signedIn).getByRole("radiogroup", { name: "How Gatehouse works in this business" });
+    const create = within(ways).getByRole("radio", { name: /As a new admin system user named “Gatehouse”/ });
+    expect(create).toHaveProperty("checked", true);
+    // Keeping one's own sign-in is offered with the check's warning about a person's token.
+    expect(within(ways).getByRole("radio", { name: /With your own sign-in/ }).getAttribute("aria-describedby")).toBeTruthy();
+    expect(within(ways).getByText(/person's/i)).toBeTruthy();
     await expectNoSeriousA11yViolations();
     expect(await savedIds(backend)).toEqual([]);
 
-    // By keyboard from there: the name, then Set up.
+    // By keyboard from there: past what is worth knowing (each with its details) to the way
+    // (already chosen), the name, then Set up.
+    for (let stop = 0; stop < 6 && document.activeElement !== create; stop++) {
+      await user.tab();
+      if (document.activeElement !== create) expect(document.activeElement?.tagName).toBe("SUMMARY");
+    }
+    expect(document.activeElement).toBe(create);
     await user.tab();
     expect(document.activeElement).toBe(within(signedIn).getByRole("textbox", { name: "Name in Gatehouse (optional)" }));
     await user.keyboard("Harbor (client)");
@@ -430,9 +445,9 @@ describe("sign in with Meta", () => {
 
     const signedIn = await screen.findByRole("region", { name: /^Signed in/ });
     await waitFor(() => expect(within(signedIn).getByRole("radio", { name: /Brightline Digital Partners/ })).toHaveProperty("checked", true));
-    const admins = await within(signedIn).findByRole("radiogroup", { name: "Admin system user Gatehouse works as" });
-    const reuse = within(admins).getByRole("radio", { name: /^Use Gatehouse Admin/ });
-    const create = within(admins).getByRole("radio", { name: /Add one named “Gatehouse”/ });
+    const admins = await within(signedIn).findByRole("radiogroup", { name: "How Gatehouse works in this business" });
+    const reuse = within(admins).getByRole("radio", { name: /^As the admin system user Gatehouse Admin/ });
+    const create = within(admins).getByRole("radio", { name: /As a new admin system user named “Gatehouse”/ });
     // What the engine suggests is chosen at first: the admin the business has.
     expect(reuse).toHaveProperty("checked", true);
     await expectNoSeriousA11yViolations();
@@ -440,8 +455,9 @@ describe("sign in with Meta", () => {
     // Creating a second one anyway: Meta refuses, and the engine's words say so; the choice stays.
     await user.click(create);
     await user.click(within(signedIn).getByRole("button", { name: "Set up Gatehouse" }));
-    expect(await within(signedIn).findByText("Gatehouse was not set up")).toBeTruthy();
-    await user.click(within(signedIn).getByText("Details"));
+    const failure = (await within(signedIn).findByText("Gatehouse was not set up")).closest<HTMLElement>(".callout");
+    if (!failure) throw new Error("the failure is a callout");
+    await user.click(within(failure).getByText("Details"));
     expect(within(signedIn).getByText(/reached its limit of admin system users/)).toBeTruthy();
     expect(within(signedIn).getByText(/Reuse an existing system user/)).toBeTruthy();
     expect(within(signedIn).getByText("system_user_limit")).toBeTruthy();
@@ -458,6 +474,26 @@ describe("sign in with Meta", () => {
     expect(list.status === "ok" && list.data.active_id).toBe(`business-${agency.id}`);
     await waitFor(() => expect(within(table).getByText("Gatehouse Admin")).toBeTruthy());
     expect(screen.getByText(/^Gatehouse works as this admin system user, with a new token that never expires/)).toBeTruthy();
+  });
+
+  it("keeps the person's own sign-in when they choose it, and the portfolio says it is a person's token", async () => {
+    const user = userEvent.setup();
+    const { backend, engine } = await freshEngine();
+    const harbor = await demoBusiness(engine, "Harbor & Vine Coffee Roasters");
+    window.location.hash = "#/connect";
+    renderWithBackend(<App />, backend);
+    await screen.findByRole("heading", { level: 1, name: "Connect your business portfolio" });
+    await fillSignInForm(user, harbor.developer_apps[0]);
+    await user.keyboard("{Enter}");
+    const signedIn = await screen.findByRole("region", { name: /^Signed in/ });
+    const ways = await within(signedIn).findByRole("radiogroup", { name: "How Gatehouse works in this business" });
+    await user.click(within(ways).getByRole("radio", { name: /With your own sign-in/ }));
+    await user.click(within(signedIn).getByRole("button", { name: "Set up Gatehouse" }));
+    const table = await screen.findByRole("grid", { name: "System users of Harbor & Vine Coffee Roasters" }, { timeout: 20_000 });
+    expect(screen.getByText(/^Gatehouse works with your own sign-in/)).toBeTruthy();
+    expect(await savedIds(backend)).toEqual([`business-${harbor.id}`]);
+    // No system user was added for it.
+    expect(within(table).queryByText("Gatehouse")).toBeNull();
   });
 
   it("says why the sign-in failed and keeps what was typed", async () => {

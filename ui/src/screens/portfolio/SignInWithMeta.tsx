@@ -2,13 +2,15 @@ import { useEffect, useRef, useState } from "react";
 import { Form } from "react-aria-components";
 import { useBackend } from "../../backend/context";
 import type { PortfolioEntry } from "../../backend/types";
-import type { AdminChoice, AdminChoices, CommandError, SignInForm, SignedInPerson } from "../../bindings";
+import type { AdminChoice, BusinessCheck, CommandError, SignInForm, SignedInPerson } from "../../bindings";
 import { Button } from "../../components/Button";
 import { Callout, ErrorCallout, FieldErrorDetails, fieldMessage } from "../../components/Callout";
 import { Card } from "../../components/Card";
+import { FieldDescription } from "../../components/FieldDescription";
 import { Radio, RadioGroup } from "../../components/Radio";
 import { TextField } from "../../components/TextField";
 import { AppFields } from "./AppFields";
+import { ConnectionFindings } from "./ConnectionFindings";
 
 interface Typed {
   app_id: string;
@@ -18,19 +20,29 @@ interface Typed {
 
 const emptyTyped: Typed = { app_id: "", app_secret: "", config_id: "" };
 
-/** The radio value for "create one named Gatehouse"; a system user's id (digits) never clashes. */
+/** Radio values for "create one named Gatehouse" and "keep my own sign-in"; a system user's id (digits) never clashes. */
 const CREATE = "create";
+const OWN = "own-sign-in";
 
 function choiceValue(choice: AdminChoice): string {
-  return choice.kind === "create" ? CREATE : choice.system_user_id;
+  switch (choice.kind) {
+    case "create":
+      return CREATE;
+    case "own_sign_in":
+      return OWN;
+    case "reuse":
+      return choice.system_user_id;
+  }
 }
 
 function choiceOf(value: string): AdminChoice {
-  return value === CREATE ? { kind: "create" } : { kind: "reuse", system_user_id: value };
+  if (value === CREATE) return { kind: "create" };
+  if (value === OWN) return { kind: "own_sign_in" };
+  return { kind: "reuse", system_user_id: value };
 }
 
-type Phase = "idle" | "signing-in" | "loading-admins" | "setting-up";
-type Step = "sign-in" | "admins" | "set-up";
+type Phase = "idle" | "signing-in" | "checking" | "setting-up";
+type Step = "sign-in" | "check" | "set-up";
 
 export interface SignInWithMetaProps {
   /** Set up, saved and opened by the engine: the screen goes on as after Save. */
@@ -49,7 +61,7 @@ export function SignInWithMeta({ onSetUp, onCancel }: SignInWithMetaProps) {
   const [phase, setPhase] = useState<Phase>("idle");
   const [person, setPerson] = useState<SignedInPerson | null>(null);
   const [businessId, setBusinessId] = useState<string | null>(null);
-  const [choices, setChoices] = useState<AdminChoices | null>(null);
+  const [checked, setChecked] = useState<BusinessCheck | null>(null);
   const [choice, setChoice] = useState<string>(CREATE);
   const [label, setLabel] = useState("");
   const [error, setError] = useState<{ step: Step; error: CommandError } | null>(null);
@@ -76,18 +88,20 @@ export function SignInWithMeta({ onSetUp, onCancel }: SignInWithMetaProps) {
     (radio ?? el).focus();
   }, [person]);
 
-  const loadChoices = async (id: string) => {
+  // The business picked is checked with Meta first: what Gatehouse will fix, what stops it,
+  // and the admin system users it could work as.
+  const checkBusiness = async (id: string) => {
     setBusinessId(id);
-    setChoices(null);
+    setChecked(null);
     setError(null);
-    setPhase("loading-admins");
-    const result = await backend.adminChoices(id);
+    setPhase("checking");
+    const result = await backend.checkBusiness(id);
     setPhase("idle");
     if (result.status === "error") {
-      setError({ step: "admins", error: result.error });
+      setError({ step: "check", error: result.error });
       return;
     }
-    setChoices(result.data);
+    setChecked(result.data);
     setChoice(choiceValue(result.data.suggested));
   };
 
@@ -98,7 +112,7 @@ export function SignInWithMeta({ onSetUp, onCancel }: SignInWithMetaProps) {
     setError(null);
     setPerson(null);
     setBusinessId(null);
-    setChoices(null);
+    setChecked(null);
     const form: SignInForm = {
       app_id: typed.app_id.trim(),
       app_secret: typed.app_secret.trim(),
@@ -114,7 +128,7 @@ export function SignInWithMeta({ onSetUp, onCancel }: SignInWithMetaProps) {
     }
     setPerson(result.data);
     const only = result.data.businesses.length === 1 ? result.data.businesses[0] : undefined;
-    if (only) void loadChoices(only.id);
+    if (only) void checkBusiness(only.id);
   };
 
   const cancelSignIn = () => {
@@ -123,7 +137,7 @@ export function SignInWithMeta({ onSetUp, onCancel }: SignInWithMetaProps) {
   };
 
   const setUp = async () => {
-    if (phase !== "idle" || !businessId || !choices) return;
+    if (phase !== "idle" || !businessId || !checked || checked.blocking.length > 0) return;
     setPhase("setting-up");
     setError(null);
     const result = await backend.setUpGatehouse(businessId, choiceOf(choice), label.trim());
@@ -140,7 +154,7 @@ export function SignInWithMeta({ onSetUp, onCancel }: SignInWithMetaProps) {
     setTyped((t) => ({ ...t, [key]: value }));
     setPerson(null);
     setBusinessId(null);
-    setChoices(null);
+    setChecked(null);
     if (error?.error.field === key || error?.step !== "sign-in") setError(null);
   };
   const signInError = error?.step === "sign-in" ? error.error : null;
@@ -205,7 +219,7 @@ export function SignInWithMeta({ onSetUp, onCancel }: SignInWithMetaProps) {
               <RadioGroup
                 label="Business to set Gatehouse up in"
                 value={businessId}
-                onChange={(id) => void loadChoices(id)}
+                onChange={(id) => void checkBusiness(id)}
                 isDisabled={phase === "setting-up"}
               >
                 {person.businesses.map((b) => (
@@ -217,44 +231,66 @@ export function SignInWithMeta({ onSetUp, onCancel }: SignInWithMetaProps) {
             </div>
 
             <div aria-live="polite" className="stack">
-              {phase === "loading-admins" && <Callout tone="info" title="Reading the business's admin system users…" role="none" />}
-              {error?.step === "admins" && <ErrorCallout error={error.error} title="The business's admin system users could not be read" role="none" />}
+              {phase === "checking" && <Callout tone="info" title="Checking the business with Meta…" role="none" />}
+              {error?.step === "check" && <ErrorCallout error={error.error} title="The business could not be checked" role="none" />}
             </div>
 
-            {choices && (
+            {checked && (
               <>
-                {choices.admins.length === 0 ? (
-                  <Callout tone="info" title="Gatehouse adds an admin system user" role="none">
-                    <span>
-                      Gatehouse will add an admin system user named “Gatehouse” with your app installed and a token that never expires, so it keeps working when
-                      your own session ends.
-                    </span>
-                  </Callout>
-                ) : (
-                  <RadioGroup label="Admin system user Gatehouse works as" value={choice} onChange={setChoice} isDisabled={phase === "setting-up"}>
-                    {choices.admins.map((admin) => (
-                      <Radio key={admin.id} value={admin.id} description="Gatehouse generates a new token for it; its other tokens keep working.">
-                        {`Use ${admin.name}`}
+                <section className="stack" aria-label="What the check found">
+                  {checked.blocking.map((p) => (
+                    <ErrorCallout key={p.code} error={p} tone="error" prefix="Must be fixed:" role="none" />
+                  ))}
+                  {checked.adds_app_id && (
+                    <Callout tone="info" title={`Gatehouse adds app ${checked.adds_app_id} to the business first`} role="none">
+                      <span>A business needs an app of its own before it can have system users. You develop this one, so the business can own it.</span>
+                    </Callout>
+                  )}
+                  {checked.warnings.map((p) => (
+                    <ErrorCallout key={p.code} error={p} tone="warning" prefix="Worth knowing:" role="none" />
+                  ))}
+                </section>
+                <ConnectionFindings report={checked.report} appId={typed.app_id.trim()} />
+                {checked.blocking.length === 0 && (
+                  <>
+                    <RadioGroup
+                      label="How Gatehouse works in this business"
+                      value={choice}
+                      onChange={setChoice}
+                      isDisabled={phase === "setting-up"}
+                    >
+                      <FieldDescription>An admin system user keeps Gatehouse working when your session ends: its token never expires.</FieldDescription>
+                      {checked.admins.map((admin) => (
+                        <Radio key={admin.id} value={admin.id} description="Gatehouse generates a new token for it; its other tokens keep working.">
+                          {`As the admin system user ${admin.name}`}
+                        </Radio>
+                      ))}
+                      <Radio value={CREATE} description="With your app installed and a token that never expires.">
+                        As a new admin system user named “Gatehouse”
                       </Radio>
-                    ))}
-                    <Radio value={CREATE} description="With your app installed and a token that never expires.">
-                      Add one named “Gatehouse”
-                    </Radio>
-                  </RadioGroup>
+                      <Radio value={OWN} description={checked.own_sign_in_warning?.message ?? "Your token ends with your session."}>
+                        With your own sign-in
+                      </Radio>
+                    </RadioGroup>
+                    <TextField
+                      label="Name in Gatehouse (optional)"
+                      description="How the portfolio switcher lists it. Leave empty to use the business's name."
+                      value={label}
+                      onChange={setLabel}
+                      isDisabled={phase === "setting-up"}
+                    />
+                  </>
                 )}
-                <TextField
-                  label="Name in Gatehouse (optional)"
-                  description="How the portfolio switcher lists it. Leave empty to use the business's name."
-                  value={label}
-                  onChange={setLabel}
-                  isDisabled={phase === "setting-up"}
-                />
                 <div aria-live="polite">{error?.step === "set-up" && <ErrorCallout error={error.error} title="Gatehouse was not set up" />}</div>
                 <div className="row">
-                  <Button variant="primary" isDisabled={phase !== "idle"} onPress={() => void setUp()}>
+                  <Button variant="primary" isDisabled={phase !== "idle" || checked.blocking.length > 0} onPress={() => void setUp()}>
                     {phase === "setting-up" ? "Setting up…" : "Set up Gatehouse"}
                   </Button>
-                  <span className="muted">The token goes to this computer's keychain; the rest to Gatehouse's settings.</span>
+                  <span className="muted">
+                    {checked.blocking.length > 0
+                      ? "Fix what is marked “Must be fixed”, then sign in again."
+                      : "The token goes to this computer's keychain; the rest to Gatehouse's settings. Your own sign-in is not kept unless you chose it."}
+                  </span>
                 </div>
               </>
             )}
