@@ -79,13 +79,20 @@ export function SignInWithMeta({ onSetUp, onCancel }: SignInWithMetaProps) {
     };
   }, [backend]);
   const businesses = useRef<HTMLDivElement>(null);
+  const signedInCard = useRef<HTMLDivElement>(null);
 
-  // Signed in: the focus goes to the business choice, the next thing to do.
+  // Signed in: the focus goes to the business choice, the next thing to do, and what follows
+  // it (the check, the choices) is brought into view.
   useEffect(() => {
     const el = businesses.current;
     if (!person || !el) return;
     const radio = el.querySelector<HTMLInputElement>("input[type=radio]:checked") ?? el.querySelector<HTMLInputElement>("input[type=radio]");
-    (radio ?? el).focus();
+    (radio ?? el).focus({ preventScroll: true });
+    try {
+      signedInCard.current?.scrollIntoView({ block: "start", behavior: "smooth" });
+    } catch {
+      // Not every environment scrolls (tests); the focus is what matters.
+    }
   }, [person]);
 
   // The business picked is checked with Meta first: what Gatehouse will fix, what stops it,
@@ -213,6 +220,7 @@ export function SignInWithMeta({ onSetUp, onCancel }: SignInWithMetaProps) {
       </Form>
 
       {person && (
+        <div ref={signedInCard}>
         <Card title={person.person_name ? `Signed in as ${person.person_name}` : "Signed in"}>
           <div className="stack">
             <div ref={businesses} tabIndex={-1}>
@@ -296,6 +304,7 @@ export function SignInWithMeta({ onSetUp, onCancel }: SignInWithMetaProps) {
             )}
           </div>
         </Card>
+        </div>
       )}
     </div>
   );
