@@ -129,8 +129,10 @@ pub async fn set_up_gatehouse(
 
 #[tauri::command]
 #[specta::specta]
-pub fn cancel_sign_in(state: State<'_, AppState>) {
+pub fn cancel_sign_in(app: tauri::AppHandle, state: State<'_, AppState>) {
     login::cancel_sign_in(&state);
+    // Meta's window goes too; the sign-in waiting on it then ends as cancelled.
+    crate::login_window::close(&app);
 }
 
 #[tauri::command]

@@ -22,9 +22,7 @@ pub async fn run(app: &tauri::AppHandle, dialog_url: &str) -> Result<String, Com
     let start =
         tauri::Url::parse(dialog_url).map_err(|e| gatehouse_commands::internal(e.to_string()))?;
     let dialog = start.clone();
-    if let Some(open) = app.get_webview_window(LABEL) {
-        let _ = open.close();
-    }
+    close(app);
     let (answer, landed) = tokio::sync::oneshot::channel::<Option<String>>();
     let answer = Arc::new(Mutex::new(Some(answer)));
     let send = {
@@ -72,6 +70,13 @@ pub async fn run(app: &tauri::AppHandle, dialog_url: &str) -> Result<String, Com
         Ok(Some(url)) => Ok(url),
         // Closed before Meta answered: the person cancelled.
         _ => Err(CommandError::from(gatehouse_core::Error::LoginCancelled)),
+    }
+}
+
+/// Closes the window if it is open (the person cancelled from Gatehouse's own window).
+pub fn close(app: &tauri::AppHandle) {
+    if let Some(window) = app.get_webview_window(LABEL) {
+        let _ = window.close();
     }
 }
 

@@ -279,3 +279,24 @@ def test_the_login_window_reaches_no_command_and_no_other_site(app, graph_api, e
     app.wait.until(lambda d: "Signed in as" in main_text(app))
     assert Elsewhere.hits == []
     app.button("Cancel").click()
+
+
+def test_cancelling_in_gatehouse_closes_metas_window_and_a_new_sign_in_works(app, graph_api):
+    harbor = next(b for b in graph_api["businesses"] if b["developer_apps"])
+    control(graph_api, "POST", "/login", {"signed_in_as": harbor["user_id"], "script": "fetch('/probe?ready=1')"})
+    start_sign_in(app, harbor["developer_apps"][0])
+    login_window()
+    wait_for_probe(graph_api, "ready")
+    app.button("Cancel sign-in").click()
+    app.wait.until(lambda d: login_window_is_gone())
+    app.button("Sign in with Meta")  # enabled again
+    text = main_text(app)
+    assert "Waiting for you" not in text and "You were not signed in" not in text, text
+
+    # Again, to the end this time.
+    app.button("Sign in with Meta").click()
+    window = login_window()
+    app.wait.until(lambda d: len(probes(graph_api)) >= 2)
+    press_continue(window, app.name)
+    app.wait.until(lambda d: "Signed in as" in main_text(app))
+    app.button("Cancel").click()
