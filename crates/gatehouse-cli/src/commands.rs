@@ -307,10 +307,10 @@ async fn profile_add_by_login(g: &Global, args: ProfileAddArgs) -> Result<u8, Cl
     );
     // The address carries the person's token: read like a secret, never echoed.
     let landed = read_one_secret("Address (input hidden): ", "address")?;
-    let short = login::read_redirect(landed.expose(), &dialog.state)?;
+    let grant = login::read_redirect(landed.expose(), &dialog.state)?;
     drop(landed);
     eprintln!("Signed in; exchanging the token and reading your businesses…");
-    let signed = login::sign_in(&client, &profile.app_id, &app_secret, short).await?;
+    let signed = login::sign_in(&client, &profile.app_id, &app_secret, grant).await?;
     let business = match (&args.business_id, signed.businesses.as_slice()) {
         (Some(id), _) => id.clone(),
         (None, [only]) => only.id.clone(),

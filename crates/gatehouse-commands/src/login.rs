@@ -105,9 +105,9 @@ pub async fn finish_sign_in(
             return Err(CommandFailure::NoSignInUnderWay.into());
         }
     };
-    let short = login::read_redirect(&landed, &expected)?;
+    let grant = login::read_redirect(&landed, &expected)?;
     let client = client_for(base_url.as_deref())?;
-    let signed = login::sign_in(&client, &app_id, &app_secret, short).await?;
+    let signed = login::sign_in(&client, &app_id, &app_secret, grant).await?;
     let person = SignedInPerson {
         person_name: signed.person_name.clone(),
         businesses: signed.businesses.clone(),

@@ -8,7 +8,7 @@ use gatehouse_core::connect::ProblemCode;
 use gatehouse_core::connect::{check_connection, ConnectRequest};
 use gatehouse_core::login::{
     admin_system_users, check_business, is_login_redirect, login_dialog, read_redirect, set_up,
-    sign_in, AdminChoice, LoginAccess, LOGIN_REDIRECT,
+    sign_in, AdminChoice, LoginAccess, LoginGrant, LOGIN_REDIRECT,
 };
 use gatehouse_core::profiles::ProfileSecrets;
 use gatehouse_core::{Error, TokenKind};
@@ -34,7 +34,9 @@ async fn answer_dialog(dialog_url: &str, person: Option<&str>, ticked: Option<&[
     let mut form: Vec<(String, String)> = url
         .query_pairs()
         .into_owned()
-        .filter(|(k, _)| ["client_id", "redirect_uri", "state", "scope"].contains(&k.as_str()))
+        .filter(|(k, _)| {
+            ["client_id", "redirect_uri", "state", "scope", "response_type"].contains(&k.as_str())
+        })
         .collect();
     match person {
         Some(p) => form.push(("person".into(), p.into())),
@@ -255,4 +257,31 @@ async fn a_sign_in_without_business_management_is_refused_with_the_fix() {
     assert_eq!(refused.code(), "login_missing_permission", "{refused:?}");
     assert!(refused.explanation().contains("business_management"));
     assert!(refused.fix(Surface::Desktop).unwrap().contains("Edit access"));
+}
+
+/// Meta may answer with a code to exchange rather than a token (a Facebook Login for Business
+/// configuration, say): the sign-in takes it, exchanges it once with the app secret, and goes on.
+#[tokio::test]
+async fn a_code_in_the_answer_is_exchanged_once() {
+    let kit = TestEmulator::start(Fixture::demo()).await;
+    let agency = kit.agency();
+    let app = agency.apps[0].clone();
+    let app_secret = Secret::new(app.secret.clone());
+    let dialog =
+        login_dialog(Some(kit.url()), "v26.0", &app.id, &LoginAccess::Permissions).unwrap();
+    let asked_for_code = dialog.url.replace("response_type=token", "response_type=code");
+    let landed = sign_in_as(&asked_for_code, agency.user_id.as_deref()).await;
+    assert!(landed.contains("?code=") && !landed.contains("access_token"), "{landed}");
+    let grant = read_redirect(&landed, &dialog.state).expect("a code");
+    assert!(matches!(grant, LoginGrant::Code(_)) && format!("{grant:?}") == "LoginGrant::Code(..)");
+    let signed = sign_in(&kit.client(), &app.id, &app_secret, grant).await.expect("signed in");
+    assert_eq!(Some(signed.person_id.as_str()), agency.user_id.as_deref());
+
+    // A code works once.
+    let again = read_redirect(&landed, &dialog.state).unwrap();
+    let used = sign_in(&kit.client(), &app.id, &app_secret, again).await.unwrap_err();
+    assert!(format!("{used:?}").contains("has been used"), "{used:?}");
+    let log = kit.emulator().request_log();
+    let code = landed.split("code=").nth(1).unwrap().split('&').next().unwrap();
+    assert!(!format!("{log:?}").contains(code), "the code is not in the emulator's log");
 }

@@ -316,7 +316,9 @@ impl RunningEmulator {
         let query = dialog_url.split_once('?').map_or("", |(_, q)| q);
         let mut form = form_urlencoded::Serializer::new(String::new());
         for (k, v) in form_urlencoded::parse(query.as_bytes()) {
-            if ["client_id", "redirect_uri", "state", "scope", "config_id"].contains(&k.as_ref()) {
+            if ["client_id", "redirect_uri", "state", "scope", "config_id", "response_type"]
+                .contains(&k.as_ref())
+            {
                 form.append_pair(&k, &v);
             }
         }

@@ -10,8 +10,10 @@
 //! Blocked" otherwise); the token is short-lived (an hour), to be exchanged for a 60-day one; a
 //! cancel is `error=access_denied&error_reason=user_denied`; a person with no role on the app
 //! (an app in Development mode) gets the same plus `error_code=200` ("Permissions error").
-//! UNCONFIRMED: the exact page, the fragment's other fields, and `response_type=code` (not
-//! served: Gatehouse asks for `token`).
+//! `response_type=code` is served too (Meta's manual flow; some Facebook Login for Business
+//! configurations may answer with a code whatever is asked): the redirect carries `?code=`,
+//! exchanged once at `/oauth/access_token` with the app secret and the same `redirect_uri`.
+//! UNCONFIRMED: the exact page and the fragment's other fields.
 //!
 //! Like Meta's dialog, the person may untick permissions ("Edit access"); the token then has
 //! only those left. The control endpoint's `login` sets who is signed in to Facebook in the
@@ -44,6 +46,14 @@ pub struct LoginBrowser {
 /// The fixture's person with this ID.
 pub fn person(st: &State, id: &str) -> Option<usize> {
     st.users.iter().position(|u| u.id == id && u.kind == UserKind::Person)
+}
+
+/// A code the dialog answered, until it is exchanged (once).
+#[derive(Debug, Clone)]
+pub struct LoginCode {
+    pub token: crate::state::TokenIx,
+    /// The exchange must name the same `redirect_uri`.
+    pub redirect: String,
 }
 
 /// Always granted with any login (Meta's default permission).
@@ -99,6 +109,8 @@ struct Request {
     redirect: String,
     state: String,
     scopes: Vec<String>,
+    /// `code` (the answer is a code to exchange) rather than `token`.
+    code: bool,
 }
 
 fn request(st: &State, p: &Params) -> Result<Request, LoginAnswer> {
@@ -117,13 +129,19 @@ fn request(st: &State, p: &Params) -> Result<Request, LoginAnswer> {
              domains as Valid OAuth Redirect URIs.",
         ));
     }
-    if p.get("response_type").unwrap_or("code") != "token" {
-        return Err(page(
-            400,
-            "Not served by the emulator",
-            "The emulator's login dialog answers response_type=token only.",
-        ));
-    }
+    // Meta's default is `code`.
+    let code =
+        match p.get("response_type").unwrap_or("code") {
+            "token" => false,
+            "code" => true,
+            other => return Err(page(
+                400,
+                "Not served by the emulator",
+                &format!(
+                    "The emulator's login dialog answers response_type=token or code, not {other}."
+                ),
+            )),
+        };
     // Facebook Login for Business names a configuration instead of permissions; the emulator's
     // configurations give what Gatehouse needs to set itself up.
     let scopes = match (p.get("scope"), p.get("config_id")) {
@@ -133,7 +151,13 @@ fn request(st: &State, p: &Params) -> Result<Request, LoginAnswer> {
         (None, Some(_)) => vec!["business_management".to_owned()],
         (None, None) => vec!["public_profile".to_owned()],
     };
-    Ok(Request { app, redirect, state: p.get("state").unwrap_or_default().to_owned(), scopes })
+    Ok(Request {
+        app,
+        redirect,
+        state: p.get("state").unwrap_or_default().to_owned(),
+        scopes,
+        code,
+    })
 }
 
 fn dialog(st: &State, p: &Params) -> LoginAnswer {
@@ -155,6 +179,7 @@ fn dialog(st: &State, p: &Params) -> LoginAnswer {
         ("redirect_uri", req.redirect.as_str()),
         ("state", req.state.as_str()),
         ("scope", &req.scopes.join(",")),
+        ("response_type", if req.code { "code" } else { "token" }),
         ("edit_access", "1"),
     ] {
         let _ = write!(html, "<input type=\"hidden\" name=\"{name}\" value=\"{}\">", escape(value));
@@ -211,7 +236,7 @@ fn answer(st: &mut State, p: &Params, ticked: &[String]) -> LoginAnswer {
                 q.set(k.to_owned(), v.to_owned());
             }
         }
-        q.set("response_type".to_owned(), "token".to_owned());
+        q.set("response_type".to_owned(), p.get("response_type").unwrap_or("token").to_owned());
         q
     }) {
         Ok(r) => r,
@@ -249,6 +274,11 @@ fn answer(st: &mut State, p: &Params, ticked: &[String]) -> LoginAnswer {
     let expires = st.now() + SHORT_LIVED_SECS;
     let t = st.issue_token(TokenKind::User, person, req.app, granted, expires);
     st.writes += 1;
+    if req.code {
+        let code = format!("AQ{}", st.rng.alnum(40));
+        st.login_codes.insert(code.clone(), LoginCode { token: t, redirect: req.redirect.clone() });
+        return LoginAnswer::Redirect(format!("{}?code={code}&state={state}#_=_", req.redirect));
+    }
     LoginAnswer::Redirect(format!(
         "{}#access_token={}&data_access_expiration_time={}&expires_in={SHORT_LIVED_SECS}&state={state}",
         req.redirect,

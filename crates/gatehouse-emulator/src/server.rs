@@ -107,8 +107,10 @@ impl Inner {
 }
 
 /// Parameters that carry a token or a secret: never logged, whatever surrounds them.
-const SECRET_PARAMS: [&str; 6] = [
+const SECRET_PARAMS: [&str; 7] = [
     "access_token",
+    // The login dialog's code: exchanged for a token with the app secret.
+    "code",
     "client_secret",
     "appsecret_proof",
     "fb_exchange_token",

@@ -195,6 +195,8 @@ pub struct State {
     /// The login dialog's browser: who is signed in to Facebook there (control endpoint
     /// `login`).
     pub login_browser: crate::login::LoginBrowser,
+    /// Codes the login dialog answered (`response_type=code`), until exchanged.
+    pub login_codes: HashMap<String, crate::login::LoginCode>,
 }
 
 fn ensure_id(id: &Option<String>, rng: &mut Rng, prefix: &str) -> String {
@@ -228,6 +230,7 @@ impl State {
             writes: 0,
             fixture_name: fixture.name.clone(),
             login_browser: Default::default(),
+            login_codes: HashMap::new(),
         };
         let created = st.now() - 400 * 24 * 3600;
         // Pass 1: businesses, so references between them resolve in any order.

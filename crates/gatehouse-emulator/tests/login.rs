@@ -108,7 +108,7 @@ async fn an_unknown_app_or_another_redirect_is_refused_on_the_page() {
         .raw(
             "GET",
             &format!(
-                "/dialog/oauth?client_id={app}&redirect_uri={}&response_type=code",
+                "/dialog/oauth?client_id={app}&redirect_uri={}&response_type=id_token",
                 q(LOGIN_SUCCESS)
             ),
             None,

@@ -757,6 +757,42 @@ impl Session {
     }
 }
 
+impl crate::GraphClient {
+    /// `GET /oauth/access_token` with the `code` the login dialog answered: the person's token
+    /// (Facebook Login's manual flow). Sent without the session's credentials (the app secret
+    /// is the proof); the code works once, so a lost answer is not retried.
+    pub async fn exchange_login_code(
+        &self,
+        app_id: &str,
+        app_secret: &Secret,
+        redirect_uri: &str,
+        code: &Secret,
+    ) -> Result<IssuedToken, GraphError> {
+        segment(app_id)?;
+        let op = UnsafeOperation::Other { description: "exchanging the sign-in's code".into() };
+        let mut call = Endpoint::EXCHANGE_LOGIN_CODE
+            .call("", Safety::Unsafe(op))?
+            .param("client_id", app_id)
+            .param("client_secret", app_secret.expose())
+            .param("redirect_uri", redirect_uri)
+            .param("code", code.expose());
+        let result = self.execute(None, &call).await;
+        for (_, v) in call.params.iter_mut() {
+            v.zeroize();
+        }
+        let (access_token, rest) = take_token(result?.body)?;
+        Ok(IssuedToken {
+            access_token,
+            expires_in: rest
+                .get("expires_in")
+                .and_then(crate::error::as_i64)
+                .and_then(|s| u64::try_from(s).ok())
+                .map(std::time::Duration::from_secs),
+            token_type: rest.get("token_type").and_then(Value::as_str).map(str::to_owned),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -99,6 +99,8 @@ const REF_SU: &str = "Meta's System User reference lists this edge of a system u
 const REF_TOKENS: &str = "Meta documents it as a plain GET with query parameters: \
      developers.facebook.com/docs/marketing-api/system-users/install-apps-and-generate-tokens and \
      developers.facebook.com/docs/facebook-login/guides/access-tokens/get-long-lived";
+const REF_LOGIN: &str = "Meta's Manually Build a Login Flow, \"Exchanging Code for an Access \
+     Token\" (a plain GET): developers.facebook.com/docs/facebook-login/guides/advanced/manual-flow";
 const REF_DEBUG: &str = "Meta's Graph API reference: developers.facebook.com/docs/graph-api/\
      reference/debug_token (a plain GET with input_token)";
 
@@ -291,6 +293,14 @@ impl Endpoint {
         ],
     )
     .documented(REF_TOKENS);
+    /// Facebook Login's code for a token (the login dialog answered `?code=` rather than a
+    /// token in the fragment).
+    pub const EXCHANGE_LOGIN_CODE: Endpoint = Self::root(
+        "exchange_login_code",
+        "oauth/access_token",
+        &["client_id", "client_secret", "redirect_uri", "code"],
+    )
+    .documented(REF_LOGIN);
     pub const REVOKE_TOKEN: Endpoint =
         Self::root("revoke_token", "oauth/revoke", &["client_id", "client_secret", "revoke_token"])
             .documented(REF_TOKENS);
@@ -420,6 +430,7 @@ impl Endpoint {
             Self::GENERATE_TOKEN,
             Self::INVALIDATE_ALL_TOKENS,
             Self::REFRESH_TOKEN,
+            Self::EXCHANGE_LOGIN_CODE,
             Self::REVOKE_TOKEN,
             Self::ADD_MANAGED_BUSINESS,
             Self::REMOVE_MANAGED_BUSINESS,

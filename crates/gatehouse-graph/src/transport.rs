@@ -241,6 +241,8 @@ const SECRET_PARAMS: &[&str] = &[
     "client_secret",
     "fb_exchange_token",
     "revoke_token",
+    // The login dialog's code (a token, given the app secret).
+    "code",
 ];
 
 /// `message` with every secret parameter value of `call` (raw and URL-encoded) replaced.

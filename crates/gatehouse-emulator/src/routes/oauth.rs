@@ -32,6 +32,9 @@ impl Ctx<'_> {
     /// one keeps working until its own expiry. Also `grant_type=client_credentials` (app token).
     pub(super) fn refresh_token(&mut self, params: &Params) -> GraphResult<Value> {
         let app = self.client_app(params)?;
+        if params.get("grant_type").is_none() && params.get("code").is_some() {
+            return self.exchange_login_code(app, params);
+        }
         let grant = params.required("grant_type")?;
         if grant == "client_credentials" {
             let st = &*self.st;
@@ -64,6 +67,39 @@ impl Ctx<'_> {
             "access_token": st.tokens[n].value,
             "token_type": "bearer",
             "expires_in": SIXTY_DAYS,
+        }))
+    }
+
+    /// `GET /oauth/access_token?client_id&client_secret&redirect_uri&code`: the login dialog's
+    /// code for the person's token, once, with the `redirect_uri` the dialog was opened with.
+    fn exchange_login_code(&mut self, app: AssetIx, params: &Params) -> GraphResult<Value> {
+        let code = params.required("code")?;
+        let redirect = params.required("redirect_uri")?;
+        let st = &mut *self.st;
+        // Meta's words for a used or unknown code (error 100, subcode 36009 / 36007).
+        let Some(found) = st.login_codes.get(code).cloned() else {
+            return Err(GraphError::raw(
+                100,
+                "OAuthException",
+                "This authorization code has been used.",
+            ));
+        };
+        if found.redirect != redirect {
+            return Err(GraphError::raw(
+                100,
+                "OAuthException",
+                "Error validating verification code. Please make sure your redirect_uri is identical to the one you used in the OAuth dialog request",
+            ));
+        }
+        if st.tokens[found.token].app != app {
+            return Err(GraphError::param("The code was not issued for this client_id"));
+        }
+        st.login_codes.remove(code);
+        let token = &st.tokens[found.token];
+        Ok(json!({
+            "access_token": token.value,
+            "token_type": "bearer",
+            "expires_in": (token.expires_at - st.now()).max(0),
         }))
     }
 
