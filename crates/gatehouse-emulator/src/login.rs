@@ -130,18 +130,19 @@ fn request(st: &State, p: &Params) -> Result<Request, LoginAnswer> {
         ));
     }
     // Meta's default is `code`.
-    let code =
-        match p.get("response_type").unwrap_or("code") {
-            "token" => false,
-            "code" => true,
-            other => return Err(page(
+    let code = match p.get("response_type").unwrap_or("code") {
+        "token" => false,
+        "code" => true,
+        other => {
+            return Err(page(
                 400,
                 "Not served by the emulator",
                 &format!(
                     "The emulator's login dialog answers response_type=token or code, not {other}."
                 ),
-            )),
-        };
+            ))
+        }
+    };
     // Facebook Login for Business names a configuration instead of permissions; the emulator's
     // configurations give what Gatehouse needs to set itself up.
     let scopes = match (p.get("scope"), p.get("config_id")) {
