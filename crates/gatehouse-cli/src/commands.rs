@@ -4,6 +4,7 @@
 use std::io::{BufRead, IsTerminal, Write};
 
 use futures::StreamExt;
+use gatehouse_core::audit::{Actor, AuditTrail};
 use gatehouse_core::jobs::ChangeAction;
 use gatehouse_core::{NewRole, Portfolio};
 use gatehouse_demo::DemoPortfolio;
@@ -110,6 +111,14 @@ impl Connection {
             Connection::Profile { portfolio, .. } => portfolio,
         }
     }
+
+    /// The id jobs and the audit log file it under: the profile's id, or `demo`.
+    pub fn portfolio_id(&self) -> String {
+        match self {
+            Connection::Demo(_) => "demo".to_owned(),
+            Connection::Profile { profile, .. } => profile.id.clone(),
+        }
+    }
 }
 
 /// A Graph session with a profile's (or given) secrets (`gatehouse_core::connect::session_for`).
@@ -148,6 +157,21 @@ pub(crate) fn select_profile(g: &Global, profiles: &ProfileStore) -> Result<Prof
 }
 
 pub(crate) async fn connect(g: &Global) -> Result<Connection, CliError> {
+    let connection = open_connection(g).await?;
+    // Every change the command makes goes to the audit log, as the command line's. A database
+    // that cannot be opened does not stop the command (it is said).
+    match gatehouse_core::store::Store::open_default() {
+        Ok(store) => connection.portfolio().record_changes_to(AuditTrail::new(
+            std::sync::Arc::new(store),
+            Actor::Cli,
+            connection.portfolio_id(),
+        )),
+        Err(e) => eprintln!("warning: changes are not recorded in the audit log: {e}"),
+    }
+    Ok(connection)
+}
+
+async fn open_connection(g: &Global) -> Result<Connection, CliError> {
     if g.demo {
         eprintln!("Starting the demo portfolio (an emulator on 127.0.0.1)…");
         let demo = gatehouse_demo::start().await?;

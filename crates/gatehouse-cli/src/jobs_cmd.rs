@@ -44,10 +44,7 @@ pub enum JobsCommand {
 
 /// The portfolio id jobs are filed under: the profile's id, or `demo`.
 fn portfolio_id(conn: &Connection) -> String {
-    match conn {
-        Connection::Demo(_) => "demo".to_owned(),
-        Connection::Profile { profile, .. } => profile.id.clone(),
-    }
+    conn.portfolio_id()
 }
 
 fn open_store() -> Result<Store, CliError> {

@@ -33,12 +33,7 @@ pub async fn rename_system_user(
     system_user_id: String,
     name: String,
 ) -> Result<(), CommandError> {
-    let portfolio = state.portfolio().await?;
-    portfolio
-        .session()
-        .rename_system_user(portfolio.business_id(), &system_user_id, &name)
-        .await
-        .map_err(|e| gatehouse_core::Error::for_system_user(e, &system_user_id).into())
+    Ok(state.portfolio().await?.rename_system_user(&system_user_id, &name).await?)
 }
 
 /// How many assets and apps each system user has.

@@ -100,7 +100,7 @@ pub struct AppState {
     /// [`KEEP_TOKENS_FOR`], shorter in tests.
     keep_tokens_for: std::time::Duration,
     /// The local database, opened on first use.
-    store: OnceCell<Store>,
+    store: OnceCell<Arc<Store>>,
     /// A Sign in with Meta under way (the person's token, between its steps).
     pub(crate) sign_in: Mutex<Option<crate::login::SignIn>>,
     /// The system clipboard, written from Rust only.
@@ -244,9 +244,23 @@ impl AppState {
         Ok(lock(&self.opened).get(id).cloned())
     }
 
-    /// The portfolio the user works in now (the demo agency on a first run).
+    /// The portfolio the user works in now (the demo agency on a first run), recording its
+    /// changes in the audit log as the app's.
     pub async fn portfolio(&self) -> Result<Arc<Portfolio>, CommandError> {
-        crate::portfolios::open(self, &self.active_id()).await
+        let id = self.active_id();
+        let portfolio = crate::portfolios::open(self, &id).await?;
+        if portfolio.audit_trail().is_none() {
+            // A database that cannot be opened does not stop the work (it is said).
+            match self.store().await {
+                Ok(store) => portfolio.record_changes_to(gatehouse_core::audit::AuditTrail::new(
+                    store.clone(),
+                    gatehouse_core::audit::Actor::App,
+                    id,
+                )),
+                Err(e) => eprintln!("gatehouse: changes are not recorded in the audit log: {e:?}"),
+            }
+        }
+        Ok(portfolio)
     }
 
     /// Keeps generated tokens for `limit` instead of [`KEEP_TOKENS_FOR`] (tests).
@@ -330,8 +344,8 @@ impl AppState {
         lock(&self.tokens).tokens.remove(handle).map(|kept| kept.token)
     }
 
-    /// The local database (jobs now; later the token inventory and the audit log).
-    pub async fn store(&self) -> Result<&Store, CommandError> {
+    /// The local database (jobs and the audit log).
+    pub async fn store(&self) -> Result<&Arc<Store>, CommandError> {
         Ok(self
             .store
             .get_or_try_init(|| async {
@@ -339,6 +353,7 @@ impl AppState {
                     Some(path) => Store::open(path),
                     None => Store::open_default(),
                 }
+                .map(Arc::new)
                 .map_err(gatehouse_core::Error::from)
             })
             .await?)

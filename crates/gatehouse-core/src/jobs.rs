@@ -297,7 +297,7 @@ fn parse_kind(s: &str) -> StoreResult<AssetKind> {
         .ok_or_else(|| StoreError::Corrupt(format!("asset kind {s:?}")))
 }
 
-fn now_unix() -> f64 {
+pub(crate) fn now_unix() -> f64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64())
 }
 
@@ -321,6 +321,57 @@ fn outcomes(
                 Err(e) => Some(Err(item_error(&e))),
             };
             (stored.position, outcome)
+        })
+        .collect()
+}
+
+/// The audit log's entries for a chunk's outcomes (items left pending have none).
+fn chunk_events(
+    job: &JobSummary,
+    chunk: &[StoredItem],
+    outcomes: &[(i64, Option<std::result::Result<(), CommandError>>)],
+) -> Vec<crate::audit::AuditEvent> {
+    use crate::audit::{AuditAction, AuditEvent, AuditOutcome};
+    chunk
+        .iter()
+        .zip(outcomes)
+        .filter_map(|(stored, (_, outcome))| {
+            let outcome = outcome.as_ref()?;
+            let item = &stored.item;
+            let (kind, _) = crate::access::kind_words(item.kind);
+            let who = &job.system_user_name;
+            let (action, summary) = match item.action {
+                ChangeAction::Assign if item.kind == AssetKind::App => (
+                    AuditAction::AppInstalled,
+                    format!("Installed app “{}” for {who}", item.asset_name),
+                ),
+                ChangeAction::Assign => (
+                    AuditAction::AssetAssigned,
+                    format!(
+                        "Gave {who} {kind} “{}” with {}",
+                        item.asset_name,
+                        item.tasks.join(", ")
+                    ),
+                ),
+                ChangeAction::Unassign => (
+                    AuditAction::AssetUnassigned,
+                    format!("Took {kind} “{}” away from {who}", item.asset_name),
+                ),
+            };
+            let mut event = AuditEvent::new(action, summary)
+                .target(item.asset_id.clone(), Some(item.asset_name.clone()))
+                .detail("asset_kind", item.kind.as_str())
+                .detail("system_user_id", job.system_user_id.clone())
+                .detail("system_user_name", who.clone())
+                .detail("job_id", job.id.clone());
+            if !item.tasks.is_empty() {
+                event = event.detail("tasks", item.tasks.join(","));
+            }
+            if let Err(e) = outcome {
+                event.outcome = AuditOutcome::Failed;
+                event.error_code = Some(e.code.as_str().to_owned());
+            }
+            Some(event)
         })
         .collect()
 }
@@ -841,14 +892,20 @@ impl Store {
         Ok(items(&self.lock(), id, true)?)
     }
 
-    /// Saves a chunk's outcomes in one transaction; `None` leaves the item pending.
+    /// Saves a chunk's outcomes in one transaction, with their audit log entries when the
+    /// portfolio records its changes (so the log and the job never disagree); `None` leaves the
+    /// item pending.
     fn save_outcomes(
         &self,
         id: &str,
         outcomes: &[(i64, Option<std::result::Result<(), CommandError>>)],
+        audit: Option<(&crate::audit::AuditTrail, &str, Vec<crate::audit::AuditEvent>)>,
     ) -> Result<JobSummary> {
         let mut conn = self.lock();
-        let tx = conn.transaction().map_err(StoreError::from)?;
+        // IMMEDIATE: the audit log's last hash, read inside, stays the last until the commit.
+        let tx = conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(StoreError::from)?;
         {
             let mut update = tx
                 .prepare_cached(
@@ -876,6 +933,15 @@ impl Store {
             }
             tx.execute("UPDATE jobs SET updated_at = ?2 WHERE id = ?1", params![id, now_unix()])
                 .map_err(StoreError::from)?;
+            if let Some((trail, business_id, events)) = audit {
+                crate::audit::append(
+                    &tx,
+                    trail.actor(),
+                    trail.portfolio_id(),
+                    business_id,
+                    &events,
+                )?;
+            }
         }
         tx.commit().map_err(StoreError::from)?;
         Ok(summary_row(&conn, id)?)
@@ -986,7 +1052,11 @@ impl Portfolio {
                 while let Ok(event) = waits.try_recv() {
                     forward(event);
                 }
-                let summary = store.save_outcomes(job_id, &outcomes(chunk, results, &mut stop))?;
+                let outcomes = outcomes(chunk, results, &mut stop);
+                let audit = self.audit_trail().map(|trail| {
+                    (trail, self.business_id(), chunk_events(&started, chunk, &outcomes))
+                });
+                let summary = store.save_outcomes(job_id, &outcomes, audit)?;
                 on_event(JobEvent::Progress {
                     job_id: job_id.to_owned(),
                     done: summary.succeeded + summary.failed,

@@ -7,6 +7,7 @@
 //! the emulator except in its tests.
 
 pub mod access;
+pub mod audit;
 mod business;
 pub mod clipboard;
 pub mod compat;

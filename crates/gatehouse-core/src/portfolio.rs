@@ -51,6 +51,8 @@ pub struct Portfolio {
     allowed: Option<(u32, u32)>,
     /// The app the portfolio's credentials belong to (a profile's app ID), when known.
     app_id: Option<String>,
+    /// Where its changes are recorded (the audit log), once a surface has said.
+    audit: std::sync::OnceLock<crate::audit::AuditTrail>,
 }
 
 /// The Marketing API access tier a business's system-user allowance follows (spec §7.1):
@@ -297,7 +299,42 @@ pub(crate) async fn claim_app(
 
 impl Portfolio {
     pub fn new(kind: PortfolioKind, business_id: impl Into<String>, session: Session) -> Self {
-        Self { kind, business_id: business_id.into(), session, allowed: None, app_id: None }
+        Self {
+            kind,
+            business_id: business_id.into(),
+            session,
+            allowed: None,
+            app_id: None,
+            audit: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Records this portfolio's changes to `trail` from now on (each surface gives its own:
+    /// the app's, the CLI's). The first trail given stays.
+    pub fn record_changes_to(&self, trail: crate::audit::AuditTrail) {
+        let _ = self.audit.set(trail);
+    }
+
+    /// Where its changes are recorded, when a surface has said.
+    pub fn audit_trail(&self) -> Option<&crate::audit::AuditTrail> {
+        self.audit.get()
+    }
+
+    /// Records a change that reached Meta (whatever its outcome); a request refused before
+    /// anything was sent (an empty name, a bad ID) is no change. Recording never undoes or
+    /// hides the change itself: a database that cannot be written is said on stderr.
+    pub(crate) fn record<T>(&self, event: crate::audit::AuditEvent, result: &Result<T>) {
+        use gatehouse_errors::{ErrorCode, Explain};
+        if let Err(e) = result {
+            if matches!(e.code(), ErrorCode::InvalidInput | ErrorCode::ProfileFieldInvalid) {
+                return;
+            }
+        }
+        if let Some(trail) = self.audit.get() {
+            if let Err(e) = trail.record(&self.business_id, &[event.ended(result)]) {
+                eprintln!("gatehouse: the audit log could not be written: {e}");
+            }
+        }
     }
 
     /// The app the credentials belong to (a profile's app ID).
@@ -309,7 +346,17 @@ impl Portfolio {
     /// Claims `app_id` into the business (its admins must develop it), so the business can have
     /// system users.
     pub async fn claim_app(&self, app_id: &str) -> Result<AppClaim> {
-        claim_app(&self.session, &self.business_id, app_id).await
+        let result = claim_app(&self.session, &self.business_id, app_id).await;
+        let event = crate::audit::AuditEvent::new(
+            crate::audit::AuditAction::AppAddedToBusiness,
+            match &result {
+                Ok(claim) => claim.message.clone(),
+                Err(_) => format!("Adding app {app_id} to the business"),
+            },
+        )
+        .target(app_id, None);
+        self.record(event, &result);
+        result
     }
 
     /// The system-user allowance (regular, admin), when it is known.

@@ -1,6 +1,6 @@
 //! Gatehouse's local database: one SQLite file (`gatehouse.sqlite3`) in the data directory,
 //! shared by the desktop app and the CLI. It holds bulk assignment jobs (so they survive a
-//! crash and can be resumed); later migrations add the token inventory and the audit log.
+//! crash and can be resumed) and the audit log (`audit.rs`).
 //!
 //! Never a secret in here: tokens and app secrets live only in the OS keyring.
 
@@ -50,6 +50,28 @@ const MIGRATIONS: &[&str] = &[
     );",
     // v2: a job the user chose not to resume keeps its record but is no longer offered.
     "ALTER TABLE jobs ADD COLUMN discarded_at REAL",
+    // v3: the audit log (audit.rs): append-only, each entry's hash covering the one before.
+    "CREATE TABLE audit_log (
+        seq          INTEGER PRIMARY KEY,
+        at           REAL NOT NULL,
+        portfolio_id TEXT NOT NULL,
+        business_id  TEXT NOT NULL,
+        actor        TEXT NOT NULL,
+        action       TEXT NOT NULL,
+        target_id    TEXT,
+        target_name  TEXT,
+        summary      TEXT NOT NULL,
+        details      TEXT NOT NULL,
+        outcome      TEXT NOT NULL,
+        error_code   TEXT,
+        prev_hash    TEXT NOT NULL,
+        hash         TEXT NOT NULL
+    );
+    CREATE INDEX audit_by_portfolio ON audit_log (portfolio_id, seq);
+    CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
 ];
 
 /// Why the database could not be used.

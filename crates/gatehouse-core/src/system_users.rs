@@ -3,6 +3,7 @@
 use gatehouse_graph::{CreateReconciliation, GraphError, NewSystemUserRole};
 use serde::{Deserialize, Serialize};
 
+use crate::audit::{AuditAction, AuditEvent};
 use crate::portfolio::Portfolio;
 use crate::AccessTier;
 use crate::{Error, Result};
@@ -72,6 +73,46 @@ impl Portfolio {
     /// Creates a system user. When the answer is lost (timeout, dropped connection), lists the
     /// system users to learn whether Meta created it, and creates again only if it did not.
     pub async fn create_system_user(&self, name: &str, role: NewRole) -> Result<CreatedSystemUser> {
+        let result = self.create_at_meta(name, role).await;
+        let name = name.trim();
+        let role_word = match role {
+            NewRole::Regular => "regular",
+            NewRole::Admin => "admin",
+        };
+        let event = AuditEvent::new(
+            AuditAction::SystemUserCreated,
+            match &result {
+                Ok(_) => format!("Added {role_word} system user “{name}”"),
+                Err(_) => format!("Adding {role_word} system user “{name}”"),
+            },
+        )
+        .target(result.as_ref().map(|c| c.id.clone()).unwrap_or_default(), Some(name.to_owned()))
+        .detail("role", role_word);
+        self.record(event, &result);
+        result
+    }
+
+    /// Gives system user `id` a new name. Renaming is idempotent, so the client may retry it.
+    pub async fn rename_system_user(&self, id: &str, name: &str) -> Result<()> {
+        let name = name.trim();
+        let result = if name.is_empty() {
+            Err(GraphError::invalid_input("name", "the system user needs a name").into())
+        } else {
+            self.session()
+                .rename_system_user(self.business_id(), id, name)
+                .await
+                .map_err(|e| Error::for_system_user(e, id))
+        };
+        let event = AuditEvent::new(
+            AuditAction::SystemUserRenamed,
+            format!("Renamed system user {id} to “{name}”"),
+        )
+        .target(id, Some(name.to_owned()));
+        self.record(event, &result);
+        result
+    }
+
+    async fn create_at_meta(&self, name: &str, role: NewRole) -> Result<CreatedSystemUser> {
         let name = name.trim();
         if name.is_empty() {
             return Err(GraphError::invalid_input("name", "the system user needs a name").into());

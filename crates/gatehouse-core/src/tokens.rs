@@ -13,6 +13,7 @@ use gatehouse_graph::{
 use serde::{Deserialize, Serialize};
 
 use crate::access::kind_words;
+use crate::audit::{AuditAction, AuditEvent, Fingerprint};
 use crate::{Error, Portfolio, Result};
 use gatehouse_errors::Explain;
 
@@ -25,6 +26,16 @@ pub enum TokenExpiry {
     SixtyDays,
     /// Never expires until revoked or invalidated.
     Never,
+}
+
+impl TokenExpiry {
+    /// The stored (and `--json`) name: `sixty_days`, `never`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenExpiry::SixtyDays => "sixty_days",
+            TokenExpiry::Never => "never",
+        }
+    }
 }
 
 /// What a [`PreflightCheck`] checks.
@@ -794,6 +805,18 @@ impl Portfolio {
     /// Installs `app_id` for the system user (`POST /{su}/applications`). Installing an app that
     /// is already installed changes nothing, so this is safe to call every time.
     pub async fn install_app(&self, system_user_id: &str, app_id: &str) -> Result<()> {
+        let result = self.install_app_at_meta(system_user_id, app_id).await;
+        let event = AuditEvent::new(
+            AuditAction::AppInstalled,
+            format!("Installed app {app_id} for system user {system_user_id}"),
+        )
+        .target(system_user_id, None)
+        .detail("app_id", app_id);
+        self.record(event, &result);
+        result
+    }
+
+    async fn install_app_at_meta(&self, system_user_id: &str, app_id: &str) -> Result<()> {
         self.session()
             .install_app(system_user_id, app_id)
             .await
@@ -822,13 +845,47 @@ impl Portfolio {
         app_id: &str,
         scopes: &[Scope],
         expiry: TokenExpiry,
+        progress: impl FnMut(TokenStep) + Send,
+    ) -> Result<GeneratedToken> {
+        let result = self.generate_at_meta(system_user_id, app_id, scopes, expiry, progress).await;
+        let names: Vec<&str> =
+            Scope::with_dependencies(scopes).0.iter().map(|s| s.as_str()).collect();
+        let mut event = AuditEvent::new(
+            AuditAction::TokenGenerated,
+            match &result {
+                Ok(t) => format!(
+                    "Generated token {} for system user {system_user_id}",
+                    Fingerprint::of(&t.token).display()
+                ),
+                Err(_) => format!("Generating a token for system user {system_user_id}"),
+            },
+        )
+        .target(system_user_id, None)
+        .detail("app_id", app_id)
+        .detail("scopes", names.join(","))
+        .detail("expiry", expiry.as_str());
+        if let Ok(t) = &result {
+            let fp = Fingerprint::of(&t.token);
+            event = event.detail("token_last", fp.last).detail("token_hash", fp.hash);
+        }
+        self.record(event, &result);
+        result
+    }
+
+    async fn generate_at_meta(
+        &self,
+        system_user_id: &str,
+        app_id: &str,
+        scopes: &[Scope],
+        expiry: TokenExpiry,
         mut progress: impl FnMut(TokenStep) + Send,
     ) -> Result<GeneratedToken> {
         if scopes.is_empty() {
             return Err(GraphError::invalid_input("scope", "choose at least one permission").into());
         }
         progress(TokenStep::InstallingApp);
-        self.install_app(system_user_id, app_id).await?;
+        // Part of generating (recorded with it), not a change of its own.
+        self.install_app_at_meta(system_user_id, app_id).await?;
         let (all, _) = Scope::with_dependencies(scopes);
         let request = TokenRequest {
             app_id: app_id.to_owned(),
@@ -911,6 +968,36 @@ impl Portfolio {
         token: &Secret,
         app_secret: &Secret,
     ) -> Result<GeneratedToken> {
+        let result = self.refresh_at_meta(token, app_secret).await;
+        let old = Fingerprint::of(token);
+        let mut event = AuditEvent::new(
+            AuditAction::TokenRefreshed,
+            match &result {
+                Ok(t) => format!(
+                    "Refreshed token {} as {}",
+                    old.display(),
+                    Fingerprint::of(&t.token).display()
+                ),
+                Err(_) => format!("Refreshing token {}", old.display()),
+            },
+        )
+        .detail("token_last", old.last.clone())
+        .detail("token_hash", old.hash.clone());
+        if let Ok(t) = &result {
+            let new = Fingerprint::of(&t.token);
+            event = event.detail("new_token_last", new.last).detail("new_token_hash", new.hash);
+            if let Some(user) = &t.post_check.user_id {
+                event = event.target(user.clone(), None);
+            }
+            if let Some(app) = &t.post_check.app_id {
+                event = event.detail("app_id", app.clone());
+            }
+        }
+        self.record(event, &result);
+        result
+    }
+
+    async fn refresh_at_meta(&self, token: &Secret, app_secret: &Secret) -> Result<GeneratedToken> {
         let before = self.inspect_token(token).await?;
         if before.never_expires {
             return Err(Error::NeverExpiringToken);
@@ -940,6 +1027,25 @@ impl Portfolio {
     /// Revokes one token at once (`oauth/revoke`, spec §3.5). `app_secret` is the secret of the
     /// token's app. Revoking a token that is already unusable changes nothing.
     pub async fn revoke_token(&self, token: &Secret, app_secret: &Secret) -> Result<Revoked> {
+        let result = self.revoke_at_meta(token, app_secret).await;
+        let fp = Fingerprint::of(token);
+        let event = AuditEvent::new(
+            AuditAction::TokenRevoked,
+            match &result {
+                Ok(Revoked { already_invalid: true }) => {
+                    format!("Token {} was already unusable: nothing to revoke", fp.display())
+                }
+                Ok(_) => format!("Revoked token {}", fp.display()),
+                Err(_) => format!("Revoking token {}", fp.display()),
+            },
+        )
+        .detail("token_last", fp.last)
+        .detail("token_hash", fp.hash);
+        self.record(event, &result);
+        result
+    }
+
+    async fn revoke_at_meta(&self, token: &Secret, app_secret: &Secret) -> Result<Revoked> {
         let info = self.debug(token).await?;
         if !info.is_valid {
             return Ok(Revoked { already_invalid: true });
@@ -973,10 +1079,18 @@ impl Portfolio {
     /// including any that may have been issued without being seen. New tokens can be generated
     /// afterwards.
     pub async fn invalidate_all_tokens(&self, system_user_id: &str) -> Result<()> {
-        self.session()
+        let result = self
+            .session()
             .invalidate_all_tokens(system_user_id)
             .await
-            .map_err(|e| Error::for_system_user(e, system_user_id))
+            .map_err(|e| Error::for_system_user(e, system_user_id));
+        let event = AuditEvent::new(
+            AuditAction::TokensInvalidated,
+            format!("Invalidated every token of system user {system_user_id}"),
+        )
+        .target(system_user_id, None);
+        self.record(event, &result);
+        result
     }
 }
 
