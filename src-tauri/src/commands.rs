@@ -3,10 +3,14 @@
 //! with the macro's generated names (E0255). Progress callbacks become Tauri channels here.
 
 use gatehouse_commands::app::{AppInfo, CompatibilityCheck, KeyringReport};
+use gatehouse_commands::audit::{AuditPage, ExportedFile};
 use gatehouse_commands::login::{GatehouseSetUp, SignInForm, SignedInPerson};
 use gatehouse_commands::portfolios::{ConnectForm, PortfolioEntry, PortfolioList};
 use gatehouse_commands::tokens::{IssuedToken, TokenRequest};
-use gatehouse_commands::{app, jobs, login, portfolio, portfolios, tokens, AppState, CommandError};
+use gatehouse_commands::{
+    app, audit, jobs, login, portfolio, portfolios, tokens, AppState, CommandError,
+};
+use gatehouse_core::audit::{AuditCheck, AuditFilter, ExportFormat};
 use gatehouse_core::connect::ConnectionReport;
 use gatehouse_core::jobs::{AssetChange, JobEvent, JobReport, JobSummary};
 use gatehouse_core::login::{AdminChoice, BusinessCheck};
@@ -133,6 +137,28 @@ pub fn cancel_sign_in(app: tauri::AppHandle, state: State<'_, AppState>) {
     login::cancel_sign_in(&state);
     // Meta's window goes too; the sign-in waiting on it then ends as cancelled.
     crate::login_window::close(&app);
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn audit_log(state: State<'_, AppState>, filter: AuditFilter) -> Answer<AuditPage> {
+    audit::audit_log(&state, filter).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn verify_audit_log(state: State<'_, AppState>) -> Answer<AuditCheck> {
+    audit::verify_audit_log(&state).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn export_audit_log(
+    state: State<'_, AppState>,
+    filter: AuditFilter,
+    format: ExportFormat,
+) -> Answer<ExportedFile> {
+    audit::export_audit_log(&state, filter, format).await
 }
 
 #[tauri::command]

@@ -20,6 +20,9 @@ export const commands = {
 	 */
 	signInWithMeta: (form: SignInForm) => typedError<SignedInPerson, CommandError>(__TAURI_INVOKE("sign_in_with_meta", { form })),
 	checkBusiness: (businessId: string) => typedError<BusinessCheck, CommandError>(__TAURI_INVOKE("check_business", { businessId })),
+	auditLog: (filter: AuditFilter) => typedError<AuditPage, CommandError>(__TAURI_INVOKE("audit_log", { filter })),
+	verifyAuditLog: () => typedError<AuditCheck, CommandError>(__TAURI_INVOKE("verify_audit_log")),
+	exportAuditLog: (filter: AuditFilter, format: ExportFormat) => typedError<ExportedFile, CommandError>(__TAURI_INVOKE("export_audit_log", { filter, format })),
 	setUpGatehouse: (businessId: string, choice: AdminChoice, label: string) => typedError<GatehouseSetUp, CommandError>(__TAURI_INVOKE("set_up_gatehouse", { businessId, choice, label })),
 	cancelSignIn: () => __TAURI_INVOKE<void>("cancel_sign_in"),
 	removePortfolio: (id: string) => typedError<null, CommandError>(__TAURI_INVOKE("remove_portfolio", { id })),
@@ -88,6 +91,13 @@ export type AccessLoss = {
  *  Limited allows 1 regular and 1 admin system user, Full 10 and 1.
  */
 export type AccessTier = "Limited" | "Full";
+
+/**  Where a change was made from. */
+export type Actor = 
+/**  The desktop app. */
+"app" | 
+/**  The `gatehouse` command line. */
+"cli";
 
 /**  Which admin system user Gatehouse works as. */
 export type AdminChoice = 
@@ -233,6 +243,82 @@ export type AssignedAsset = {
 	target_id: string,
 };
 
+/**  What changed. */
+export type AuditAction = "system_user_created" | "system_user_renamed" | "asset_assigned" | "asset_unassigned" | "app_installed" | 
+/**  An app added to (claimed by) the business. */
+"app_added_to_business" | "token_generated" | "token_refreshed" | "token_revoked" | 
+/**  Every token of a system user invalidated at once. */
+"tokens_invalidated" | 
+/**  A client business linked to the partner (Business On Behalf Of). */
+"client_linked" | "client_removed";
+
+/**  What [`Store::verify_audit_log`] found. */
+export type AuditCheck = {
+	entries: number,
+	/**  No entry was changed or removed (from the first to the last). */
+	intact: boolean,
+	/**  The first entry that does not fit the chain. */
+	broken_at: number | null,
+	/**  In words. */
+	message: string,
+};
+
+/**  One recorded change. */
+export type AuditEntry = {
+	/**  1, 2, 3, … with no gap. */
+	seq: number | null,
+	/**  Unix seconds. */
+	at_unix: number | null,
+	portfolio_id: string,
+	business_id: string,
+	actor: Actor,
+	action: AuditAction,
+	/**  [`AuditAction::label`]. */
+	action_label: string,
+	target_id: string | null,
+	target_name: string | null,
+	summary: string,
+	details: { [key in string]: string },
+	outcome: AuditOutcome,
+	error_code: string | null,
+	/**  This entry's link in the chain (hex SHA-256). */
+	hash: string,
+};
+
+/**  Which entries to list (all when empty), newest first. */
+export type AuditFilter = {
+	portfolio_id?: string | null,
+	action?: AuditAction | null,
+	actor?: Actor | null,
+	outcome?: AuditOutcome | null,
+	/**  Words found in the summary, the target or the details (case-insensitive). */
+	text?: string | null,
+	since_unix?: number | null,
+	until_unix?: number | null,
+	/**  Entries before this one (the next page). */
+	before_seq?: number | null,
+	/**  At most this many ([`AuditFilter::DEFAULT_LIMIT`] when unset). */
+	limit?: number | null,
+};
+
+/**  How a change ended. */
+export type AuditOutcome = "succeeded" | 
+/**  Meta refused it (the error code says why). */
+"failed" | 
+/**  The answer was lost: it may or may not have happened. */
+"unknown";
+
+/**  A page of the log. */
+export type AuditPage = {
+	/**  Newest first. */
+	entries: AuditEntry[],
+	/**  Older entries match too (ask again with `before_seq` = the last one's `seq`). */
+	more: boolean,
+	actions: Choice<AuditAction>[],
+	actors: Choice<Actor>[],
+	outcomes: Choice<AuditOutcome>[],
+};
+
 /**  An app the business owns (`owned_apps`). */
 export type BusinessApp = {
 	id: string,
@@ -290,6 +376,12 @@ export type CheckId =
 "assets" | 
 /**  The ad accounts' Custom Audience terms are accepted (a warning). */
 "custom_audience_terms";
+
+/**  One value of a filter, with its words. */
+export type Choice<T> = {
+	value: T,
+	label: string,
+};
 
 /**
  *  The seconds a copied secret stays on the clipboard, for every surface: the default, and the
@@ -467,6 +559,15 @@ export type ExpiryState =
 "at" | 
 /**  Meta did not say. */
 "unknown";
+
+/**  How to export the log. */
+export type ExportFormat = "csv" | "json";
+
+/**  Where an export went. */
+export type ExportedFile = {
+	path: string,
+	entries: number,
+};
 
 /**  The portfolio saved and opened, and what the setup did, in words. */
 export type GatehouseSetUp = {

@@ -8,6 +8,7 @@
 //! channel (a Tauri `Channel`, a streamed HTTP response).
 
 pub mod app;
+pub mod audit;
 mod clipboard;
 mod error;
 pub mod jobs;

@@ -24,6 +24,9 @@ pub struct Environment {
     pub profiles: Result<ProfileStore, ProfileError>,
     /// The database file; `None`: the OS data directory (or `$GATEHOUSE_DATA_DIR`).
     pub database: Option<PathBuf>,
+    /// Where exports (the audit log) are written; `None`: the Downloads folder (or
+    /// `$GATEHOUSE_EXPORT_DIR`).
+    pub exports: Option<PathBuf>,
     pub clipboard: Arc<dyn Clipboard>,
     /// Where a newly connected portfolio's Graph API calls go.
     pub graph: GraphTarget,
@@ -71,6 +74,7 @@ impl Environment {
             secrets: SecretStore::secret_service(),
             profiles: ProfileStore::from_env(),
             database: None,
+            exports: None,
             clipboard: Arc::new(SecretClipboard::new()),
             graph,
         }
@@ -81,6 +85,7 @@ pub struct AppState {
     secrets: Result<SecretStore, gatehouse_secrets::SecretStoreError>,
     profiles: Result<ProfileStore, CommandError>,
     database: Option<PathBuf>,
+    exports: Option<PathBuf>,
     graph: GraphTarget,
     /// The demo portfolios, started when one is opened, on Tauri's async runtime.
     demo: OnceCell<DemoPortfolio>,
@@ -145,12 +150,13 @@ pub const DEMO_PREFIX: &str = "demo:";
 
 impl AppState {
     pub fn new(environment: Environment) -> Self {
-        let Environment { secrets, profiles, database, clipboard, graph } = environment;
+        let Environment { secrets, profiles, database, exports, clipboard, graph } = environment;
         let active = profiles.as_ref().ok().and_then(remembered).unwrap_or_else(|| DEMO_ID.into());
         Self {
             secrets,
             profiles: profiles.map_err(CommandError::from),
             database,
+            exports,
             graph,
             demo: OnceCell::new(),
             demo_listings: OnceCell::new(),
@@ -357,6 +363,11 @@ impl AppState {
                 .map_err(gatehouse_core::Error::from)
             })
             .await?)
+    }
+
+    /// Where exports go, when this state was given a folder.
+    pub fn exports(&self) -> Option<&std::path::Path> {
+        self.exports.as_deref()
     }
 
     pub fn clipboard(&self) -> Arc<dyn Clipboard> {

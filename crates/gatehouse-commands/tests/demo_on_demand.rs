@@ -14,6 +14,7 @@ fn state(dir: &std::path::Path, keyring: &SecretStore, graph: GraphTarget) -> Ap
         secrets: Ok(keyring.clone()),
         profiles: Ok(ProfileStore::at(dir.join("config"))),
         database: Some(dir.join("gatehouse.sqlite3")),
+        exports: None,
         clipboard: Arc::new(MemoryClipboard::default()),
         graph,
     })

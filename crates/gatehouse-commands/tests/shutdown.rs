@@ -17,6 +17,7 @@ async fn quitting_clears_the_clipboard_and_drops_every_kept_token() {
         secrets: SecretStore::mock("gatehouse-shutdown-test"),
         profiles: Ok(ProfileStore::at(dir.path().join("config"))),
         database: Some(dir.path().join("gatehouse.sqlite3")),
+        exports: None,
         clipboard: clipboard.clone(),
         graph: GraphTarget::Demo,
     });
@@ -46,6 +47,7 @@ async fn kept_tokens_are_dropped_after_their_time_and_when_the_window_reloads() 
         secrets: SecretStore::mock("gatehouse-keep-limit-test"),
         profiles: Ok(ProfileStore::at(dir.path().join("config"))),
         database: Some(dir.path().join("gatehouse.sqlite3")),
+        exports: None,
         clipboard: Arc::new(MemoryClipboard::default()),
         graph: GraphTarget::Demo,
     })

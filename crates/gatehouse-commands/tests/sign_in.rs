@@ -16,6 +16,7 @@ fn state(dir: &std::path::Path) -> AppState {
         secrets: SecretStore::mock("gatehouse-sign-in-test"),
         profiles: Ok(ProfileStore::at(dir.join("config"))),
         database: Some(dir.join("gatehouse.sqlite3")),
+        exports: None,
         clipboard: Arc::new(MemoryClipboard::default()),
         graph: GraphTarget::Demo,
     })

@@ -2,7 +2,9 @@
 //! (camelCase keys, as Tauri renames them). A test calls every command of the generated bindings
 //! through the host, so a command added to the app and not here fails the build's tests.
 
-use gatehouse_commands::{app, jobs, login, portfolio, portfolios, tokens, AppState, CommandError};
+use gatehouse_commands::{
+    app, audit, jobs, login, portfolio, portfolios, tokens, AppState, CommandError,
+};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -100,6 +102,11 @@ pub async fn invoke(
             answer(Ok(()))
         }
         "remove_portfolio" => answer(portfolios::remove_portfolio(s, args.get("id")?).await),
+        "audit_log" => answer(audit::audit_log(s, args.get("filter")?).await),
+        "verify_audit_log" => answer(audit::verify_audit_log(s).await),
+        "export_audit_log" => {
+            answer(audit::export_audit_log(s, args.get("filter")?, args.get("format")?).await)
+        }
         "portfolio_overview" => answer(portfolio::portfolio_overview(s).await),
         "claim_app" => answer(portfolio::claim_app(s, args.get("appId")?).await),
         "create_system_user" => {

@@ -33,6 +33,7 @@ impl Session {
             ),
             profiles: Ok(ProfileStore::at(dir.path().join("config"))),
             database: Some(dir.path().join("gatehouse.sqlite3")),
+            exports: Some(dir.path().join("exports")),
             clipboard: clipboard.clone(),
             // "Connecting" a portfolio talks to this session's demo emulator: a test never
             // reaches Meta, and the demo's businesses are real answers to connect to.
