@@ -51,6 +51,9 @@ pub enum Command {
     /// List, show or resume bulk jobs (`assign` and `unassign` run as saved jobs).
     #[command(subcommand)]
     Jobs(crate::jobs_cmd::JobsCommand),
+    /// The audit log: every change Gatehouse made (app and command line), checked and exported.
+    #[command(subcommand)]
+    Audit(crate::audit_cmd::AuditCommand),
     /// Install apps for system users.
     #[command(subcommand)]
     App(crate::tokens::AppCommand),

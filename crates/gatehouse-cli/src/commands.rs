@@ -67,6 +67,7 @@ pub async fn run(cli: Cli) -> Result<u8, CliError> {
         Command::Assign(args) => assign(&g, args).await,
         Command::Unassign(args) => unassign(&g, args).await,
         Command::Jobs(cmd) => crate::jobs_cmd::run_jobs(&g, cmd).await,
+        Command::Audit(cmd) => crate::audit_cmd::run_audit(&g, cmd).await,
         Command::App(cmd) => crate::tokens::run_app(&g, cmd).await,
         Command::Token(cmd) => crate::tokens::run_token(&g, cmd).await,
         Command::Doctor(args) => doctor(&g, args).await,

@@ -2,6 +2,7 @@
 //! config directory, secrets in the OS keyring), the demo emulator, system users, assets and
 //! bulk assignments. See the crate README for commands and exit codes.
 
+pub mod audit_cmd;
 pub mod cli;
 pub mod commands;
 pub mod error;

@@ -75,6 +75,7 @@ fn add_by_login(extra: &[&str]) -> LoginRun {
     let mut child = Command::new(env!("CARGO_BIN_EXE_gatehouse"))
         .args(&args)
         .env("GATEHOUSE_CONFIG_DIR", dir.path())
+        .env("GATEHOUSE_DATA_DIR", dir.path().join("data"))
         .env("GATEHOUSE_KEYRING", "mock")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -32,7 +32,7 @@ impl Out {
     }
 }
 
-/// Runs the binary with its own config directory; `env` adds variables, `None` values remove
+/// Runs the binary with its own config directory (and data directory inside it); `env` adds variables, `None` values remove
 /// them.
 pub fn gatehouse(
     config: &Path,
@@ -43,6 +43,8 @@ pub fn gatehouse(
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_gatehouse"));
     cmd.args(args)
         .env("GATEHOUSE_CONFIG_DIR", config)
+        // The jobs and the audit log go beside it, never to the user's own data folder.
+        .env("GATEHOUSE_DATA_DIR", config.join("data"))
         .env("GATEHOUSE_KEYRING", "mock")
         .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
         .stdout(Stdio::piped())
