@@ -10,6 +10,8 @@ trap 'kill ${driver_pid:-} 2>/dev/null || true; rm -rf "$session_dir"' EXIT
 # every test session, so the end-to-end suite's leak scan searches exactly what this run wrote.
 export XDG_DATA_HOME="$session_dir/data" XDG_CONFIG_HOME="$session_dir/config"
 export XDG_CACHE_HOME="$session_dir/cache" XDG_RUNTIME_DIR="$session_dir/run"
+# Exports (the audit log's) go to the session's data folder, which the leak scan searches.
+export GATEHOUSE_EXPORT_DIR="$XDG_DATA_HOME/exports"
 mkdir -p "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME" "$XDG_RUNTIME_DIR"
 chmod 700 "$XDG_RUNTIME_DIR"
 # An empty password plus newline creates and unlocks the login collection (printf '' would not).
