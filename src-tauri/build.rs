@@ -15,6 +15,8 @@ const COMMANDS: &[&str] = &[
     "audit_log",
     "verify_audit_log",
     "export_audit_log",
+    "token_inventory",
+    "export_token_calendar",
     "set_up_gatehouse",
     "cancel_sign_in",
     "remove_portfolio",

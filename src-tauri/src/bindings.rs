@@ -22,6 +22,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::audit_log,
             commands::verify_audit_log,
             commands::export_audit_log,
+            commands::token_inventory,
+            commands::export_token_calendar,
             commands::set_up_gatehouse,
             commands::cancel_sign_in,
             commands::remove_portfolio,

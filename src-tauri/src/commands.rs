@@ -4,6 +4,7 @@
 
 use gatehouse_commands::app::{AppInfo, CompatibilityCheck, KeyringReport};
 use gatehouse_commands::audit::{AuditPage, ExportedFile};
+use gatehouse_commands::inventory::{self, TokenInventory};
 use gatehouse_commands::login::{GatehouseSetUp, SignInForm, SignedInPerson};
 use gatehouse_commands::portfolios::{ConnectForm, PortfolioEntry, PortfolioList};
 use gatehouse_commands::tokens::{IssuedToken, TokenRequest};
@@ -159,6 +160,18 @@ pub async fn export_audit_log(
     format: ExportFormat,
 ) -> Answer<ExportedFile> {
     audit::export_audit_log(&state, filter, format).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn token_inventory(state: State<'_, AppState>, all: bool) -> Answer<TokenInventory> {
+    inventory::token_inventory(&state, all).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn export_token_calendar(state: State<'_, AppState>, all: bool) -> Answer<ExportedFile> {
+    inventory::export_token_calendar(&state, all).await
 }
 
 #[tauri::command]

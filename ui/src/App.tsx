@@ -31,6 +31,7 @@ import { RemovePortfolioDialog } from "./screens/portfolio/RemovePortfolioDialog
 import { SettingsScreen } from "./screens/SettingsScreen";
 import { SystemUserScreen } from "./screens/SystemUserScreen";
 import { SystemUsersScreen } from "./screens/SystemUsersScreen";
+import { TokensScreen } from "./screens/TokensScreen";
 import { useTheme } from "./theme";
 
 const navIcons: Record<NavRoute, string> = {
@@ -39,6 +40,7 @@ const navIcons: Record<NavRoute, string> = {
     "M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8Zm0 2c-4 0-7 2-7 4.5V20h14v-2.5C16 15 13 13 9 13Zm8.5-2.2a3.3 3.3 0 1 0 0-6.6 3.3 3.3 0 0 0 0 6.6ZM18 13c-.6 0-1.1 0-1.6.2 1.4 1.1 2.1 2.6 2.1 4.3V20H22v-2.7c0-2.3-1.8-4.3-4-4.3Z",
   "inspect-token":
     "M10.5 3a7.5 7.5 0 0 1 6 12l4.8 4.8-1.5 1.5-4.8-4.8A7.5 7.5 0 1 1 10.5 3Zm0 2a5.5 5.5 0 1 0 0 11 5.5 5.5 0 0 0 0-11Zm-1 2.5h2V10h2.5v2h-2.5v2.5h-2V12H7v-2h2.5z",
+  tokens: "M7.5 9a5.5 5.5 0 1 1 4.9 5.47L10 17H8v2H6v2H2v-3.6l5.6-5.6A5.5 5.5 0 0 1 7.5 9Zm6-2a1.5 1.5 0 1 0 0 3 1.5 1.5 0 0 0 0-3Z",
   "audit-log": "M6 2h9l5 5v15H6zm8 1.5V8h4.5M8.5 11h9v1.6h-9zm0 3.5h9v1.6h-9zm0 3.5h6v1.6h-6z",
   settings:
     "M19.4 13a7.7 7.7 0 0 0 0-2l2.1-1.6-2-3.5-2.5 1a7.3 7.3 0 0 0-1.7-1L15 3h-4l-.4 2.9a7.3 7.3 0 0 0-1.7 1l-2.5-1-2 3.5L6.6 11a7.7 7.7 0 0 0 0 2l-2.2 1.6 2 3.5 2.5-1a7.3 7.3 0 0 0 1.7 1L11 21h4l.4-2.9a7.3 7.3 0 0 0 1.7-1l2.5 1 2-3.5zM13 15.5a3.5 3.5 0 1 1 0-7 3.5 3.5 0 0 1 0 7z",
@@ -187,6 +189,9 @@ export function App() {
           <NavItem route="inspect-token" current={navRouteOf(route)}>
             Inspect token
           </NavItem>
+          <NavItem route="tokens" current={navRouteOf(route)}>
+            Tokens
+          </NavItem>
           <NavItem route="audit-log" current={navRouteOf(route)}>
             Audit log
           </NavItem>
@@ -235,6 +240,7 @@ export function App() {
         {route.name === "system-user" && <SystemUserScreen key={route.id} systemUserId={route.id} />}
         {route.name === "assign" && <AssignAssetsScreen key={route.id} systemUserId={route.id} />}
         {route.name === "inspect-token" && <InspectTokenScreen />}
+        {route.name === "tokens" && <TokensScreen />}
         {route.name === "audit-log" && <AuditLogScreen />}
         {route.name === "connect" && (
           <ConnectPortfolioScreen

@@ -23,6 +23,8 @@ export const commands = {
 	auditLog: (filter: AuditFilter) => typedError<AuditPage, CommandError>(__TAURI_INVOKE("audit_log", { filter })),
 	verifyAuditLog: () => typedError<AuditCheck, CommandError>(__TAURI_INVOKE("verify_audit_log")),
 	exportAuditLog: (filter: AuditFilter, format: ExportFormat) => typedError<ExportedFile, CommandError>(__TAURI_INVOKE("export_audit_log", { filter, format })),
+	tokenInventory: (all: boolean) => typedError<TokenInventory, CommandError>(__TAURI_INVOKE("token_inventory", { all })),
+	exportTokenCalendar: (all: boolean) => typedError<ExportedFile, CommandError>(__TAURI_INVOKE("export_token_calendar", { all })),
 	setUpGatehouse: (businessId: string, choice: AdminChoice, label: string) => typedError<GatehouseSetUp, CommandError>(__TAURI_INVOKE("set_up_gatehouse", { businessId, choice, label })),
 	cancelSignIn: () => __TAURI_INVOKE<void>("cancel_sign_in"),
 	removePortfolio: (id: string) => typedError<null, CommandError>(__TAURI_INVOKE("remove_portfolio", { id })),
@@ -569,6 +571,17 @@ export type ExportedFile = {
 	entries: number,
 };
 
+/**
+ *  A token as the audit log and the token inventory know it: its last characters and a hash,
+ *  never the token. (A token is long and random, so its hash cannot be turned back into it.)
+ */
+export type Fingerprint = {
+	/**  The last 6 characters, as Business Suite and Meta's tools show them. */
+	last: string,
+	/**  The first 16 hex digits of the token's SHA-256. */
+	hash: string,
+};
+
 /**  The portfolio saved and opened, and what the setup did, in words. */
 export type GatehouseSetUp = {
 	portfolio: PortfolioEntry,
@@ -586,6 +599,37 @@ export type GraphDestination =
  *  confirms it.
  */
 "elsewhere";
+
+/**  One token of the inventory (metadata only). */
+export type InventoryToken = {
+	fingerprint: Fingerprint,
+	portfolio_id: string,
+	business_id: string,
+	kind: TokenKind,
+	kind_label: string,
+	/**  The system user (or person) it belongs to, when Meta said. */
+	user_id: string | null,
+	app_id: string | null,
+	scopes: string[],
+	/**  The assets its permissions are limited to (IDs), when Meta said. */
+	asset_ids: string[],
+	issued_at_unix: number | null,
+	expires_at_unix: number | null,
+	never_expires: boolean,
+	source: TokenSource,
+	source_label: string,
+	/**  The fingerprint hash of the token this one replaced (a refresh). */
+	replaces: string | null,
+	state: TokenState,
+	/**  "Expires in 12 days", "Never expires", "Expired 3 days ago", "Revoked", … */
+	state_label: string,
+	/**  Days until it expires (negative once expired), when it expires. */
+	days_left: number | null,
+	last_check_at_unix: number | null,
+	/**  What the last check (or change) found, in words. */
+	last_check: string,
+	first_seen_at_unix: number | null,
+};
 
 /**  A token kept in Rust's memory, as the webview sees it. */
 export type IssuedToken = {
@@ -1032,6 +1076,15 @@ export type TokenExpiry =
 /**  Never expires until revoked or invalidated. */
 "never";
 
+/**  The inventory, the soonest expiry first. */
+export type TokenInventory = {
+	tokens: InventoryToken[],
+	/**  Days before expiry a token counts as expiring soon. */
+	warn_days: number,
+	/**  How many still-working tokens expire within `warn_days`. */
+	expiring_soon: number,
+};
+
 /**  What kind of token Meta says a token is (`debug_token`'s `type`). */
 export type TokenKind = "system_user" | "user" | "page" | "app" | "unknown";
 
@@ -1079,6 +1132,28 @@ export type TokenRequest = {
 	scopes: string[],
 	expiry: TokenExpiry,
 };
+
+/**  How Gatehouse came to know the token. */
+export type TokenSource = "generated" | 
+/**  A 60-day token's refresh (it replaces another; that one works until its own expiry). */
+"refreshed" | 
+/**  Pasted into Inspect. */
+"inspected";
+
+/**  What Gatehouse last learnt of the token. */
+export type TokenState = 
+/**  Works, and does not expire within the warning period (or never). */
+"active" | 
+/**  Works, and expires within the warning period. */
+"expires_soon" | 
+/**  Its expiry has passed. */
+"expired" | 
+/**  Revoked through Gatehouse. */
+"revoked" | 
+/**  Every token of its system user was invalidated through Gatehouse. */
+"invalidated" | 
+/**  Meta said it no longer works (at the last check). */
+"invalid";
 
 /**  A step of a token workflow, for progress display (`generate_token_with_progress`). */
 export type TokenStep = 

@@ -10,14 +10,15 @@ export type Route =
   | { name: "system-user"; id: string }
   | { name: "assign"; id: string }
   | { name: "inspect-token" }
+  | { name: "tokens" }
   | { name: "audit-log" }
   | { name: "connect" }
   | { name: "settings" };
 
 /** The screens the main navigation lists (no parameters). */
-export type NavRoute = "home" | "system-users" | "inspect-token" | "audit-log" | "settings";
+export type NavRoute = "home" | "system-users" | "inspect-token" | "tokens" | "audit-log" | "settings";
 
-const simple = new Set<string>(["home", "system-users", "inspect-token", "audit-log", "connect", "settings"]);
+const simple = new Set<string>(["home", "system-users", "inspect-token", "tokens", "audit-log", "connect", "settings"]);
 
 export function parseRoute(hash: string): Route {
   const parts = hash
@@ -59,6 +60,7 @@ export function navRouteOf(route: Route): NavRoute | null {
       return "system-users";
     case "home":
     case "inspect-token":
+    case "tokens":
     case "audit-log":
     case "settings":
       return route.name;

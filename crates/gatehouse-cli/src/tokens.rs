@@ -9,6 +9,7 @@ use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
 
 use clap::{Args, Subcommand, ValueEnum};
+use gatehouse_core::inventory::InventoryToken;
 use gatehouse_core::CLEAR_AFTER;
 use gatehouse_core::{
     parse_scopes, CopyReceipt, GeneratedToken, Preflight, SecretClipboard, TokenExpiry,
@@ -51,6 +52,21 @@ pub enum TokenCommand {
     Refresh(DeliveryArgs),
     /// Revoke a token read from stdin at once. Uses the profile's app secret.
     Revoke,
+    /// Every token Gatehouse generated, refreshed or inspected (never the token: its last
+    /// characters and a hash), the soonest expiry first: this profile's, or all with --all.
+    List {
+        #[arg(long)]
+        all: bool,
+    },
+    /// The expiry dates of the tokens that still work as an iCalendar file (a reminder a week
+    /// before each), to a file or stdout.
+    Calendar {
+        #[arg(long)]
+        all: bool,
+        /// Where to write it (default: stdout). An existing file is not replaced.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<std::path::PathBuf>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -131,6 +147,8 @@ pub async fn run_token(g: &Global, cmd: TokenCommand) -> Result<u8, CliError> {
         TokenCommand::Inspect => inspect(g).await,
         TokenCommand::Refresh(args) => refresh(g, args).await,
         TokenCommand::Revoke => revoke(g).await,
+        TokenCommand::List { all } => list(g, all),
+        TokenCommand::Calendar { all, output } => calendar(g, all, output),
     };
     match result {
         // A token that could not be read is an input failure (exit 6), with a fix about tokens.
@@ -605,6 +623,74 @@ fn utc_date(unix: f64) -> String {
         .ok()
         .and_then(|t| t.format(&format).ok())
         .unwrap_or_else(|| format!("{unix} (Unix seconds)"))
+}
+
+// ----- the inventory -------------------------------------------------------------------------
+
+fn inventory(g: &Global, all: bool) -> Result<Vec<InventoryToken>, CliError> {
+    let portfolio = if all {
+        None
+    } else if g.demo {
+        Some("demo".to_owned())
+    } else {
+        Some(crate::commands::select_profile(g, &crate::profiles::ProfileStore::from_env()?)?.id)
+    };
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64());
+    let store =
+        gatehouse_core::store::Store::open_default().map_err(|e| CliError::Workflow(e.into()))?;
+    store
+        .token_inventory(portfolio.as_deref(), now, gatehouse_core::inventory::DEFAULT_WARN_DAYS)
+        .map_err(|e| CliError::Workflow(e.into()))
+}
+
+fn list(g: &Global, all: bool) -> Result<u8, CliError> {
+    let tokens = inventory(g, all)?;
+    if g.json {
+        println!("{}", serde_json::to_string_pretty(&tokens).unwrap_or_default());
+    } else if tokens.is_empty() {
+        eprintln!("No token yet: tokens generated, refreshed or inspected here are listed.");
+    } else {
+        for t in &tokens {
+            println!(
+                "…{}  {}  {:<34}  {:<20}  app {}  {}",
+                t.fingerprint.last,
+                t.fingerprint.hash,
+                t.state_label,
+                t.user_id.as_deref().unwrap_or("-"),
+                t.app_id.as_deref().unwrap_or("-"),
+                t.scopes.join(","),
+            );
+        }
+    }
+    Ok(exit::OK)
+}
+
+fn calendar(g: &Global, all: bool, output: Option<std::path::PathBuf>) -> Result<u8, CliError> {
+    let tokens = inventory(g, all)?;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64());
+    let ics = gatehouse_core::inventory::calendar(&tokens, now);
+    match output {
+        None => print!("{ics}"),
+        Some(path) => {
+            use std::io::Write as _;
+            let mut file =
+                std::fs::OpenOptions::new().write(true).create_new(true).open(&path).map_err(
+                    |e| CliError::Input(format!("cannot create {}: {e}", path.display())),
+                )?;
+            file.write_all(ics.as_bytes())
+                .map_err(|e| CliError::Input(format!("cannot write {}: {e}", path.display())))?;
+            eprintln!(
+                "Wrote {} expiry dates to {}.",
+                ics.matches("BEGIN:VEVENT").count(),
+                path.display()
+            );
+        }
+    }
+    Ok(exit::OK)
 }
 
 #[cfg(test)]

@@ -72,3 +72,56 @@ fn changes_made_from_the_command_line_are_listed_verified_and_exported() {
     );
     assert_ne!(again.code, 0, "an existing file is not replaced");
 }
+
+#[test]
+fn generated_tokens_are_in_the_inventory_by_fingerprint_and_in_the_calendar() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path();
+    // Each --demo command starts the demo afresh: a system user it has from the start.
+    let listed = gatehouse(config, &["--demo", "--json", "system-users", "list"], None, &[]);
+    let users = listed.ok().json();
+    let id = users["system_users"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{users}"))
+        .iter()
+        .find(|u| u["name"] == "Reporting Server")
+        .unwrap_or_else(|| panic!("{users}"))["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let generated = gatehouse(
+        config,
+        &[
+            "--demo",
+            "token",
+            "generate",
+            "--system-user",
+            &id,
+            "--scopes",
+            "ads_read",
+            "--expires",
+            "60d",
+            "--show",
+        ],
+        None,
+        &[],
+    );
+    let token = generated.ok().stdout.trim().to_owned();
+    assert!(token.len() > 20, "the token on stdout: {token}");
+
+    let list = gatehouse(config, &["--demo", "--json", "token", "list"], None, &[]);
+    let tokens = list.ok().json();
+    let tokens = tokens.as_array().unwrap();
+    assert_eq!(tokens.len(), 1, "{tokens:#?}");
+    assert_eq!(tokens[0]["fingerprint"]["last"], &token[token.len() - 6..]);
+    assert_eq!(tokens[0]["user_id"], id.as_str());
+    assert_eq!(tokens[0]["source"], "generated");
+    assert!(!list.stdout.contains(&token), "never the token");
+
+    let file = dir.path().join("expiry.ics");
+    gatehouse(config, &["--demo", "token", "calendar", "-o", file.to_str().unwrap()], None, &[])
+        .ok();
+    let ics = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(ics.matches("BEGIN:VEVENT").count(), 1, "{ics}");
+    assert!(!ics.contains(&token));
+}

@@ -82,7 +82,7 @@ pub async fn export_audit_log(
 ) -> Result<ExportedFile, CommandError> {
     let all = AuditFilter { limit: Some(u32::MAX), before_seq: None, ..filter };
     let entries = state.store().await?.audit_entries(&all).map_err(gatehouse_core::Error::from)?;
-    let dir = state.exports().map_or_else(export_dir, std::path::Path::to_path_buf);
+    let dir = exports_dir(state);
     let path = audit::write_export(&entries, format, &dir).map_err(|e| {
         crate::internal(format!("cannot write the export in {}: {e}", dir.display()))
     })?;
@@ -90,6 +90,11 @@ pub async fn export_audit_log(
         path: path.display().to_string(),
         entries: u32::try_from(entries.len()).unwrap_or(u32::MAX),
     })
+}
+
+/// Where `state`'s exports go.
+pub(crate) fn exports_dir(state: &AppState) -> PathBuf {
+    state.exports().map_or_else(export_dir, std::path::Path::to_path_buf)
 }
 
 fn export_dir() -> PathBuf {

@@ -11,6 +11,7 @@ pub mod app;
 pub mod audit;
 mod clipboard;
 mod error;
+pub mod inventory;
 pub mod jobs;
 pub mod login;
 pub mod portfolio;

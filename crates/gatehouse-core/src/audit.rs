@@ -691,21 +691,31 @@ pub fn iso_utc(unix: f64) -> String {
         .unwrap_or_else(|| unix.to_string())
 }
 
-/// Writes `entries` as `format` into `dir` as `gatehouse-audit-<date>.<ext>` (`-2`, `-3`, … when
-/// that name is taken: an export never replaces a file). Returns the file's path.
+/// Writes `entries` as `format` into `dir` as `gatehouse-audit-<date>.<ext>` (an export never
+/// replaces a file). Returns the file's path.
 pub fn write_export(
     entries: &[AuditEntry],
     format: ExportFormat,
     dir: &std::path::Path,
 ) -> std::io::Result<std::path::PathBuf> {
+    write_file(dir, "gatehouse-audit", format.extension(), &export(entries, format))
+}
+
+/// Writes `contents` into `dir` as `<stem>-<date>.<extension>` (`-2`, `-3`, … when that name
+/// is taken: never replacing a file). Returns the file's path.
+pub fn write_file(
+    dir: &std::path::Path,
+    stem: &str,
+    extension: &str,
+    contents: &str,
+) -> std::io::Result<std::path::PathBuf> {
     use std::io::Write as _;
     std::fs::create_dir_all(dir)?;
     let date = iso_utc(crate::jobs::now_unix());
     let date = date.get(..10).unwrap_or("export");
-    let contents = export(entries, format);
     for n in 1..1000 {
         let suffix = if n == 1 { String::new() } else { format!("-{n}") };
-        let path = dir.join(format!("gatehouse-audit-{date}{suffix}.{}", format.extension()));
+        let path = dir.join(format!("{stem}-{date}{suffix}.{extension}"));
         match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
             Ok(mut file) => {
                 file.write_all(contents.as_bytes())?;
@@ -716,5 +726,5 @@ pub fn write_export(
             Err(e) => return Err(e),
         }
     }
-    Err(std::io::Error::new(std::io::ErrorKind::AlreadyExists, "too many exports today"))
+    Err(std::io::Error::new(std::io::ErrorKind::AlreadyExists, "too many files of that name today"))
 }

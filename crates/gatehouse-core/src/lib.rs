@@ -13,6 +13,7 @@ pub mod clipboard;
 pub mod compat;
 pub mod connect;
 mod error;
+pub mod inventory;
 pub mod jobs;
 pub mod login;
 pub mod permissions;

@@ -320,6 +320,19 @@ impl Portfolio {
         self.audit.get()
     }
 
+    /// Updates the token inventory (when a surface gave a trail; a database that cannot be
+    /// written is said on stderr, the operation stands).
+    pub(crate) fn note_in_inventory(
+        &self,
+        update: impl FnOnce(&crate::store::Store, &str, &str) -> crate::store::StoreResult<()>,
+    ) {
+        if let Some(trail) = self.audit.get() {
+            if let Err(e) = update(trail.store(), trail.portfolio_id(), &self.business_id) {
+                eprintln!("gatehouse: the token inventory could not be written: {e}");
+            }
+        }
+    }
+
     /// Records a change that reached Meta (whatever its outcome); a request refused before
     /// anything was sent (an empty name, a bad ID) is no change. Recording never undoes or
     /// hides the change itself: a database that cannot be written is said on stderr.

@@ -1,6 +1,7 @@
 //! Gatehouse's local database: one SQLite file (`gatehouse.sqlite3`) in the data directory,
 //! shared by the desktop app and the CLI. It holds bulk assignment jobs (so they survive a
-//! crash and can be resumed) and the audit log (`audit.rs`).
+//! crash and can be resumed), the audit log (`audit.rs`) and the token inventory
+//! (`inventory.rs`).
 //!
 //! Never a secret in here: tokens and app secrets live only in the OS keyring.
 
@@ -72,6 +73,28 @@ const MIGRATIONS: &[&str] = &[
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
+    // v4: the token inventory (inventory.rs): metadata and a fingerprint, never a token.
+    "CREATE TABLE token_inventory (
+        hash          TEXT PRIMARY KEY,
+        last_chars    TEXT NOT NULL,
+        portfolio_id  TEXT NOT NULL,
+        business_id   TEXT NOT NULL,
+        kind          TEXT NOT NULL,
+        user_id       TEXT,
+        app_id        TEXT,
+        scopes        TEXT NOT NULL,
+        assets        TEXT NOT NULL,
+        issued_at     REAL,
+        expires_at    REAL,
+        never_expires INTEGER NOT NULL,
+        source        TEXT NOT NULL,
+        replaces      TEXT,
+        status        TEXT NOT NULL,
+        last_check_at REAL NOT NULL,
+        last_check    TEXT NOT NULL,
+        first_seen_at REAL NOT NULL
+    );
+    CREATE INDEX token_inventory_by_portfolio ON token_inventory (portfolio_id, expires_at);",
 ];
 
 /// Why the database could not be used.

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::access::kind_words;
 use crate::audit::{AuditAction, AuditEvent, Fingerprint};
+use crate::inventory::{TokenSource, TokenState};
 use crate::{Error, Portfolio, Result};
 use gatehouse_errors::Explain;
 
@@ -867,6 +868,16 @@ impl Portfolio {
         if let Ok(t) = &result {
             let fp = Fingerprint::of(&t.token);
             event = event.detail("token_last", fp.last).detail("token_hash", fp.hash);
+            self.note_in_inventory(|store, portfolio, business| {
+                store.note_token(
+                    portfolio,
+                    business,
+                    &t.token,
+                    &t.post_check,
+                    TokenSource::Generated,
+                    None,
+                )
+            });
         }
         self.record(event, &result);
         result
@@ -955,9 +966,16 @@ impl Portfolio {
         }
         let info = self.debug(token).await?;
         if !info.is_valid {
+            self.note_in_inventory(|store, _, _| {
+                store.mark_token(token, TokenState::Invalid, "Meta said it no longer works")
+            });
             return Err(Error::PastedTokenUnusable(Box::new(invalid_token_error(&info))));
         }
-        Ok(report(&info, self.session().clock().unix_now()))
+        let report = report(&info, self.session().clock().unix_now());
+        self.note_in_inventory(|store, portfolio, business| {
+            store.note_token(portfolio, business, token, &report, TokenSource::Inspected, None)
+        });
+        Ok(report)
     }
 
     /// A new 60-day token in place of `token` (`oauth/access_token`, spec §3.3); the old one
@@ -992,6 +1010,16 @@ impl Portfolio {
             if let Some(app) = &t.post_check.app_id {
                 event = event.detail("app_id", app.clone());
             }
+            self.note_in_inventory(|store, portfolio, business| {
+                store.note_token(
+                    portfolio,
+                    business,
+                    &t.token,
+                    &t.post_check,
+                    TokenSource::Refreshed,
+                    Some(&old),
+                )
+            });
         }
         self.record(event, &result);
         result
@@ -1042,6 +1070,14 @@ impl Portfolio {
         .detail("token_last", fp.last)
         .detail("token_hash", fp.hash);
         self.record(event, &result);
+        if let Ok(revoked) = &result {
+            let (state, check) = if revoked.already_invalid {
+                (TokenState::Invalid, "Meta said it no longer works")
+            } else {
+                (TokenState::Revoked, "Revoked through Gatehouse")
+            };
+            self.note_in_inventory(|store, _, _| store.mark_token(token, state, check));
+        }
         result
     }
 
@@ -1090,6 +1126,16 @@ impl Portfolio {
         )
         .target(system_user_id, None);
         self.record(event, &result);
+        if result.is_ok() {
+            self.note_in_inventory(|store, _, business| {
+                store.mark_user_tokens(
+                    business,
+                    system_user_id,
+                    TokenState::Invalidated,
+                    "Every token of the system user was invalidated through Gatehouse",
+                )
+            });
+        }
         result
     }
 }

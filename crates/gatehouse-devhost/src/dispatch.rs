@@ -3,7 +3,7 @@
 //! through the host, so a command added to the app and not here fails the build's tests.
 
 use gatehouse_commands::{
-    app, audit, jobs, login, portfolio, portfolios, tokens, AppState, CommandError,
+    app, audit, inventory, jobs, login, portfolio, portfolios, tokens, AppState, CommandError,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -104,6 +104,10 @@ pub async fn invoke(
         "remove_portfolio" => answer(portfolios::remove_portfolio(s, args.get("id")?).await),
         "audit_log" => answer(audit::audit_log(s, args.get("filter")?).await),
         "verify_audit_log" => answer(audit::verify_audit_log(s).await),
+        "token_inventory" => answer(inventory::token_inventory(s, args.get("all")?).await),
+        "export_token_calendar" => {
+            answer(inventory::export_token_calendar(s, args.get("all")?).await)
+        }
         "export_audit_log" => {
             answer(audit::export_audit_log(s, args.get("filter")?, args.get("format")?).await)
         }

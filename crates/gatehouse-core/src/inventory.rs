@@ -1,0 +1,453 @@
+//! The token inventory: what Gatehouse knows of every token it generated, refreshed or
+//! inspected (portfolio, system user, app, permissions, assets, issue and expiry, a
+//! [`Fingerprint`] and the last check), never the token itself. Meta lists no system user's
+//! tokens, so this is the only place an admin sees "which tokens are out there, and when do
+//! they end". Kept in the local database beside the audit log, updated by the same
+//! [`crate::Portfolio`] operations (generate, refresh, inspect, revoke, invalidate all).
+
+use gatehouse_graph::Secret;
+use rusqlite::{params, OptionalExtension};
+use serde::Serialize;
+
+use crate::audit::Fingerprint;
+use crate::store::{Store, StoreError, StoreResult};
+use crate::{TokenKind, TokenReport};
+
+/// How Gatehouse came to know the token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum TokenSource {
+    Generated,
+    /// A 60-day token's refresh (it replaces another; that one works until its own expiry).
+    Refreshed,
+    /// Pasted into Inspect.
+    Inspected,
+}
+
+impl TokenSource {
+    fn as_str(self) -> &'static str {
+        match self {
+            TokenSource::Generated => "generated",
+            TokenSource::Refreshed => "refreshed",
+            TokenSource::Inspected => "inspected",
+        }
+    }
+
+    fn parse(s: &str) -> StoreResult<Self> {
+        [TokenSource::Generated, TokenSource::Refreshed, TokenSource::Inspected]
+            .into_iter()
+            .find(|v| v.as_str() == s)
+            .ok_or_else(|| StoreError::Corrupt(format!("token source {s:?}")))
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            TokenSource::Generated => "Generated here",
+            TokenSource::Refreshed => "Refreshed here",
+            TokenSource::Inspected => "Inspected here",
+        }
+    }
+}
+
+/// What Gatehouse last learnt of the token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum TokenState {
+    /// Works, and does not expire within the warning period (or never).
+    Active,
+    /// Works, and expires within the warning period.
+    ExpiresSoon,
+    /// Its expiry has passed.
+    Expired,
+    /// Revoked through Gatehouse.
+    Revoked,
+    /// Every token of its system user was invalidated through Gatehouse.
+    Invalidated,
+    /// Meta said it no longer works (at the last check).
+    Invalid,
+}
+
+impl TokenState {
+    fn stored(self) -> &'static str {
+        match self {
+            TokenState::Revoked => "revoked",
+            TokenState::Invalidated => "invalidated",
+            TokenState::Invalid => "invalid",
+            _ => "active",
+        }
+    }
+
+    fn parse(s: &str) -> StoreResult<Self> {
+        Ok(match s {
+            "active" => TokenState::Active,
+            "revoked" => TokenState::Revoked,
+            "invalidated" => TokenState::Invalidated,
+            "invalid" => TokenState::Invalid,
+            other => return Err(StoreError::Corrupt(format!("token status {other:?}"))),
+        })
+    }
+
+    /// It can no longer be used.
+    pub fn is_dead(self) -> bool {
+        matches!(
+            self,
+            TokenState::Expired
+                | TokenState::Revoked
+                | TokenState::Invalidated
+                | TokenState::Invalid
+        )
+    }
+}
+
+/// One token of the inventory (metadata only).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct InventoryToken {
+    pub fingerprint: Fingerprint,
+    pub portfolio_id: String,
+    pub business_id: String,
+    pub kind: TokenKind,
+    pub kind_label: String,
+    /// The system user (or person) it belongs to, when Meta said.
+    pub user_id: Option<String>,
+    pub app_id: Option<String>,
+    pub scopes: Vec<String>,
+    /// The assets its permissions are limited to (IDs), when Meta said.
+    pub asset_ids: Vec<String>,
+    pub issued_at_unix: Option<f64>,
+    pub expires_at_unix: Option<f64>,
+    pub never_expires: bool,
+    pub source: TokenSource,
+    pub source_label: String,
+    /// The fingerprint hash of the token this one replaced (a refresh).
+    pub replaces: Option<String>,
+    pub state: TokenState,
+    /// "Expires in 12 days", "Never expires", "Expired 3 days ago", "Revoked", …
+    pub state_label: String,
+    /// Days until it expires (negative once expired), when it expires.
+    pub days_left: Option<f64>,
+    pub last_check_at_unix: f64,
+    /// What the last check (or change) found, in words.
+    pub last_check: String,
+    pub first_seen_at_unix: f64,
+}
+
+/// Days before expiry a token counts as expiring soon, unless the person chose otherwise.
+pub const DEFAULT_WARN_DAYS: u32 = 7;
+
+impl Store {
+    /// Adds or updates the token `token` as `report` describes it (a token seen again keeps
+    /// how it was first seen, unless it is now generated or refreshed here).
+    pub(crate) fn note_token(
+        &self,
+        portfolio_id: &str,
+        business_id: &str,
+        token: &Secret,
+        report: &TokenReport,
+        source: TokenSource,
+        replaces: Option<&Fingerprint>,
+    ) -> StoreResult<()> {
+        let fp = Fingerprint::of(token);
+        let now = crate::jobs::now_unix();
+        let json = |v: &Vec<String>| serde_json::to_string(v).unwrap_or_else(|_| "[]".into());
+        let assets: Vec<String> = {
+            let mut ids: Vec<String> =
+                report.scope_targets.iter().flat_map(|t| t.target_ids.iter().cloned()).collect();
+            ids.sort();
+            ids.dedup();
+            ids
+        };
+        let check = if report.verified {
+            "Meta said it works".to_owned()
+        } else {
+            "Issued; Meta's check could not run".to_owned()
+        };
+        let conn = self.lock();
+        conn.execute(
+            "INSERT INTO token_inventory (hash, last_chars, portfolio_id, business_id, kind,
+                 user_id, app_id, scopes, assets, issued_at, expires_at, never_expires, source,
+                 replaces, status, last_check_at, last_check, first_seen_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 'active', ?15, ?16, ?15)
+             ON CONFLICT (hash) DO UPDATE SET
+                 kind = excluded.kind, user_id = excluded.user_id, app_id = excluded.app_id,
+                 scopes = excluded.scopes, assets = excluded.assets,
+                 issued_at = excluded.issued_at, expires_at = excluded.expires_at,
+                 never_expires = excluded.never_expires,
+                 source = CASE WHEN excluded.source = 'inspected' THEN source ELSE excluded.source END,
+                 replaces = coalesce(excluded.replaces, replaces),
+                 status = 'active', last_check_at = excluded.last_check_at,
+                 last_check = excluded.last_check",
+            params![
+                fp.hash,
+                fp.last,
+                portfolio_id,
+                business_id,
+                kind_str(report.kind),
+                report.user_id,
+                report.app_id,
+                json(&report.scopes),
+                json(&assets),
+                report.issued_at_unix,
+                report.expires_at_unix,
+                report.never_expires,
+                source.as_str(),
+                replaces.map(|r| r.hash.clone()),
+                now,
+                check,
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Records what became of a token Gatehouse knows (revoked, found invalid).
+    pub(crate) fn mark_token(
+        &self,
+        token: &Secret,
+        state: TokenState,
+        check: &str,
+    ) -> StoreResult<()> {
+        let fp = Fingerprint::of(token);
+        self.lock().execute(
+            "UPDATE token_inventory SET status = ?2, last_check = ?3, last_check_at = ?4
+             WHERE hash = ?1",
+            params![fp.hash, state.stored(), check, crate::jobs::now_unix()],
+        )?;
+        Ok(())
+    }
+
+    /// Every known token of system user `user_id` in the business stops working.
+    pub(crate) fn mark_user_tokens(
+        &self,
+        business_id: &str,
+        user_id: &str,
+        state: TokenState,
+        check: &str,
+    ) -> StoreResult<()> {
+        self.lock().execute(
+            "UPDATE token_inventory SET status = ?3, last_check = ?4, last_check_at = ?5
+             WHERE business_id = ?1 AND user_id = ?2 AND status = 'active'",
+            params![business_id, user_id, state.stored(), check, crate::jobs::now_unix()],
+        )?;
+        Ok(())
+    }
+
+    /// The inventory (one portfolio's, or all), the soonest expiry first, then those that never
+    /// expire, then the dead ones. `now` and `warn_days` decide "expires soon".
+    pub fn token_inventory(
+        &self,
+        portfolio_id: Option<&str>,
+        now: f64,
+        warn_days: u32,
+    ) -> StoreResult<Vec<InventoryToken>> {
+        let conn = self.lock();
+        let mut stmt = conn.prepare(
+            "SELECT * FROM token_inventory WHERE ?1 IS NULL OR portfolio_id = ?1
+             ORDER BY first_seen_at",
+        )?;
+        let rows = stmt.query_map(params![portfolio_id], |r| {
+            Ok(RawToken {
+                hash: r.get("hash")?,
+                last: r.get("last_chars")?,
+                portfolio_id: r.get("portfolio_id")?,
+                business_id: r.get("business_id")?,
+                kind: r.get("kind")?,
+                user_id: r.get("user_id")?,
+                app_id: r.get("app_id")?,
+                scopes: r.get("scopes")?,
+                assets: r.get("assets")?,
+                issued_at: r.get("issued_at")?,
+                expires_at: r.get("expires_at")?,
+                never_expires: r.get("never_expires")?,
+                source: r.get("source")?,
+                replaces: r.get("replaces")?,
+                status: r.get("status")?,
+                last_check_at: r.get("last_check_at")?,
+                last_check: r.get("last_check")?,
+                first_seen_at: r.get("first_seen_at")?,
+            })
+        })?;
+        let mut tokens = Vec::new();
+        for row in rows {
+            tokens.push(row?.token(now, warn_days)?);
+        }
+        tokens.sort_by(|a, b| order(a).partial_cmp(&order(b)).unwrap_or(std::cmp::Ordering::Equal));
+        Ok(tokens)
+    }
+
+    /// The inventory's entry for `token`, when Gatehouse knows it.
+    pub fn known_token(&self, token: &Secret) -> StoreResult<Option<String>> {
+        let fp = Fingerprint::of(token);
+        Ok(self
+            .lock()
+            .query_row("SELECT hash FROM token_inventory WHERE hash = ?1", params![fp.hash], |r| {
+                r.get(0)
+            })
+            .optional()?)
+    }
+}
+
+/// A row as stored.
+struct RawToken {
+    hash: String,
+    last: String,
+    portfolio_id: String,
+    business_id: String,
+    kind: String,
+    user_id: Option<String>,
+    app_id: Option<String>,
+    scopes: String,
+    assets: String,
+    issued_at: Option<f64>,
+    expires_at: Option<f64>,
+    never_expires: bool,
+    source: String,
+    replaces: Option<String>,
+    status: String,
+    last_check_at: f64,
+    last_check: String,
+    first_seen_at: f64,
+}
+
+impl RawToken {
+    fn token(self, now: f64, warn_days: u32) -> StoreResult<InventoryToken> {
+        let list = |s: &str| -> StoreResult<Vec<String>> {
+            serde_json::from_str(s).map_err(|e| StoreError::Corrupt(format!("token list: {e}")))
+        };
+        let kind = parse_kind(&self.kind);
+        let source = TokenSource::parse(&self.source)?;
+        let days_left =
+            self.expires_at.filter(|_| !self.never_expires).map(|at| (at - now) / 86_400.0);
+        let state = match (TokenState::parse(&self.status)?, days_left) {
+            (TokenState::Active, Some(d)) if d <= 0.0 => TokenState::Expired,
+            (TokenState::Active, Some(d)) if d <= f64::from(warn_days) => TokenState::ExpiresSoon,
+            (s, _) => s,
+        };
+        Ok(InventoryToken {
+            fingerprint: Fingerprint { last: self.last, hash: self.hash },
+            portfolio_id: self.portfolio_id,
+            business_id: self.business_id,
+            kind,
+            kind_label: kind.label().to_owned(),
+            user_id: self.user_id,
+            app_id: self.app_id,
+            scopes: list(&self.scopes)?,
+            asset_ids: list(&self.assets)?,
+            issued_at_unix: self.issued_at,
+            expires_at_unix: self.expires_at,
+            never_expires: self.never_expires,
+            source,
+            source_label: source.label().to_owned(),
+            replaces: self.replaces,
+            state,
+            state_label: state_label(state, self.never_expires, days_left),
+            days_left,
+            last_check_at_unix: self.last_check_at,
+            last_check: self.last_check,
+            first_seen_at_unix: self.first_seen_at,
+        })
+    }
+}
+
+/// Soonest expiry first; never-expiring after; dead ones last.
+fn order(t: &InventoryToken) -> (u8, f64) {
+    match (t.state.is_dead(), t.expires_at_unix.filter(|_| !t.never_expires)) {
+        (false, Some(at)) => (0, at),
+        (false, None) => (1, t.first_seen_at_unix),
+        (true, _) => (2, -t.last_check_at_unix),
+    }
+}
+
+fn state_label(state: TokenState, never: bool, days_left: Option<f64>) -> String {
+    let days = |d: f64| {
+        let n = d.abs().ceil().max(1.0) as u64;
+        if n == 1 {
+            "1 day".to_owned()
+        } else {
+            format!("{n} days")
+        }
+    };
+    match (state, days_left) {
+        (TokenState::Revoked, _) => "Revoked".to_owned(),
+        (TokenState::Invalidated, _) => "Invalidated with all its system user's tokens".to_owned(),
+        (TokenState::Invalid, _) => "No longer works".to_owned(),
+        (TokenState::Expired, Some(d)) => format!("Expired {} ago", days(d)),
+        (_, Some(d)) if d < 1.0 => "Expires within a day".to_owned(),
+        (_, Some(d)) => format!("Expires in {}", days(d)),
+        _ if never => "Never expires".to_owned(),
+        _ => "Expiry unknown".to_owned(),
+    }
+}
+
+fn kind_str(kind: TokenKind) -> &'static str {
+    match kind {
+        TokenKind::SystemUser => "system_user",
+        TokenKind::User => "user",
+        TokenKind::Page => "page",
+        TokenKind::App => "app",
+        TokenKind::Unknown => "unknown",
+    }
+}
+
+fn parse_kind(s: &str) -> TokenKind {
+    [TokenKind::SystemUser, TokenKind::User, TokenKind::Page, TokenKind::App]
+        .into_iter()
+        .find(|k| kind_str(*k) == s)
+        .unwrap_or(TokenKind::Unknown)
+}
+
+/// The tokens' expiry dates as an iCalendar file (RFC 5545), one all-day event per token that
+/// expires and still works, to put in a calendar; the event names the token by fingerprint.
+pub fn calendar(tokens: &[InventoryToken], now: f64) -> String {
+    let stamp = crate::audit::iso_utc(now).replace(['-', ':'], "");
+    let mut out = String::from(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Gatehouse//Token expiry//EN\r\nCALSCALE:GREGORIAN\r\n",
+    );
+    for t in tokens.iter().filter(|t| !t.state.is_dead() && !t.never_expires) {
+        let Some(at) = t.expires_at_unix else { continue };
+        let day = crate::audit::iso_utc(at).get(..10).unwrap_or_default().replace('-', "");
+        let who = t.user_id.as_deref().map(|u| format!(" of {u}")).unwrap_or_default();
+        let summary = format!("Token …{}{who} expires", t.fingerprint.last);
+        let description = format!(
+            "Portfolio {}, app {}. Permissions: {}. Refresh it in Gatehouse before then, or generate \
+             a new one and update where it is used.",
+            t.portfolio_id,
+            t.app_id.as_deref().unwrap_or("unknown"),
+            t.scopes.join(", ")
+        );
+        out.push_str("BEGIN:VEVENT\r\n");
+        out.push_str(&format!("UID:gatehouse-token-{}@gatehouse\r\n", t.fingerprint.hash));
+        out.push_str(&format!("DTSTAMP:{stamp}\r\n"));
+        out.push_str(&format!("DTSTART;VALUE=DATE:{day}\r\n"));
+        out.push_str(&fold(&format!("SUMMARY:{}", ics_text(&summary))));
+        out.push_str(&fold(&format!("DESCRIPTION:{}", ics_text(&description))));
+        // A reminder a week before.
+        out.push_str("BEGIN:VALARM\r\nACTION:DISPLAY\r\nTRIGGER:-P7D\r\n");
+        out.push_str(&fold(&format!("DESCRIPTION:{}", ics_text(&summary))));
+        out.push_str("END:VALARM\r\nEND:VEVENT\r\n");
+    }
+    out.push_str("END:VCALENDAR\r\n");
+    out
+}
+
+/// RFC 5545 TEXT: backslash, semicolon, comma and newline escaped.
+fn ics_text(s: &str) -> String {
+    s.replace('\\', "\\\\").replace(';', "\\;").replace(',', "\\,").replace('\n', "\\n")
+}
+
+/// A content line folded at 75 octets (RFC 5545 §3.1), on character boundaries.
+fn fold(line: &str) -> String {
+    let mut out = String::new();
+    let mut width = 0;
+    for c in line.chars() {
+        if width + c.len_utf8() > 75 {
+            out.push_str("\r\n ");
+            width = 1;
+        }
+        out.push(c);
+        width += c.len_utf8();
+    }
+    out.push_str("\r\n");
+    out
+}

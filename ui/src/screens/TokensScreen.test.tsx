@@ -1,0 +1,65 @@
+import { screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+import { App } from "../App";
+import type { Backend } from "../backend/backend";
+import type { TokenExpiry } from "../backend/types";
+import { expectNoSeriousA11yViolations } from "../test/axe";
+import { freshEngine } from "../test/engine";
+import { renderWithBackend } from "../test/render";
+
+/** Generates a token for "Reporting Server" through the engine; returns its last characters. */
+async function generate(backend: Backend, expiry: TokenExpiry): Promise<string> {
+  const overview = await backend.portfolioOverview();
+  if (overview.status !== "ok") throw new Error(overview.error.message);
+  const owner = overview.data.system_users.find((u) => u.name === "Reporting Server");
+  if (!owner || !overview.data.app_id) throw new Error("the demo has no Reporting Server");
+  const issued = await backend.generateToken({ system_user_id: owner.id, app_id: overview.data.app_id, scopes: ["ads_read"], expiry }, () => undefined);
+  if (issued.status !== "ok") throw new Error(issued.error.message);
+  const revealed = await backend.revealToken(issued.data.handle);
+  if (revealed.status !== "ok") throw new Error(revealed.error.message);
+  await backend.forgetToken(issued.data.handle);
+  return revealed.data.slice(-6);
+}
+
+function rows(table: HTMLElement) {
+  return within(table).getAllByRole("row").slice(1);
+}
+
+describe("the token inventory", () => {
+  it("lists generated tokens by their last characters, the soonest expiry first, and exports the dates", async () => {
+    const user = userEvent.setup();
+    const { backend } = await freshEngine();
+    const forever = await generate(backend, "never");
+    const sixty = await generate(backend, "sixty_days");
+    window.location.hash = "#/tokens";
+    renderWithBackend(<App />, backend);
+    await screen.findByRole("heading", { level: 1, name: "Tokens" });
+
+    const table = await screen.findByRole("grid", { name: "Tokens" });
+    await waitFor(() => expect(rows(table)).toHaveLength(2));
+    // The 60-day token first, named by its system user (once the portfolio's list is read),
+    // app and permission.
+    await waitFor(() =>
+      expect(rows(table)[0]?.textContent).toMatch(/Reporting Server.*System user token.*ads_read.*Expires in (59|60) days.*Meta said it works.*Generated here/),
+    );
+    const [first, second] = rows(table);
+    expect(first?.textContent).toContain(`…${sixty}`);
+    expect(second?.textContent).toContain(`…${forever}`);
+    expect(second?.textContent).toContain("Never expires");
+    // No token in the page: only the last characters.
+    expect(document.body.textContent).not.toMatch(/EAA\w{20,}/);
+    await expectNoSeriousA11yViolations();
+
+    await user.click(screen.getByRole("button", { name: "Export expiry dates (.ics)" }));
+    expect(await screen.findByText(/Saved 1 expiry date for your calendar/)).toBeTruthy();
+    expect(screen.getByText(/gatehouse-token-expiry-\d{4}-\d{2}-\d{2}\.ics/)).toBeTruthy();
+  });
+
+  it("starts empty and says what it will list", async () => {
+    const { backend } = await freshEngine();
+    window.location.hash = "#/tokens";
+    renderWithBackend(<App />, backend);
+    expect(await screen.findByText(/No token yet/)).toBeTruthy();
+  });
+});

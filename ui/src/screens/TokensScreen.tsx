@@ -1,0 +1,180 @@
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import { Link } from "react-aria-components";
+import { useBackend } from "../backend/context";
+import { commandError, unwrap } from "../backend/query";
+import type { CommandError, ExportedFile, InventoryToken, TokenState } from "../bindings";
+import { Badge, type BadgeTone } from "../components/Badge";
+import { Button } from "../components/Button";
+import { Callout, ErrorCallout } from "../components/Callout";
+import { DataTable, type DataColumn } from "../components/DataTable";
+import { Page } from "../components/Page";
+import { SegmentedControl } from "../components/SegmentedControl";
+import { usePortfolioId, usePortfolioOverview } from "../queries";
+import { hrefFor } from "../router";
+
+const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
+
+const stateTone: Record<TokenState, BadgeTone> = {
+  active: "success",
+  expires_soon: "warning",
+  expired: "danger",
+  revoked: "neutral",
+  invalidated: "neutral",
+  invalid: "danger",
+};
+
+type Scope = "this" | "all";
+
+/**
+ * Every token Gatehouse generated, refreshed or inspected, the soonest expiry first: whose it
+ * is, for which app, with which permissions, and how long it has. Metadata only: Gatehouse keeps
+ * no token, so refreshing or revoking one starts from the token itself (Inspect token).
+ */
+export function TokensScreen() {
+  const backend = useBackend();
+  const portfolioId = usePortfolioId();
+  const [scope, setScope] = useState<Scope>("this");
+  const [exported, setExported] = useState<ExportedFile | null>(null);
+  const [exportError, setExportError] = useState<CommandError | null>(null);
+  const [exporting, setExporting] = useState(false);
+  const all = scope === "all";
+  const inventory = useQuery({
+    queryKey: ["tokens", all ? "all" : portfolioId],
+    queryFn: () => unwrap(backend.tokenInventory(all)),
+    enabled: all || portfolioId !== undefined,
+    placeholderData: keepPreviousData,
+  });
+  // Names of the open portfolio's system users, for the tokens that belong to them.
+  const overview = usePortfolioOverview();
+  const names = new Map((overview.data?.system_users ?? []).map((u) => [u.id, u.name]));
+
+  const exportCalendar = async () => {
+    setExporting(true);
+    setExported(null);
+    setExportError(null);
+    const result = await backend.exportTokenCalendar(all);
+    setExporting(false);
+    if (result.status === "error") setExportError(result.error);
+    else setExported(result.data);
+  };
+
+  const columns: DataColumn<InventoryToken & { id: string }>[] = [
+    {
+      id: "token",
+      name: "Token",
+      isRowHeader: true,
+      render: (t) => (
+        <div className="stack-xs">
+          <span className="mono table__cell--strong">…{t.fingerprint.last}</span>
+          <span className="mono muted tokens__hash" title="The first 16 hex digits of the token's SHA-256">
+            {t.fingerprint.hash}
+          </span>
+        </div>
+      ),
+    },
+    {
+      id: "owner",
+      name: "Belongs to",
+      render: (t) => (
+        <div className="stack-xs">
+          <span>{(t.user_id && names.get(t.user_id)) ?? t.user_id ?? "Not known"}</span>
+          <span className="muted">{t.kind_label}</span>
+        </div>
+      ),
+    },
+    {
+      id: "access",
+      name: "App and permissions",
+      render: (t) => (
+        <div className="stack-xs tokens__access">
+          <span className="mono">{t.app_id ?? "—"}</span>
+          <span className="muted">{t.scopes.join(", ")}</span>
+        </div>
+      ),
+    },
+    {
+      id: "expiry",
+      name: "Expiry",
+      render: (t) => (
+        <div className="stack-xs">
+          <span>
+            <Badge tone={stateTone[t.state]}>{t.state_label}</Badge>
+          </span>
+          {t.expires_at_unix !== null && !t.never_expires && (
+            <span className="muted">{dateFormat.format(new Date(t.expires_at_unix * 1000))}</span>
+          )}
+        </div>
+      ),
+    },
+    ...(all ? [{ id: "portfolio", name: "Portfolio", className: "mono muted", render: (t: InventoryToken) => t.portfolio_id }] : []),
+    {
+      id: "seen",
+      name: "Last known",
+      render: (t) => (
+        <div className="stack-xs">
+          <span>{t.last_check}</span>
+          <span className="muted">{t.source_label}</span>
+        </div>
+      ),
+    },
+  ];
+
+  const data = inventory.data;
+  return (
+    <Page
+      title="Tokens"
+      lede="Every token Gatehouse generated, refreshed or inspected, the soonest expiry first. Gatehouse keeps no token here: only its last characters and a hash."
+      actions={
+        <Button onPress={() => void exportCalendar()} isDisabled={exporting}>
+          {exporting ? "Exporting…" : "Export expiry dates (.ics)"}
+        </Button>
+      }
+    >
+      <div className="stack">
+        <div aria-live="polite" className="stack">
+          {exported && (
+            <Callout
+              tone="success"
+              title={`Saved ${exported.entries.toLocaleString()} expiry ${exported.entries === 1 ? "date" : "dates"} for your calendar, each with a reminder a week before`}
+            >
+              <span className="mono">{exported.path}</span>
+            </Callout>
+          )}
+          {exportError && <ErrorCallout error={exportError} title="The calendar was not saved" />}
+          {data && data.expiring_soon > 0 && (
+            <Callout
+              tone="warning"
+              title={`${data.expiring_soon.toLocaleString()} ${data.expiring_soon === 1 ? "token expires" : "tokens expire"} within ${data.warn_days} days`}
+              role="none"
+            >
+              <span>
+                Refresh a 60-day token before it ends: paste it in <Link href={hrefFor({ name: "inspect-token" })}>Inspect token</Link>, then Refresh. The
+                new token goes through the copy-once dialog; update it where it is used.
+              </span>
+            </Callout>
+          )}
+        </div>
+        <SegmentedControl<Scope>
+          label="Portfolios"
+          value={scope}
+          options={[
+            { value: "this", label: "This portfolio" },
+            { value: "all", label: "All" },
+          ]}
+          onChange={setScope}
+        />
+        {inventory.isError && <ErrorCallout error={commandError(inventory.error)} title="The tokens could not be read" />}
+        {inventory.isPending && <Callout tone="info" title="Reading the tokens…" role="none" />}
+        {data && (
+          <DataTable
+            label="Tokens"
+            columns={columns}
+            items={data.tokens.map((t) => ({ ...t, id: t.fingerprint.hash }))}
+            empty="No token yet. Tokens generated, refreshed or inspected in Gatehouse are listed here, by their last characters."
+          />
+        )}
+      </div>
+    </Page>
+  );
+}
