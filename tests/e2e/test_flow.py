@@ -173,6 +173,25 @@ def test_full_flow_from_a_new_system_user_to_an_inspected_token(app):
     assert "59 days" in main or "60 days" in main, main
     app.screenshot("10-inspected")
 
+    # 6. The token inventory lists it by its last characters (never the token), and the audit
+    # log has every change of the walk.
+    app.link("Tokens").click()
+    app.heading("Tokens")
+    grid = app.wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "[role='grid'][aria-label='Tokens']"))
+    app.wait.until(lambda d: f"…{token[-6:]}" in grid.text and "Ads Reporting Server" in grid.text)
+    assert token not in app.driver.find_element(By.TAG_NAME, "body").text
+    app.screenshot("11-tokens")
+    app.driver.execute_script("document.documentElement.dataset.theme = 'dark'")
+    app.screenshot("11-tokens-dark")
+    app.driver.execute_script("document.documentElement.dataset.theme = 'light'")
+    app.link("Audit log").click()
+    app.heading("Audit log")
+    log = app.wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "[role='grid'][aria-label='Audit log entries']"))
+    for change in ("System user created", "Asset assigned", "Token generated"):
+        app.wait.until(lambda d, change=change: change in log.text)
+    assert f"…{token[-6:]}" in log.text, "the generated token is named by its fingerprint"
+    app.screenshot("12-audit-log")
+
 
 def test_the_limit_of_a_limited_tier_portfolio_is_explained(app):
     app.open_portfolio("Lucky Shrub")
