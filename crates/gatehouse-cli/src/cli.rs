@@ -51,6 +51,10 @@ pub enum Command {
     /// List, show or resume bulk jobs (`assign` and `unassign` run as saved jobs).
     #[command(subcommand)]
     Jobs(crate::jobs_cmd::JobsCommand),
+    /// Business On Behalf Of: link client businesses, get a system user and token inside one,
+    /// give it the client's assets, remove the link.
+    #[command(subcommand)]
+    Clients(crate::clients_cmd::ClientsCommand),
     /// The audit log: every change Gatehouse made (app and command line), checked and exported.
     #[command(subcommand)]
     Audit(crate::audit_cmd::AuditCommand),

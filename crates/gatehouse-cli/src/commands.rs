@@ -68,6 +68,7 @@ pub async fn run(cli: Cli) -> Result<u8, CliError> {
         Command::Unassign(args) => unassign(&g, args).await,
         Command::Jobs(cmd) => crate::jobs_cmd::run_jobs(&g, cmd).await,
         Command::Audit(cmd) => crate::audit_cmd::run_audit(&g, cmd).await,
+        Command::Clients(cmd) => crate::clients_cmd::run_clients(&g, cmd).await,
         Command::App(cmd) => crate::tokens::run_app(&g, cmd).await,
         Command::Token(cmd) => crate::tokens::run_token(&g, cmd).await,
         Command::Doctor(args) => doctor(&g, args).await,
@@ -161,15 +162,21 @@ pub(crate) async fn connect(g: &Global) -> Result<Connection, CliError> {
     let connection = open_connection(g).await?;
     // Every change the command makes goes to the audit log, as the command line's. A database
     // that cannot be opened does not stop the command (it is said).
-    match gatehouse_core::store::Store::open_default() {
-        Ok(store) => connection.portfolio().record_changes_to(AuditTrail::new(
-            std::sync::Arc::new(store),
-            Actor::Cli,
-            connection.portfolio_id(),
-        )),
-        Err(e) => eprintln!("warning: changes are not recorded in the audit log: {e}"),
+    if let Some(trail) = audit_trail(&connection.portfolio_id()) {
+        connection.portfolio().record_changes_to(trail);
     }
     Ok(connection)
+}
+
+/// The command line's audit trail for portfolio `id`, when the database opens (said when not).
+fn audit_trail(id: &str) -> Option<AuditTrail> {
+    match gatehouse_core::store::Store::open_default() {
+        Ok(store) => Some(AuditTrail::new(std::sync::Arc::new(store), Actor::Cli, id)),
+        Err(e) => {
+            eprintln!("warning: changes are not recorded in the audit log: {e}");
+            None
+        }
+    }
 }
 
 async fn open_connection(g: &Global) -> Result<Connection, CliError> {
@@ -392,8 +399,14 @@ async fn profile_add_by_login(g: &Global, args: ProfileAddArgs) -> Result<u8, Cl
     if choice != AdminChoice::OwnSignIn {
         eprintln!("Setting up Gatehouse's admin system user in business {}…", profile.business_id);
     }
-    let (token, set_up) =
-        login::set_up(&signed, &profile.business_id, &profile.app_id, &choice).await?;
+    let (token, set_up) = login::set_up(
+        &signed,
+        &profile.business_id,
+        &profile.app_id,
+        &choice,
+        audit_trail(&profile.id),
+    )
+    .await?;
     drop(signed);
     eprintln!("{}", set_up.message);
     let secrets = ProfileSecrets { admin_token: token, app_secret };
@@ -403,7 +416,7 @@ async fn profile_add_by_login(g: &Global, args: ProfileAddArgs) -> Result<u8, Cl
 
 /// One secret: a line of stdin (stdin's buffer is shared, so lines read one call at a time
 /// follow each other), or asked for without echo on a terminal.
-fn read_one_secret(prompt: &str, what: &str) -> Result<Secret, CliError> {
+pub(crate) fn read_one_secret(prompt: &str, what: &str) -> Result<Secret, CliError> {
     let stdin = std::io::stdin();
     if stdin.is_terminal() {
         let value = Zeroizing::new(

@@ -4,6 +4,7 @@
 
 pub mod audit_cmd;
 pub mod cli;
+pub mod clients_cmd;
 pub mod commands;
 pub mod error;
 pub mod jobs_cmd;

@@ -164,13 +164,13 @@ pub async fn run_token(g: &Global, cmd: TokenCommand) -> Result<u8, CliError> {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-enum Delivery {
+pub(crate) enum Delivery {
     Stdout,
     Clipboard,
 }
 
 impl Delivery {
-    fn choose(args: &DeliveryArgs) -> Self {
+    pub(crate) fn choose(args: &DeliveryArgs) -> Self {
         if args.copy {
             Delivery::Clipboard
         } else if args.show || !std::io::stdout().is_terminal() {
@@ -315,7 +315,7 @@ struct TokenDoc<'a> {
     clipboard: Option<CopyReceipt>,
 }
 
-async fn deliver(
+pub(crate) async fn deliver(
     g: &Global,
     generated: GeneratedToken,
     preflight: Option<&Preflight>,
@@ -397,7 +397,7 @@ fn token_output(
 }
 
 /// Opens the clipboard (a failure is `clipboard_unavailable`, exit 10).
-async fn ready_clipboard() -> Result<SecretClipboard, CliError> {
+pub(crate) async fn ready_clipboard() -> Result<SecretClipboard, CliError> {
     let clipboard = SecretClipboard::new();
     let probe = clipboard.clone();
     // An empty secret is never on the clipboard; the call only proves the clipboard answers.

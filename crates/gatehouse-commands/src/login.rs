@@ -160,9 +160,17 @@ async fn set_up_with(
     choice: &AdminChoice,
     label: String,
 ) -> Result<GatehouseSetUp, CommandError> {
-    let (token, done) = login::set_up(signed, &business_id, app_id, choice).await?;
+    let id = format!("business-{}", business_id.trim());
+    let trail = state.store().await.ok().map(|store| {
+        gatehouse_core::audit::AuditTrail::new(
+            store.clone(),
+            gatehouse_core::audit::Actor::App,
+            id.clone(),
+        )
+    });
+    let (token, done) = login::set_up(signed, &business_id, app_id, choice, trail).await?;
     let profile = Profile {
-        id: format!("business-{}", business_id.trim()),
+        id,
         label: label.trim().to_owned(),
         business_id: business_id.trim().to_owned(),
         app_id: app_id.clone(),

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use gatehouse_commands::login::{self, SignInForm};
 use gatehouse_commands::{portfolio, AppState, Environment, GraphTarget, MemoryClipboard};
+use gatehouse_core::audit::{AuditAction, AuditFilter};
 use gatehouse_core::login::AdminChoice;
 use gatehouse_core::profiles::ProfileStore;
 use gatehouse_secrets::SecretStore;
@@ -57,6 +58,27 @@ async fn sign_in_set_up_save_and_open() {
     assert_eq!(state.active_id(), done.portfolio.id, "the new portfolio is open");
     let overview = portfolio::portfolio_overview(&state).await.unwrap();
     assert!(overview.system_users.iter().any(|u| u.name == "Gatehouse"), "works as its admin");
+    // What the setup changed is in the audit log, as the new portfolio's.
+    let filter =
+        AuditFilter { portfolio_id: Some(done.portfolio.id.clone()), ..Default::default() };
+    let logged: Vec<AuditAction> = state
+        .store()
+        .await
+        .unwrap()
+        .audit_entries(&filter)
+        .unwrap()
+        .iter()
+        .rev()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(
+        logged,
+        vec![
+            AuditAction::AppAddedToBusiness,
+            AuditAction::SystemUserCreated,
+            AuditAction::TokenGenerated
+        ]
+    );
 
     let after = login::check_business(&state, harbor.id.clone()).await.unwrap_err();
     assert_eq!(after.code, "no_sign_in_under_way", "the person's token is gone");

@@ -16,6 +16,7 @@ mod error;
 pub mod inventory;
 pub mod jobs;
 pub mod login;
+pub mod obo;
 pub mod permissions;
 mod portfolio;
 pub mod profiles;

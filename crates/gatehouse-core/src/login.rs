@@ -377,17 +377,23 @@ pub struct SetUp {
 /// Gatehouse sets itself up in `business_id` with the person's token: the admin system user
 /// `choice` names (added when asked), the app installed on it, and a never-expiring token with
 /// `business_management`, which becomes the portfolio's admin token. It keeps working when the
-/// person's session ends.
+/// person's session ends. The changes go to `audit` when given.
 pub async fn set_up(
     signed_in: &SignedIn,
     business_id: &str,
     app_id: &str,
     choice: &AdminChoice,
+    audit: Option<crate::audit::AuditTrail>,
 ) -> Result<(Secret, SetUp)> {
     crate::profiles::validate_numeric_id("business id", business_id)?;
     let portfolio =
         Portfolio::new(PortfolioKind::Meta, business_id.to_owned(), signed_in.session.clone())
             .with_app(app_id.to_owned());
+    // What the setup changes (the app added, the admin system user, its token) is recorded as
+    // the new portfolio's.
+    if let Some(trail) = audit {
+        portfolio.record_changes_to(trail);
+    }
     // Meta allows system users only in a business that owns an app: a business whose person
     // develops the app but never added it (the connection check's claim) gets it added first.
     let (owned, _) = signed_in
@@ -396,7 +402,7 @@ pub async fn set_up(
         .collect_all()
         .await?;
     if !owned.iter().any(|a| a.id == app_id) {
-        crate::portfolio::claim_app(&signed_in.session, business_id, app_id).await?;
+        portfolio.claim_app(app_id).await?;
     }
     let (system_user_id, reused) = match choice {
         AdminChoice::OwnSignIn => {

@@ -945,7 +945,7 @@ impl Portfolio {
 
     /// `debug_token`, asked with the portfolio's credentials and, when those belong to another
     /// app, with the token itself.
-    async fn debug(&self, token: &Secret) -> Result<TokenInfo> {
+    pub(crate) async fn debug(&self, token: &Secret) -> Result<TokenInfo> {
         match self.session().debug_token(token).await {
             Ok(info) => Ok(info),
             // The portfolio's token is for another app ("did not match the Viewing App"):

@@ -92,9 +92,10 @@ async fn sign_in_then_gatehouse_sets_itself_up() {
     assert_eq!(admins.len(), 1, "{admins:?}");
     let reuse = AdminChoice::Reuse { system_user_id: admins[0].id.clone() };
     assert_eq!(AdminChoice::default_for(&admins), reuse, "the one there is suggested");
-    let refused = set_up(&signed, &agency.id, &app.id, &AdminChoice::Create).await.unwrap_err();
+    let refused =
+        set_up(&signed, &agency.id, &app.id, &AdminChoice::Create, None).await.unwrap_err();
     assert_eq!(refused.code(), "system_user_limit", "{refused:?}");
-    let (token, done) = set_up(&signed, &agency.id, &app.id, &reuse).await.expect("set up");
+    let (token, done) = set_up(&signed, &agency.id, &app.id, &reuse, None).await.expect("set up");
     assert!(done.reused && done.system_user_id.as_ref() == Some(&admins[0].id), "{done:?}");
     let secrets = ProfileSecrets { admin_token: token, app_secret: app_secret.clone() };
     let request = ConnectRequest {
@@ -128,7 +129,7 @@ async fn gatehouse_adds_the_app_and_its_admin_system_user_once() {
         let signed = sign_in(&kit.client(), &app.id, &app_secret, short).await.unwrap();
         let admins = admin_system_users(&signed, &harbor.id).await.unwrap();
         let choice = AdminChoice::default_for(&admins);
-        let (_, done) = set_up(&signed, &harbor.id, &app.id, &choice).await.expect("set up");
+        let (_, done) = set_up(&signed, &harbor.id, &app.id, &choice, None).await.expect("set up");
         match &created {
             None => {
                 assert_eq!(choice, AdminChoice::Create);
@@ -222,7 +223,7 @@ async fn the_business_is_checked_first_and_the_person_may_keep_their_own_sign_in
     assert_eq!(checked.suggested, AdminChoice::Create);
 
     let (token, done) =
-        set_up(&signed, &harbor.id, &app.id, &AdminChoice::OwnSignIn).await.expect("kept");
+        set_up(&signed, &harbor.id, &app.id, &AdminChoice::OwnSignIn, None).await.expect("kept");
     assert_eq!(done.system_user_id, None);
     assert!(done.message.contains("your own sign-in"), "{}", done.message);
     let secrets = ProfileSecrets { admin_token: token, app_secret };
