@@ -4,6 +4,7 @@
 
 use gatehouse_commands::app::{AppInfo, CompatibilityCheck, KeyringReport};
 use gatehouse_commands::audit::{AuditPage, ExportedFile};
+use gatehouse_commands::clients::{self, ClientAsset, ClientLinks, ClientTokenIssued};
 use gatehouse_commands::inventory::{self, TokenInventory};
 use gatehouse_commands::login::{GatehouseSetUp, SignInForm, SignedInPerson};
 use gatehouse_commands::portfolios::{ConnectForm, PortfolioEntry, PortfolioList};
@@ -15,6 +16,7 @@ use gatehouse_core::audit::{AuditCheck, AuditFilter, ExportFormat};
 use gatehouse_core::connect::ConnectionReport;
 use gatehouse_core::jobs::{AssetChange, JobEvent, JobReport, JobSummary};
 use gatehouse_core::login::{AdminChoice, BusinessCheck};
+use gatehouse_core::obo::{ClientAssignment, ClientAssignmentOutcome};
 use gatehouse_core::{
     AccessCount, AppChoice, AppClaim, AssetKindInfo, AssetRow, ChangeReview, CopyReceipt,
     CreatedSystemUser, NewRole, PortfolioOverview, Preflight, Revoked, ScopeCatalog,
@@ -172,6 +174,66 @@ pub async fn token_inventory(state: State<'_, AppState>, all: bool) -> Answer<To
 #[specta::specta]
 pub async fn export_token_calendar(state: State<'_, AppState>, all: bool) -> Answer<ExportedFile> {
     inventory::export_token_calendar(&state, all).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn client_links(state: State<'_, AppState>) -> Answer<ClientLinks> {
+    clients::client_links(&state).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn link_client(
+    state: State<'_, AppState>,
+    client_business_id: String,
+    client_admin_token: String,
+) -> Answer<()> {
+    clients::link_client(&state, client_business_id, client_admin_token).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn client_token(
+    state: State<'_, AppState>,
+    client_business_id: String,
+    scopes: Vec<String>,
+    system_user_name: Option<String>,
+) -> Answer<ClientTokenIssued> {
+    clients::client_token(&state, client_business_id, scopes, system_user_name).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn client_assets(
+    state: State<'_, AppState>,
+    client_business_id: String,
+    kind: AssetKind,
+) -> Answer<Vec<ClientAsset>> {
+    clients::client_assets(&state, client_business_id, kind).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn assign_client_assets(
+    state: State<'_, AppState>,
+    client_business_id: String,
+    system_user_id: String,
+    assignments: Vec<ClientAssignment>,
+) -> Answer<Vec<ClientAssignmentOutcome>> {
+    clients::assign_client_assets(&state, client_business_id, system_user_id, assignments).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn forget_client_admin_token(state: State<'_, AppState>) {
+    clients::forget_client_admin_token(&state);
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn unlink_client(state: State<'_, AppState>, client_business_id: String) -> Answer<()> {
+    clients::unlink_client(&state, client_business_id).await
 }
 
 #[tauri::command]

@@ -25,6 +25,13 @@ export const commands = {
 	exportAuditLog: (filter: AuditFilter, format: ExportFormat) => typedError<ExportedFile, CommandError>(__TAURI_INVOKE("export_audit_log", { filter, format })),
 	tokenInventory: (all: boolean) => typedError<TokenInventory, CommandError>(__TAURI_INVOKE("token_inventory", { all })),
 	exportTokenCalendar: (all: boolean) => typedError<ExportedFile, CommandError>(__TAURI_INVOKE("export_token_calendar", { all })),
+	clientLinks: () => typedError<ClientLinks, CommandError>(__TAURI_INVOKE("client_links")),
+	linkClient: (clientBusinessId: string, clientAdminToken: string) => typedError<null, CommandError>(__TAURI_INVOKE("link_client", { clientBusinessId, clientAdminToken })),
+	clientToken: (clientBusinessId: string, scopes: string[], systemUserName: string | null) => typedError<ClientTokenIssued, CommandError>(__TAURI_INVOKE("client_token", { clientBusinessId, scopes, systemUserName })),
+	clientAssets: (clientBusinessId: string, kind: AssetKind) => typedError<ClientAsset[], CommandError>(__TAURI_INVOKE("client_assets", { clientBusinessId, kind })),
+	assignClientAssets: (clientBusinessId: string, systemUserId: string, assignments: ClientAssignment[]) => typedError<ClientAssignmentOutcome[], CommandError>(__TAURI_INVOKE("assign_client_assets", { clientBusinessId, systemUserId, assignments })),
+	forgetClientAdminToken: () => __TAURI_INVOKE<void>("forget_client_admin_token"),
+	unlinkClient: (clientBusinessId: string) => typedError<null, CommandError>(__TAURI_INVOKE("unlink_client", { clientBusinessId })),
 	setUpGatehouse: (businessId: string, choice: AdminChoice, label: string) => typedError<GatehouseSetUp, CommandError>(__TAURI_INVOKE("set_up_gatehouse", { businessId, choice, label })),
 	cancelSignIn: () => __TAURI_INVOKE<void>("cancel_sign_in"),
 	removePortfolio: (id: string) => typedError<null, CommandError>(__TAURI_INVOKE("remove_portfolio", { id })),
@@ -395,6 +402,54 @@ export type ClearAfterSecs = {
 	max: number,
 };
 
+/**  One asset of the client. */
+export type ClientAsset = {
+	id: string,
+	name: string,
+};
+
+/**  One client asset to give the client's system user. */
+export type ClientAssignment = {
+	kind: AssetKind,
+	asset_id: string,
+	asset_name: string,
+	/**  Meta's task names (`MANAGE`, `ADVERTISE`, …). */
+	tasks: string[],
+};
+
+/**  How one client assignment ended. */
+export type ClientAssignmentOutcome = {
+	asset_id: string,
+	asset_name: string,
+	/**  Why Meta refused it, when it did. */
+	error: CommandError | null,
+};
+
+/**  A client business, named when Gatehouse knows it (a saved or demo portfolio). */
+export type ClientBusiness = {
+	id: string,
+	name: string | null,
+};
+
+/**  What the wizard starts from. */
+export type ClientLinks = {
+	/**  Linked through Gatehouse from this portfolio and not removed since. */
+	linked: ClientBusiness[],
+	/**  Other businesses Gatehouse knows (saved or demo portfolios), to pick from. */
+	suggestions: ClientBusiness[],
+	what_the_client_sees: string[],
+	/**  How the client's admin gets the token the link needs. */
+	how_to_get_the_token: string,
+};
+
+/**  The client's system user and its new token (in memory; the copy-once dialog shows it). */
+export type ClientTokenIssued = {
+	client_business_id: string,
+	system_user_id: string,
+	name: string,
+	token: IssuedToken,
+};
+
 /**
  *  An error as it leaves the engine: the desktop's IPC and the CLI's `--json` send this shape
  *  (and a job keeps each failed item's).
@@ -541,7 +596,9 @@ export type ErrorCode = "token_expired" | "token_invalid" | "missing_permission"
 /**  A token was already shown once in this window: it is not handed out again. */
 "token_already_revealed" | "keychain_owner_unknown" | "app_secret_missing" | "portfolio_not_found" | 
 /**  A Sign in with Meta step with no sign-in under way. */
-"no_sign_in_under_way" | "internal" | "usage" | "invalid_kind" | "invalid_task" | "invalid_scope" | "job_other_portfolio" | "keyring_backend_unknown" | "profile_required" | "token_preflight_failed" | "token_input_failed" | "input_failed";
+"no_sign_in_under_way" | 
+/**  An On Behalf Of step ran without the client admin's token in memory. */
+"no_client_admin_token" | "internal" | "usage" | "invalid_kind" | "invalid_task" | "invalid_scope" | "job_other_portfolio" | "keyring_backend_unknown" | "profile_required" | "token_preflight_failed" | "token_input_failed" | "input_failed";
 
 /**  A token lifetime offered when generating one, in words. */
 export type ExpiryChoice = {

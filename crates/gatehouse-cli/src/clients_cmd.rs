@@ -130,8 +130,11 @@ pub async fn run_clients(g: &Global, cmd: ClientsCommand) -> Result<u8, CliError
                 "System user “{}” ({}) in client business {}.",
                 su.name, su.system_user_id, su.client_business_id
             );
-            let post_check = portfolio.inspect_token(&su.token).await?;
-            let generated = GeneratedToken { token: su.token, post_check, post_check_error: None };
+            let generated = GeneratedToken {
+                token: su.token,
+                post_check: su.post_check,
+                post_check_error: su.post_check_error,
+            };
             deliver(g, generated, None, delivery, clipboard, args.delivery.clear_after).await
         }
         ClientsCommand::Assign(args) => {

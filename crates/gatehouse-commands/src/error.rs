@@ -25,6 +25,9 @@ pub enum CommandFailure {
     /// A step of Sign in with Meta asked for when no sign-in is under way (it was finished,
     /// cancelled, or Gatehouse restarted).
     NoSignInUnderWay,
+    /// An On Behalf Of step needs the client admin's token, which Gatehouse keeps only while
+    /// the client wizard is open (and for that client).
+    NoClientAdminToken { client_business_id: String },
     /// Something inside Gatehouse failed (a task panicked, an answer did not serialize).
     Internal { detail: String },
 }
@@ -38,6 +41,7 @@ impl Explain for CommandFailure {
             Self::AppSecretMissing => ErrorCode::AppSecretMissing,
             Self::PortfolioNotFound { .. } => ErrorCode::PortfolioNotFound,
             Self::NoSignInUnderWay => ErrorCode::NoSignInUnderWay,
+            Self::NoClientAdminToken { .. } => ErrorCode::NoClientAdminToken,
             Self::JobOfAnotherPortfolio { .. } => ErrorCode::JobOtherPortfolio,
             Self::Internal { .. } => ErrorCode::Internal,
         }
@@ -67,6 +71,11 @@ impl Explain for CommandFailure {
             Self::JobOfAnotherPortfolio { portfolio_id, .. } => format!(
                 "This change belongs to another portfolio ({portfolio_id}), not to the open one."
             ),
+            Self::NoClientAdminToken { client_business_id } => format!(
+                "Gatehouse no longer holds the admin token of client business \
+                 {client_business_id}: it keeps it only while you work on that client, and never \
+                 stores it."
+            ),
             Self::Internal { .. } => "Something went wrong inside Gatehouse.".to_owned(),
         }
     }
@@ -88,6 +97,10 @@ impl Explain for CommandFailure {
             }
             Self::PortfolioNotFound { .. } => "Choose a portfolio from the list.".to_owned(),
             Self::NoSignInUnderWay => "Sign in with Meta again.".to_owned(),
+            Self::NoClientAdminToken { .. } => match surface {
+                Surface::Desktop => "Paste the client admin's token again (step 2).".to_owned(),
+                Surface::Cli => "Give the client admin's token again on stdin.".to_owned(),
+            },
             Self::JobOfAnotherPortfolio { portfolio_id, .. } => match surface {
                 Surface::Desktop => {
                     "Open that portfolio (the portfolio menu), then resume or discard it there."

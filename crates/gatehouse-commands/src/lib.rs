@@ -9,6 +9,7 @@
 
 pub mod app;
 pub mod audit;
+pub mod clients;
 mod clipboard;
 mod error;
 pub mod inventory;

@@ -108,6 +108,8 @@ pub struct AppState {
     store: OnceCell<Arc<Store>>,
     /// A Sign in with Meta under way (the person's token, between its steps).
     pub(crate) sign_in: Mutex<Option<crate::login::SignIn>>,
+    /// The client wizard's client admin token (On Behalf Of), for that client only.
+    pub(crate) client_admin: Mutex<Option<(String, Secret)>>,
     /// The system clipboard, written from Rust only.
     clipboard: Arc<dyn Clipboard>,
 }
@@ -163,6 +165,7 @@ impl AppState {
             active: Mutex::new(active),
             keep_tokens_for: KEEP_TOKENS_FOR,
             sign_in: Mutex::new(None),
+            client_admin: Mutex::new(None),
             opened: Mutex::new(HashMap::new()),
             confirmed_graph_urls: Mutex::new(HashMap::new()),
             jobs: Mutex::new(HashMap::new()),
@@ -293,6 +296,7 @@ impl AppState {
     /// so no dialog can ask for them any more.
     pub fn drop_all_tokens(&self) {
         lock(&self.tokens).tokens.clear();
+        lock(&self.client_admin).take();
     }
 
     /// Keeps a token in memory and returns its handle.

@@ -42,7 +42,7 @@ pub struct IssuedToken {
     pub post_check_error: Option<String>,
 }
 
-fn issue(state: &AppState, generated: GeneratedToken) -> IssuedToken {
+pub(crate) fn issue(state: &AppState, generated: GeneratedToken) -> IssuedToken {
     let GeneratedToken { token, post_check, post_check_error } = generated;
     let owner = post_check.user_id.clone();
     let chars: Zeroizing<Vec<char>> = Zeroizing::new(token.expose().chars().collect());

@@ -126,6 +126,7 @@ fn engine_errors() -> Vec<Box<dyn Explain>> {
         CommandFailure::TokenGone,
         CommandFailure::TokenAlreadyRevealed,
         CommandFailure::NoSignInUnderWay,
+        CommandFailure::NoClientAdminToken { client_business_id: "200".into() },
         CommandFailure::KeychainOwnerUnknown,
         CommandFailure::AppSecretMissing,
         CommandFailure::PortfolioNotFound { id: "demo:nope".into() },

@@ -45,6 +45,10 @@ pub struct ClientSystemUser {
     pub system_user_id: String,
     pub name: String,
     pub token: Secret,
+    /// What Meta says the token has (`debug_token`), or what was asked for when it could not
+    /// be asked (then `post_check_error` says why).
+    pub post_check: crate::TokenReport,
+    pub post_check_error: Option<String>,
 }
 
 impl std::fmt::Debug for ClientSystemUser {
@@ -173,19 +177,16 @@ impl Portfolio {
                 .target(c.system_user_id.clone(), Some(c.name.clone()))
                 .detail("token_last", fp.last)
                 .detail("token_hash", fp.hash);
-            if let Ok(info) = self.debug(&c.token).await {
-                let report = crate::tokens::report(&info, self.session().clock().unix_now());
-                self.note_in_inventory(|store, portfolio, _| {
-                    store.note_token(
-                        portfolio,
-                        client,
-                        &c.token,
-                        &report,
-                        TokenSource::Generated,
-                        None,
-                    )
-                });
-            }
+            self.note_in_inventory(|store, portfolio, _| {
+                store.note_token(
+                    portfolio,
+                    client,
+                    &c.token,
+                    &c.post_check,
+                    TokenSource::Generated,
+                    None,
+                )
+            });
         }
         self.record(event, &result);
         result
@@ -204,11 +205,20 @@ impl Portfolio {
         let own =
             self.session().client().session(Credentials::with_app_secret(token.clone(), secret));
         let me = own.me().await?;
+        // UNCONFIRMED whether these tokens can expire (Meta lists no expiry parameter for
+        // them, graph-api.md §6.3): what debug_token says wins; unasked, never.
+        let now = self.session().clock().unix_now();
+        let (post_check, post_check_error) = crate::tokens::run_post_check(self, &token, || {
+            crate::tokens::unverified_report(app_id, &me.id, scopes, false, now)
+        })
+        .await;
         Ok(ClientSystemUser {
             client_business_id: client.to_owned(),
             name: me.name.unwrap_or_else(|| format!("System user {}", me.id)),
             system_user_id: me.id,
             token,
+            post_check,
+            post_check_error,
         })
     }
 

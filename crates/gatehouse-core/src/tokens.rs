@@ -428,7 +428,7 @@ pub(crate) fn report(info: &TokenInfo, unix_now: f64) -> TokenReport {
 }
 
 /// What is known of a token Meta just issued when `debug_token` could not be asked.
-fn unverified_report(
+pub(crate) fn unverified_report(
     app_id: &str,
     system_user_id: &str,
     scopes: &[Scope],
@@ -459,7 +459,7 @@ fn unverified_report(
 }
 
 /// Runs the post-check; a failure keeps the token and says why.
-async fn run_post_check(
+pub(crate) async fn run_post_check(
     portfolio: &Portfolio,
     token: &Secret,
     fallback: impl FnOnce() -> TokenReport,

@@ -3,7 +3,8 @@
 //! through the host, so a command added to the app and not here fails the build's tests.
 
 use gatehouse_commands::{
-    app, audit, inventory, jobs, login, portfolio, portfolios, tokens, AppState, CommandError,
+    app, audit, clients, inventory, jobs, login, portfolio, portfolios, tokens, AppState,
+    CommandError,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -104,6 +105,37 @@ pub async fn invoke(
         "remove_portfolio" => answer(portfolios::remove_portfolio(s, args.get("id")?).await),
         "audit_log" => answer(audit::audit_log(s, args.get("filter")?).await),
         "verify_audit_log" => answer(audit::verify_audit_log(s).await),
+        "client_links" => answer(clients::client_links(s).await),
+        "link_client" => answer(
+            clients::link_client(s, args.get("clientBusinessId")?, args.get("clientAdminToken")?)
+                .await,
+        ),
+        "client_token" => answer(
+            clients::client_token(
+                s,
+                args.get("clientBusinessId")?,
+                args.get("scopes")?,
+                args.get("systemUserName")?,
+            )
+            .await,
+        ),
+        "client_assets" => answer(
+            clients::client_assets(s, args.get("clientBusinessId")?, args.get("kind")?).await,
+        ),
+        "assign_client_assets" => answer(
+            clients::assign_client_assets(
+                s,
+                args.get("clientBusinessId")?,
+                args.get("systemUserId")?,
+                args.get("assignments")?,
+            )
+            .await,
+        ),
+        "forget_client_admin_token" => {
+            clients::forget_client_admin_token(s);
+            answer(Ok(()))
+        }
+        "unlink_client" => answer(clients::unlink_client(s, args.get("clientBusinessId")?).await),
         "token_inventory" => answer(inventory::token_inventory(s, args.get("all")?).await),
         "export_token_calendar" => {
             answer(inventory::export_token_calendar(s, args.get("all")?).await)

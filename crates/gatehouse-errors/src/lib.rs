@@ -110,6 +110,8 @@ pub enum ErrorCode {
     PortfolioNotFound,
     /// A Sign in with Meta step with no sign-in under way.
     NoSignInUnderWay,
+    /// An On Behalf Of step ran without the client admin's token in memory.
+    NoClientAdminToken,
     Internal,
     // The command line (gatehouse-cli).
     Usage,
