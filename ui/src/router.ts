@@ -7,6 +7,7 @@ import { useEffect, useState } from "react";
 export type Route =
   | { name: "home" }
   | { name: "system-users" }
+  | { name: "clients" }
   | { name: "system-user"; id: string }
   | { name: "assign"; id: string }
   | { name: "inspect-token" }
@@ -16,9 +17,9 @@ export type Route =
   | { name: "settings" };
 
 /** The screens the main navigation lists (no parameters). */
-export type NavRoute = "home" | "system-users" | "inspect-token" | "tokens" | "audit-log" | "settings";
+export type NavRoute = "home" | "system-users" | "clients" | "inspect-token" | "tokens" | "audit-log" | "settings";
 
-const simple = new Set<string>(["home", "system-users", "inspect-token", "tokens", "audit-log", "connect", "settings"]);
+const simple = new Set<string>(["home", "system-users", "clients", "inspect-token", "tokens", "audit-log", "connect", "settings"]);
 
 export function parseRoute(hash: string): Route {
   const parts = hash
@@ -59,6 +60,7 @@ export function navRouteOf(route: Route): NavRoute | null {
     case "system-users":
       return "system-users";
     case "home":
+    case "clients":
     case "inspect-token":
     case "tokens":
     case "audit-log":
