@@ -163,6 +163,19 @@ def emulator_binary() -> str:
     return os.path.join(os.path.dirname(app_binary()), "gatehouse-emulator")
 
 
+@pytest.fixture(scope="session")
+def demo_manifest():
+    """The in-app demo's businesses and credentials (the same fixture and seed, read from a
+    short-lived emulator)."""
+    with subprocess.Popen(
+        [emulator_binary(), "--fixture", "demo", "--port", "0"], stdout=subprocess.PIPE, text=True
+    ) as demo:
+        manifest = json.loads(demo.stdout.readline())
+        demo.terminate()
+    remember_manifest(manifest)
+    return manifest
+
+
 @pytest.fixture(scope="session", autouse=True)
 def leak_scan():
     """After the whole suite: no token or secret the run used in any file the app (or WebKit)
