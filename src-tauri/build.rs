@@ -24,6 +24,8 @@ const COMMANDS: &[&str] = &[
     "assign_client_assets",
     "forget_client_admin_token",
     "unlink_client",
+    "access_matrix",
+    "export_access_matrix",
     "set_up_gatehouse",
     "cancel_sign_in",
     "remove_portfolio",

@@ -31,6 +31,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::assign_client_assets,
             commands::forget_client_admin_token,
             commands::unlink_client,
+            commands::access_matrix,
+            commands::export_access_matrix,
             commands::set_up_gatehouse,
             commands::cancel_sign_in,
             commands::remove_portfolio,

@@ -7,6 +7,7 @@ use gatehouse_commands::audit::{AuditPage, ExportedFile};
 use gatehouse_commands::clients::{self, ClientAsset, ClientLinks, ClientTokenIssued};
 use gatehouse_commands::inventory::{self, TokenInventory};
 use gatehouse_commands::login::{GatehouseSetUp, SignInForm, SignedInPerson};
+use gatehouse_commands::matrix::{self, MatrixProgress};
 use gatehouse_commands::portfolios::{ConnectForm, PortfolioEntry, PortfolioList};
 use gatehouse_commands::tokens::{IssuedToken, TokenRequest};
 use gatehouse_commands::{
@@ -16,6 +17,7 @@ use gatehouse_core::audit::{AuditCheck, AuditFilter, ExportFormat};
 use gatehouse_core::connect::ConnectionReport;
 use gatehouse_core::jobs::{AssetChange, JobEvent, JobReport, JobSummary};
 use gatehouse_core::login::{AdminChoice, BusinessCheck};
+use gatehouse_core::matrix::AccessMatrix;
 use gatehouse_core::obo::{ClientAssignment, ClientAssignmentOutcome};
 use gatehouse_core::{
     AccessCount, AppChoice, AppClaim, AssetKindInfo, AssetRow, ChangeReview, CopyReceipt,
@@ -234,6 +236,24 @@ pub fn forget_client_admin_token(state: State<'_, AppState>) {
 #[specta::specta]
 pub async fn unlink_client(state: State<'_, AppState>, client_business_id: String) -> Answer<()> {
     clients::unlink_client(&state, client_business_id).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn access_matrix(
+    state: State<'_, AppState>,
+    on_progress: Channel<MatrixProgress>,
+) -> Answer<AccessMatrix> {
+    matrix::access_matrix(&state, move |p| drop(on_progress.send(p))).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn export_access_matrix(
+    state: State<'_, AppState>,
+    format: ExportFormat,
+) -> Answer<ExportedFile> {
+    matrix::export_access_matrix(&state, format).await
 }
 
 #[tauri::command]

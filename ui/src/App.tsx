@@ -26,6 +26,7 @@ import {
 } from "./screens/portfolio/ConfirmGraphUrlDialog";
 import { AuditLogScreen } from "./screens/audit/AuditLogScreen";
 import { ClientsScreen } from "./screens/ClientsScreen";
+import { AccessMatrixScreen } from "./screens/matrix/AccessMatrixScreen";
 import { ConnectPortfolioScreen } from "./screens/portfolio/ConnectPortfolioScreen";
 import { PortfolioSwitcher } from "./screens/portfolio/PortfolioSwitcher";
 import { RemovePortfolioDialog } from "./screens/portfolio/RemovePortfolioDialog";
@@ -39,6 +40,7 @@ const navIcons: Record<NavRoute, string> = {
   home: "M3 10.5 12 3l9 7.5V21h-6v-6H9v6H3z",
   "system-users":
     "M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8Zm0 2c-4 0-7 2-7 4.5V20h14v-2.5C16 15 13 13 9 13Zm8.5-2.2a3.3 3.3 0 1 0 0-6.6 3.3 3.3 0 0 0 0 6.6ZM18 13c-.6 0-1.1 0-1.6.2 1.4 1.1 2.1 2.6 2.1 4.3V20H22v-2.7c0-2.3-1.8-4.3-4-4.3Z",
+  access: "M3 3h8v8H3zm10 0h8v8h-8zM3 13h8v8H3zm10 0h8v8h-8zM5 5v4h4V5zm10 0v4h4V5zM5 15v4h4v-4zm10 0v4h4v-4z",
   clients: "M3 20v-9l6-4 6 4v9h-4v-5H7v5zm14 0v-8.2l-4.4-3 3.4-2.3 6 4V20z",
   "inspect-token":
     "M10.5 3a7.5 7.5 0 0 1 6 12l4.8 4.8-1.5 1.5-4.8-4.8A7.5 7.5 0 1 1 10.5 3Zm0 2a5.5 5.5 0 1 0 0 11 5.5 5.5 0 0 0 0-11Zm-1 2.5h2V10h2.5v2h-2.5v2.5h-2V12H7v-2h2.5z",
@@ -188,6 +190,9 @@ export function App() {
           <NavItem route="system-users" current={navRouteOf(route)}>
             System users
           </NavItem>
+          <NavItem route="access" current={navRouteOf(route)}>
+            Access matrix
+          </NavItem>
           <NavItem route="clients" current={navRouteOf(route)}>
             Clients
           </NavItem>
@@ -244,6 +249,7 @@ export function App() {
         {route.name === "system-users" && <SystemUsersScreen overview={overview} onReload={reloadOverview} />}
         {route.name === "system-user" && <SystemUserScreen key={route.id} systemUserId={route.id} />}
         {route.name === "assign" && <AssignAssetsScreen key={route.id} systemUserId={route.id} />}
+        {route.name === "access" && <AccessMatrixScreen />}
         {route.name === "clients" && <ClientsScreen />}
         {route.name === "inspect-token" && <InspectTokenScreen />}
         {route.name === "tokens" && <TokensScreen />}

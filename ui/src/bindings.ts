@@ -32,6 +32,8 @@ export const commands = {
 	assignClientAssets: (clientBusinessId: string, systemUserId: string, assignments: ClientAssignment[]) => typedError<ClientAssignmentOutcome[], CommandError>(__TAURI_INVOKE("assign_client_assets", { clientBusinessId, systemUserId, assignments })),
 	forgetClientAdminToken: () => __TAURI_INVOKE<void>("forget_client_admin_token"),
 	unlinkClient: (clientBusinessId: string) => typedError<null, CommandError>(__TAURI_INVOKE("unlink_client", { clientBusinessId })),
+	accessMatrix: (onProgress: Channel<MatrixProgress>) => typedError<AccessMatrix, CommandError>(__TAURI_INVOKE("access_matrix", { onProgress })),
+	exportAccessMatrix: (format: ExportFormat) => typedError<ExportedFile, CommandError>(__TAURI_INVOKE("export_access_matrix", { format })),
 	setUpGatehouse: (businessId: string, choice: AdminChoice, label: string) => typedError<GatehouseSetUp, CommandError>(__TAURI_INVOKE("set_up_gatehouse", { businessId, choice, label })),
 	cancelSignIn: () => __TAURI_INVOKE<void>("cancel_sign_in"),
 	removePortfolio: (id: string) => typedError<null, CommandError>(__TAURI_INVOKE("remove_portfolio", { id })),
@@ -93,6 +95,22 @@ export type AccessLoss = {
 	lost_tasks: string[],
 	/**  "3 ad accounts go from Can change to Read only (no longer: Create ads)." */
 	sentence: string,
+};
+
+/**  The matrix of one portfolio. */
+export type AccessMatrix = {
+	business_id: string,
+	users: MatrixUser[],
+	assets: MatrixAsset[],
+	cells: MatrixCell[],
+	/**  Assets no regular system user holds (only admins reach them). */
+	unassigned: number,
+	/**  In words, for the top of the screen and the export. */
+	summary: string,
+	/**  Each admin system user and what it reaches implicitly (the least-privilege view). */
+	admin_notes: string[],
+	/**  The access levels' words. */
+	levels: LevelLabel[],
 };
 
 /**
@@ -788,10 +806,53 @@ export type KindSummary = {
 	summary: string,
 };
 
+/**  An access level with its words (for the legend and each cell's name). */
+export type LevelLabel = {
+	level: AccessLevel,
+	label: string,
+};
+
 /**  A business the signed-in person belongs to. */
 export type LoginBusiness = {
 	id: string,
 	name: string,
+};
+
+/**  An asset, one row. */
+export type MatrixAsset = {
+	kind: AssetKind,
+	id: string,
+	name: string,
+	relation: Relation,
+	/**  "Owned" or "Shared by a client". */
+	relation_label: string,
+	/**  How many regular system users hold it (admins reach it anyway). */
+	holders: number,
+	/**  The widest access a regular system user has on it, when one has any. */
+	widest: AccessLevel | null,
+};
+
+/**  One (asset, system user) pair with tasks; `asset` and `user` index the lists. */
+export type MatrixCell = {
+	asset: number,
+	user: number,
+	tasks: string[],
+	access: AccessLevel,
+};
+
+/**  How far the reading has come. */
+export type MatrixProgress = {
+	done: number,
+	total: number,
+};
+
+/**  A system user, one column. */
+export type MatrixUser = {
+	id: string,
+	name: string,
+	role: Role,
+	/**  An admin reaches every asset of the business whatever its cells say. */
+	reaches_everything: boolean,
 };
 
 /**  The role of a new system user, in the words Business Suite uses. */

@@ -8,6 +8,7 @@ export type Route =
   | { name: "home" }
   | { name: "system-users" }
   | { name: "clients" }
+  | { name: "access" }
   | { name: "system-user"; id: string }
   | { name: "assign"; id: string }
   | { name: "inspect-token" }
@@ -17,9 +18,9 @@ export type Route =
   | { name: "settings" };
 
 /** The screens the main navigation lists (no parameters). */
-export type NavRoute = "home" | "system-users" | "clients" | "inspect-token" | "tokens" | "audit-log" | "settings";
+export type NavRoute = "home" | "system-users" | "access" | "clients" | "inspect-token" | "tokens" | "audit-log" | "settings";
 
-const simple = new Set<string>(["home", "system-users", "clients", "inspect-token", "tokens", "audit-log", "connect", "settings"]);
+const simple = new Set<string>(["home", "system-users", "access", "clients", "inspect-token", "tokens", "audit-log", "connect", "settings"]);
 
 export function parseRoute(hash: string): Route {
   const parts = hash
@@ -60,6 +61,7 @@ export function navRouteOf(route: Route): NavRoute | null {
     case "system-users":
       return "system-users";
     case "home":
+    case "access":
     case "clients":
     case "inspect-token":
     case "tokens":

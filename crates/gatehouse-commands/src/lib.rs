@@ -15,6 +15,7 @@ mod error;
 pub mod inventory;
 pub mod jobs;
 pub mod login;
+pub mod matrix;
 pub mod portfolio;
 pub mod portfolios;
 mod state;

@@ -110,6 +110,8 @@ pub struct AppState {
     pub(crate) sign_in: Mutex<Option<crate::login::SignIn>>,
     /// The client wizard's client admin token (On Behalf Of), for that client only.
     pub(crate) client_admin: Mutex<Option<(String, Secret)>>,
+    /// The access matrix last read, with its portfolio's id (for the export).
+    pub(crate) last_matrix: Mutex<Option<(String, Arc<gatehouse_core::matrix::AccessMatrix>)>>,
     /// The system clipboard, written from Rust only.
     clipboard: Arc<dyn Clipboard>,
 }
@@ -166,6 +168,7 @@ impl AppState {
             keep_tokens_for: KEEP_TOKENS_FOR,
             sign_in: Mutex::new(None),
             client_admin: Mutex::new(None),
+            last_matrix: Mutex::new(None),
             opened: Mutex::new(HashMap::new()),
             confirmed_graph_urls: Mutex::new(HashMap::new()),
             jobs: Mutex::new(HashMap::new()),

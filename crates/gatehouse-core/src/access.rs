@@ -74,7 +74,7 @@ impl AccessLevel {
         }
     }
 
-    fn rank(self) -> u8 {
+    pub(crate) fn rank(self) -> u8 {
         match self {
             AccessLevel::Read => 0,
             AccessLevel::Write => 1,

@@ -16,6 +16,7 @@ mod error;
 pub mod inventory;
 pub mod jobs;
 pub mod login;
+pub mod matrix;
 pub mod obo;
 pub mod permissions;
 mod portfolio;

@@ -3,7 +3,7 @@
 //! through the host, so a command added to the app and not here fails the build's tests.
 
 use gatehouse_commands::{
-    app, audit, clients, inventory, jobs, login, portfolio, portfolios, tokens, AppState,
+    app, audit, clients, inventory, jobs, login, matrix, portfolio, portfolios, tokens, AppState,
     CommandError,
 };
 use serde::de::DeserializeOwned;
@@ -136,6 +136,10 @@ pub async fn invoke(
             answer(Ok(()))
         }
         "unlink_client" => answer(clients::unlink_client(s, args.get("clientBusinessId")?).await),
+        "access_matrix" => answer(matrix::access_matrix(s, channel(emit, "onProgress")).await),
+        "export_access_matrix" => {
+            answer(matrix::export_access_matrix(s, args.get("format")?).await)
+        }
         "token_inventory" => answer(inventory::token_inventory(s, args.get("all")?).await),
         "export_token_calendar" => {
             answer(inventory::export_token_calendar(s, args.get("all")?).await)

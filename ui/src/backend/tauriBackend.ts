@@ -57,6 +57,8 @@ export const tauriBackend: Backend = {
     settle(commands.assignClientAssets(clientBusinessId, systemUserId, assignments)),
   forgetClientAdminToken: () => infallible(commands.forgetClientAdminToken()),
   unlinkClient: (clientBusinessId) => settle(commands.unlinkClient(clientBusinessId)),
+  accessMatrix: (onProgress) => settle(commands.accessMatrix(channel(onProgress))),
+  exportAccessMatrix: (format) => settle(commands.exportAccessMatrix(format)),
   exportTokenCalendar: (all) => settle(commands.exportTokenCalendar(all)),
   setUpGatehouse: (businessId, choice, label) => settle(commands.setUpGatehouse(businessId, choice, label)),
   cancelSignIn: () => infallible(commands.cancelSignIn()),
