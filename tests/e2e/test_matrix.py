@@ -12,31 +12,39 @@ def test_the_access_matrix_shows_who_can_touch_what(app):
     )
     assert int(grid.get_attribute("aria-rowcount")) > 2000
     assert len(grid.find_elements(By.CSS_SELECTOR, "[role='row']")) < 100, "windowed"
-    # Time for one filter keystroke to reach the screen, measured in the page.
-    elapsed = app.driver.execute_async_script(
+    # Time for one filter keystroke to reach the screen, measured in the page: until React has
+    # committed the new rows (a MutationObserver sees the row count change), then the next frame.
+    timing = app.driver.execute_async_script(
         """
         const done = arguments[arguments.length - 1];
         const input = [...document.querySelectorAll('input')].find((i) => i.placeholder === 'Name or ID');
         const grid = document.querySelector("[role='grid']");
-        const before = grid.getAttribute('aria-rowcount');
         const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
+        let committed = null;
         const start = performance.now();
+        new MutationObserver((_, observer) => {
+          committed = performance.now() - start;
+          observer.disconnect();
+          requestAnimationFrame(() => requestAnimationFrame(() => done({ committed, painted: performance.now() - start })));
+        }).observe(grid, { attributes: true, attributeFilter: ['aria-rowcount'] });
         setter.call(input, 'Prospecting');
         input.dispatchEvent(new Event('input', { bubbles: true }));
-        const check = () => {
-          if (grid.getAttribute('aria-rowcount') !== before) {
-            requestAnimationFrame(() => done(performance.now() - start));
-          } else if (performance.now() - start > 5000) {
-            done(-1);
-          } else {
-            requestAnimationFrame(check);
-          }
-        };
-        requestAnimationFrame(check);
+        setTimeout(() => done({ committed: -1, painted: -1 }), 5000);
         """
     )
-    assert 0 <= elapsed < 1000, f"a filter keystroke took {elapsed} ms"
-    print(f"access matrix: a filter keystroke reached the screen in {elapsed:.0f} ms")
+    # The window's own frame pace with nothing changing (two frames), for comparison.
+    idle = app.driver.execute_async_script(
+        """
+        const done = arguments[arguments.length - 1];
+        const start = performance.now();
+        requestAnimationFrame(() => requestAnimationFrame(() => done(performance.now() - start)));
+        """
+    )
+    print(
+        f"access matrix: a filter keystroke committed in {timing['committed']:.0f} ms, painted in "
+        f"{timing['painted']:.0f} ms; two idle frames take {idle:.0f} ms here"
+    )
+    assert 0 <= timing["committed"] < 1000, timing
     app.screenshot("1-matrix")
     app.driver.execute_script("document.documentElement.dataset.theme = 'dark'")
     app.screenshot("1-matrix-dark")
