@@ -26,6 +26,8 @@ const COMMANDS: &[&str] = &[
     "unlink_client",
     "access_matrix",
     "export_access_matrix",
+    "agency_console",
+    "check_drift",
     "set_up_gatehouse",
     "cancel_sign_in",
     "remove_portfolio",

@@ -33,6 +33,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::unlink_client,
             commands::access_matrix,
             commands::export_access_matrix,
+            commands::agency_console,
+            commands::check_drift,
             commands::set_up_gatehouse,
             commands::cancel_sign_in,
             commands::remove_portfolio,

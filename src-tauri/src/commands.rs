@@ -5,6 +5,7 @@
 use gatehouse_commands::app::{AppInfo, CompatibilityCheck, KeyringReport};
 use gatehouse_commands::audit::{AuditPage, ExportedFile};
 use gatehouse_commands::clients::{self, ClientAsset, ClientLinks, ClientTokenIssued};
+use gatehouse_commands::console::{self, ConsoleRow, DriftReport};
 use gatehouse_commands::inventory::{self, TokenInventory};
 use gatehouse_commands::login::{GatehouseSetUp, SignInForm, SignedInPerson};
 use gatehouse_commands::matrix::{self, MatrixProgress};
@@ -254,6 +255,22 @@ pub async fn export_access_matrix(
     format: ExportFormat,
 ) -> Answer<ExportedFile> {
     matrix::export_access_matrix(&state, format).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn agency_console(state: State<'_, AppState>) -> Answer<Vec<ConsoleRow>> {
+    console::agency_console(&state).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn check_drift(
+    state: State<'_, AppState>,
+    id: String,
+    on_progress: Channel<MatrixProgress>,
+) -> Answer<DriftReport> {
+    console::check_drift(&state, id, move |p| drop(on_progress.send(p))).await
 }
 
 #[tauri::command]

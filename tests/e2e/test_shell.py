@@ -10,7 +10,7 @@ def test_window_opens_on_start_screen_with_navigation(app):
     assert app.driver.title == "Gatehouse"
     app.heading("Welcome to Gatehouse")
     nav_links = [a.text for a in app.driver.find_elements(By.CSS_SELECTOR, "nav[aria-label='Main'] a")]
-    assert nav_links == ["Start", "System users", "Access matrix", "Clients", "Inspect token", "Tokens", "Audit log", "Settings"]
+    assert nav_links == ["Start", "All portfolios", "System users", "Access matrix", "Clients", "Inspect token", "Tokens", "Audit log", "Settings"]
     app.text("Demo: nothing leaves this computer")
     assert app.link("Start").get_attribute("aria-current") == "page"
 
@@ -52,8 +52,8 @@ def test_keyboard_navigation_and_dark_theme(app):
     while visited[-1] != "Settings" and len(visited) < 10:
         app.driver.switch_to.active_element.send_keys(Keys.TAB)
         visited.append(app.driver.switch_to.active_element.text)
-    nav = [v for v in visited if v in ("Start", "System users", "Access matrix", "Clients", "Inspect token", "Tokens", "Audit log", "Settings")]
-    assert nav == ["Start", "System users", "Access matrix", "Clients", "Inspect token", "Tokens", "Audit log", "Settings"], visited
+    nav = [v for v in visited if v in ("Start", "All portfolios", "System users", "Access matrix", "Clients", "Inspect token", "Tokens", "Audit log", "Settings")]
+    assert nav == ["Start", "All portfolios", "System users", "Access matrix", "Clients", "Inspect token", "Tokens", "Audit log", "Settings"], visited
     assert "Switch portfolio" in visited[0], visited
     focused = app.driver.switch_to.active_element
     focused.send_keys(Keys.ENTER)

@@ -61,7 +61,7 @@ describe("app shell", () => {
     renderWithBackend(<App />, backend);
     await user.tab();
     expect(document.activeElement?.textContent).toMatch(/Switch portfolio/);
-    for (const name of ["Start", "System users", "Access matrix", "Clients", "Inspect token", "Tokens", "Audit log", "Settings"]) {
+    for (const name of ["Start", "All portfolios", "System users", "Access matrix", "Clients", "Inspect token", "Tokens", "Audit log", "Settings"]) {
       await user.tab();
       expect(document.activeElement?.textContent).toBe(name);
     }

@@ -26,6 +26,7 @@ import {
 } from "./screens/portfolio/ConfirmGraphUrlDialog";
 import { AuditLogScreen } from "./screens/audit/AuditLogScreen";
 import { ClientsScreen } from "./screens/ClientsScreen";
+import { ConsoleScreen } from "./screens/ConsoleScreen";
 import { AccessMatrixScreen } from "./screens/matrix/AccessMatrixScreen";
 import { ConnectPortfolioScreen } from "./screens/portfolio/ConnectPortfolioScreen";
 import { PortfolioSwitcher } from "./screens/portfolio/PortfolioSwitcher";
@@ -40,6 +41,7 @@ const navIcons: Record<NavRoute, string> = {
   home: "M3 10.5 12 3l9 7.5V21h-6v-6H9v6H3z",
   "system-users":
     "M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8Zm0 2c-4 0-7 2-7 4.5V20h14v-2.5C16 15 13 13 9 13Zm8.5-2.2a3.3 3.3 0 1 0 0-6.6 3.3 3.3 0 0 0 0 6.6ZM18 13c-.6 0-1.1 0-1.6.2 1.4 1.1 2.1 2.6 2.1 4.3V20H22v-2.7c0-2.3-1.8-4.3-4-4.3Z",
+  console: "M3 4h18v12H3zm2 2v8h14V6zM8 18h8v2H8z",
   access: "M3 3h8v8H3zm10 0h8v8h-8zM3 13h8v8H3zm10 0h8v8h-8zM5 5v4h4V5zm10 0v4h4V5zM5 15v4h4v-4zm10 0v4h4v-4z",
   clients: "M3 20v-9l6-4 6 4v9h-4v-5H7v5zm14 0v-8.2l-4.4-3 3.4-2.3 6 4V20z",
   "inspect-token":
@@ -187,6 +189,9 @@ export function App() {
           <NavItem route="home" current={navRouteOf(route)}>
             Start
           </NavItem>
+          <NavItem route="console" current={navRouteOf(route)}>
+            All portfolios
+          </NavItem>
           <NavItem route="system-users" current={navRouteOf(route)}>
             System users
           </NavItem>
@@ -249,6 +254,7 @@ export function App() {
         {route.name === "system-users" && <SystemUsersScreen overview={overview} onReload={reloadOverview} />}
         {route.name === "system-user" && <SystemUserScreen key={route.id} systemUserId={route.id} />}
         {route.name === "assign" && <AssignAssetsScreen key={route.id} systemUserId={route.id} />}
+        {route.name === "console" && <ConsoleScreen />}
         {route.name === "access" && <AccessMatrixScreen />}
         {route.name === "clients" && <ClientsScreen />}
         {route.name === "inspect-token" && <InspectTokenScreen />}

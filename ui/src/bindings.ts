@@ -34,6 +34,8 @@ export const commands = {
 	unlinkClient: (clientBusinessId: string) => typedError<null, CommandError>(__TAURI_INVOKE("unlink_client", { clientBusinessId })),
 	accessMatrix: (onProgress: Channel<MatrixProgress>) => typedError<AccessMatrix, CommandError>(__TAURI_INVOKE("access_matrix", { onProgress })),
 	exportAccessMatrix: (format: ExportFormat) => typedError<ExportedFile, CommandError>(__TAURI_INVOKE("export_access_matrix", { format })),
+	agencyConsole: () => typedError<ConsoleRow[], CommandError>(__TAURI_INVOKE("agency_console")),
+	checkDrift: (id: string, onProgress: Channel<MatrixProgress>) => typedError<DriftReport, CommandError>(__TAURI_INVOKE("check_drift", { id, onProgress })),
 	setUpGatehouse: (businessId: string, choice: AdminChoice, label: string) => typedError<GatehouseSetUp, CommandError>(__TAURI_INVOKE("set_up_gatehouse", { businessId, choice, label })),
 	cancelSignIn: () => __TAURI_INVOKE<void>("cancel_sign_in"),
 	removePortfolio: (id: string) => typedError<null, CommandError>(__TAURI_INVOKE("remove_portfolio", { id })),
@@ -573,6 +575,15 @@ export type ConnectionReport = {
 	graph_note: string | null,
 };
 
+/**  One portfolio of the console. */
+export type ConsoleRow = {
+	portfolio: PortfolioEntry,
+	/**  Tokens Gatehouse knows of that still work. */
+	tokens_working: number,
+	tokens_expiring_soon: number,
+	tokens_expired: number,
+};
+
 /**  What [`SecretClipboard::copy`] did: when the clipboard will be cleared. */
 export type CopyReceipt = {
 	/**  When the clipboard is cleared (if it still holds the secret), in Unix seconds. */
@@ -593,6 +604,27 @@ export type CreatedSystemUser = {
 	recovered_after_lost_answer: boolean,
 	/**  What happened, in words (with the lost answer when there was one). */
 	message: string,
+};
+
+/**  What a finding is about. */
+export type DriftCode = "assets_held_by_no_one" | "shared_assets_granted_to_nobody" | "admin_for_daily_work" | "system_user_without_assets" | "tokens_expiring_soon" | "tokens_expired";
+
+/**  One finding, in words, with what to do. */
+export type DriftFinding = {
+	code: DriftCode,
+	count: number,
+	message: string,
+	fix: string,
+	/**  Worth acting on soon (a security or an outage risk), not only tidiness. */
+	urgent: boolean,
+};
+
+/**  What a drift check found in one portfolio. */
+export type DriftReport = {
+	portfolio_id: string,
+	findings: DriftFinding[],
+	/**  The matrix's summary ("2,455 assets, 2 system users (1 admin). …"). */
+	summary: string,
 };
 
 /**

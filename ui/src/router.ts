@@ -6,6 +6,7 @@ import { useEffect, useState } from "react";
  */
 export type Route =
   | { name: "home" }
+  | { name: "console" }
   | { name: "system-users" }
   | { name: "clients" }
   | { name: "access" }
@@ -18,9 +19,9 @@ export type Route =
   | { name: "settings" };
 
 /** The screens the main navigation lists (no parameters). */
-export type NavRoute = "home" | "system-users" | "access" | "clients" | "inspect-token" | "tokens" | "audit-log" | "settings";
+export type NavRoute = "home" | "console" | "system-users" | "access" | "clients" | "inspect-token" | "tokens" | "audit-log" | "settings";
 
-const simple = new Set<string>(["home", "system-users", "access", "clients", "inspect-token", "tokens", "audit-log", "connect", "settings"]);
+const simple = new Set<string>(["home", "console", "system-users", "access", "clients", "inspect-token", "tokens", "audit-log", "connect", "settings"]);
 
 export function parseRoute(hash: string): Route {
   const parts = hash
@@ -61,6 +62,7 @@ export function navRouteOf(route: Route): NavRoute | null {
     case "system-users":
       return "system-users";
     case "home":
+    case "console":
     case "access":
     case "clients":
     case "inspect-token":

@@ -11,6 +11,7 @@ pub mod app;
 pub mod audit;
 pub mod clients;
 mod clipboard;
+pub mod console;
 mod error;
 pub mod inventory;
 pub mod jobs;

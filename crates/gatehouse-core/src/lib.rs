@@ -12,6 +12,7 @@ mod business;
 pub mod clipboard;
 pub mod compat;
 pub mod connect;
+pub mod drift;
 mod error;
 pub mod inventory;
 pub mod jobs;

@@ -3,8 +3,8 @@
 //! through the host, so a command added to the app and not here fails the build's tests.
 
 use gatehouse_commands::{
-    app, audit, clients, inventory, jobs, login, matrix, portfolio, portfolios, tokens, AppState,
-    CommandError,
+    app, audit, clients, console, inventory, jobs, login, matrix, portfolio, portfolios, tokens,
+    AppState, CommandError,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -136,6 +136,10 @@ pub async fn invoke(
             answer(Ok(()))
         }
         "unlink_client" => answer(clients::unlink_client(s, args.get("clientBusinessId")?).await),
+        "agency_console" => answer(console::agency_console(s).await),
+        "check_drift" => {
+            answer(console::check_drift(s, args.get("id")?, channel(emit, "onProgress")).await)
+        }
         "access_matrix" => answer(matrix::access_matrix(s, channel(emit, "onProgress")).await),
         "export_access_matrix" => {
             answer(matrix::export_access_matrix(s, args.get("format")?).await)

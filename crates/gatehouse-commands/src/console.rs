@@ -1,0 +1,81 @@
+//! The agency console: every portfolio Gatehouse knows with its tokens' state (from the
+//! inventory, no call to Meta), and each one's drift checked on demand (its access matrix read
+//! fresh, `gatehouse_core::drift`), without switching the open portfolio.
+
+use gatehouse_core::drift::{drift, DriftFinding};
+use gatehouse_core::inventory::{TokenState, DEFAULT_WARN_DAYS};
+use serde::Serialize;
+use specta::Type;
+
+use crate::matrix::MatrixProgress;
+use crate::portfolios::PortfolioEntry;
+use crate::{AppState, CommandError};
+
+/// One portfolio of the console.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct ConsoleRow {
+    pub portfolio: PortfolioEntry,
+    /// Tokens Gatehouse knows of that still work.
+    pub tokens_working: u32,
+    pub tokens_expiring_soon: u32,
+    pub tokens_expired: u32,
+}
+
+/// What a drift check found in one portfolio.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct DriftReport {
+    pub portfolio_id: String,
+    pub findings: Vec<DriftFinding>,
+    /// The matrix's summary ("2,455 assets, 2 system users (1 admin). …").
+    pub summary: String,
+}
+
+fn now() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64())
+}
+
+/// Every portfolio (saved and demo) with its tokens' state; local only.
+pub async fn agency_console(state: &AppState) -> Result<Vec<ConsoleRow>, CommandError> {
+    let list = crate::portfolios::list_portfolios(state).await?;
+    let tokens = state
+        .store()
+        .await?
+        .token_inventory(None, now(), DEFAULT_WARN_DAYS)
+        .map_err(gatehouse_core::Error::from)?;
+    Ok(list
+        .portfolios
+        .into_iter()
+        .map(|portfolio| {
+            let mine = tokens.iter().filter(|t| t.portfolio_id == portfolio.id);
+            let count = |f: &dyn Fn(TokenState) -> bool| {
+                u32::try_from(mine.clone().filter(|t| f(t.state)).count()).unwrap_or(u32::MAX)
+            };
+            ConsoleRow {
+                tokens_working: count(&|s| !s.is_dead()),
+                tokens_expiring_soon: count(&|s| s == TokenState::ExpiresSoon),
+                tokens_expired: count(&|s| s == TokenState::Expired),
+                portfolio,
+            }
+        })
+        .collect())
+}
+
+/// Reads portfolio `id`'s access matrix (with progress) and its inventory, and says what drifted.
+/// The open portfolio stays open.
+pub async fn check_drift(
+    state: &AppState,
+    id: String,
+    on_progress: impl Fn(MatrixProgress) + Send + Sync,
+) -> Result<DriftReport, CommandError> {
+    let portfolio = crate::portfolios::open(state, &id).await?;
+    let matrix =
+        portfolio.access_matrix(|done, total| on_progress(MatrixProgress { done, total })).await?;
+    let tokens = state
+        .store()
+        .await?
+        .token_inventory(Some(&id), now(), DEFAULT_WARN_DAYS)
+        .map_err(gatehouse_core::Error::from)?;
+    Ok(DriftReport { findings: drift(&matrix, &tokens), summary: matrix.summary, portfolio_id: id })
+}
