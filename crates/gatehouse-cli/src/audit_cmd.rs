@@ -155,17 +155,7 @@ pub async fn run_audit(g: &Global, cmd: AuditCommand) -> Result<u8, CliError> {
             match output {
                 None => print!("{text}"),
                 Some(path) => {
-                    use std::io::Write as _;
-                    let mut file = std::fs::OpenOptions::new()
-                        .write(true)
-                        .create_new(true)
-                        .open(&path)
-                        .map_err(|e| {
-                            CliError::Input(format!("cannot create {}: {e}", path.display()))
-                        })?;
-                    file.write_all(text.as_bytes()).map_err(|e| {
-                        CliError::Input(format!("cannot write {}: {e}", path.display()))
-                    })?;
+                    crate::tokens::write_new_file(&path, &text)?;
                     eprintln!("Wrote {} entries to {}.", entries.len(), path.display());
                 }
             }

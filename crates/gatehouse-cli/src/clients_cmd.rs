@@ -5,14 +5,13 @@
 
 use clap::{Args, Subcommand};
 use gatehouse_core::obo::{ClientAssignment, WHAT_THE_CLIENT_SEES};
-use gatehouse_core::{parse_scopes, GeneratedToken};
-use gatehouse_errors::{ErrorCode, Explain};
+use gatehouse_core::GeneratedToken;
 use gatehouse_graph::AssetKind;
 use serde_json::json;
 
 use crate::commands::{connect, read_one_secret, Global};
 use crate::error::{exit, CliError};
-use crate::tokens::{deliver, ready_clipboard, Delivery, DeliveryArgs};
+use crate::tokens::{deliver, delivery_for, scopes_arg, DeliveryArgs};
 
 #[derive(Debug, Subcommand)]
 pub enum ClientsCommand {
@@ -111,18 +110,8 @@ pub async fn run_clients(g: &Global, cmd: ClientsCommand) -> Result<u8, CliError
             Ok(exit::OK)
         }
         ClientsCommand::Token(args) => {
-            let scopes = parse_scopes(&args.scopes).map_err(|e| {
-                CliError::usage(
-                    ErrorCode::InvalidScope,
-                    e.detail().unwrap_or_default(),
-                    "Pass --scopes with permission names such as ads_management,ads_read.",
-                )
-            })?;
-            let delivery = Delivery::choose(&args.delivery);
-            let clipboard = match delivery {
-                Delivery::Clipboard => Some(ready_clipboard().await?),
-                Delivery::Stdout => None,
-            };
+            let scopes = scopes_arg(&args.scopes)?;
+            let (delivery, clipboard) = delivery_for(&args.delivery).await?;
             let conn = connect(g).await?;
             let portfolio = conn.portfolio();
             let su = portfolio.client_token(&args.client, &scopes, args.name.as_deref()).await?;

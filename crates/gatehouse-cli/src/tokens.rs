@@ -181,20 +181,45 @@ impl Delivery {
     }
 }
 
-async fn generate(g: &Global, args: GenerateArgs) -> Result<u8, CliError> {
-    let scopes = parse_scopes(&args.scopes).map_err(|e| {
+/// `--scopes` as permissions (a usage error names the unknown one).
+pub(crate) fn scopes_arg(names: &[String]) -> Result<Vec<gatehouse_graph::Scope>, CliError> {
+    parse_scopes(names).map_err(|e| {
         CliError::usage(
             ErrorCode::InvalidScope,
             e.detail().unwrap_or_default(),
             "Pass --scopes with permission names such as ads_management,ads_read.",
         )
-    })?;
-    let delivery = Delivery::choose(&args.delivery);
-    // Checked before a token exists: a token that cannot be delivered must not be issued.
+    })
+}
+
+/// Where a new token will go, and the clipboard ready when that is where: checked before a
+/// token exists, since a token that cannot be delivered must not be issued.
+pub(crate) async fn delivery_for(
+    args: &DeliveryArgs,
+) -> Result<(Delivery, Option<SecretClipboard>), CliError> {
+    let delivery = Delivery::choose(args);
     let clipboard = match delivery {
         Delivery::Clipboard => Some(ready_clipboard().await?),
         Delivery::Stdout => None,
     };
+    Ok((delivery, clipboard))
+}
+
+/// Writes `contents` to a new file at `path` (an existing file is never replaced).
+pub(crate) fn write_new_file(path: &std::path::Path, contents: &str) -> Result<(), CliError> {
+    use std::io::Write as _;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| CliError::Input(format!("cannot create {}: {e}", path.display())))?;
+    file.write_all(contents.as_bytes())
+        .map_err(|e| CliError::Input(format!("cannot write {}: {e}", path.display())))
+}
+
+async fn generate(g: &Global, args: GenerateArgs) -> Result<u8, CliError> {
+    let scopes = scopes_arg(&args.scopes)?;
+    let (delivery, clipboard) = delivery_for(&args.delivery).await?;
     let conn = connect(g).await?;
     let app_id = match args.app_id {
         Some(id) => id,
@@ -676,13 +701,7 @@ fn calendar(g: &Global, all: bool, output: Option<std::path::PathBuf>) -> Result
     match output {
         None => print!("{ics}"),
         Some(path) => {
-            use std::io::Write as _;
-            let mut file =
-                std::fs::OpenOptions::new().write(true).create_new(true).open(&path).map_err(
-                    |e| CliError::Input(format!("cannot create {}: {e}", path.display())),
-                )?;
-            file.write_all(ics.as_bytes())
-                .map_err(|e| CliError::Input(format!("cannot write {}: {e}", path.display())))?;
+            write_new_file(&path, &ics)?;
             eprintln!(
                 "Wrote {} expiry dates to {}.",
                 ics.matches("BEGIN:VEVENT").count(),

@@ -131,6 +131,20 @@ fn take_token(mut body: Value) -> Result<(Secret, Value), GraphError> {
     }
 }
 
+/// An `oauth/access_token` answer: the token, and its lifetime and type when Meta says.
+fn issued_token(body: Value) -> Result<IssuedToken, GraphError> {
+    let (access_token, rest) = take_token(body)?;
+    Ok(IssuedToken {
+        access_token,
+        expires_in: rest
+            .get("expires_in")
+            .and_then(crate::error::as_i64)
+            .and_then(|s| u64::try_from(s).ok())
+            .map(std::time::Duration::from_secs),
+        token_type: rest.get("token_type").and_then(Value::as_str).map(str::to_owned),
+    })
+}
+
 impl<'de> Deserialize<'de> for PageAccount {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         #[derive(Deserialize)]
@@ -665,17 +679,7 @@ impl Session {
             .param("client_secret", app_secret.expose())
             .param("set_token_expires_in_60_days", "true")
             .param("fb_exchange_token", self.creds.token.expose());
-        let body = self.secret_get(call).await?;
-        let (access_token, rest) = take_token(body)?;
-        Ok(IssuedToken {
-            access_token,
-            expires_in: rest
-                .get("expires_in")
-                .and_then(crate::error::as_i64)
-                .and_then(|s| u64::try_from(s).ok())
-                .map(std::time::Duration::from_secs),
-            token_type: rest.get("token_type").and_then(Value::as_str).map(str::to_owned),
-        })
+        issued_token(self.secret_get(call).await?)
     }
 
     /// `GET /oauth/revoke`: revokes `token` at once (spec §3.5). `app_id`/`app_secret` must be
@@ -780,16 +784,7 @@ impl crate::GraphClient {
         for (_, v) in call.params.iter_mut() {
             v.zeroize();
         }
-        let (access_token, rest) = take_token(result?.body)?;
-        Ok(IssuedToken {
-            access_token,
-            expires_in: rest
-                .get("expires_in")
-                .and_then(crate::error::as_i64)
-                .and_then(|s| u64::try_from(s).ok())
-                .map(std::time::Duration::from_secs),
-            token_type: rest.get("token_type").and_then(Value::as_str).map(str::to_owned),
-        })
+        issued_token(result?.body)
     }
 }
 

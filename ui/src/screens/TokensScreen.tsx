@@ -3,11 +3,12 @@ import { useState } from "react";
 import { Link } from "react-aria-components";
 import { useBackend } from "../backend/context";
 import { commandError, unwrap } from "../backend/query";
-import type { CommandError, ExportedFile, InventoryToken, TokenState } from "../bindings";
+import type { InventoryToken, TokenState } from "../bindings";
 import { Badge, type BadgeTone } from "../components/Badge";
 import { Button } from "../components/Button";
 import { Callout, ErrorCallout } from "../components/Callout";
 import { DataTable, type DataColumn } from "../components/DataTable";
+import { ExportOutcome, useExport } from "../components/ExportOutcome";
 import { Page } from "../components/Page";
 import { SegmentedControl } from "../components/SegmentedControl";
 import { usePortfolioId, usePortfolioOverview } from "../queries";
@@ -35,9 +36,7 @@ export function TokensScreen() {
   const backend = useBackend();
   const portfolioId = usePortfolioId();
   const [scope, setScope] = useState<Scope>("this");
-  const [exported, setExported] = useState<ExportedFile | null>(null);
-  const [exportError, setExportError] = useState<CommandError | null>(null);
-  const [exporting, setExporting] = useState(false);
+  const exporting = useExport();
   const all = scope === "all";
   const inventory = useQuery({
     queryKey: ["tokens", all ? "all" : portfolioId],
@@ -49,15 +48,7 @@ export function TokensScreen() {
   const overview = usePortfolioOverview();
   const names = new Map((overview.data?.system_users ?? []).map((u) => [u.id, u.name]));
 
-  const exportCalendar = async () => {
-    setExporting(true);
-    setExported(null);
-    setExportError(null);
-    const result = await backend.exportTokenCalendar(all);
-    setExporting(false);
-    if (result.status === "error") setExportError(result.error);
-    else setExported(result.data);
-  };
+  const exportCalendar = () => exporting.run("ics", () => backend.exportTokenCalendar(all));
 
   const columns: DataColumn<InventoryToken & { id: string }>[] = [
     {
@@ -126,22 +117,19 @@ export function TokensScreen() {
       title="Tokens"
       lede="Every token Gatehouse generated, refreshed or inspected, the soonest expiry first. Gatehouse keeps no token here: only its last characters and a hash."
       actions={
-        <Button onPress={() => void exportCalendar()} isDisabled={exporting}>
-          {exporting ? "Exporting…" : "Export expiry dates (.ics)"}
+        <Button onPress={() => void exportCalendar()} isDisabled={exporting.running !== null}>
+          {exporting.running ? "Exporting…" : "Export expiry dates (.ics)"}
         </Button>
       }
     >
       <div className="stack">
         <div aria-live="polite" className="stack">
-          {exported && (
-            <Callout
-              tone="success"
-              title={`Saved ${exported.entries.toLocaleString()} expiry ${exported.entries === 1 ? "date" : "dates"} for your calendar, each with a reminder a week before`}
-            >
-              <span className="mono">{exported.path}</span>
-            </Callout>
-          )}
-          {exportError && <ErrorCallout error={exportError} title="The calendar was not saved" />}
+          <ExportOutcome
+            exported={exporting.exported}
+            error={exporting.error}
+            title={(n) => `Saved ${n.toLocaleString()} expiry ${n === 1 ? "date" : "dates"} for your calendar, each with a reminder a week before`}
+            errorTitle="The calendar was not saved"
+          />
           {data && data.expiring_soon > 0 && (
             <Callout
               tone="warning"

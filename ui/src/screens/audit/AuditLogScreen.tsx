@@ -2,11 +2,12 @@ import { keepPreviousData, useInfiniteQuery, useQuery } from "@tanstack/react-qu
 import { useDeferredValue, useState } from "react";
 import { useBackend } from "../../backend/context";
 import { commandError, unwrap } from "../../backend/query";
-import type { Actor, AuditAction, AuditEntry, AuditFilter, AuditOutcome, CommandError, ExportFormat, ExportedFile } from "../../bindings";
+import type { Actor, AuditAction, AuditEntry, AuditFilter, AuditOutcome, ExportFormat } from "../../bindings";
 import { Badge } from "../../components/Badge";
 import { Button } from "../../components/Button";
 import { Callout, ErrorCallout } from "../../components/Callout";
 import { DataTable, type DataColumn } from "../../components/DataTable";
+import { ExportOutcome, useExport } from "../../components/ExportOutcome";
 import { Page } from "../../components/Page";
 import { SegmentedControl } from "../../components/SegmentedControl";
 import { Select, type SelectOption } from "../../components/Select";
@@ -49,9 +50,7 @@ export function AuditLogScreen() {
   const [text, setText] = useState("");
   // Typing stays responsive; the list follows a moment later.
   const words = useDeferredValue(text.trim());
-  const [exported, setExported] = useState<ExportedFile | null>(null);
-  const [exportError, setExportError] = useState<CommandError | null>(null);
-  const [exporting, setExporting] = useState<ExportFormat | null>(null);
+  const exporting = useExport();
 
   const filter: AuditFilter = {
     portfolio_id: scope === "this" ? (portfolioId ?? null) : null,
@@ -83,15 +82,7 @@ export function AuditLogScreen() {
     ...(choices ?? []),
   ];
 
-  const exportAs = async (format: ExportFormat) => {
-    setExporting(format);
-    setExported(null);
-    setExportError(null);
-    const result = await backend.exportAuditLog({ ...filter, limit: null }, format);
-    setExporting(null);
-    if (result.status === "error") setExportError(result.error);
-    else setExported(result.data);
-  };
+  const exportAs = (format: ExportFormat) => exporting.run(format, () => backend.exportAuditLog({ ...filter, limit: null }, format));
 
   const columns: DataColumn<AuditEntry & { id: string }>[] = [
     {
@@ -144,23 +135,23 @@ export function AuditLogScreen() {
       lede="Every change Gatehouse made at Meta, from this app and from the command line, kept on this computer. A token appears only by its last characters and a hash."
       actions={
         <div className="row">
-          <Button onPress={() => void exportAs("csv")} isDisabled={exporting !== null}>
-            {exporting === "csv" ? "Exporting…" : "Export CSV"}
+          <Button onPress={() => void exportAs("csv")} isDisabled={exporting.running !== null}>
+            {exporting.running === "csv" ? "Exporting…" : "Export CSV"}
           </Button>
-          <Button onPress={() => void exportAs("json")} isDisabled={exporting !== null}>
-            {exporting === "json" ? "Exporting…" : "Export JSON"}
+          <Button onPress={() => void exportAs("json")} isDisabled={exporting.running !== null}>
+            {exporting.running === "json" ? "Exporting…" : "Export JSON"}
           </Button>
         </div>
       }
     >
       <div className="stack">
         <div aria-live="polite" className="stack">
-          {exported && (
-            <Callout tone="success" title={`Exported ${exported.entries.toLocaleString()} ${exported.entries === 1 ? "entry" : "entries"}`}>
-              <span className="mono">{exported.path}</span>
-            </Callout>
-          )}
-          {exportError && <ErrorCallout error={exportError} title="The log was not exported" />}
+          <ExportOutcome
+            exported={exporting.exported}
+            error={exporting.error}
+            title={(n) => `Exported ${n.toLocaleString()} ${n === 1 ? "entry" : "entries"}`}
+            errorTitle="The log was not exported"
+          />
           {check.data &&
             (check.data.intact ? (
               <Callout tone="success" title="The log is intact" role="none">

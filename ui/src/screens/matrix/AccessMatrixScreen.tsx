@@ -2,9 +2,10 @@ import { useQuery } from "@tanstack/react-query";
 import { useDeferredValue, useMemo, useState } from "react";
 import { useBackend } from "../../backend/context";
 import { commandError, unwrap } from "../../backend/query";
-import type { AccessLevel, AccessMatrix, AssetKind, CommandError, ExportFormat, ExportedFile, MatrixProgress } from "../../bindings";
+import type { AccessLevel, AccessMatrix, AssetKind, ExportFormat, MatrixProgress } from "../../bindings";
 import { Button } from "../../components/Button";
 import { Callout, ErrorCallout } from "../../components/Callout";
+import { ExportOutcome, useExport } from "../../components/ExportOutcome";
 import { Page } from "../../components/Page";
 import { ProgressBar } from "../../components/ProgressBar";
 import { SegmentedControl } from "../../components/SegmentedControl";
@@ -41,8 +42,7 @@ export function AccessMatrixScreen() {
   const [onlyUnassigned, setOnlyUnassigned] = useState(false);
   const [text, setText] = useState("");
   const words = useDeferredValue(text.trim().toLowerCase());
-  const [exported, setExported] = useState<ExportedFile | null>(null);
-  const [exportError, setExportError] = useState<CommandError | null>(null);
+  const exporting = useExport();
 
   const data: AccessMatrix | undefined = matrix.data;
   const cells: CellMap = useMemo(() => {
@@ -82,13 +82,7 @@ export function AccessMatrixScreen() {
   const columns = useMemo(() => (data ? data.users.map((_, i) => i).filter((i) => userIndex < 0 || i === userIndex) : []), [data, userIndex]);
 
   const kindWords = (k: AssetKind) => kinds?.find((i) => i.kind === k);
-  const exportAs = async (format: ExportFormat) => {
-    setExported(null);
-    setExportError(null);
-    const result = await backend.exportAccessMatrix(format);
-    if (result.status === "error") setExportError(result.error);
-    else setExported(result.data);
-  };
+  const exportAs = (format: ExportFormat) => exporting.run(format, () => backend.exportAccessMatrix(format));
 
   return (
     <Page
@@ -97,20 +91,24 @@ export function AccessMatrixScreen() {
       actions={
         data && (
           <div className="row">
-            <Button onPress={() => void exportAs("csv")}>Export CSV</Button>
-            <Button onPress={() => void exportAs("json")}>Export JSON</Button>
+            <Button onPress={() => void exportAs("csv")} isDisabled={exporting.running !== null}>
+              Export CSV
+            </Button>
+            <Button onPress={() => void exportAs("json")} isDisabled={exporting.running !== null}>
+              Export JSON
+            </Button>
           </div>
         )
       }
     >
       <div className="stack">
         <div aria-live="polite" className="stack">
-          {exported && (
-            <Callout tone="success" title={`Exported the access of ${exported.entries.toLocaleString()} assets`}>
-              <span className="mono">{exported.path}</span>
-            </Callout>
-          )}
-          {exportError && <ErrorCallout error={exportError} title="The matrix was not exported" />}
+          <ExportOutcome
+            exported={exporting.exported}
+            error={exporting.error}
+            title={(n) => `Exported the access of ${n.toLocaleString()} assets`}
+            errorTitle="The matrix was not exported"
+          />
           {matrix.isPending && (
             <Callout tone="info" title="Reading every asset and each system user's access…" role="none">
               {progress && progress.total > 0 && (
