@@ -275,6 +275,27 @@ pub async fn check_drift(
 
 #[tauri::command]
 #[specta::specta]
+pub async fn refresh_kept_token(state: State<'_, AppState>, hash: String) -> Answer<IssuedToken> {
+    inventory::refresh_kept_token(&state, hash).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn revoke_kept_token(state: State<'_, AppState>, hash: String) -> Answer<Revoked> {
+    inventory::revoke_kept_token(&state, hash).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn invalidate_system_user_tokens(
+    state: State<'_, AppState>,
+    system_user_id: String,
+) -> Answer<()> {
+    inventory::invalidate_system_user_tokens(&state, system_user_id).await
+}
+
+#[tauri::command]
+#[specta::specta]
 pub async fn remove_portfolio(state: State<'_, AppState>, id: String) -> Answer<()> {
     portfolios::remove_portfolio(&state, id).await
 }

@@ -36,6 +36,9 @@ export const commands = {
 	exportAccessMatrix: (format: ExportFormat) => typedError<ExportedFile, CommandError>(__TAURI_INVOKE("export_access_matrix", { format })),
 	agencyConsole: () => typedError<ConsoleRow[], CommandError>(__TAURI_INVOKE("agency_console")),
 	checkDrift: (id: string, onProgress: Channel<MatrixProgress>) => typedError<DriftReport, CommandError>(__TAURI_INVOKE("check_drift", { id, onProgress })),
+	refreshKeptToken: (hash: string) => typedError<IssuedToken, CommandError>(__TAURI_INVOKE("refresh_kept_token", { hash })),
+	revokeKeptToken: (hash: string) => typedError<Revoked, CommandError>(__TAURI_INVOKE("revoke_kept_token", { hash })),
+	invalidateSystemUserTokens: (systemUserId: string) => typedError<null, CommandError>(__TAURI_INVOKE("invalidate_system_user_tokens", { systemUserId })),
 	setUpGatehouse: (businessId: string, choice: AdminChoice, label: string) => typedError<GatehouseSetUp, CommandError>(__TAURI_INVOKE("set_up_gatehouse", { businessId, choice, label })),
 	cancelSignIn: () => __TAURI_INVOKE<void>("cancel_sign_in"),
 	removePortfolio: (id: string) => typedError<null, CommandError>(__TAURI_INVOKE("remove_portfolio", { id })),
@@ -648,7 +651,9 @@ export type ErrorCode = "token_expired" | "token_invalid" | "missing_permission"
 /**  A Sign in with Meta step with no sign-in under way. */
 "no_sign_in_under_way" | 
 /**  An On Behalf Of step ran without the client admin's token in memory. */
-"no_client_admin_token" | "internal" | "usage" | "invalid_kind" | "invalid_task" | "invalid_scope" | "job_other_portfolio" | "keyring_backend_unknown" | "profile_required" | "token_preflight_failed" | "token_input_failed" | "input_failed";
+"no_client_admin_token" | 
+/**  The inventory's token has no keychain copy to act with. */
+"no_kept_copy" | "internal" | "usage" | "invalid_kind" | "invalid_task" | "invalid_scope" | "job_other_portfolio" | "keyring_backend_unknown" | "profile_required" | "token_preflight_failed" | "token_input_failed" | "input_failed";
 
 /**  A token lifetime offered when generating one, in words. */
 export type ExpiryChoice = {
@@ -728,6 +733,10 @@ export type InventoryToken = {
 	/**  The fingerprint hash of the token this one replaced (a refresh). */
 	replaces: string | null,
 	state: TokenState,
+	/**  It still works (not expired, revoked, invalidated or found invalid). */
+	working: boolean,
+	/**  A 60-day token that still works: it can be exchanged for a new 60-day one. */
+	refreshable: boolean,
 	/**  "Expires in 12 days", "Never expires", "Expired 3 days ago", "Revoked", … */
 	state_label: string,
 	/**  Days until it expires (negative once expired), when it expires. */
@@ -1229,6 +1238,11 @@ export type TokenExpiry =
 /**  The inventory, the soonest expiry first. */
 export type TokenInventory = {
 	tokens: InventoryToken[],
+	/**
+	 *  Fingerprint hashes of the tokens whose copy is in the keychain (Gatehouse can refresh or
+	 *  revoke those itself).
+	 */
+	kept: string[],
 	/**  Days before expiry a token counts as expiring soon. */
 	warn_days: number,
 	/**  How many still-working tokens expire within `warn_days`. */

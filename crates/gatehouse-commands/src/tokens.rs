@@ -162,7 +162,7 @@ impl std::fmt::Debug for RevealedToken {
 
 /// A portfolio's id as a keyring entry can hold it: a demo id's colon (`demo:agency`) becomes a
 /// dot, which no saved profile's id can contain, so the two never share an entry.
-fn keyring_portfolio_id(portfolio_id: &str) -> String {
+pub(crate) fn keyring_portfolio_id(portfolio_id: &str) -> String {
     portfolio_id.replace(':', ".")
 }
 
@@ -220,6 +220,6 @@ pub async fn revoke_token(state: &AppState, token: String) -> Result<Revoked, Co
     Ok(portfolio.revoke_token(&token, app_secret).await?)
 }
 
-fn app_secret(portfolio: &gatehouse_core::Portfolio) -> Result<&Secret, CommandError> {
+pub(crate) fn app_secret(portfolio: &gatehouse_core::Portfolio) -> Result<&Secret, CommandError> {
     Ok(portfolio.session().credentials().app_secret().ok_or(CommandFailure::AppSecretMissing)?)
 }

@@ -124,6 +124,10 @@ pub struct InventoryToken {
     /// The fingerprint hash of the token this one replaced (a refresh).
     pub replaces: Option<String>,
     pub state: TokenState,
+    /// It still works (not expired, revoked, invalidated or found invalid).
+    pub working: bool,
+    /// A 60-day token that still works: it can be exchanged for a new 60-day one.
+    pub refreshable: bool,
     /// "Expires in 12 days", "Never expires", "Expired 3 days ago", "Revoked", …
     pub state_label: String,
     /// Days until it expires (negative once expired), when it expires.
@@ -341,6 +345,8 @@ impl RawToken {
             source_label: source.label().to_owned(),
             replaces: self.replaces,
             state,
+            working: !state.is_dead(),
+            refreshable: !state.is_dead() && !self.never_expires && self.expires_at.is_some(),
             state_label: state_label(state, self.never_expires, days_left),
             days_left,
             last_check_at_unix: self.last_check_at,

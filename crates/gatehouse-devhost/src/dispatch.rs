@@ -136,6 +136,11 @@ pub async fn invoke(
             answer(Ok(()))
         }
         "unlink_client" => answer(clients::unlink_client(s, args.get("clientBusinessId")?).await),
+        "refresh_kept_token" => answer(inventory::refresh_kept_token(s, args.get("hash")?).await),
+        "revoke_kept_token" => answer(inventory::revoke_kept_token(s, args.get("hash")?).await),
+        "invalidate_system_user_tokens" => {
+            answer(inventory::invalidate_system_user_tokens(s, args.get("systemUserId")?).await)
+        }
         "agency_console" => answer(console::agency_console(s).await),
         "check_drift" => {
             answer(console::check_drift(s, args.get("id")?, channel(emit, "onProgress")).await)

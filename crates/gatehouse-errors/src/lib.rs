@@ -112,6 +112,8 @@ pub enum ErrorCode {
     NoSignInUnderWay,
     /// An On Behalf Of step ran without the client admin's token in memory.
     NoClientAdminToken,
+    /// The inventory's token has no keychain copy to act with.
+    NoKeptCopy,
     Internal,
     // The command line (gatehouse-cli).
     Usage,

@@ -8,14 +8,19 @@ import { expectNoSeriousA11yViolations } from "../test/axe";
 import { freshEngine } from "../test/engine";
 import { renderWithBackend } from "../test/render";
 
-/** Generates a token for "Reporting Server" through the engine; returns its last characters. */
-async function generate(backend: Backend, expiry: TokenExpiry): Promise<string> {
+/** Generates a token for "Reporting Server" through the engine (keeping a copy in the keychain
+ * when `keep`); returns its last characters. */
+async function generate(backend: Backend, expiry: TokenExpiry, keep = false): Promise<string> {
   const overview = await backend.portfolioOverview();
   if (overview.status !== "ok") throw new Error(overview.error.message);
   const owner = overview.data.system_users.find((u) => u.name === "Reporting Server");
   if (!owner || !overview.data.app_id) throw new Error("the demo has no Reporting Server");
   const issued = await backend.generateToken({ system_user_id: owner.id, app_id: overview.data.app_id, scopes: ["ads_read"], expiry }, () => undefined);
   if (issued.status !== "ok") throw new Error(issued.error.message);
+  if (keep) {
+    const kept = await backend.keepTokenInKeychain(issued.data.handle);
+    if (kept.status !== "ok") throw new Error(kept.error.message);
+  }
   const revealed = await backend.revealToken(issued.data.handle);
   if (revealed.status !== "ok") throw new Error(revealed.error.message);
   await backend.forgetToken(issued.data.handle);
@@ -54,6 +59,36 @@ describe("the token inventory", () => {
     await user.click(screen.getByRole("button", { name: "Export expiry dates (.ics)" }));
     expect(await screen.findByText(/Saved 1 expiry date for your calendar/)).toBeTruthy();
     expect(screen.getByText(/gatehouse-token-expiry-\d{4}-\d{2}-\d{2}\.ics/)).toBeTruthy();
+  });
+
+  it("refreshes a kept 60-day token from the list, and stops a leaked one with its copy or by invalidating its system user's tokens", async () => {
+    const user = userEvent.setup();
+    const { backend } = await freshEngine();
+    const loose = await generate(backend, "never");
+    const kept = await generate(backend, "sixty_days", true);
+    window.location.hash = "#/tokens";
+    renderWithBackend(<App />, backend);
+    const table = await screen.findByRole("grid", { name: "Tokens" });
+    await waitFor(() => expect(rows(table)).toHaveLength(2));
+    // Only the kept 60-day token can be refreshed from here.
+    expect(within(table).queryByRole("button", { name: `Refresh token …${loose}` })).toBeNull();
+    await user.click(within(table).getByRole("button", { name: `Refresh token …${kept}` }));
+    const dialog = await screen.findByRole("dialog");
+    await user.click(within(dialog).getByRole("button", { name: "Close" }));
+    await user.click(await screen.findByRole("button", { name: "Close without copying" }));
+    await waitFor(() => expect(rows(table)).toHaveLength(3));
+    expect(table.textContent).toContain("Refreshed here");
+
+    // The never-expiring one leaked: no copy, so every token of Reporting Server is invalidated.
+    await user.click(within(table).getByRole("button", { name: `Token …${loose} leaked or lost` }));
+    const rescue = await screen.findByRole("dialog", { name: `Leaked or lost: token …${loose}` });
+    expect(within(rescue).getByText(/Gatehouse keeps no copy of it/)).toBeTruthy();
+    expect(within(rescue).getByText(/other working tokens Gatehouse knows of stop too/)).toBeTruthy();
+    await user.click(within(rescue).getByRole("button", { name: "Invalidate every token of Reporting Server" }));
+    expect(await within(rescue).findByText("Every token of “Reporting Server” is invalidated.")).toBeTruthy();
+    await user.click(within(rescue).getByRole("button", { name: "Close" }));
+    await waitFor(() => expect(within(table).getAllByText("Invalidated with all its system user's tokens").length).toBe(3));
+    await expectNoSeriousA11yViolations();
   });
 
   it("starts empty and says what it will list", async () => {

@@ -3,7 +3,7 @@ import { useState } from "react";
 import { Link } from "react-aria-components";
 import { useBackend } from "../backend/context";
 import { commandError, unwrap } from "../backend/query";
-import type { InventoryToken, TokenState } from "../bindings";
+import type { CommandError, InventoryToken, IssuedToken, TokenState } from "../bindings";
 import { Badge, type BadgeTone } from "../components/Badge";
 import { Button } from "../components/Button";
 import { Callout, ErrorCallout } from "../components/Callout";
@@ -13,6 +13,8 @@ import { Page } from "../components/Page";
 import { SegmentedControl } from "../components/SegmentedControl";
 import { usePortfolioId, usePortfolioOverview } from "../queries";
 import { hrefFor } from "../router";
+import { CopyOnceDialog } from "./token/CopyOnceDialog";
+import { TokenRescueDialog } from "./token/TokenRescueDialog";
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
 
@@ -37,6 +39,20 @@ export function TokensScreen() {
   const portfolioId = usePortfolioId();
   const [scope, setScope] = useState<Scope>("this");
   const exporting = useExport();
+  const [rescuing, setRescuing] = useState<InventoryToken | null>(null);
+  const [refreshed, setRefreshed] = useState<IssuedToken | null>(null);
+  const [actionError, setActionError] = useState<CommandError | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const reload = () => void inventory.refetch();
+  const refresh = async (t: InventoryToken) => {
+    setBusy(t.fingerprint.hash);
+    setActionError(null);
+    const result = await backend.refreshKeptToken(t.fingerprint.hash);
+    setBusy(null);
+    if (result.status === "error") setActionError(result.error);
+    else setRefreshed(result.data);
+    reload();
+  };
   const all = scope === "all";
   const inventory = useQuery({
     queryKey: ["tokens", all ? "all" : portfolioId],
@@ -100,6 +116,27 @@ export function TokensScreen() {
     },
     ...(all ? [{ id: "portfolio", name: "Portfolio", className: "mono muted", render: (t: InventoryToken) => t.portfolio_id }] : []),
     {
+      id: "actions",
+      name: "Actions",
+      hideHeader: true,
+      className: "table__cell--actions",
+      render: (t) => {
+        const kept = inventory.data?.kept.includes(t.fingerprint.hash) ?? false;
+        return (
+          <div className="row">
+            {kept && t.refreshable && (
+              <Button variant="secondary" isDisabled={busy !== null} onPress={() => void refresh(t)} aria-label={`Refresh token …${t.fingerprint.last}`}>
+                {busy === t.fingerprint.hash ? "Refreshing…" : "Refresh"}
+              </Button>
+            )}
+            <Button variant="ghost" onPress={() => setRescuing(t)} aria-label={`Token …${t.fingerprint.last} leaked or lost`}>
+              Leaked or lost…
+            </Button>
+          </div>
+        );
+      },
+    },
+    {
       id: "seen",
       name: "Last known",
       render: (t) => (
@@ -152,6 +189,7 @@ export function TokensScreen() {
           ]}
           onChange={setScope}
         />
+        <div aria-live="polite">{actionError && <ErrorCallout error={actionError} title="The token was not refreshed" />}</div>
         {inventory.isError && <ErrorCallout error={commandError(inventory.error)} title="The tokens could not be read" />}
         {inventory.isPending && <Callout tone="info" title="Reading the tokens…" role="none" />}
         {data && (
@@ -163,6 +201,19 @@ export function TokensScreen() {
           />
         )}
       </div>
+      <TokenRescueDialog
+        token={rescuing}
+        kept={rescuing ? (data?.kept.includes(rescuing.fingerprint.hash) ?? false) : false}
+        ownerName={rescuing?.user_id ? (names.get(rescuing.user_id) ?? null) : null}
+        othersWorking={
+          rescuing
+            ? (data?.tokens.filter((t) => t.user_id === rescuing.user_id && t.fingerprint.hash !== rescuing.fingerprint.hash && t.working).length ?? 0)
+            : 0
+        }
+        onClose={() => setRescuing(null)}
+        onChanged={reload}
+      />
+      {refreshed && <CopyOnceDialog token={refreshed} onClosed={() => setRefreshed(null)} />}
     </Page>
   );
 }
