@@ -31,6 +31,7 @@ const COMMANDS: &[&str] = &[
     "refresh_kept_token",
     "revoke_kept_token",
     "invalidate_system_user_tokens",
+    "notify_token_expiry",
     "set_up_gatehouse",
     "cancel_sign_in",
     "remove_portfolio",

@@ -16,6 +16,7 @@ use gatehouse_commands::{
 };
 use gatehouse_core::audit::{AuditCheck, AuditFilter, ExportFormat};
 use gatehouse_core::connect::ConnectionReport;
+use gatehouse_core::inventory::ExpiryNotice;
 use gatehouse_core::jobs::{AssetChange, JobEvent, JobReport, JobSummary};
 use gatehouse_core::login::{AdminChoice, BusinessCheck};
 use gatehouse_core::matrix::AccessMatrix;
@@ -292,6 +293,26 @@ pub async fn invalidate_system_user_tokens(
     system_user_id: String,
 ) -> Answer<()> {
     inventory::invalidate_system_user_tokens(&state, system_user_id).await
+}
+
+/// Shows a desktop notification when tokens expire within `within_days` (the window asks at
+/// start and then twice a day, when the person has the reminder on); the notice either way.
+#[tauri::command]
+#[specta::specta]
+pub async fn notify_token_expiry(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    within_days: u32,
+) -> Answer<Option<ExpiryNotice>> {
+    let notice = inventory::token_expiry_notice(&state, within_days).await?;
+    if let Some(n) = &notice {
+        use tauri_plugin_notification::NotificationExt;
+        // No notification service (a bare session): the window shows the notice anyway.
+        if let Err(e) = app.notification().builder().title(&n.title).body(&n.body).show() {
+            eprintln!("gatehouse: the desktop notification could not be shown: {e}");
+        }
+    }
+    Ok(notice)
 }
 
 #[tauri::command]

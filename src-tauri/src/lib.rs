@@ -11,6 +11,7 @@ pub fn run() {
     let builder = specta_builder();
     let app = tauri::Builder::default()
         .manage(gatehouse_commands::AppState::new(gatehouse_commands::Environment::desktop()))
+        .plugin(tauri_plugin_notification::init())
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);

@@ -35,6 +35,7 @@ import { SettingsScreen } from "./screens/SettingsScreen";
 import { SystemUserScreen } from "./screens/SystemUserScreen";
 import { SystemUsersScreen } from "./screens/SystemUsersScreen";
 import { TokensScreen } from "./screens/TokensScreen";
+import { useExpiryReminderNotice } from "./expiryReminder";
 import { useTheme } from "./theme";
 
 const navIcons: Record<NavRoute, string> = {
@@ -89,7 +90,9 @@ export function App() {
   const queryClient = useQueryClient();
   const route = useRoute();
   const [theme, setTheme] = useTheme();
-  const version = useAppInfo().data?.version ?? "";
+  const appInfo = useAppInfo().data;
+  const version = appInfo?.version ?? "";
+  const expiryNotice = useExpiryReminderNotice(appInfo?.expiry_reminder.default);
   const list = usePortfolioList();
   const overview = usePortfolioOverview();
   const reloadOverview = useReloadOverview();
@@ -248,6 +251,15 @@ export function App() {
         {setUpNote && setUpNote.id === listData?.active_id && route.name === "system-users" && (
           <div className="main__notice">
             <Callout tone="success" title={setUpNote.message} />
+          </div>
+        )}
+        {expiryNotice && route.name !== "tokens" && (
+          <div className="main__notice">
+            <Callout tone="warning" title={expiryNotice.title}>
+              <span>
+                <Link href={hrefFor({ name: "tokens" })}>See them in Tokens</Link> and refresh them before they end.
+              </span>
+            </Callout>
           </div>
         )}
         {route.name === "home" && <HomeScreen />}

@@ -39,6 +39,11 @@ export const commands = {
 	refreshKeptToken: (hash: string) => typedError<IssuedToken, CommandError>(__TAURI_INVOKE("refresh_kept_token", { hash })),
 	revokeKeptToken: (hash: string) => typedError<Revoked, CommandError>(__TAURI_INVOKE("revoke_kept_token", { hash })),
 	invalidateSystemUserTokens: (systemUserId: string) => typedError<null, CommandError>(__TAURI_INVOKE("invalidate_system_user_tokens", { systemUserId })),
+	/**
+	 *  Shows a desktop notification when tokens expire within `within_days` (the window asks at
+	 *  start and then twice a day, when the person has the reminder on); the notice either way.
+	 */
+	notifyTokenExpiry: (withinDays: number) => typedError<ExpiryNotice | null, CommandError>(__TAURI_INVOKE("notify_token_expiry", { withinDays })),
 	setUpGatehouse: (businessId: string, choice: AdminChoice, label: string) => typedError<GatehouseSetUp, CommandError>(__TAURI_INVOKE("set_up_gatehouse", { businessId, choice, label })),
 	cancelSignIn: () => __TAURI_INVOKE<void>("cancel_sign_in"),
 	removePortfolio: (id: string) => typedError<null, CommandError>(__TAURI_INVOKE("remove_portfolio", { id })),
@@ -187,6 +192,8 @@ export type AppInfo = {
 	os: string,
 	/**  How long a copied token stays on the clipboard: the default and the bounds. */
 	clipboard_clear: ClearAfterSecs,
+	/**  How many days ahead the token expiry reminder looks: the default and the bounds. */
+	expiry_reminder: ReminderDays,
 };
 
 /**  An app, by ID and name. */
@@ -665,6 +672,13 @@ export type ExpiryChoice = {
 	lifetime_days: number | null,
 };
 
+/**  A reminder of tokens about to end, for a desktop notification. */
+export type ExpiryNotice = {
+	count: number,
+	title: string,
+	body: string,
+};
+
 /**  When a token stops working, as far as Meta said. */
 export type ExpiryState = 
 /**  Until revoked or its system user loses access. */
@@ -1089,6 +1103,16 @@ export type RelationChoice = {
 	relation: Relation,
 	/**  "Owned", "Shared by clients". */
 	label: string,
+};
+
+/**
+ *  How many days ahead the expiry reminder looks: the default and the bounds (a 60-day token's
+ *  whole life at most).
+ */
+export type ReminderDays = {
+	default: number,
+	min: number,
+	max: number,
 };
 
 /**

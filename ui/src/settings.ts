@@ -36,3 +36,41 @@ export function useClipboardClearSeconds(): [number | null, (seconds: number) =>
   }, []);
   return [seconds, update];
 }
+
+/** Not a secret: whether the expiry reminder is on, and how many days ahead it looks. */
+const REMINDER_KEY = "gatehouse.expiryReminder";
+const REMINDER_CHANGED = "gatehouse:expiry-reminder";
+
+export interface ExpiryReminder {
+  on: boolean;
+  /** `null`: the engine's default (`AppInfo.expiry_reminder`). */
+  days: number | null;
+}
+
+export function readExpiryReminder(): ExpiryReminder {
+  try {
+    const raw = JSON.parse(localStorage.getItem(REMINDER_KEY) ?? "null") as Partial<ExpiryReminder> | null;
+    return { on: raw?.on ?? true, days: typeof raw?.days === "number" && Number.isFinite(raw.days) ? Math.round(raw.days) : null };
+  } catch {
+    return { on: true, days: null };
+  }
+}
+
+/** The expiry reminder as the person set it (Settings → Token expiry), on by default. */
+export function useExpiryReminder(): [ExpiryReminder, (next: ExpiryReminder) => void] {
+  const [reminder, setReminder] = useState(readExpiryReminder);
+  useEffect(() => {
+    const onChange = () => setReminder(readExpiryReminder());
+    window.addEventListener(REMINDER_CHANGED, onChange);
+    window.addEventListener("storage", onChange);
+    return () => {
+      window.removeEventListener(REMINDER_CHANGED, onChange);
+      window.removeEventListener("storage", onChange);
+    };
+  }, []);
+  const update = useCallback((next: ExpiryReminder) => {
+    localStorage.setItem(REMINDER_KEY, JSON.stringify(next));
+    window.dispatchEvent(new Event(REMINDER_CHANGED));
+  }, []);
+  return [reminder, update];
+}

@@ -14,6 +14,8 @@ pub struct AppInfo {
     pub os: String,
     /// How long a copied token stays on the clipboard: the default and the bounds.
     pub clipboard_clear: gatehouse_core::ClearAfterSecs,
+    /// How many days ahead the token expiry reminder looks: the default and the bounds.
+    pub expiry_reminder: gatehouse_core::inventory::ReminderDays,
 }
 
 pub async fn app_info() -> AppInfo {
@@ -22,6 +24,7 @@ pub async fn app_info() -> AppInfo {
         version: env!("CARGO_PKG_VERSION").into(),
         os: std::env::consts::OS.into(),
         clipboard_clear: gatehouse_core::CLEAR_AFTER,
+        expiry_reminder: gatehouse_core::inventory::REMINDER_DAYS,
     }
 }
 

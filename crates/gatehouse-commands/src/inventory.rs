@@ -154,3 +154,18 @@ pub async fn invalidate_system_user_tokens(
 ) -> Result<(), CommandError> {
     Ok(state.portfolio().await?.invalidate_all_tokens(&system_user_id).await?)
 }
+
+/// The reminder of tokens (of every portfolio) that expire within `within_days`, if any; the
+/// desktop shell shows it as a notification.
+pub async fn token_expiry_notice(
+    state: &AppState,
+    within_days: u32,
+) -> Result<Option<inventory::ExpiryNotice>, CommandError> {
+    let tokens = state
+        .store()
+        .await?
+        .token_inventory(None, now(), DEFAULT_WARN_DAYS)
+        .map_err(gatehouse_core::Error::from)?;
+    let range = inventory::REMINDER_DAYS;
+    Ok(inventory::expiry_notice(&tokens, now(), within_days.clamp(range.min, range.max)))
+}

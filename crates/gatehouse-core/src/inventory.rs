@@ -141,6 +141,19 @@ pub struct InventoryToken {
 /// Days before expiry a token counts as expiring soon, unless the person chose otherwise.
 pub const DEFAULT_WARN_DAYS: u32 = 7;
 
+/// How many days ahead the expiry reminder looks: the default and the bounds (a 60-day token's
+/// whole life at most).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ReminderDays {
+    pub default: u32,
+    pub min: u32,
+    pub max: u32,
+}
+
+pub const REMINDER_DAYS: ReminderDays =
+    ReminderDays { default: DEFAULT_WARN_DAYS, min: 1, max: 60 };
+
 impl Store {
     /// Adds or updates the token `token` as `report` describes it (a token seen again keeps
     /// how it was first seen, unless it is now generated or refreshed here).
@@ -456,4 +469,57 @@ fn fold(line: &str) -> String {
     }
     out.push_str("\r\n");
     out
+}
+
+/// A reminder of tokens about to end, for a desktop notification.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct ExpiryNotice {
+    pub count: u32,
+    pub title: String,
+    pub body: String,
+}
+
+/// The working tokens of `tokens` that expire within `within_days` of `now`, as a notice (none
+/// when there are none). The soonest first, at most five named.
+pub fn expiry_notice(
+    tokens: &[InventoryToken],
+    now: f64,
+    within_days: u32,
+) -> Option<ExpiryNotice> {
+    let horizon = now + f64::from(within_days) * 86_400.0;
+    let mut soon: Vec<&InventoryToken> = tokens
+        .iter()
+        .filter(|t| t.working && !t.never_expires)
+        .filter(|t| t.expires_at_unix.is_some_and(|at| at > now && at <= horizon))
+        .collect();
+    if soon.is_empty() {
+        return None;
+    }
+    soon.sort_by(|a, b| {
+        a.expires_at_unix.partial_cmp(&b.expires_at_unix).unwrap_or(std::cmp::Ordering::Equal)
+    });
+    let count = u32::try_from(soon.len()).unwrap_or(u32::MAX);
+    let title = if count == 1 {
+        format!("A token expires within {within_days} days")
+    } else {
+        format!("{count} tokens expire within {within_days} days")
+    };
+    let mut lines: Vec<String> = soon
+        .iter()
+        .take(5)
+        .map(|t| {
+            format!(
+                "…{} ({}): {}",
+                t.fingerprint.last,
+                t.portfolio_id,
+                t.state_label.to_lowercase()
+            )
+        })
+        .collect();
+    if soon.len() > 5 {
+        lines.push(format!("and {} more", soon.len() - 5));
+    }
+    lines.push("Refresh them in Gatehouse (Tokens).".to_owned());
+    Some(ExpiryNotice { count, title, body: lines.join("\n") })
 }

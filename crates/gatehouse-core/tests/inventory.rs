@@ -6,7 +6,9 @@
 use std::sync::Arc;
 
 use gatehouse_core::audit::{Actor, AuditTrail, Fingerprint};
-use gatehouse_core::inventory::{calendar, TokenSource, TokenState, DEFAULT_WARN_DAYS};
+use gatehouse_core::inventory::{
+    calendar, expiry_notice, TokenSource, TokenState, DEFAULT_WARN_DAYS,
+};
 use gatehouse_core::store::Store;
 use gatehouse_core::{NewRole, Portfolio, PortfolioKind, TokenExpiry, TokenKind};
 use gatehouse_emulator::Fixture;
@@ -70,6 +72,14 @@ async fn tokens_are_listed_by_fingerprint_sorted_by_expiry_and_followed_to_their
         "{}",
         gone.state_label
     );
+
+    // A desktop reminder: nothing within a week now; both 60-day tokens 55 days on.
+    assert_eq!(expiry_notice(&list, now, 7), None);
+    let notice = expiry_notice(&list, now + 55.0 * 86_400.0, 7).expect("a notice");
+    assert_eq!(notice.count, 2);
+    assert_eq!(notice.title, "2 tokens expire within 7 days");
+    assert!(notice.body.contains(&format!("…{}", first.fingerprint.last)), "{}", notice.body);
+    assert!(!notice.body.contains(sixty.token.expose()));
 
     // The calendar: the two 60-day tokens that still work, a reminder a week before.
     let ics = calendar(&list, now);

@@ -141,6 +141,10 @@ pub async fn invoke(
         "invalidate_system_user_tokens" => {
             answer(inventory::invalidate_system_user_tokens(s, args.get("systemUserId")?).await)
         }
+        // The dev host has no desktop: the notice only.
+        "notify_token_expiry" => {
+            answer(inventory::token_expiry_notice(s, args.get("withinDays")?).await)
+        }
         "agency_console" => answer(console::agency_console(s).await),
         "check_drift" => {
             answer(console::check_drift(s, args.get("id")?, channel(emit, "onProgress")).await)

@@ -60,6 +60,7 @@ export const tauriBackend: Backend = {
   accessMatrix: (onProgress) => settle(commands.accessMatrix(channel(onProgress))),
   exportAccessMatrix: (format) => settle(commands.exportAccessMatrix(format)),
   agencyConsole: () => settle(commands.agencyConsole()),
+  notifyTokenExpiry: (withinDays) => settle(commands.notifyTokenExpiry(withinDays)),
   refreshKeptToken: (hash) => settle(commands.refreshKeptToken(hash)),
   revokeKeptToken: (hash) => settle(commands.revokeKeptToken(hash)),
   invalidateSystemUserTokens: (systemUserId) => settle(commands.invalidateSystemUserTokens(systemUserId)),

@@ -18,13 +18,15 @@ export interface NumberFieldProps {
   step?: number;
   /** Shown after the number, e.g. "seconds". */
   unit?: string;
+  isDisabled?: boolean;
 }
 
 /** A whole number within limits: arrow keys step it, typed values are clamped on blur. */
-export function NumberField({ label, description, value, onChange, minValue, maxValue, step = 1, unit }: NumberFieldProps) {
+export function NumberField({ label, description, value, onChange, minValue, maxValue, step = 1, unit, isDisabled }: NumberFieldProps) {
   return (
     <AriaNumberField
       className="field"
+      isDisabled={isDisabled}
       value={value}
       onChange={(next) => {
         if (!Number.isNaN(next)) onChange(next);

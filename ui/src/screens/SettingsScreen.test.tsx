@@ -1,4 +1,4 @@
-import { act, renderHook, screen } from "@testing-library/react";
+import { act, renderHook, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { App } from "../App";
@@ -15,7 +15,10 @@ describe("clipboard setting", () => {
     renderWithBackend(<App />, backend);
     const field = await screen.findByRole<HTMLInputElement>("textbox", { name: "Clear the clipboard after" });
     expect(field.value).toBe("30");
-    await user.click(screen.getByRole("button", { name: /Increase/ }));
+    // The field's own Increase button (the expiry reminder has one too).
+    const group = field.closest<HTMLElement>(".field");
+    if (!group) throw new Error("the field is in a group");
+    await user.click(within(group).getByRole("button", { name: /Increase/ }));
     expect(field.value).toBe("31");
     expect(localStorage.getItem("gatehouse.clipboardClearSeconds")).toBe("31");
     await user.clear(field);

@@ -2,12 +2,13 @@ import { commandError } from "../backend/query";
 import { Button } from "../components/Button";
 import { Callout, ErrorCallout } from "../components/Callout";
 import { Card } from "../components/Card";
+import { Checkbox } from "../components/Checkbox";
 import { Page } from "../components/Page";
 import { CompatibilityCard } from "./CompatibilityCard";
 import { NumberField } from "../components/NumberField";
 import { SegmentedControl } from "../components/SegmentedControl";
 import { useAppInfo, useKeyringStatus } from "../queries";
-import { useClipboardClearSeconds } from "../settings";
+import { useClipboardClearSeconds, useExpiryReminder } from "../settings";
 import type { ThemeChoice } from "../theme";
 
 const themeOptions = [
@@ -30,6 +31,8 @@ export function SettingsScreen({ theme, onThemeChange }: { theme: ThemeChoice; o
   const [clearSeconds, setClearSeconds] = useClipboardClearSeconds();
   // The default and the bounds are the engine's (every copy is held to them there).
   const clearRange = useAppInfo().data?.clipboard_clear;
+  const reminderRange = useAppInfo().data?.expiry_reminder;
+  const [reminder, setReminder] = useExpiryReminder();
 
   return (
     <Page title="Settings">
@@ -52,6 +55,29 @@ export function SettingsScreen({ theme, onThemeChange }: { theme: ThemeChoice; o
             maxValue={clearRange.max}
           />
         )}
+      </Card>
+
+      <Card
+        title="Token expiry"
+        description="Gatehouse reminds you of tokens about to end (the ones it generated, refreshed or inspected) with a desktop notification when it starts, and twice a day while it runs."
+      >
+        <div className="stack">
+          <Checkbox isSelected={reminder.on} onChange={(on) => setReminder({ ...reminder, on })}>
+            Remind me before a token expires
+          </Checkbox>
+          {reminderRange && (
+            <NumberField
+              label="Remind me this many days before"
+              unit="days"
+              description={`Between ${String(reminderRange.min)} and ${String(reminderRange.max)} days.`}
+              value={Math.min(reminderRange.max, Math.max(reminderRange.min, reminder.days ?? reminderRange.default))}
+              onChange={(days) => setReminder({ ...reminder, days })}
+              minValue={reminderRange.min}
+              maxValue={reminderRange.max}
+              isDisabled={!reminder.on}
+            />
+          )}
+        </div>
       </Card>
 
       <Card

@@ -98,3 +98,25 @@ describe("the token inventory", () => {
     expect(await screen.findByText(/No token yet/)).toBeTruthy();
   });
 });
+
+describe("the expiry reminder", () => {
+  it("is set in Settings (on by default, the engine's default days), and off means no notice", async () => {
+    const user = userEvent.setup();
+    const { backend } = await freshEngine();
+    window.location.hash = "#/settings";
+    renderWithBackend(<App />, backend);
+    const toggle = await screen.findByRole("checkbox", { name: "Remind me before a token expires" });
+    expect(toggle).toHaveProperty("checked", true);
+    const days = await screen.findByRole("textbox", { name: /Remind me this many days before/ });
+    expect((days as HTMLInputElement).value).toBe("7");
+    await user.click(toggle);
+    expect(toggle).toHaveProperty("checked", false);
+    expect(JSON.parse(localStorage.getItem("gatehouse.expiryReminder") ?? "{}")).toMatchObject({ on: false });
+    // The engine's notice for 60 days ahead names a 60-day token (none expire within 7 now).
+    await generate(backend, "sixty_days");
+    const notice = await backend.notifyTokenExpiry(60);
+    expect(notice.status === "ok" && notice.data?.title).toBe("A token expires within 60 days");
+    const none = await backend.notifyTokenExpiry(7);
+    expect(none.status === "ok" && none.data).toBeNull();
+  });
+});
