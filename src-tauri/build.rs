@@ -32,6 +32,7 @@ const COMMANDS: &[&str] = &[
     "revoke_kept_token",
     "invalidate_system_user_tokens",
     "notify_token_expiry",
+    "token_expiry_notice",
     "set_up_gatehouse",
     "cancel_sign_in",
     "remove_portfolio",

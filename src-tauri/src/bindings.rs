@@ -39,6 +39,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::revoke_kept_token,
             commands::invalidate_system_user_tokens,
             commands::notify_token_expiry,
+            commands::token_expiry_notice,
             commands::set_up_gatehouse,
             commands::cancel_sign_in,
             commands::remove_portfolio,

@@ -295,6 +295,17 @@ pub async fn invalidate_system_user_tokens(
     inventory::invalidate_system_user_tokens(&state, system_user_id).await
 }
 
+/// The reminder of tokens that expire within `within_days`, without a notification (the window
+/// asks again when the person changes the number of days).
+#[tauri::command]
+#[specta::specta]
+pub async fn token_expiry_notice(
+    state: State<'_, AppState>,
+    within_days: u32,
+) -> Answer<Option<ExpiryNotice>> {
+    inventory::token_expiry_notice(&state, within_days).await
+}
+
 /// Shows a desktop notification when tokens expire within `within_days` (the window asks at
 /// start and then twice a day, when the person has the reminder on); the notice either way.
 #[tauri::command]

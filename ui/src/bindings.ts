@@ -44,6 +44,11 @@ export const commands = {
 	 *  start and then twice a day, when the person has the reminder on); the notice either way.
 	 */
 	notifyTokenExpiry: (withinDays: number) => typedError<ExpiryNotice | null, CommandError>(__TAURI_INVOKE("notify_token_expiry", { withinDays })),
+	/**
+	 *  The reminder of tokens that expire within `within_days`, without a notification (the window
+	 *  asks again when the person changes the number of days).
+	 */
+	tokenExpiryNotice: (withinDays: number) => typedError<ExpiryNotice | null, CommandError>(__TAURI_INVOKE("token_expiry_notice", { withinDays })),
 	setUpGatehouse: (businessId: string, choice: AdminChoice, label: string) => typedError<GatehouseSetUp, CommandError>(__TAURI_INVOKE("set_up_gatehouse", { businessId, choice, label })),
 	cancelSignIn: () => __TAURI_INVOKE<void>("cancel_sign_in"),
 	removePortfolio: (id: string) => typedError<null, CommandError>(__TAURI_INVOKE("remove_portfolio", { id })),

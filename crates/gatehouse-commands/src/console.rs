@@ -72,10 +72,18 @@ pub async fn check_drift(
     let portfolio = crate::portfolios::open(state, &id).await?;
     let matrix =
         portfolio.access_matrix(|done, total| on_progress(MatrixProgress { done, total })).await?;
-    let tokens = state
+    let mut tokens = state
         .store()
         .await?
         .token_inventory(Some(&id), now(), DEFAULT_WARN_DAYS)
         .map_err(gatehouse_core::Error::from)?;
+    // The portfolio's own admin token (Gatehouse set it up, say) is how Gatehouse works there,
+    // not an admin used for daily work.
+    if !id.starts_with(crate::state::DEMO_PREFIX) {
+        if let Ok(secrets) = gatehouse_core::profiles::load_secrets(state.secrets()?, &id).await {
+            let own = gatehouse_core::audit::Fingerprint::of(&secrets.admin_token);
+            tokens.retain(|t| t.fingerprint != own);
+        }
+    }
     Ok(DriftReport { findings: drift(&matrix, &tokens), summary: matrix.summary, portfolio_id: id })
 }

@@ -559,7 +559,8 @@ impl Store {
                 text(&format!("%{escaped}%")),
             );
         }
-        let limit = filter.limit.unwrap_or(AuditFilter::DEFAULT_LIMIT).clamp(1, 100_000);
+        // Pages ask for a few hundred; exports and the link history for everything.
+        let limit = filter.limit.unwrap_or(AuditFilter::DEFAULT_LIMIT).max(1);
         sql.push_str(&format!(" ORDER BY seq DESC LIMIT {limit}"));
         let conn = self.lock();
         let mut stmt = conn.prepare(&sql)?;
@@ -636,6 +637,17 @@ impl ExportFormat {
     }
 }
 
+/// A CSV cell as text only: a cell a spreadsheet would read as a formula (it starts with `=`,
+/// `+`, `-`, `@`, a tab or a carriage return) gets a leading `'`. Names in the log and the
+/// matrix can be chosen by others (a client names the assets it shares).
+pub fn csv_cell(value: &str) -> std::borrow::Cow<'_, str> {
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{value}"))
+    } else {
+        std::borrow::Cow::Borrowed(value)
+    }
+}
+
 /// `entries` as a CSV file (one row each, the details as `key=value; …`) or a JSON array.
 pub fn export(entries: &[AuditEntry], format: ExportFormat) -> String {
     match format {
@@ -660,7 +672,7 @@ pub fn export(entries: &[AuditEntry], format: ExportFormat) -> String {
             for e in entries {
                 let details: Vec<String> =
                     e.details.iter().map(|(k, v)| format!("{k}={v}")).collect();
-                let _ = out.write_record([
+                let record = [
                     e.seq.to_string(),
                     iso_utc(e.at_unix),
                     e.portfolio_id.clone(),
@@ -674,7 +686,8 @@ pub fn export(entries: &[AuditEntry], format: ExportFormat) -> String {
                     e.outcome.as_str().to_owned(),
                     e.error_code.clone().unwrap_or_default(),
                     e.hash.clone(),
-                ]);
+                ];
+                let _ = out.write_record(record.iter().map(|c| csv_cell(c).into_owned()));
             }
             String::from_utf8(out.into_inner().unwrap_or_default()).unwrap_or_default()
         }

@@ -238,7 +238,7 @@ pub fn matrix_csv(m: &AccessMatrix) -> String {
         "relation".to_owned(),
     ];
     header.extend(m.users.iter().map(|u| format!("{} ({})", u.name, u.id)));
-    let _ = out.write_record(&header);
+    let _ = out.write_record(header.iter().map(|c| crate::audit::csv_cell(c).into_owned()));
     let mut grid = vec![vec![String::new(); m.users.len()]; m.assets.len()];
     for c in &m.cells {
         if let Some(cell) =
@@ -264,7 +264,7 @@ pub fn matrix_csv(m: &AccessMatrix) -> String {
                 tasks
             }
         }));
-        let _ = out.write_record(&record);
+        let _ = out.write_record(record.iter().map(|c| crate::audit::csv_cell(c).into_owned()));
     }
     String::from_utf8(out.into_inner().unwrap_or_default()).unwrap_or_default()
 }

@@ -204,18 +204,32 @@ impl Portfolio {
         // Step 3 of Meta's guide: the new system user is who the token says it is.
         let own =
             self.session().client().session(Credentials::with_app_secret(token.clone(), secret));
-        let me = own.me().await?;
+        // The token exists now: losing it to a failed read would leave a working token
+        // nobody saw. Who it belongs to comes from `debug_token` when `/me` does not answer.
+        let (me_id, me_name) = match own.me().await {
+            Ok(me) => (me.id, me.name),
+            Err(_) => match self.debug(&token).await {
+                Ok(info) => (info.user_id.unwrap_or_default(), None),
+                Err(_) => (String::new(), None),
+            },
+        };
         // UNCONFIRMED whether these tokens can expire (Meta lists no expiry parameter for
         // them, graph-api.md §6.3): what debug_token says wins; unasked, never.
         let now = self.session().clock().unix_now();
         let (post_check, post_check_error) = crate::tokens::run_post_check(self, &token, || {
-            crate::tokens::unverified_report(app_id, &me.id, scopes, false, now)
+            crate::tokens::unverified_report(app_id, &me_id, scopes, false, now)
         })
         .await;
         Ok(ClientSystemUser {
             client_business_id: client.to_owned(),
-            name: me.name.unwrap_or_else(|| format!("System user {}", me.id)),
-            system_user_id: me.id,
+            name: me_name.unwrap_or_else(|| {
+                if me_id.is_empty() {
+                    "the new system user".to_owned()
+                } else {
+                    format!("System user {me_id}")
+                }
+            }),
+            system_user_id: me_id,
             token,
             post_check,
             post_check_error,
@@ -312,18 +326,21 @@ impl Portfolio {
     /// (from the audit log), oldest link first.
     pub fn linked_clients(&self) -> Result<Vec<String>> {
         let Some(trail) = self.audit_trail() else { return Ok(Vec::new()) };
-        let filter = AuditFilter {
-            portfolio_id: Some(trail.portfolio_id().to_owned()),
-            limit: Some(100_000),
-            ..AuditFilter::default()
-        };
+        // Only the link entries, however long the log is.
+        let mut entries = Vec::new();
+        for action in [AuditAction::ClientLinked, AuditAction::ClientRemoved] {
+            entries.extend(trail.store().audit_entries(&AuditFilter {
+                portfolio_id: Some(trail.portfolio_id().to_owned()),
+                action: Some(action),
+                outcome: Some(crate::audit::AuditOutcome::Succeeded),
+                limit: Some(u32::MAX),
+                ..AuditFilter::default()
+            })?);
+        }
+        entries.sort_by_key(|e| e.seq);
         let mut linked: Vec<String> = Vec::new();
-        let entries = trail.store().audit_entries(&filter)?;
-        for e in entries.iter().rev() {
-            let (Some(client), crate::audit::AuditOutcome::Succeeded) = (&e.target_id, e.outcome)
-            else {
-                continue;
-            };
+        for e in &entries {
+            let Some(client) = &e.target_id else { continue };
             match e.action {
                 AuditAction::ClientLinked if !linked.contains(client) => {
                     linked.push(client.clone())

@@ -273,4 +273,11 @@ fn filters_pages_and_exports() {
         serde_json::from_str(&export(&entries, ExportFormat::Json)).unwrap();
     assert_eq!(json.as_array().unwrap().len(), 4);
     assert_eq!(json[0]["actor"], "cli");
+
+    // A name a spreadsheet would run as a formula stays text in the CSV.
+    let hostile = AuditEvent::new(AuditAction::SystemUserRenamed, "Renamed a system user")
+        .target("61", Some("=HYPERLINK(\"http://evil.example\")".to_owned()));
+    cli.record("200", &[hostile]).unwrap();
+    let csv = export(&by(AuditFilter::default()), ExportFormat::Csv);
+    assert!(csv.contains("'=HYPERLINK"), "{csv}");
 }

@@ -141,8 +141,8 @@ pub async fn invoke(
         "invalidate_system_user_tokens" => {
             answer(inventory::invalidate_system_user_tokens(s, args.get("systemUserId")?).await)
         }
-        // The dev host has no desktop: the notice only.
-        "notify_token_expiry" => {
+        // The dev host has no desktop: the notice only, both ways.
+        "notify_token_expiry" | "token_expiry_notice" => {
             answer(inventory::token_expiry_notice(s, args.get("withinDays")?).await)
         }
         "agency_console" => answer(console::agency_console(s).await),

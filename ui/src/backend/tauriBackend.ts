@@ -61,6 +61,7 @@ export const tauriBackend: Backend = {
   exportAccessMatrix: (format) => settle(commands.exportAccessMatrix(format)),
   agencyConsole: () => settle(commands.agencyConsole()),
   notifyTokenExpiry: (withinDays) => settle(commands.notifyTokenExpiry(withinDays)),
+  tokenExpiryNotice: (withinDays) => settle(commands.tokenExpiryNotice(withinDays)),
   refreshKeptToken: (hash) => settle(commands.refreshKeptToken(hash)),
   revokeKeptToken: (hash) => settle(commands.revokeKeptToken(hash)),
   invalidateSystemUserTokens: (systemUserId) => settle(commands.invalidateSystemUserTokens(systemUserId)),

@@ -95,7 +95,7 @@ export function ClientsScreen() {
     >
       <div className="stack">
         <div aria-live="polite">{removed && <Callout tone="success" title={removed} />}</div>
-        {wizard && links.data && <ClientWizard start={wizard} links={links.data} onClose={closeWizard} />}
+        {wizard && links.data && <ClientWizard key={`${wizard.step}:${wizard.client ?? ""}`} start={wizard} links={links.data} onClose={closeWizard} />}
         {links.isError && <ErrorCallout error={commandError(links.error)} title="The clients could not be read" />}
         {links.data && (
           <DataTable

@@ -202,7 +202,9 @@ export function TokensScreen() {
         )}
       </div>
       <TokenRescueDialog
+        key={rescuing?.fingerprint.hash ?? "none"}
         token={rescuing}
+        canInvalidate={rescuing !== null && rescuing.portfolio_id === portfolioId && rescuing.business_id === overview.data?.business_id}
         kept={rescuing ? (data?.kept.includes(rescuing.fingerprint.hash) ?? false) : false}
         ownerName={rescuing?.user_id ? (names.get(rescuing.user_id) ?? null) : null}
         othersWorking={

@@ -97,12 +97,29 @@ export function SignInWithMeta({ onSetUp, onCancel }: SignInWithMetaProps) {
 
   // The business picked is checked with Meta first: what Gatehouse will fix, what stops it,
   // and the admin system users it could work as.
-  const checkBusiness = async (id: string) => {
+  // The business picked last, and whether a check is on its way: the engine holds the
+  // person's sign-in during a check, so a business picked meanwhile is checked right after it,
+  // and the answer for one picked before is dropped.
+  const asked = useRef<string | null>(null);
+  const pickedLast = () => asked.current;
+  const inFlight = useRef(false);
+  const checkBusiness = async (id: string): Promise<void> => {
+    asked.current = id;
     setBusinessId(id);
     setChecked(null);
     setError(null);
     setPhase("checking");
+    if (inFlight.current) return;
+    inFlight.current = true;
     const result = await backend.checkBusiness(id);
+    inFlight.current = false;
+    // Read after the wait: it may have changed meanwhile.
+    const latest = pickedLast();
+    if (latest !== id) {
+      // Another business was picked meanwhile (checked now), or a new sign-in began (dropped).
+      if (latest !== null) void checkBusiness(latest);
+      return;
+    }
     setPhase("idle");
     if (result.status === "error") {
       setError({ step: "check", error: result.error });
@@ -116,6 +133,7 @@ export function SignInWithMeta({ onSetUp, onCancel }: SignInWithMetaProps) {
     if (phase !== "idle") return;
     cancelled.current = false;
     setPhase("signing-in");
+    asked.current = null;
     setError(null);
     setPerson(null);
     setBusinessId(null);

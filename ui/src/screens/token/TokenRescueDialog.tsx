@@ -11,6 +11,8 @@ export interface TokenRescueDialogProps {
   token: InventoryToken | null;
   /** A copy of it is in the keychain: Gatehouse can revoke it itself. */
   kept: boolean;
+  /** Its system user is one of the open portfolio's (invalidating goes through that portfolio). */
+  canInvalidate: boolean;
   /** The system user's name, when known. */
   ownerName: string | null;
   /** Other tokens of the same system user that still work (they stop too if all are invalidated). */
@@ -25,7 +27,7 @@ export interface TokenRescueDialogProps {
  * invalidate every token of its system user when Gatehouse has no copy), make a replacement, and
  * update it wherever it was used.
  */
-export function TokenRescueDialog({ token, kept, ownerName, othersWorking, onClose, onChanged }: TokenRescueDialogProps) {
+export function TokenRescueDialog({ token, kept, canInvalidate, ownerName, othersWorking, onClose, onChanged }: TokenRescueDialogProps) {
   const backend = useBackend();
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<CommandError | null>(null);
@@ -38,7 +40,7 @@ export function TokenRescueDialog({ token, kept, ownerName, othersWorking, onClo
     setError(null);
     const result = kept
       ? await backend.revokeKeptToken(token.fingerprint.hash)
-      : token.user_id
+      : token.user_id && canInvalidate
         ? await backend.invalidateSystemUserTokens(token.user_id)
         : null;
     setPending(false);
@@ -59,7 +61,9 @@ export function TokenRescueDialog({ token, kept, ownerName, othersWorking, onClo
             <strong>Stop it.</strong>{" "}
             {kept
               ? "Gatehouse has its copy in the keychain and revokes it now; nothing else changes."
-              : `Gatehouse keeps no copy of it, and Meta revokes a token only when given the token. If you still have it, revoke it in Inspect token. If not, invalidate every token of ${owner}${othersWorking > 0 ? `: the ${othersWorking} other working ${othersWorking === 1 ? "token" : "tokens"} Gatehouse knows of stop too` : ""}.`}
+              : canInvalidate
+                ? `Gatehouse keeps no copy of it, and Meta revokes a token only when given the token. If you still have it, revoke it in Inspect token. If not, invalidate every token of ${owner}${othersWorking > 0 ? `: the ${othersWorking} other working ${othersWorking === 1 ? "token" : "tokens"} Gatehouse knows of stop too` : ""}.`
+                : "Gatehouse keeps no copy of it, and Meta revokes a token only when given the token: revoke it in Inspect token if you still have it, or open the portfolio it belongs to and invalidate its system user's tokens there."}
           </li>
           <li>
             <strong>Make a replacement</strong> for {owner} with the same app and permissions
@@ -82,7 +86,7 @@ export function TokenRescueDialog({ token, kept, ownerName, othersWorking, onClo
         </div>
         <DialogActions>
           <Button onPress={onClose}>Close</Button>
-          {!stopped && (kept || token?.user_id) && (
+          {!stopped && (kept || (token?.user_id && canInvalidate)) && (
             <Button variant="danger" isDisabled={pending} onPress={() => void stop()}>
               {pending ? "Stopping…" : kept ? "Revoke it now" : `Invalidate every token of ${ownerName ?? "the system user"}`}
             </Button>
