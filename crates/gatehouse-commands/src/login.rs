@@ -82,6 +82,7 @@ pub async fn begin_sign_in(
     };
     let base_url = state.graph_url().await?;
     let dialog = login::login_dialog(base_url.as_deref(), DEFAULT_API_VERSION, &app_id, &access)?;
+    state.sign_in_generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     *lock(&state.sign_in) =
         Some(SignIn::Open { state: dialog.state, app_id, app_secret, base_url });
     Ok(SignInDialog { url: dialog.url, redirect: login::LOGIN_REDIRECT.to_owned() })
@@ -155,7 +156,7 @@ pub async fn set_up_gatehouse(
 
 async fn set_up_with(
     state: &AppState,
-    (signed, app_id, app_secret, base_url): &(Box<SignedIn>, String, Secret, Option<String>),
+    (signed, app_id, app_secret, base_url, _): &Held,
     business_id: String,
     choice: &AdminChoice,
     label: String,
@@ -188,6 +189,8 @@ async fn set_up_with(
 
 /// Drops a sign-in under way (the person's token with it).
 pub fn cancel_sign_in(state: &AppState) {
+    // A step still on its way (a business check) must not put the sign-in back afterwards.
+    state.sign_in_generation.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     lock(&state.sign_in).take();
 }
 
@@ -196,14 +199,17 @@ pub fn is_sign_in_answer(url: &str) -> bool {
     login::is_login_redirect(url)
 }
 
-type Held = (Box<SignedIn>, String, Secret, Option<String>);
+/// The signed-in person while a step works with it, and the sign-in generation it was taken
+/// in (a cancel or a new sign-in since means it is not put back).
+type Held = (Box<SignedIn>, String, Secret, Option<String>, u64);
 
 fn signed_in(state: &AppState) -> Result<Held, CommandError> {
+    let generation = state.sign_in_generation.load(std::sync::atomic::Ordering::SeqCst);
     // Taken out first: the guard must not live through the match (the arm locks again).
     let under_way = lock(&state.sign_in).take();
     match under_way {
         Some(SignIn::SignedIn { signed, app_id, app_secret, base_url }) => {
-            Ok((signed, app_id, app_secret, base_url))
+            Ok((signed, app_id, app_secret, base_url, generation))
         }
         other => {
             *lock(&state.sign_in) = other;
@@ -212,8 +218,11 @@ fn signed_in(state: &AppState) -> Result<Held, CommandError> {
     }
 }
 
-fn restore(state: &AppState, (signed, app_id, app_secret, base_url): Held) {
-    *lock(&state.sign_in) = Some(SignIn::SignedIn { signed, app_id, app_secret, base_url });
+fn restore(state: &AppState, (signed, app_id, app_secret, base_url, generation): Held) {
+    let mut slot = lock(&state.sign_in);
+    if state.sign_in_generation.load(std::sync::atomic::Ordering::SeqCst) == generation {
+        *slot = Some(SignIn::SignedIn { signed, app_id, app_secret, base_url });
+    }
 }
 
 fn client_for(base_url: Option<&str>) -> Result<GraphClient, CommandError> {

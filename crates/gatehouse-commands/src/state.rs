@@ -108,6 +108,9 @@ pub struct AppState {
     store: OnceCell<Arc<Store>>,
     /// A Sign in with Meta under way (the person's token, between its steps).
     pub(crate) sign_in: Mutex<Option<crate::login::SignIn>>,
+    /// Bumped by each new sign-in and each cancel, so a step that took the sign-in out does not
+    /// put it back after either.
+    pub(crate) sign_in_generation: std::sync::atomic::AtomicU64,
     /// The client wizard's client admin token (On Behalf Of), for that client only.
     pub(crate) client_admin: Mutex<Option<(String, Secret)>>,
     /// The access matrix last read, with its portfolio's id (for the export).
@@ -167,6 +170,7 @@ impl AppState {
             active: Mutex::new(active),
             keep_tokens_for: KEEP_TOKENS_FOR,
             sign_in: Mutex::new(None),
+            sign_in_generation: std::sync::atomic::AtomicU64::new(0),
             client_admin: Mutex::new(None),
             last_matrix: Mutex::new(None),
             opened: Mutex::new(HashMap::new()),

@@ -103,3 +103,29 @@ async fn a_cancelled_sign_in_ends_it_with_its_reason() {
         login::set_up_gatehouse(&state, agency.id, AdminChoice::Create, String::new()).await;
     assert_eq!(set_up.unwrap_err().code, "no_sign_in_under_way");
 }
+
+#[tokio::test]
+async fn a_cancel_while_the_business_is_checked_is_not_undone_by_the_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = state(dir.path());
+    let demo = state.demo().await.unwrap();
+    let manifest = demo.emulator().manifest().clone();
+    let harbor = manifest.businesses.iter().find(|b| !b.developer_apps.is_empty()).unwrap();
+    let app = &harbor.developer_apps[0];
+    let form =
+        SignInForm { app_id: app.id.clone(), app_secret: app.secret.clone(), config_id: None };
+    let dialog = login::begin_sign_in(&state, form).await.unwrap();
+    let landed = demo.emulator().answer_login(&dialog.url, harbor.user_id.as_deref()).unwrap();
+    login::finish_sign_in(&state, landed).await.unwrap();
+
+    // The check takes the sign-in out and waits on Meta; the person cancels meanwhile.
+    let check = login::check_business(&state, harbor.id.clone());
+    let cancel = async {
+        tokio::task::yield_now().await;
+        login::cancel_sign_in(&state);
+    };
+    let (checked, ()) = tokio::join!(check, cancel);
+    assert!(checked.is_ok(), "the check itself finishes");
+    let after = login::check_business(&state, harbor.id.clone()).await.unwrap_err();
+    assert_eq!(after.code, "no_sign_in_under_way", "the person's token is gone for good");
+}
