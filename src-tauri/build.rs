@@ -30,6 +30,7 @@ const COMMANDS: &[&str] = &[
     "check_drift",
     "refresh_kept_token",
     "revoke_kept_token",
+    "token_rescue_guide",
     "invalidate_system_user_tokens",
     "notify_token_expiry",
     "token_expiry_notice",

@@ -37,6 +37,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::check_drift,
             commands::refresh_kept_token,
             commands::revoke_kept_token,
+            commands::token_rescue_guide,
             commands::invalidate_system_user_tokens,
             commands::notify_token_expiry,
             commands::token_expiry_notice,

@@ -21,6 +21,7 @@ use gatehouse_core::jobs::{AssetChange, JobEvent, JobReport, JobSummary};
 use gatehouse_core::login::{AdminChoice, BusinessCheck};
 use gatehouse_core::matrix::AccessMatrix;
 use gatehouse_core::obo::{ClientAssignment, ClientAssignmentOutcome};
+use gatehouse_core::rescue::{RescueCase, RescueGuide};
 use gatehouse_core::{
     AccessCount, AppChoice, AppClaim, AssetKindInfo, AssetRow, ChangeReview, CopyReceipt,
     CreatedSystemUser, NewRole, PortfolioOverview, Preflight, Revoked, ScopeCatalog,
@@ -284,6 +285,17 @@ pub async fn refresh_kept_token(state: State<'_, AppState>, hash: String) -> Ans
 #[specta::specta]
 pub async fn revoke_kept_token(state: State<'_, AppState>, hash: String) -> Answer<Revoked> {
     inventory::revoke_kept_token(&state, hash).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn token_rescue_guide(
+    state: State<'_, AppState>,
+    hash: String,
+    rescue_case: RescueCase,
+    owner_name: Option<String>,
+) -> Answer<RescueGuide> {
+    inventory::token_rescue_guide(&state, hash, rescue_case, owner_name).await
 }
 
 #[tauri::command]

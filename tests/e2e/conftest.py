@@ -97,6 +97,15 @@ SECRETS: set[str] = set()
 EVIDENCE: list[tuple[str, bytes]] = []
 
 
+def record_measure(line: str) -> None:
+    """A figure measured in the real window, kept in artifacts/e2e/measures.txt (pytest hides
+    what a passing test prints)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with open(ARTIFACTS / "measures.txt", "a", encoding="utf-8") as out:
+        out.write(line + "\n")
+    print(line)
+
+
 def remember_secret(value) -> None:
     if isinstance(value, str) and len(value) >= 8:
         SECRETS.add(value)
@@ -211,15 +220,18 @@ def leak_scan():
 
 
 @pytest.fixture
-def graph_api():
-    """A fresh emulator (demo fixture) standing in for Meta at GATEHOUSE_GRAPH_URL, which the app
-    uses for the portfolios connected through its Connect screen. Yields the manifest."""
+def graph_api(request):
+    """A fresh emulator standing in for Meta at GATEHOUSE_GRAPH_URL, which the app uses for the
+    portfolios connected through its Connect screen. Yields the manifest. Its fixture is the demo
+    one unless the test names another (`@pytest.mark.parametrize("graph_api", ["matrix:10000"],
+    indirect=True)`)."""
+    fixture = getattr(request, "param", "demo")
     port = os.environ.get("GATEHOUSE_E2E_GRAPH_PORT")
     if not port:
         pytest.skip("GATEHOUSE_E2E_GRAPH_PORT is not set (scripts/lib/in-session.sh sets it)")
     binary = os.path.join(os.path.dirname(app_binary()), "gatehouse-emulator")
     proc = subprocess.Popen(
-        [binary, "--fixture", "demo", "--port", port], stdout=subprocess.PIPE, text=True
+        [binary, "--fixture", fixture, "--port", port], stdout=subprocess.PIPE, text=True
     )
     try:
         ready = proc.stdout.readline()

@@ -38,6 +38,7 @@ export const commands = {
 	checkDrift: (id: string, onProgress: Channel<MatrixProgress>) => typedError<DriftReport, CommandError>(__TAURI_INVOKE("check_drift", { id, onProgress })),
 	refreshKeptToken: (hash: string) => typedError<IssuedToken, CommandError>(__TAURI_INVOKE("refresh_kept_token", { hash })),
 	revokeKeptToken: (hash: string) => typedError<Revoked, CommandError>(__TAURI_INVOKE("revoke_kept_token", { hash })),
+	tokenRescueGuide: (hash: string, rescueCase: RescueCase, ownerName: string | null) => typedError<RescueGuide, CommandError>(__TAURI_INVOKE("token_rescue_guide", { hash, rescueCase, ownerName })),
 	invalidateSystemUserTokens: (systemUserId: string) => typedError<null, CommandError>(__TAURI_INVOKE("invalidate_system_user_tokens", { systemUserId })),
 	/**
 	 *  Shows a desktop notification when tokens expire within `within_days` (the window asks at
@@ -118,6 +119,8 @@ export type AccessMatrix = {
 	users: MatrixUser[],
 	assets: MatrixAsset[],
 	cells: MatrixCell[],
+	/**  The clients whose assets are shared with it, by name. */
+	clients: MatrixClient[],
 	/**  Assets no regular system user holds (only admins reach them). */
 	unassigned: number,
 	/**  In words, for the top of the screen and the export. */
@@ -665,7 +668,9 @@ export type ErrorCode = "token_expired" | "token_invalid" | "missing_permission"
 /**  An On Behalf Of step ran without the client admin's token in memory. */
 "no_client_admin_token" | 
 /**  The inventory's token has no keychain copy to act with. */
-"no_kept_copy" | "internal" | "usage" | "invalid_kind" | "invalid_task" | "invalid_scope" | "job_other_portfolio" | "keyring_backend_unknown" | "profile_required" | "token_preflight_failed" | "token_input_failed" | "input_failed";
+"no_kept_copy" | 
+/**  No token (or more than one) of the inventory has the fingerprint given. */
+"fingerprint_unknown" | "internal" | "usage" | "invalid_kind" | "invalid_task" | "invalid_scope" | "job_other_portfolio" | "keyring_backend_unknown" | "profile_required" | "token_preflight_failed" | "token_input_failed" | "input_failed";
 
 /**  A token lifetime offered when generating one, in words. */
 export type ExpiryChoice = {
@@ -884,8 +889,13 @@ export type MatrixAsset = {
 	id: string,
 	name: string,
 	relation: Relation,
-	/**  "Owned" or "Shared by a client". */
+	/**  "Owned", "Shared by Lucky Shrub" or "Shared by a client" (its owner not named). */
 	relation_label: string,
+	/**
+	 *  Which client shared it (an index into [`AccessMatrix::clients`]); none for the
+	 *  portfolio's own assets and for a shared one whose owner Meta does not name (Instagram).
+	 */
+	client: number | null,
 	/**  How many regular system users hold it (admins reach it anyway). */
 	holders: number,
 	/**  The widest access a regular system user has on it, when one has any. */
@@ -898,6 +908,15 @@ export type MatrixCell = {
 	user: number,
 	tasks: string[],
 	access: AccessLevel,
+};
+
+/**  A client business whose assets are shared with the portfolio. */
+export type MatrixClient = {
+	id: string,
+	/**  Its name, or its ID when Meta did not send one. */
+	name: string,
+	/**  How many of its assets the portfolio reaches. */
+	assets: number,
 };
 
 /**  How far the reading has come. */
@@ -1118,6 +1137,45 @@ export type ReminderDays = {
 	default: number,
 	min: number,
 	max: number,
+};
+
+/**  What a step does; the surface offers a button or a link for the first three. */
+export type RescueAction = 
+/**  Revoke it with its keychain copy (Gatehouse does it). */
+"revoke" | 
+/**  Invalidate every token of its system user (Gatehouse does it, in the open portfolio). */
+"invalidate_all" | 
+/**  Generate a replacement on its system user. */
+"replace" | 
+/**  Stop it where Gatehouse cannot: Inspect token with the token, or its own portfolio. */
+"stop_elsewhere" | 
+/**  Put the replacement wherever the old token was used. */
+"update_where_used" | 
+/**  Look for changes nobody here made. */
+"review_activity";
+
+/**  Which guide. */
+export type RescueCase = 
+/**  You no longer have it (nobody else should). */
+"lost" | 
+/**  Someone who should not may have it. */
+"leaked";
+
+/**  A guide for one token. */
+export type RescueGuide = {
+	case: RescueCase,
+	title: string,
+	lede: string,
+	steps: RescueStep[],
+};
+
+/**  One step. */
+export type RescueStep = {
+	action: RescueAction,
+	title: string,
+	text: string,
+	/**  The button's words when Gatehouse does this step itself. */
+	button: string | null,
 };
 
 /**

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use clap::{Args, Subcommand, ValueEnum};
 use gatehouse_core::inventory::InventoryToken;
+use gatehouse_core::rescue::{rescue_guide, RescueAction, RescueCase, RescueFacts};
 use gatehouse_core::CLEAR_AFTER;
 use gatehouse_core::{
     parse_scopes, CopyReceipt, GeneratedToken, Preflight, SecretClipboard, TokenExpiry,
@@ -47,11 +48,34 @@ pub enum TokenCommand {
     /// What a token is (type, app, system user, permissions and their assets, expiry). The
     /// token is read from stdin (one line) or asked for without echo.
     Inspect,
-    /// A new 60-day token in place of one read from stdin (the old one keeps working until it
-    /// expires). Uses the profile's app secret.
-    Refresh(DeliveryArgs),
-    /// Revoke a token read from stdin at once. Uses the profile's app secret.
-    Revoke,
+    /// A new 60-day token in place of one read from stdin, or of the keychain's copy with
+    /// --kept (the old one keeps working until it expires). Uses the profile's app secret.
+    Refresh {
+        #[command(flatten)]
+        kept: KeptArg,
+        #[command(flatten)]
+        delivery: DeliveryArgs,
+    },
+    /// Revoke a token read from stdin, or the keychain's copy with --kept, at once. Uses the
+    /// profile's app secret.
+    Revoke {
+        #[command(flatten)]
+        kept: KeptArg,
+    },
+    /// Invalidate every token of a system user (the way to stop a token nobody has a copy of);
+    /// new ones can be generated afterwards.
+    Invalidate {
+        #[arg(long, value_name = "ID")]
+        system_user: String,
+    },
+    /// What to do when a token is lost or leaked, step by step in the safe order, with the
+    /// commands for the steps Gatehouse can do.
+    Rescue {
+        #[arg(value_enum)]
+        case: RescueCaseArg,
+        /// The token's last characters or its hash (`gatehouse token list`).
+        fingerprint: String,
+    },
     /// Every token Gatehouse generated, refreshed or inspected (never the token: its last
     /// characters and a hash), the soonest expiry first: this profile's, or all with --all.
     List {
@@ -104,6 +128,30 @@ pub struct DeliveryArgs {
     pub clear_after: u32,
 }
 
+/// `--kept FINGERPRINT`: act with the keychain's copy of an inventory token (kept from the app's
+/// copy-once dialog) instead of reading the token.
+#[derive(Debug, Args)]
+pub struct KeptArg {
+    /// The token's last characters or its hash (`gatehouse token list`).
+    #[arg(long = "kept", value_name = "FINGERPRINT")]
+    pub fingerprint: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RescueCaseArg {
+    Lost,
+    Leaked,
+}
+
+impl From<RescueCaseArg> for RescueCase {
+    fn from(c: RescueCaseArg) -> Self {
+        match c {
+            RescueCaseArg::Lost => RescueCase::Lost,
+            RescueCaseArg::Leaked => RescueCase::Leaked,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ExpiresArg {
     #[value(name = "60d")]
@@ -145,8 +193,10 @@ pub async fn run_token(g: &Global, cmd: TokenCommand) -> Result<u8, CliError> {
     let result = match cmd {
         TokenCommand::Generate(args) => generate(g, args).await,
         TokenCommand::Inspect => inspect(g).await,
-        TokenCommand::Refresh(args) => refresh(g, args).await,
-        TokenCommand::Revoke => revoke(g).await,
+        TokenCommand::Refresh { kept, delivery } => refresh(g, kept, delivery).await,
+        TokenCommand::Revoke { kept } => revoke(g, kept).await,
+        TokenCommand::Invalidate { system_user } => invalidate(g, &system_user).await,
+        TokenCommand::Rescue { case, fingerprint } => rescue(g, case.into(), &fingerprint).await,
         TokenCommand::List { all } => list(g, all),
         TokenCommand::Calendar { all, output } => calendar(g, all, output),
     };
@@ -563,7 +613,28 @@ async fn inspect(g: &Global) -> Result<u8, CliError> {
     Ok(exit::OK)
 }
 
-async fn refresh(g: &Global, args: DeliveryArgs) -> Result<u8, CliError> {
+/// The token to act on: the keychain's copy of the inventory token `--kept` names (with its
+/// keychain entry), or one read from stdin.
+async fn token_to_act_on(
+    g: &Global,
+    kept: &KeptArg,
+) -> Result<(Secret, Option<gatehouse_secrets::SecretKey>), CliError> {
+    let Some(named) = &kept.fingerprint else { return Ok((read_token()?, None)) };
+    let tokens = inventory(g, false)?;
+    let token = gatehouse_core::inventory::find_by_fingerprint(&tokens, named)?;
+    let secrets = crate::keyring::open_from_env()?;
+    let copy = gatehouse_core::inventory::kept_copy(&secrets, token)
+        .await
+        .ok_or(gatehouse_core::Error::NoKeptCopy)?;
+    let key = gatehouse_core::inventory::kept_token_key(
+        &token.portfolio_id,
+        token.user_id.as_deref().unwrap_or_default(),
+    )
+    .map_err(|e| CliError::Input(e.to_string()))?;
+    Ok((copy, Some(key)))
+}
+
+async fn refresh(g: &Global, kept: KeptArg, args: DeliveryArgs) -> Result<u8, CliError> {
     let delivery = Delivery::choose(&args);
     let clipboard = match delivery {
         Delivery::Clipboard => Some(ready_clipboard().await?),
@@ -571,18 +642,26 @@ async fn refresh(g: &Global, args: DeliveryArgs) -> Result<u8, CliError> {
     };
     let conn = connect(g).await?;
     let app_secret = app_secret(&conn)?;
-    let token = read_token()?;
+    let (token, key) = token_to_act_on(g, &kept).await?;
     eprintln!("Refreshing the token (the old one keeps working until it expires)…");
     let generated = conn.portfolio().refresh_token(&token, &app_secret).await?;
+    if let Some(key) = key {
+        // The keychain keeps the newest token of the system user, as the app does.
+        crate::keyring::open_from_env()?.set(&key, &generated.token).await?;
+        eprintln!("The keychain's copy is now the new token.");
+    }
     deliver(g, generated, None, delivery, clipboard, args.clear_after).await
 }
 
-async fn revoke(g: &Global) -> Result<u8, CliError> {
+async fn revoke(g: &Global, kept: KeptArg) -> Result<u8, CliError> {
     let conn = connect(g).await?;
     let app_secret = app_secret(&conn)?;
-    let token = read_token()?;
+    let (token, key) = token_to_act_on(g, &kept).await?;
     eprintln!("Revoking the token…");
     let revoked = conn.portfolio().revoke_token(&token, &app_secret).await?;
+    if let Some(key) = key {
+        crate::keyring::open_from_env()?.delete(&key).await?;
+    }
     if g.json {
         print_json(&json!({ "revoked": true, "already_invalid": revoked.already_invalid }))?;
     } else if revoked.already_invalid {
@@ -591,6 +670,73 @@ async fn revoke(g: &Global) -> Result<u8, CliError> {
         );
     } else {
         println!("Revoked: the token no longer works.");
+    }
+    Ok(exit::OK)
+}
+
+async fn invalidate(g: &Global, system_user: &str) -> Result<u8, CliError> {
+    let conn = connect(g).await?;
+    eprintln!("Invalidating every token of system user {system_user}…");
+    conn.portfolio().invalidate_all_tokens(system_user).await?;
+    if g.json {
+        print_json(&json!({ "invalidated": true, "system_user": system_user }))?;
+    } else {
+        println!("Every token of system user {system_user} is invalidated; generate new ones.");
+    }
+    Ok(exit::OK)
+}
+
+/// The engine's guide for a lost or leaked token, with this surface's command for each step
+/// Gatehouse can do.
+async fn rescue(g: &Global, case: RescueCase, named: &str) -> Result<u8, CliError> {
+    let all = inventory(g, true)?;
+    let token = gatehouse_core::inventory::find_by_fingerprint(&all, named)?;
+    let portfolio = if g.demo {
+        "demo".to_owned()
+    } else {
+        crate::commands::select_profile(g, &crate::profiles::ProfileStore::from_env()?)?.id
+    };
+    let kept = match crate::keyring::open_from_env() {
+        Ok(secrets) => gatehouse_core::inventory::kept_copy(&secrets, token).await.is_some(),
+        Err(_) => false,
+    };
+    let others = all
+        .iter()
+        .filter(|t| t.working && t.fingerprint.hash != token.fingerprint.hash)
+        .filter(|t| t.user_id == token.user_id && t.portfolio_id == token.portfolio_id)
+        .count();
+    let facts = RescueFacts {
+        kept,
+        can_invalidate: token.user_id.is_some() && token.portfolio_id == portfolio,
+        others_working: u32::try_from(others).unwrap_or(u32::MAX),
+        owner_name: None,
+    };
+    let guide = rescue_guide(case, token, &facts);
+    let command = |action: RescueAction| match action {
+        RescueAction::Revoke => {
+            Some(format!("gatehouse token revoke --kept {}", token.fingerprint.hash))
+        }
+        RescueAction::InvalidateAll => Some(format!(
+            "gatehouse token invalidate --system-user {}",
+            token.user_id.as_deref().unwrap_or("ID")
+        )),
+        RescueAction::Replace => Some(format!(
+            "gatehouse token generate --system-user {} --scopes {} --expires 60d|never",
+            token.user_id.as_deref().unwrap_or("ID"),
+            if token.scopes.is_empty() { "S1,S2".to_owned() } else { token.scopes.join(",") }
+        )),
+        _ => None,
+    };
+    if g.json {
+        print_json(&guide)?;
+        return Ok(exit::OK);
+    }
+    println!("{}\n{}\n", guide.title, guide.lede);
+    for (n, step) in guide.steps.iter().enumerate() {
+        println!("{}. {}. {}", n + 1, step.title, step.text);
+        if let Some(run) = command(step.action) {
+            println!("   {run}");
+        }
     }
     Ok(exit::OK)
 }

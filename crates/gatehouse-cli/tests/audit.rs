@@ -125,3 +125,68 @@ fn generated_tokens_are_in_the_inventory_by_fingerprint_and_in_the_calendar() {
     assert_eq!(ics.matches("BEGIN:VEVENT").count(), 1, "{ics}");
     assert!(!ics.contains(&token));
 }
+
+#[test]
+fn a_lost_or_leaked_token_is_guided_by_fingerprint_and_kept_verbs_say_what_is_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path();
+    let users = gatehouse(config, &["--demo", "--json", "system-users", "list"], None, &[]);
+    let users = users.ok().json();
+    let id = users["system_users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["name"] == "Reporting Server")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let args = [
+        "--demo",
+        "token",
+        "generate",
+        "--system-user",
+        &id,
+        "--scopes",
+        "ads_read",
+        "--expires",
+        "never",
+        "--show",
+    ];
+    let token = gatehouse(config, &args, None, &[]).ok().stdout.trim().to_owned();
+    let last = &token[token.len() - 6..];
+
+    // Leaked, no copy kept: stopped first, by invalidating the system user's tokens.
+    let leaked = gatehouse(config, &["--demo", "token", "rescue", "leaked", last], None, &[]);
+    let text = leaked.ok().stdout.clone();
+    assert!(text.starts_with(&format!("Leaked: token …{last}")), "{text}");
+    let steps: Vec<&str> = text.lines().filter(|l| l.starts_with(char::is_numeric)).collect();
+    assert!(steps[0].starts_with("1. Stop it now."), "{text}");
+    assert!(steps[1].starts_with("2. Make a replacement."), "{text}");
+    assert!(text.contains(&format!("gatehouse token invalidate --system-user {id}")), "{text}");
+    assert!(!text.contains(&token), "never the token");
+    // Lost, no copy: the old one is stopped before a replacement exists (invalidating after
+    // would stop the replacement too).
+    let lost = gatehouse(config, &["--demo", "--json", "token", "rescue", "lost", last], None, &[]);
+    let guide = lost.ok().json();
+    assert_eq!(guide["case"], "lost");
+    let actions: Vec<&str> =
+        guide["steps"].as_array().unwrap().iter().map(|s| s["action"].as_str().unwrap()).collect();
+    assert_eq!(actions, ["invalidate_all", "replace", "update_where_used"]);
+
+    // Acting with the keychain's copy needs one; an unknown fingerprint is said as such.
+    let revoke =
+        gatehouse(config, &["--demo", "--json", "token", "revoke", "--kept", last], None, &[]);
+    assert_ne!(revoke.code, 0);
+    assert_eq!(revoke.json()["error"]["code"], "no_kept_copy", "{}", revoke.stdout);
+    let unknown =
+        gatehouse(config, &["--demo", "--json", "token", "rescue", "lost", "zzzzzz"], None, &[]);
+    assert_ne!(unknown.code, 0);
+    assert_eq!(unknown.json()["error"]["code"], "fingerprint_unknown", "{}", unknown.stdout);
+    assert!(unknown.json()["error"]["fix"].as_str().unwrap().contains("gatehouse token list"));
+
+    // The CLI's own way to stop it: every token of the system user.
+    let done =
+        gatehouse(config, &["--demo", "token", "invalidate", "--system-user", &id], None, &[]);
+    assert!(done.ok().stdout.contains("is invalidated"));
+}

@@ -622,6 +622,76 @@ fn real_keyring_profile_round_trip() {
     assert!(store.get_blocking(&SecretKey::app_secret(id).unwrap()).unwrap().is_none());
 }
 
+/// A token kept in the real keyring (as the app's copy-once dialog keeps it) is refreshed and
+/// revoked by its fingerprint, and the lost-token guide offers exactly that.
+#[test]
+#[ignore = "needs a Secret Service (dbus-run-session + gnome-keyring)"]
+fn real_keyring_kept_token_refreshed_and_revoked_by_fingerprint() {
+    use gatehouse_core::audit::Fingerprint;
+    use gatehouse_core::inventory::kept_token_key;
+    let emu = Emu::start();
+    let (business, app, token, secret) = emu.credentials();
+    let url = emu.emulator.url().to_owned();
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path();
+    let id = "gatehouse-cli-kept-test";
+    let add = ["--base-url", &url, "profile", "add", id, "--business", &business, "--app", &app];
+    ok(&gatehouse(cfg, &add, Some(&format!("{token}\n{secret}\n")), false));
+    let run = |args: &[&str]| {
+        let mut all = vec!["--profile", id];
+        all.extend_from_slice(args);
+        gatehouse(cfg, &all, None, false)
+    };
+    // The demo agency's Reporting Server holds ad accounts, which ads_read needs.
+    let listed = run(&["system-users", "list", "--json"]);
+    ok(&listed);
+    let su = listed.json()["system_users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["name"] == "Reporting Server")
+        .expect("Reporting Server")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let generate = [
+        "token",
+        "generate",
+        "--system-user",
+        &su,
+        "--scopes",
+        "ads_read",
+        "--expires",
+        "60d",
+        "--show",
+    ];
+    let first = run(&generate);
+    ok(&first);
+    let first = Secret::new(first.stdout.trim().to_owned());
+    let store = SecretStore::secret_service().unwrap();
+    let key = kept_token_key(id, &su).unwrap();
+    store.set_blocking(&key, &first).unwrap();
+    let last = Fingerprint::of(&first).last;
+
+    let guide = run(&["token", "rescue", "lost", &last]);
+    ok(&guide);
+    assert!(guide.stdout.contains("Revoke the old one"), "{}", guide.stdout);
+    assert!(guide.stdout.contains("gatehouse token revoke --kept"), "{}", guide.stdout);
+
+    let refreshed = run(&["token", "refresh", "--kept", &last, "--show"]);
+    ok(&refreshed);
+    let second = Secret::new(refreshed.stdout.trim().to_owned());
+    assert_ne!(second.expose(), first.expose());
+    let copy = store.get_blocking(&key).unwrap().expect("the new copy");
+    assert_eq!(copy.expose(), second.expose(), "the keychain keeps the newest");
+
+    let revoked = run(&["token", "revoke", "--kept", &Fingerprint::of(&second).hash]);
+    ok(&revoked);
+    assert!(revoked.stdout.contains("Revoked"), "{}", revoked.stdout);
+    assert!(store.get_blocking(&key).unwrap().is_none(), "the copy is deleted with it");
+    ok(&gatehouse(cfg, &["profile", "remove", id], None, false));
+}
+
 /// With no session bus, the Secret Service is unavailable: a keyring error (exit 3) that says
 /// so, never a silent fallback to another store.
 #[test]

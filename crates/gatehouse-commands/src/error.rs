@@ -30,7 +30,6 @@ pub enum CommandFailure {
     NoClientAdminToken { client_business_id: String },
     /// A token of the inventory has no copy in the keychain (it was not kept, or a later one
     /// replaced it), so Gatehouse cannot act on it itself.
-    NoKeptCopy,
     /// Something inside Gatehouse failed (a task panicked, an answer did not serialize).
     Internal { detail: String },
 }
@@ -45,7 +44,6 @@ impl Explain for CommandFailure {
             Self::PortfolioNotFound { .. } => ErrorCode::PortfolioNotFound,
             Self::NoSignInUnderWay => ErrorCode::NoSignInUnderWay,
             Self::NoClientAdminToken { .. } => ErrorCode::NoClientAdminToken,
-            Self::NoKeptCopy => ErrorCode::NoKeptCopy,
             Self::JobOfAnotherPortfolio { .. } => ErrorCode::JobOtherPortfolio,
             Self::Internal { .. } => ErrorCode::Internal,
         }
@@ -75,10 +73,6 @@ impl Explain for CommandFailure {
             Self::JobOfAnotherPortfolio { portfolio_id, .. } => format!(
                 "This change belongs to another portfolio ({portfolio_id}), not to the open one."
             ),
-            Self::NoKeptCopy => "Gatehouse has no copy of this token in the keychain (it was not \
-                kept, or a newer token of the same system user replaced the copy), and Meta acts \
-                on a token only when given the token itself."
-                .to_owned(),
             Self::NoClientAdminToken { client_business_id } => format!(
                 "Gatehouse no longer holds the admin token of client business \
                  {client_business_id}: it keeps it only while you work on that client, and never \
@@ -105,14 +99,6 @@ impl Explain for CommandFailure {
             }
             Self::PortfolioNotFound { .. } => "Choose a portfolio from the list.".to_owned(),
             Self::NoSignInUnderWay => "Sign in with Meta again.".to_owned(),
-            Self::NoKeptCopy => match surface {
-                Surface::Desktop => "Paste the token in Inspect token to refresh or revoke it, or \
-                    invalidate every token of its system user."
-                    .to_owned(),
-                Surface::Cli => "Give the token on stdin to `gatehouse token refresh` or `token \
-                    revoke`."
-                    .to_owned(),
-            },
             Self::NoClientAdminToken { .. } => match surface {
                 Surface::Desktop => "Paste the client admin's token again (step 2).".to_owned(),
                 Surface::Cli => "Give the client admin's token again on stdin.".to_owned(),

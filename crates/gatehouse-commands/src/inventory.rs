@@ -1,15 +1,14 @@
 //! The Tokens screen: the token inventory (`gatehouse_core::inventory`) of the open portfolio
 //! or of all, and its expiry dates as a calendar file.
 
-use gatehouse_core::audit::Fingerprint;
 use gatehouse_core::inventory::{self, InventoryToken, TokenState, DEFAULT_WARN_DAYS};
+use gatehouse_core::rescue::{rescue_guide, RescueCase, RescueFacts, RescueGuide};
 use gatehouse_core::Revoked;
-use gatehouse_secrets::{Secret, SecretKey, SecretKind};
+use gatehouse_secrets::{Secret, SecretKey};
 use serde::Serialize;
 use specta::Type;
 
 use crate::audit::ExportedFile;
-use crate::error::CommandFailure;
 use crate::tokens::IssuedToken;
 use crate::{AppState, CommandError};
 
@@ -67,51 +66,37 @@ pub async fn export_token_calendar(
     Ok(ExportedFile { path: path.display().to_string(), entries: events })
 }
 
-/// The keychain copy of a system user's token in the open portfolio (one per system user).
-async fn kept_copy(state: &AppState, system_user_id: &str) -> Option<Secret> {
-    let key = SecretKey::new(
-        crate::tokens::keyring_portfolio_id(&state.active_id()),
-        SecretKind::SystemUserToken { system_user_id: system_user_id.to_owned() },
-    )
-    .ok()?;
-    state.secrets().ok()?.get(&key).await.ok().flatten()
-}
-
 /// Which of `tokens` (the open portfolio's) have their copy in the keychain.
 async fn kept_copies(state: &AppState, tokens: &[InventoryToken]) -> Vec<String> {
-    let active = state.active_id();
-    let mut users: Vec<&str> = tokens
-        .iter()
-        .filter(|t| t.portfolio_id == active && !t.state.is_dead())
-        .filter_map(|t| t.user_id.as_deref())
-        .collect();
-    users.sort_unstable();
-    users.dedup();
+    let (active, Ok(secrets)) = (state.active_id(), state.secrets()) else { return Vec::new() };
     let mut kept = Vec::new();
-    for user in users {
-        if let Some(copy) = kept_copy(state, user).await {
-            kept.push(Fingerprint::of(&copy).hash);
+    for t in tokens.iter().filter(|t| t.portfolio_id == active && !t.state.is_dead()) {
+        if inventory::kept_copy(secrets, t).await.is_some() {
+            kept.push(t.fingerprint.hash.clone());
         }
     }
     kept
 }
 
-/// The keychain copy of the inventory's token `hash`, when it is the one kept.
-async fn copy_of(state: &AppState, hash: &str) -> Result<(Secret, String), CommandError> {
+/// The keychain copy of the open portfolio's inventory token `hash`, and its system user, when
+/// the copy kept is that token.
+async fn copy_of(state: &AppState, hash: &str) -> Result<(Secret, SecretKey), CommandError> {
     let tokens = state
         .store()
         .await?
         .token_inventory(Some(&state.active_id()), now(), DEFAULT_WARN_DAYS)
         .map_err(gatehouse_core::Error::from)?;
-    let user = tokens
+    let token = tokens
         .iter()
         .find(|t| t.fingerprint.hash == hash)
-        .and_then(|t| t.user_id.clone())
-        .ok_or(CommandFailure::NoKeptCopy)?;
-    match kept_copy(state, &user).await {
-        Some(copy) if Fingerprint::of(&copy).hash == hash => Ok((copy, user)),
-        _ => Err(CommandFailure::NoKeptCopy.into()),
-    }
+        .ok_or(gatehouse_core::Error::NoKeptCopy)?;
+    let copy = inventory::kept_copy(state.secrets()?, token)
+        .await
+        .ok_or(gatehouse_core::Error::NoKeptCopy)?;
+    let key =
+        inventory::kept_token_key(&token.portfolio_id, token.user_id.as_deref().unwrap_or(""))
+            .map_err(|e| crate::internal(e.to_string()))?;
+    Ok((copy, key))
 }
 
 /// Refreshes a 60-day token of the inventory with its keychain copy; the new token goes through
@@ -120,30 +105,51 @@ pub async fn refresh_kept_token(
     state: &AppState,
     hash: String,
 ) -> Result<IssuedToken, CommandError> {
-    let (copy, user) = copy_of(state, &hash).await?;
+    let (copy, key) = copy_of(state, &hash).await?;
     let portfolio = state.portfolio().await?;
     let refreshed = portfolio.refresh_token(&copy, crate::tokens::app_secret(&portfolio)?).await?;
-    let key = SecretKey::new(
-        crate::tokens::keyring_portfolio_id(&state.active_id()),
-        SecretKind::SystemUserToken { system_user_id: user },
-    )
-    .map_err(|e| crate::internal(e.to_string()))?;
     state.secrets()?.set(&key, &refreshed.token).await?;
     Ok(crate::tokens::issue(state, refreshed))
 }
 
 /// Revokes a token of the inventory with its keychain copy, and deletes the copy.
 pub async fn revoke_kept_token(state: &AppState, hash: String) -> Result<Revoked, CommandError> {
-    let (copy, user) = copy_of(state, &hash).await?;
+    let (copy, key) = copy_of(state, &hash).await?;
     let portfolio = state.portfolio().await?;
     let revoked = portfolio.revoke_token(&copy, crate::tokens::app_secret(&portfolio)?).await?;
-    let key = SecretKey::new(
-        crate::tokens::keyring_portfolio_id(&state.active_id()),
-        SecretKind::SystemUserToken { system_user_id: user },
-    )
-    .map_err(|e| crate::internal(e.to_string()))?;
     state.secrets()?.delete(&key).await?;
     Ok(revoked)
+}
+
+/// "I lost it" or "I leaked it" for the inventory's token `hash`: the engine's steps in their
+/// safe order, given what Gatehouse holds (its keychain copy, the open portfolio) and the other
+/// working tokens of the same system user. `owner_name` is the system user's name as the screen
+/// shows it (the inventory keeps only its ID).
+pub async fn token_rescue_guide(
+    state: &AppState,
+    hash: String,
+    case: RescueCase,
+    owner_name: Option<String>,
+) -> Result<RescueGuide, CommandError> {
+    let listed = token_inventory(state, true).await?;
+    let token = listed
+        .tokens
+        .iter()
+        .find(|t| t.fingerprint.hash == hash)
+        .ok_or_else(|| crate::internal(format!("no token {hash} in the inventory")))?;
+    let others_working = listed
+        .tokens
+        .iter()
+        .filter(|t| t.working && t.fingerprint.hash != hash && t.user_id == token.user_id)
+        .filter(|t| t.portfolio_id == token.portfolio_id)
+        .count();
+    let facts = RescueFacts {
+        kept: listed.kept.contains(&hash),
+        can_invalidate: token.user_id.is_some() && token.portfolio_id == state.active_id(),
+        others_working: u32::try_from(others_working).unwrap_or(u32::MAX),
+        owner_name,
+    };
+    Ok(rescue_guide(case, token, &facts))
 }
 
 /// Invalidates every token of `system_user_id` (the way to stop a token Gatehouse has no copy

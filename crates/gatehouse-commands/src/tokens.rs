@@ -8,7 +8,7 @@ use gatehouse_core::{
     parse_scopes, AppChoice, CopyReceipt, GeneratedToken, Preflight, Revoked, ScopeCatalog,
     TokenExpiry, TokenReport, TokenStep,
 };
-use gatehouse_secrets::{Secret, SecretKey, SecretKind};
+use gatehouse_secrets::Secret;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 use zeroize::Zeroizing;
@@ -160,22 +160,13 @@ impl std::fmt::Debug for RevealedToken {
     }
 }
 
-/// A portfolio's id as a keyring entry can hold it: a demo id's colon (`demo:agency`) becomes a
-/// dot, which no saved profile's id can contain, so the two never share an entry.
-pub(crate) fn keyring_portfolio_id(portfolio_id: &str) -> String {
-    portfolio_id.replace(':', ".")
-}
-
 /// Keeps a copy of a kept token in the OS keychain (opt-in), under the portfolio and the
 /// system user it belongs to. A later copy for the same system user replaces it.
 pub async fn keep_token_in_keychain(state: &AppState, handle: String) -> Result<(), CommandError> {
     let (key, copy) = state.with_token(&handle, |token, system_user_id| {
         let id = system_user_id.ok_or(CommandFailure::KeychainOwnerUnknown)?;
-        let key = SecretKey::new(
-            keyring_portfolio_id(&state.active_id()),
-            SecretKind::SystemUserToken { system_user_id: id.to_owned() },
-        )
-        .map_err(|e| internal(e.to_string()))?;
+        let key = gatehouse_core::inventory::kept_token_key(&state.active_id(), id)
+            .map_err(|e| internal(e.to_string()))?;
         Ok((key, Secret::new(token.expose().to_owned())))
     })?;
     state.secrets()?.set(&key, &copy).await?;

@@ -91,6 +91,8 @@ fn engine_errors() -> Vec<Box<dyn Explain>> {
         },
         Error::AppNotClaimable { app_id: "55".into(), cause },
         Error::NeverExpiringToken,
+        Error::NoKeptCopy,
+        Error::FingerprintUnknown("no token Gatehouse knows of ends with “zzzz”".into()),
         Error::PastedTokenUnusable(Box::new(GraphError::TokenExpired { details: details() })),
         Error::ClipboardUnavailable("no display".into()),
     ];
@@ -127,7 +129,6 @@ fn engine_errors() -> Vec<Box<dyn Explain>> {
         CommandFailure::TokenAlreadyRevealed,
         CommandFailure::NoSignInUnderWay,
         CommandFailure::NoClientAdminToken { client_business_id: "200".into() },
-        CommandFailure::NoKeptCopy,
         CommandFailure::KeychainOwnerUnknown,
         CommandFailure::AppSecretMissing,
         CommandFailure::PortfolioNotFound { id: "demo:nope".into() },

@@ -60,6 +60,13 @@ pub enum Error {
     /// Suite, belongs to another business, or the ID is wrong. (Not an asset's access.)
     #[error("system user {id} does not exist or cannot be seen")]
     SystemUserNotFound { id: String, cause: Box<GraphError> },
+    /// The inventory's token has no keychain copy to refresh or revoke it with (it was not kept,
+    /// or a newer token of the same system user replaced the copy).
+    #[error("no keychain copy of the token")]
+    NoKeptCopy,
+    /// No token of the inventory (or more than one) has the fingerprint a person gave.
+    #[error("{0}")]
+    FingerprintUnknown(String),
     /// `cause`, about what was typed in a form's `field` (Meta refused the admin token typed
     /// in Connect, say), so the UI marks that field. Worded as `cause`.
     #[error("{cause}")]
@@ -107,6 +114,8 @@ impl Explain for Error {
             Self::LoginRefused { .. } => ErrorCode::LoginRefused,
             Self::LoginMissingPermission { .. } => ErrorCode::LoginMissingPermission,
             Self::LoginFailed(_) => ErrorCode::LoginFailed,
+            Self::NoKeptCopy => ErrorCode::NoKeptCopy,
+            Self::FingerprintUnknown(_) => ErrorCode::FingerprintUnknown,
         }
     }
 
@@ -165,6 +174,11 @@ impl Explain for Error {
             Self::NeverExpiringToken => "This token never expires, so there is nothing to \
                 refresh: only 60-day tokens can be refreshed."
                 .to_owned(),
+            Self::NoKeptCopy => "Gatehouse has no copy of this token in the keychain (it was not \
+                kept, or a newer token of the same system user replaced the copy), and Meta acts \
+                on a token only when given the token itself."
+                .to_owned(),
+            Self::FingerprintUnknown(why) => format!("Gatehouse cannot tell which token: {why}."),
             Self::ClipboardUnavailable(_) => "Gatehouse could not use the clipboard: there is \
                 no graphical session (X11 or Wayland) here, or it refused the copy. Nothing was \
                 copied."
@@ -247,6 +261,8 @@ impl Error {
                 format!("debug_token scopes lack {}", missing.join(", "))
             }
             Self::LoginFailed(why) => why.clone(),
+            Self::NoKeptCopy => "no keychain entry holds a token with this fingerprint".to_owned(),
+            Self::FingerprintUnknown(why) => why.clone(),
         }
     }
 }
@@ -257,6 +273,21 @@ impl Error {
     fn fix_text(&self, surface: Surface) -> String {
         match self {
             Self::OnField { cause, .. } => cause.fix(surface).unwrap_or_default(),
+            Self::NoKeptCopy => match surface {
+                Surface::Desktop => "Paste the token in Inspect token to refresh or revoke it, or \
+                    invalidate every token of its system user."
+                    .to_owned(),
+                Surface::Cli => "Give the token on stdin to `gatehouse token refresh` or `token \
+                    revoke` (without --kept), or see `gatehouse token rescue` for invalidating \
+                    every token of its system user."
+                    .to_owned(),
+            },
+            Self::FingerprintUnknown(_) => match surface {
+                Surface::Desktop => "Choose the token from the Tokens list.".to_owned(),
+                Surface::Cli => "`gatehouse token list` shows each token's last characters and \
+                    hash."
+                    .to_owned(),
+            },
             Self::LoginCancelled => {
                 // Meta shows some refusals as a page in its window, which the person closes:
                 // a Business-type app asked without a configuration ("It looks like this app

@@ -138,6 +138,64 @@ pub struct InventoryToken {
     pub first_seen_at_unix: f64,
 }
 
+/// Where the keychain keeps the copy of a system user's token that a person chose to keep (one
+/// per system user and portfolio; a later copy replaces it). A demo portfolio's colon
+/// (`demo:agency`) becomes a dot, which no saved profile's id can contain, so the two never share
+/// an entry.
+pub fn kept_token_key(
+    portfolio_id: &str,
+    system_user_id: &str,
+) -> Result<gatehouse_secrets::SecretKey, gatehouse_secrets::InvalidKey> {
+    gatehouse_secrets::SecretKey::new(
+        portfolio_id.replace(':', "."),
+        gatehouse_secrets::SecretKind::SystemUserToken {
+            system_user_id: system_user_id.to_owned(),
+        },
+    )
+}
+
+/// The keychain's copy of `token` (of the inventory), when the copy kept for its system user is
+/// this very token; none when no copy is kept, another token's is, or the keychain cannot say.
+pub async fn kept_copy(
+    secrets: &gatehouse_secrets::SecretStore,
+    token: &InventoryToken,
+) -> Option<Secret> {
+    let key = kept_token_key(&token.portfolio_id, token.user_id.as_deref()?).ok()?;
+    let copy = secrets.get(&key).await.ok().flatten()?;
+    (Fingerprint::of(&copy).hash == token.fingerprint.hash).then_some(copy)
+}
+
+/// The inventory token a person names by its fingerprint: the 16 hex digits of its hash, or its
+/// last characters (at least 4) when only one token ends so.
+pub fn find_by_fingerprint<'a>(
+    tokens: &'a [InventoryToken],
+    named: &str,
+) -> crate::Result<&'a InventoryToken> {
+    let unknown = |why: String| crate::Error::FingerprintUnknown(why);
+    let named = named.trim().trim_start_matches('…');
+    if let Some(t) = tokens.iter().find(|t| t.fingerprint.hash == named) {
+        return Ok(t);
+    }
+    if named.chars().count() < 4 {
+        return Err(unknown(format!(
+            "“{named}” is too short: give the token's last 6 characters or its hash"
+        )));
+    }
+    let ending: Vec<&InventoryToken> =
+        tokens.iter().filter(|t| t.fingerprint.last.ends_with(named)).collect();
+    match ending.as_slice() {
+        [one] => Ok(one),
+        [] => Err(unknown(format!(
+            "no token Gatehouse knows of ends with “{named}” or has that hash"
+        ))),
+        many => Err(unknown(format!(
+            "{} tokens end with “{named}”: give the hash instead ({})",
+            many.len(),
+            many.iter().map(|t| t.fingerprint.hash.as_str()).collect::<Vec<_>>().join(", ")
+        ))),
+    }
+}
+
 /// Days before expiry a token counts as expiring soon, unless the person chose otherwise.
 pub const DEFAULT_WARN_DAYS: u32 = 7;
 

@@ -22,6 +22,7 @@ pub mod obo;
 pub mod permissions;
 mod portfolio;
 pub mod profiles;
+pub mod rescue;
 pub mod store;
 mod system_users;
 mod tokens;

@@ -33,12 +33,26 @@ pub struct MatrixAsset {
     pub id: String,
     pub name: String,
     pub relation: Relation,
-    /// "Owned" or "Shared by a client".
+    /// "Owned", "Shared by Lucky Shrub" or "Shared by a client" (its owner not named).
     pub relation_label: String,
+    /// Which client shared it (an index into [`AccessMatrix::clients`]); none for the
+    /// portfolio's own assets and for a shared one whose owner Meta does not name (Instagram).
+    pub client: Option<u32>,
     /// How many regular system users hold it (admins reach it anyway).
     pub holders: u32,
     /// The widest access a regular system user has on it, when one has any.
     pub widest: Option<AccessLevel>,
+}
+
+/// A client business whose assets are shared with the portfolio.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+pub struct MatrixClient {
+    pub id: String,
+    /// Its name, or its ID when Meta did not send one.
+    pub name: String,
+    /// How many of its assets the portfolio reaches.
+    pub assets: u32,
 }
 
 /// An access level with its words (for the legend and each cell's name).
@@ -67,6 +81,8 @@ pub struct AccessMatrix {
     pub users: Vec<MatrixUser>,
     pub assets: Vec<MatrixAsset>,
     pub cells: Vec<MatrixCell>,
+    /// The clients whose assets are shared with it, by name.
+    pub clients: Vec<MatrixClient>,
     /// Assets no regular system user holds (only admins reach them).
     pub unassigned: u32,
     /// In words, for the top of the screen and the export.
@@ -122,23 +138,52 @@ impl Portfolio {
 
         let mut assets: Vec<MatrixAsset> = Vec::new();
         let mut index = std::collections::HashMap::new();
+        let mut clients: Vec<MatrixClient> = Vec::new();
         for (kind, relation, list) in listings {
             for a in list {
                 let key = (kind, crate::access::target_id(&a.id));
                 if index.contains_key(&key) {
                     continue;
                 }
+                let client = a.owner_business.as_ref().filter(|o| o.id != business).map(|owner| {
+                    let at = clients.iter().position(|c| c.id == owner.id).unwrap_or_else(|| {
+                        clients.push(MatrixClient {
+                            id: owner.id.clone(),
+                            name: owner.name.clone().unwrap_or_else(|| owner.id.clone()),
+                            assets: 0,
+                        });
+                        clients.len() - 1
+                    });
+                    clients[at].assets += 1;
+                    u32::try_from(at).unwrap_or(u32::MAX)
+                });
+                let relation_label = match client {
+                    Some(c) => format!("Shared by {}", clients[c as usize].name),
+                    None => relation_label(relation),
+                };
                 index.insert(key, assets.len());
                 assets.push(MatrixAsset {
                     kind,
                     name: a.label().to_owned(),
                     id: a.id,
                     relation,
-                    relation_label: relation_label(relation),
+                    relation_label,
+                    client,
                     holders: 0,
                     widest: None,
                 });
             }
+        }
+        // Clients by name; the assets' indexes follow.
+        let mut order: Vec<usize> = (0..clients.len()).collect();
+        order.sort_by(|&a, &b| clients[a].name.to_lowercase().cmp(&clients[b].name.to_lowercase()));
+        let mut new_index = vec![0u32; clients.len()];
+        for (to, &from) in order.iter().enumerate() {
+            new_index[from] = u32::try_from(to).unwrap_or(u32::MAX);
+        }
+        let clients: Vec<MatrixClient> = order.iter().map(|&i| clients[i].clone()).collect();
+        for a in &mut assets {
+            a.client = a.client.map(|c| new_index[c as usize]);
         }
         let matrix_users: Vec<MatrixUser> = users
             .iter()
@@ -166,6 +211,7 @@ impl Portfolio {
                         id: held.id.clone(),
                         relation: Relation::Client,
                         relation_label: relation_label(Relation::Client),
+                        client: None,
                         holders: 0,
                         widest: None,
                     });
@@ -216,6 +262,7 @@ impl Portfolio {
             users: matrix_users,
             assets,
             cells,
+            clients,
             unassigned,
             summary,
             admin_notes,
@@ -236,6 +283,7 @@ pub fn matrix_csv(m: &AccessMatrix) -> String {
         "asset id".to_owned(),
         "asset name".to_owned(),
         "relation".to_owned(),
+        "client".to_owned(),
     ];
     header.extend(m.users.iter().map(|u| format!("{} ({})", u.name, u.id)));
     let _ = out.write_record(header.iter().map(|c| crate::audit::csv_cell(c).into_owned()));
@@ -256,6 +304,10 @@ pub fn matrix_csv(m: &AccessMatrix) -> String {
                 Relation::Owned => "owned".to_owned(),
                 Relation::Client => "shared".to_owned(),
             },
+            a.client
+                .and_then(|c| m.clients.get(c as usize))
+                .map(|c| format!("{} ({})", c.name, c.id))
+                .unwrap_or_default(),
         ];
         record.extend(row.into_iter().zip(&m.users).map(|(tasks, u)| {
             if u.reaches_everything && tasks.is_empty() {

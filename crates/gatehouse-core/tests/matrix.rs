@@ -60,6 +60,28 @@ async fn every_asset_against_every_system_user_with_the_tasks_held() {
     );
     assert!(m.assets.len() > 2000, "owned and shared assets of every kind: {}", m.assets.len());
     assert!(m.assets.iter().any(|a| a.relation == Relation::Client), "shared ones too");
+    // Shared assets name the client that shared them (Meta's `owner_business`), for grouping.
+    let names: Vec<&str> = m.clients.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["Harbor & Vine Coffee Roasters", "Lucky Shrub Garden Supply", "Peak Trail Outfitters"]
+    );
+    for a in &m.assets {
+        let client = a.client.map(|c| &m.clients[c as usize]);
+        match (a.relation, a.kind) {
+            (Relation::Owned, _) => assert!(client.is_none(), "{a:?}"),
+            // Meta's InstagramBusinessAsset has no owner_business.
+            (Relation::Client, AssetKind::Instagram) => assert!(client.is_none()),
+            (Relation::Client, _) => assert!(client.is_some(), "{a:?}"),
+        }
+    }
+    let shared_ad_accounts = m
+        .assets
+        .iter()
+        .filter(|a| a.kind == AssetKind::AdAccount && a.relation == Relation::Client)
+        .count() as u32;
+    let by_client: u32 = m.clients.iter().map(|c| c.assets).sum();
+    assert!(by_client >= shared_ad_accounts, "{by_client} {shared_ad_accounts}");
     let user = m.users.iter().position(|u| u.id == su).unwrap();
     assert!(!m.users[user].reaches_everything);
     assert!(m.users.iter().any(|u| u.reaches_everything), "the agency's admin system user");
@@ -81,10 +103,18 @@ async fn every_asset_against_every_system_user_with_the_tasks_held() {
     let csv = matrix_csv(&m);
     let header = csv.lines().next().unwrap();
     assert!(
-        header.starts_with("kind,asset id,asset name,relation,")
+        header.starts_with("kind,asset id,asset name,relation,client,")
             && header.contains("Matrix Server")
     );
     assert_eq!(csv.lines().count(), m.assets.len() + 1);
     let row = csv.lines().find(|l| l.contains(&accounts[1].id)).unwrap();
     assert!(row.contains("ADVERTISE+ANALYZE") && row.contains("admin"), "{row}");
+    let shared = m.assets.iter().find(|a| a.client.is_some()).unwrap();
+    let row = csv.lines().find(|l| l.contains(&shared.id)).unwrap();
+    assert!(
+        row.contains(",shared,") && row.contains(" Coffee Roasters (")
+            || row.contains("Garden Supply (")
+            || row.contains("Outfitters ("),
+        "{row}"
+    );
 }

@@ -138,6 +138,15 @@ pub async fn invoke(
         "unlink_client" => answer(clients::unlink_client(s, args.get("clientBusinessId")?).await),
         "refresh_kept_token" => answer(inventory::refresh_kept_token(s, args.get("hash")?).await),
         "revoke_kept_token" => answer(inventory::revoke_kept_token(s, args.get("hash")?).await),
+        "token_rescue_guide" => answer(
+            inventory::token_rescue_guide(
+                s,
+                args.get("hash")?,
+                args.get("rescueCase")?,
+                args.get("ownerName")?,
+            )
+            .await,
+        ),
         "invalidate_system_user_tokens" => {
             answer(inventory::invalidate_system_user_tokens(s, args.get("systemUserId")?).await)
         }

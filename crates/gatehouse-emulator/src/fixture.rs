@@ -198,7 +198,7 @@ pub struct AssignmentSpec {
 }
 
 impl Fixture {
-    /// Parses `demo`, `scale:N` or a path to a JSON fixture.
+    /// Parses `demo`, `scale:N`, `matrix:N` or a path to a JSON fixture.
     pub fn parse_arg(arg: &str) -> Result<Self, EmulatorError> {
         if arg == "demo" {
             return Ok(Self::demo());
@@ -207,6 +207,11 @@ impl Fixture {
             let n: usize =
                 n.parse().map_err(|_| EmulatorError::Fixture(format!("bad scale count: {n}")))?;
             return Self::scale(n);
+        }
+        if let Some(n) = arg.strip_prefix("matrix:") {
+            let n: usize =
+                n.parse().map_err(|_| EmulatorError::Fixture(format!("bad matrix count: {n}")))?;
+            return Self::matrix(n);
         }
         Self::from_path(arg)
     }
@@ -238,6 +243,41 @@ impl Fixture {
             )));
         }
         Ok(build_portfolio("scale", n, &SCALE_CLIENTS, 0x5CA1E))
+    }
+
+    /// `scale:N` with 20 system users (1 admin, 19 regular) holding the ad accounts in
+    /// overlapping slices with read, write or full tasks: the access matrix's load (N assets ×
+    /// 20 system users). That is past one Full-tier app's 10 + 1 (spec §7.1): a fixture may
+    /// start past a quota, and creating one more system user is refused as Meta would.
+    pub fn matrix(n: usize) -> Result<Self, EmulatorError> {
+        let mut f = Self::scale(n)?;
+        f.name = "matrix".into();
+        let mut rng = Rng::new(0x3A7_21C);
+        let agency = &mut f.businesses[0];
+        let tasks: [&[&str]; 3] =
+            [&["ANALYZE"], &["ADVERTISE", "ANALYZE"], &["MANAGE", "ADVERTISE", "ANALYZE"]];
+        for k in 0..18 {
+            let id = rng.numeric_id("6101", 11);
+            agency.system_users.push(SystemUserSpec {
+                id: Some(id.clone()),
+                name: match k / BRANDS.len() {
+                    0 => format!("{} Team", BRANDS[k]),
+                    round => format!("{} Team {}", BRANDS[k % BRANDS.len()], round + 1),
+                },
+                role: Role::Employee,
+                installed_apps: None,
+            });
+            // Every sixth account from a different start: about N/6 each, most accounts held
+            // by three of them.
+            for a in agency.ad_accounts.iter().skip(k % 6).step_by(6) {
+                agency.assignments.push(AssignmentSpec {
+                    asset: a.id.clone().unwrap_or_default(),
+                    user: id.clone(),
+                    tasks: tasks[k % 3].iter().map(|t| (*t).to_owned()).collect(),
+                });
+            }
+        }
+        Ok(f)
     }
 }
 
@@ -599,5 +639,13 @@ mod tests {
         assert!(Fixture::scale(0).is_err());
         assert!(Fixture::scale(100_001).is_err());
         assert_eq!(Fixture::scale(1_000).unwrap().businesses[0].ad_accounts.len(), 1_000);
+        let m = Fixture::parse_arg("matrix:600").unwrap();
+        assert_eq!(m.businesses[0].system_users.len(), 20);
+        assert_eq!(m.businesses[0].ad_accounts.len(), 600);
+        assert!(
+            m.businesses[0].assignments.len() > 18 * 99,
+            "{}",
+            m.businesses[0].assignments.len()
+        );
     }
 }

@@ -1,4 +1,4 @@
-//! `gatehouse-emulator --fixture demo|scale:N|PATH --port 0 --seed S [--faults JSON]
+//! `gatehouse-emulator --fixture demo|scale:N|matrix:N|PATH --port 0 --seed S [--faults JSON]
 //! [--limits JSON]`: prints one JSON line (the manifest) on stdout when ready, then serves until
 //! SIGINT or SIGTERM.
 
@@ -10,7 +10,7 @@ use gatehouse_emulator::{Emulator, EmulatorConfig, FaultConfig, Fixture, LimitsC
 #[derive(Debug, clap::Parser)]
 #[command(name = "gatehouse-emulator", version)]
 struct Args {
-    /// `demo`, `scale:N` (N ad accounts) or the path of a fixture JSON file.
+    /// `demo`, `scale:N` (N ad accounts), `matrix:N` (the same with 20 system users) or the path of a fixture JSON file.
     #[arg(long, default_value = "demo", value_parser = parse_fixture)]
     fixture: Fixture,
     /// The port on 127.0.0.1 (0: any free port; the manifest line says which).

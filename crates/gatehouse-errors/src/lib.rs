@@ -114,6 +114,8 @@ pub enum ErrorCode {
     NoClientAdminToken,
     /// The inventory's token has no keychain copy to act with.
     NoKeptCopy,
+    /// No token (or more than one) of the inventory has the fingerprint given.
+    FingerprintUnknown,
     Internal,
     // The command line (gatehouse-cli).
     Usage,

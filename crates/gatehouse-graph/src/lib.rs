@@ -58,8 +58,8 @@ pub use events::{EventSink, GraphEvent, WaitReason};
 pub use gatehouse_secrets::Secret;
 pub use models::{
     Asset, AssignedUser, Business, BusinessUser, ClaimStatus, DebugTokenError, Expiry,
-    GranularScope, IssuedToken, ManagedBusiness, Me, PageAccount, SystemUser, SystemUserRole,
-    TokenInfo, TokenType,
+    GranularScope, IssuedToken, ManagedBusiness, Me, NodeRef, PageAccount, SystemUser,
+    SystemUserRole, TokenInfo, TokenType,
 };
 pub use paging::{Page, Paged, Progress};
 pub use scopes::Scope;

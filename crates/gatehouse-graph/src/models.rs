@@ -212,9 +212,34 @@ pub struct Asset {
     /// Tasks that can be handed out (on `client_*` and `assigned_*` edges).
     #[serde(default, deserialize_with = "string_list")]
     pub permitted_tasks: Vec<String>,
+    /// The business that owns it (asked of `client_*` edges: which client shared it). Every
+    /// asset node type of Meta's SDK has `owner_business`; UNCONFIRMED whether a bare reference
+    /// carries the name (Graph answers a node field with its default fields, `id` and `name` for
+    /// a Business, as far as published answers show), so the name is optional and a bare ID
+    /// string is accepted too.
+    #[serde(default, deserialize_with = "opt_node_ref")]
+    pub owner_business: Option<NodeRef>,
     /// Fields not modelled above.
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+/// A reference to another node: its ID and, when Meta sends it, its name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NodeRef {
+    #[serde(deserialize_with = "id_string")]
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+fn opt_node_ref<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NodeRef>, D::Error> {
+    Ok(match Option::<Value>::deserialize(d)? {
+        None | Some(Value::Null) => None,
+        Some(Value::String(id)) => Some(NodeRef { id, name: None }),
+        Some(Value::Number(n)) => Some(NodeRef { id: n.to_string(), name: None }),
+        Some(v) => serde_json::from_value(v).ok(),
+    })
 }
 
 impl Asset {

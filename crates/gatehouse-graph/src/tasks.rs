@@ -163,14 +163,20 @@ impl AssetKind {
     /// Fields asked for when listing (defaults plus what the UI shows).
     pub fn list_fields(self, relation: Relation) -> &'static [&'static str] {
         match (self, relation) {
+            // A client's assets also say which client shared them (`owner_business`), for
+            // grouping by client: Meta's SDK has it on every node type a `client_*` edge lists
+            // but Application and InstagramBusinessAsset.
             (AssetKind::AdAccount, Relation::Owned) => &["id", "account_id", "name"],
             (AssetKind::AdAccount, Relation::Client) => {
-                &["id", "account_id", "name", "permitted_tasks"]
+                &["id", "account_id", "name", "permitted_tasks", "owner_business"]
             }
             (AssetKind::Instagram, _) => &["id", "ig_user_id", "ig_username"],
             // Not on `client_apps`: Meta's Application has no `permitted_tasks` field.
-            (AssetKind::Page, Relation::Client) => &["id", "name", "permitted_tasks"],
-            _ => &["id", "name"],
+            (AssetKind::Page, Relation::Client) => {
+                &["id", "name", "permitted_tasks", "owner_business"]
+            }
+            (AssetKind::App, _) | (_, Relation::Owned) => &["id", "name"],
+            (_, Relation::Client) => &["id", "name", "owner_business"],
         }
     }
 

@@ -64,6 +64,7 @@ export const tauriBackend: Backend = {
   tokenExpiryNotice: (withinDays) => settle(commands.tokenExpiryNotice(withinDays)),
   refreshKeptToken: (hash) => settle(commands.refreshKeptToken(hash)),
   revokeKeptToken: (hash) => settle(commands.revokeKeptToken(hash)),
+  tokenRescueGuide: (hash, rescueCase, ownerName) => settle(commands.tokenRescueGuide(hash, rescueCase, ownerName)),
   invalidateSystemUserTokens: (systemUserId) => settle(commands.invalidateSystemUserTokens(systemUserId)),
   checkDrift: (id, onProgress) => settle(commands.checkDrift(id, channel(onProgress))),
   exportTokenCalendar: (all) => settle(commands.exportTokenCalendar(all)),

@@ -61,7 +61,7 @@ describe("the token inventory", () => {
     expect(screen.getByText(/gatehouse-token-expiry-\d{4}-\d{2}-\d{2}\.ics/)).toBeTruthy();
   });
 
-  it("refreshes a kept 60-day token from the list, and stops a leaked one with its copy or by invalidating its system user's tokens", async () => {
+  it("refreshes a kept 60-day token from the list, guides a lost one (replace, then revoke by its copy) and a leaked one (stop first)", async () => {
     const user = userEvent.setup();
     const { backend } = await freshEngine();
     const loose = await generate(backend, "never");
@@ -79,15 +79,32 @@ describe("the token inventory", () => {
     await waitFor(() => expect(rows(table)).toHaveLength(3));
     expect(table.textContent).toContain("Refreshed here");
 
-    // The never-expiring one leaked: no copy, so every token of Reporting Server is invalidated.
-    await user.click(within(table).getByRole("button", { name: `Token …${loose} leaked or lost` }));
-    const rescue = await screen.findByRole("dialog", { name: `Leaked or lost: token …${loose}` });
-    expect(within(rescue).getByText(/Gatehouse keeps no copy of it/)).toBeTruthy();
-    expect(within(rescue).getByText(/other working tokens Gatehouse knows of stop too/)).toBeTruthy();
+    // The refreshed one is lost: its copy is in the keychain, so the engine's guide replaces it
+    // first and then revokes the old one by its copy.
+    const refreshButton = within(table).getByRole("button", { name: /^Refresh token …/ });
+    const renewed = (refreshButton.getAttribute("aria-label") ?? "").replace("Refresh token …", "");
+    expect(renewed).not.toBe(kept);
+    await user.click(within(table).getByRole("button", { name: `I lost it… token …${renewed}` }));
+    const lost = await screen.findByRole("dialog", { name: `Lost: token …${renewed}` });
+    const steps = within(lost).getAllByRole("listitem").map((li) => li.textContent);
+    expect(steps[0]).toMatch(/^Make a replacement/);
+    expect(steps[steps.length - 1]).toMatch(/^Revoke the old one/);
+    expect(within(lost).getByRole("link", { name: "Open the system user" })).toBeTruthy();
+    await user.click(within(lost).getByRole("button", { name: "Revoke it now" }));
+    expect(await within(lost).findByText(`Token …${renewed} is revoked.`)).toBeTruthy();
+    await user.click(within(lost).getByRole("button", { name: "Close" }));
+
+    // The never-expiring one leaked: no copy, so it is stopped first by invalidating every token
+    // of Reporting Server, which the guide says stops the other working one too.
+    await user.click(within(table).getByRole("button", { name: `I leaked it… token …${loose}` }));
+    const rescue = await screen.findByRole("dialog", { name: `Leaked: token …${loose}` });
+    expect(within(rescue).getAllByRole("listitem")[0]?.textContent).toMatch(/^Stop it now\. Gatehouse keeps no copy of it/);
+    expect(within(rescue).getByText(/The 1 other working token Gatehouse knows of for it stops too/)).toBeTruthy();
     await user.click(within(rescue).getByRole("button", { name: "Invalidate every token of Reporting Server" }));
-    expect(await within(rescue).findByText("Every token of “Reporting Server” is invalidated.")).toBeTruthy();
+    expect(await within(rescue).findByText("Every token of Reporting Server is invalidated.")).toBeTruthy();
     await user.click(within(rescue).getByRole("button", { name: "Close" }));
-    await waitFor(() => expect(within(table).getAllByText("Invalidated with all its system user's tokens").length).toBe(3));
+    await waitFor(() => expect(within(table).getAllByText("Invalidated with all its system user's tokens").length).toBe(2));
+    expect(within(table).getAllByText("Revoked").length).toBeGreaterThan(0);
     await expectNoSeriousA11yViolations();
   });
 

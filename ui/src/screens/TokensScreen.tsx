@@ -14,7 +14,7 @@ import { SegmentedControl } from "../components/SegmentedControl";
 import { usePortfolioId, usePortfolioOverview } from "../queries";
 import { hrefFor } from "../router";
 import { CopyOnceDialog } from "./token/CopyOnceDialog";
-import { TokenRescueDialog } from "./token/TokenRescueDialog";
+import { TokenRescueDialog, type TokenRescue } from "./token/TokenRescueDialog";
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
 
@@ -39,7 +39,7 @@ export function TokensScreen() {
   const portfolioId = usePortfolioId();
   const [scope, setScope] = useState<Scope>("this");
   const exporting = useExport();
-  const [rescuing, setRescuing] = useState<InventoryToken | null>(null);
+  const [rescuing, setRescuing] = useState<TokenRescue | null>(null);
   const [refreshed, setRefreshed] = useState<IssuedToken | null>(null);
   const [actionError, setActionError] = useState<CommandError | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
@@ -129,8 +129,11 @@ export function TokensScreen() {
                 {busy === t.fingerprint.hash ? "Refreshing…" : "Refresh"}
               </Button>
             )}
-            <Button variant="ghost" onPress={() => setRescuing(t)} aria-label={`Token …${t.fingerprint.last} leaked or lost`}>
-              Leaked or lost…
+            <Button variant="ghost" onPress={() => setRescuing({ token: t, rescueCase: "lost" })} aria-label={`I lost it… token …${t.fingerprint.last}`}>
+              I lost it…
+            </Button>
+            <Button variant="ghost" onPress={() => setRescuing({ token: t, rescueCase: "leaked" })} aria-label={`I leaked it… token …${t.fingerprint.last}`}>
+              I leaked it…
             </Button>
           </div>
         );
@@ -202,16 +205,10 @@ export function TokensScreen() {
         )}
       </div>
       <TokenRescueDialog
-        key={rescuing?.fingerprint.hash ?? "none"}
-        token={rescuing}
-        canInvalidate={rescuing !== null && rescuing.portfolio_id === portfolioId && rescuing.business_id === overview.data?.business_id}
-        kept={rescuing ? (data?.kept.includes(rescuing.fingerprint.hash) ?? false) : false}
-        ownerName={rescuing?.user_id ? (names.get(rescuing.user_id) ?? null) : null}
-        othersWorking={
-          rescuing
-            ? (data?.tokens.filter((t) => t.user_id === rescuing.user_id && t.fingerprint.hash !== rescuing.fingerprint.hash && t.working).length ?? 0)
-            : 0
-        }
+        key={rescuing ? `${rescuing.token.fingerprint.hash}-${rescuing.rescueCase}` : "none"}
+        rescue={rescuing}
+        inOpenPortfolio={rescuing !== null && rescuing.token.portfolio_id === portfolioId}
+        ownerName={rescuing?.token.user_id ? (names.get(rescuing.token.user_id) ?? null) : null}
         onClose={() => setRescuing(null)}
         onChanged={reload}
       />

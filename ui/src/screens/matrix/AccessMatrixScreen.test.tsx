@@ -24,6 +24,18 @@ describe("the access matrix", () => {
     expect(within(grid).getByRole("columnheader", { name: /Reporting Server/ })).toBeTruthy();
     await expectNoSeriousA11yViolations();
 
+    // One client's shared assets, each saying who shared it; grouped by client, own ones first.
+    await user.click(screen.getByRole("button", { name: /Client/ }));
+    await user.click(await screen.findByRole("option", { name: /^Lucky Shrub Garden Supply \(\d+\)$/ }));
+    await waitFor(() => expect(Number(grid.getAttribute("aria-rowcount")) - 1).toBeLessThan(300));
+    expect(within(grid).getAllByText("Shared by Lucky Shrub Garden Supply", { exact: false }).length).toBeGreaterThan(3);
+    expect(within(grid).queryByText(/· Owned$/)).toBeNull();
+    await user.click(screen.getByRole("button", { name: /Client/ }));
+    await user.click(await screen.findByRole("option", { name: "Every client" }));
+    await user.click(screen.getByRole("radio", { name: "By client" }));
+    await waitFor(() => expect(Number(grid.getAttribute("aria-rowcount")) - 1).toBe(total));
+    expect(within(grid).getAllByText(/· Owned$/).length).toBeGreaterThan(3);
+
     // Reporting Server's assets only: its cells name the access in words.
     await user.click(screen.getByRole("button", { name: /System user/ }));
     await user.click(await screen.findByRole("option", { name: "Reporting Server" }));

@@ -16,8 +16,13 @@ import { glyph, MatrixGrid, type CellMap } from "./MatrixGrid";
 
 const ANY = "any";
 type Relation = "any" | "owned" | "client";
-/** Rows grouped as Meta suggests for many ad accounts: by the widest access anyone regular has. */
-type Grouping = "none" | "access";
+/** Client filter: every asset, the portfolio's own, or one client's (by its index). */
+const OWN = "own";
+/**
+ * Rows grouped as Meta suggests for many ad accounts: by client, or by the widest access anyone
+ * regular has (read versus write).
+ */
+type Grouping = "none" | "client" | "access";
 const accessOrder: Record<AccessLevel, number> = { full: 0, write: 1, read: 2 };
 
 /**
@@ -38,6 +43,7 @@ export function AccessMatrixScreen() {
   const [kind, setKind] = useState<AssetKind | typeof ANY>(ANY);
   const [relation, setRelation] = useState<Relation>("any");
   const [user, setUser] = useState<string>(ANY);
+  const [client, setClient] = useState<string>(ANY);
   const [grouping, setGrouping] = useState<Grouping>("none");
   const [onlyUnassigned, setOnlyUnassigned] = useState(false);
   const [text, setText] = useState("");
@@ -59,12 +65,15 @@ export function AccessMatrixScreen() {
   }, [data]);
 
   const userIndex = user === ANY ? -1 : (data?.users.findIndex((u) => u.id === user) ?? -1);
+  const clientIndex = client === ANY || client === OWN ? -1 : Number(client);
   const rows = useMemo(() => {
     if (!data) return [];
     const out: number[] = [];
     data.assets.forEach((a, i) => {
       if (kind !== ANY && a.kind !== kind) return;
       if (relation !== "any" && a.relation !== relation) return;
+      if (client === OWN && a.relation !== "owned") return;
+      if (clientIndex >= 0 && a.client !== clientIndex) return;
       if (onlyUnassigned && a.holders > 0) return;
       if (userIndex >= 0 && !cells.get(i)?.has(userIndex)) return;
       if (words && !a.name.toLowerCase().includes(words) && !a.id.includes(words)) return;
@@ -76,9 +85,18 @@ export function AccessMatrixScreen() {
         return w ? accessOrder[w] : 3;
       };
       out.sort((x, y) => rank(x) - rank(y));
+    } else if (grouping === "client") {
+      // The portfolio's own assets first, then each client (already sorted by name), then
+      // shared ones whose owner Meta does not name. A stable sort keeps the listed order within.
+      const rank = (i: number) => {
+        const a = data.assets[i];
+        if (!a || a.relation === "owned") return -1;
+        return a.client ?? data.clients.length;
+      };
+      out.sort((x, y) => rank(x) - rank(y));
     }
     return out;
-  }, [data, kind, relation, onlyUnassigned, userIndex, cells, words, grouping]);
+  }, [data, kind, relation, client, clientIndex, onlyUnassigned, userIndex, cells, words, grouping]);
   const columns = useMemo(() => (data ? data.users.map((_, i) => i).filter((i) => userIndex < 0 || i === userIndex) : []), [data, userIndex]);
 
   const kindWords = (k: AssetKind) => kinds?.find((i) => i.kind === k);
@@ -148,11 +166,24 @@ export function AccessMatrixScreen() {
                 options={[{ value: ANY, label: "Everyone" }, ...data.users.map((u) => ({ value: u.id, label: u.name }))]}
                 onChange={setUser}
               />
+              {data.clients.length > 0 && (
+                <Select
+                  label="Client"
+                  value={client}
+                  options={[
+                    { value: ANY, label: "Every client" },
+                    { value: OWN, label: "Own assets only" },
+                    ...data.clients.map((c, i) => ({ value: String(i), label: `${c.name} (${c.assets.toLocaleString()})` })),
+                  ]}
+                  onChange={setClient}
+                />
+              )}
               <SegmentedControl<Grouping>
                 label="Order"
                 value={grouping}
                 options={[
                   { value: "none", label: "As listed" },
+                  { value: "client", label: "By client" },
                   { value: "access", label: "Widest access first" },
                 ]}
                 onChange={setGrouping}

@@ -1,96 +1,113 @@
+import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link } from "react-aria-components";
 import { useBackend } from "../../backend/context";
-import type { CommandError, InventoryToken } from "../../bindings";
+import { commandError, unwrap } from "../../backend/query";
+import type { CommandError, InventoryToken, RescueCase, RescueStep } from "../../bindings";
 import { Button } from "../../components/Button";
 import { Callout, ErrorCallout } from "../../components/Callout";
 import { Dialog, DialogActions } from "../../components/Dialog";
 import { hrefFor } from "../../router";
 
+export interface TokenRescue {
+  token: InventoryToken;
+  rescueCase: RescueCase;
+}
+
 export interface TokenRescueDialogProps {
-  token: InventoryToken | null;
-  /** A copy of it is in the keychain: Gatehouse can revoke it itself. */
-  kept: boolean;
-  /** Its system user is one of the open portfolio's (invalidating goes through that portfolio). */
-  canInvalidate: boolean;
+  rescue: TokenRescue | null;
   /** The system user's name, when known. */
   ownerName: string | null;
-  /** Other tokens of the same system user that still work (they stop too if all are invalidated). */
-  othersWorking: number;
+  /** The token belongs to the open portfolio (its system user's page can be opened). */
+  inOpenPortfolio: boolean;
   onClose: () => void;
   /** Something changed at Meta (read the inventory again). */
   onChanged: () => void;
 }
 
 /**
- * "I leaked it" / "I lost it", guided: stop the token (revoke it with the keychain copy, or
- * invalidate every token of its system user when Gatehouse has no copy), make a replacement, and
- * update it wherever it was used.
+ * "I lost it" / "I leaked it", guided: the engine's steps in their safe order for what Gatehouse
+ * holds (its keychain copy, the open portfolio); the steps Gatehouse does itself have a button.
  */
-export function TokenRescueDialog({ token, kept, canInvalidate, ownerName, othersWorking, onClose, onChanged }: TokenRescueDialogProps) {
+export function TokenRescueDialog({ rescue, ownerName, inOpenPortfolio, onClose, onChanged }: TokenRescueDialogProps) {
   const backend = useBackend();
+  const token = rescue?.token ?? null;
+  const guide = useQuery({
+    queryKey: ["token-rescue", token?.fingerprint.hash, rescue?.rescueCase, ownerName],
+    queryFn: () => unwrap(backend.tokenRescueGuide(token?.fingerprint.hash ?? "", rescue?.rescueCase ?? "lost", ownerName)),
+    enabled: rescue !== null,
+    staleTime: Infinity,
+  });
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<CommandError | null>(null);
   const [stopped, setStopped] = useState<string | null>(null);
-  const owner = ownerName ? `“${ownerName}”` : "its system user";
 
-  const stop = async () => {
+  const act = async (step: RescueStep) => {
     if (!token) return;
     setPending(true);
     setError(null);
-    const result = kept
-      ? await backend.revokeKeptToken(token.fingerprint.hash)
-      : token.user_id && canInvalidate
-        ? await backend.invalidateSystemUserTokens(token.user_id)
-        : null;
+    const result =
+      step.action === "revoke"
+        ? await backend.revokeKeptToken(token.fingerprint.hash)
+        : token.user_id
+          ? await backend.invalidateSystemUserTokens(token.user_id)
+          : null;
     setPending(false);
     if (!result) return;
     if (result.status === "error") {
       setError(result.error);
       return;
     }
-    setStopped(kept ? `Token …${token.fingerprint.last} is revoked.` : `Every token of ${owner} is invalidated.`);
+    setStopped(step.action === "revoke" ? `Token …${token.fingerprint.last} is revoked.` : `Every token of ${ownerName ?? "the system user"} is invalidated.`);
     onChanged();
   };
 
+  const data = guide.data;
   return (
-    <Dialog title={`Leaked or lost: token …${token?.fingerprint.last ?? ""}`} isOpen={token !== null} onOpenChange={(open) => !open && onClose()}>
+    <Dialog
+      title={data?.title ?? `Token …${token?.fingerprint.last ?? ""}`}
+      isOpen={rescue !== null}
+      onOpenChange={(open) => !open && onClose()}
+    >
       <div className="stack">
-        <ol className="stack-sm rescue__steps">
-          <li>
-            <strong>Stop it.</strong>{" "}
-            {kept
-              ? "Gatehouse has its copy in the keychain and revokes it now; nothing else changes."
-              : canInvalidate
-                ? `Gatehouse keeps no copy of it, and Meta revokes a token only when given the token. If you still have it, revoke it in Inspect token. If not, invalidate every token of ${owner}${othersWorking > 0 ? `: the ${othersWorking} other working ${othersWorking === 1 ? "token" : "tokens"} Gatehouse knows of stop too` : ""}.`
-                : "Gatehouse keeps no copy of it, and Meta revokes a token only when given the token: revoke it in Inspect token if you still have it, or open the portfolio it belongs to and invalidate its system user's tokens there."}
-          </li>
-          <li>
-            <strong>Make a replacement</strong> for {owner} with the same app and permissions
-            {token?.user_id ? (
-              <>
-                {" "}
-                (<Link href={hrefFor({ name: "system-user", id: token.user_id })}>open the system user</Link>, then Generate token)
-              </>
-            ) : null}
-            .
-          </li>
-          <li>
-            <strong>Update it where it was used</strong>: the server&apos;s environment or secret store, CI secrets, each integration (Conversions API, a
-            connector), and anyone you sent it to. If it leaked, check the audit log and the ad accounts&apos; activity for changes you did not make.
-          </li>
-        </ol>
+        {guide.isError && <ErrorCallout error={commandError(guide.error)} title="The guide could not be made" />}
+        {data && (
+          <>
+            <p>{data.lede}</p>
+            <ol className="stack-sm rescue__steps">
+              {data.steps.map((step) => (
+                <li key={step.action} className="stack-xs">
+                  <span>
+                    <strong>{step.title}.</strong> {step.text}
+                  </span>
+                  {step.action === "replace" && token?.user_id && inOpenPortfolio && (
+                    <span>
+                      <Link href={hrefFor({ name: "system-user", id: token.user_id })}>Open the system user</Link>, then Generate token.
+                    </span>
+                  )}
+                  {step.action === "review_activity" && (
+                    <span>
+                      <Link href={hrefFor({ name: "audit-log" })}>Open the audit log</Link>
+                    </span>
+                  )}
+                  {step.button && !stopped && (
+                    <span>
+                      <Button variant="danger" isDisabled={pending} onPress={() => void act(step)}>
+                        {pending ? "Stopping…" : step.button}
+                      </Button>
+                    </span>
+                  )}
+                </li>
+              ))}
+            </ol>
+          </>
+        )}
         <div aria-live="polite" className="stack">
           {stopped && <Callout tone="success" title={stopped} />}
           {error && <ErrorCallout error={error} title="The token was not stopped" />}
         </div>
         <DialogActions>
           <Button onPress={onClose}>Close</Button>
-          {!stopped && (kept || (token?.user_id && canInvalidate)) && (
-            <Button variant="danger" isDisabled={pending} onPress={() => void stop()}>
-              {pending ? "Stopping…" : kept ? "Revoke it now" : `Invalidate every token of ${ownerName ?? "the system user"}`}
-            </Button>
-          )}
         </DialogActions>
       </div>
     </Dialog>
