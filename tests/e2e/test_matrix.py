@@ -27,11 +27,13 @@ def keystroke(app, text: str) -> dict:
         new MutationObserver((_, observer) => {
           committed = performance.now() - start;
           observer.disconnect();
-          requestAnimationFrame(() => requestAnimationFrame(() => done({ committed, painted: performance.now() - start })));
+          requestAnimationFrame(() => requestAnimationFrame(() => done({ committed, painted: performance.now() - start, urgent })));
         }).observe(grid, { attributes: true, attributeFilter: ['aria-rowcount'] });
         setter.call(input, text);
         input.dispatchEvent(new Event('input', { bubbles: true }));
-        setTimeout(() => done({ committed: -1, painted: -1 }), 5000);
+        // The urgent part (the field's own update), before React renders the rows deferred.
+        const urgent = performance.now() - start;
+        setTimeout(() => done({ committed: -1, painted: -1, urgent }), 5000);
         """,
         text,
     )
@@ -116,7 +118,7 @@ def test_the_matrix_stays_responsive_at_10000_assets_and_20_system_users(app, gr
             f"take {idle:.0f} ms here; every run: {runs}"
         )
         assert all(r["committed"] >= 0 for r in runs), runs
-        assert committed < 200, runs
+        assert committed < 100, runs
         app.screenshot("3-matrix-10000")
     finally:
         app.portfolio_menu("Remove a saved portfolio")

@@ -1,8 +1,8 @@
 import { useQuery } from "@tanstack/react-query";
-import { useDeferredValue, useMemo, useState } from "react";
+import { memo, startTransition, useCallback, useMemo, useState } from "react";
 import { useBackend } from "../../backend/context";
 import { commandError, unwrap } from "../../backend/query";
-import type { AccessLevel, AccessMatrix, AssetKind, ExportFormat, MatrixProgress } from "../../bindings";
+import type { AccessLevel, AccessMatrix, AssetKind, ExportFormat, MatrixAsset, MatrixProgress } from "../../bindings";
 import { Button } from "../../components/Button";
 import { Callout, ErrorCallout } from "../../components/Callout";
 import { ExportOutcome, useExport } from "../../components/ExportOutcome";
@@ -46,8 +46,7 @@ export function AccessMatrixScreen() {
   const [client, setClient] = useState<string>(ANY);
   const [grouping, setGrouping] = useState<Grouping>("none");
   const [onlyUnassigned, setOnlyUnassigned] = useState(false);
-  const [text, setText] = useState("");
-  const words = useDeferredValue(text.trim().toLowerCase());
+  const [words, setWords] = useState("");
   const exporting = useExport();
 
   const data: AccessMatrix | undefined = matrix.data;
@@ -65,6 +64,8 @@ export function AccessMatrixScreen() {
   }, [data]);
 
   const userIndex = user === ANY ? -1 : (data?.users.findIndex((u) => u.id === user) ?? -1);
+  // Lower-cased once per load, not on every keystroke (10,000 names).
+  const searchable = useMemo(() => data?.assets.map((a) => `${a.name.toLowerCase()}\u0000${a.id}`) ?? [], [data]);
   const clientIndex = client === ANY || client === OWN ? -1 : Number(client);
   const rows = useMemo(() => {
     if (!data) return [];
@@ -76,7 +77,7 @@ export function AccessMatrixScreen() {
       if (clientIndex >= 0 && a.client !== clientIndex) return;
       if (onlyUnassigned && a.holders > 0) return;
       if (userIndex >= 0 && !cells.get(i)?.has(userIndex)) return;
-      if (words && !a.name.toLowerCase().includes(words) && !a.id.includes(words)) return;
+      if (words && !searchable[i]?.includes(words)) return;
       out.push(i);
     });
     if (grouping === "access") {
@@ -96,10 +97,12 @@ export function AccessMatrixScreen() {
       out.sort((x, y) => rank(x) - rank(y));
     }
     return out;
-  }, [data, kind, relation, client, clientIndex, onlyUnassigned, userIndex, cells, words, grouping]);
+  }, [data, searchable, kind, relation, client, clientIndex, onlyUnassigned, userIndex, cells, words, grouping]);
   const columns = useMemo(() => (data ? data.users.map((_, i) => i).filter((i) => userIndex < 0 || i === userIndex) : []), [data, userIndex]);
 
-  const kindWords = (k: AssetKind) => kinds?.find((i) => i.kind === k);
+  // Stable across keystrokes, so the grid (memoised) renders only when its rows change.
+  const kindLabel = useCallback((a: MatrixAsset) => kinds?.find((i) => i.kind === a.kind)?.singular ?? a.kind, [kinds]);
+  const accessLabel = useCallback((level: AccessLevel) => data?.levels.find((l) => l.level === level)?.label ?? level, [data]);
   const exportAs = (format: ExportFormat) => exporting.run(format, () => backend.exportAccessMatrix(format));
 
   return (
@@ -188,9 +191,7 @@ export function AccessMatrixScreen() {
                 ]}
                 onChange={setGrouping}
               />
-              <TextField label="Search assets" value={text} onChange={setText} placeholder="Name or ID" />
-            </div>
-            <div className="row">
+              <SearchAssets onWords={setWords} />
               <SegmentedControl<"all" | "unassigned">
                 label="Show"
                 value={onlyUnassigned ? "unassigned" : "all"}
@@ -218,8 +219,8 @@ export function AccessMatrixScreen() {
               users={data.users}
               columns={columns}
               cells={cells}
-              kindLabel={(a) => kindWords(a.kind)?.singular ?? a.kind}
-              accessLabel={(level) => data.levels.find((l) => l.level === level)?.label ?? level}
+              kindLabel={kindLabel}
+              accessLabel={accessLabel}
             />
           </>
         )}
@@ -227,3 +228,22 @@ export function AccessMatrixScreen() {
     </Page>
   );
 }
+
+/**
+ * The search field keeps what is typed to itself, so a keystroke re-renders only the field; the
+ * rows follow in a transition React may interrupt for the next keystroke (10,000 assets).
+ */
+const SearchAssets = memo(function SearchAssets({ onWords }: { onWords: (words: string) => void }) {
+  const [text, setText] = useState("");
+  return (
+    <TextField
+      label="Search assets"
+      value={text}
+      onChange={(next) => {
+        setText(next);
+        startTransition(() => onWords(next.trim().toLowerCase()));
+      }}
+      placeholder="Name or ID"
+    />
+  );
+});

@@ -1,5 +1,5 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { useRef, useState, type KeyboardEvent } from "react";
+import { memo, useRef, useState, type KeyboardEvent } from "react";
 import type { AccessLevel, MatrixAsset, MatrixUser } from "../../bindings";
 
 const ROW_HEIGHT = 40;
@@ -33,11 +33,9 @@ export const glyph: Record<AccessLevel, string> = { read: "R", write: "W", full:
  * technology: each row and cell says where it sits (aria-rowindex, aria-colindex) since most
  * are not rendered; arrow keys, Page Up/Down, Home/End move the active cell.
  */
-export function MatrixGrid({ assets, rows, users, columns, cells, kindLabel, accessLabel, height = 520 }: MatrixGridProps) {
+export const MatrixGrid = memo(function MatrixGrid({ assets, rows, users, columns, cells, kindLabel, accessLabel, height = 520 }: MatrixGridProps) {
   const viewport = useRef<HTMLDivElement>(null);
   const [active, setActive] = useState({ row: 0, col: 0 });
-  // No React Compiler in this build: the virtualizers' changing methods are read on each render.
-  // eslint-disable-next-line react-hooks/incompatible-library
   const rowVirtualizer = useVirtualizer<HTMLDivElement, HTMLDivElement>({
     count: rows.length,
     getScrollElement: () => viewport.current,
@@ -177,4 +175,4 @@ export function MatrixGrid({ assets, rows, users, columns, cells, kindLabel, acc
       </div>
     </div>
   );
-}
+});
