@@ -26,6 +26,7 @@ const COMMANDS: &[&str] = &[
     "unlink_client",
     "access_matrix",
     "export_access_matrix",
+    "export_least_privilege",
     "agency_console",
     "check_drift",
     "refresh_kept_token",

@@ -33,6 +33,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::unlink_client,
             commands::access_matrix,
             commands::export_access_matrix,
+            commands::export_least_privilege,
             commands::agency_console,
             commands::check_drift,
             commands::refresh_kept_token,

@@ -261,6 +261,15 @@ pub async fn export_access_matrix(
 
 #[tauri::command]
 #[specta::specta]
+pub async fn export_least_privilege(
+    state: State<'_, AppState>,
+    format: ExportFormat,
+) -> Answer<ExportedFile> {
+    matrix::export_least_privilege(&state, format).await
+}
+
+#[tauri::command]
+#[specta::specta]
 pub async fn agency_console(state: State<'_, AppState>) -> Answer<Vec<ConsoleRow>> {
     console::agency_console(&state).await
 }

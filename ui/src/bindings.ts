@@ -34,6 +34,7 @@ export const commands = {
 	unlinkClient: (clientBusinessId: string) => typedError<null, CommandError>(__TAURI_INVOKE("unlink_client", { clientBusinessId })),
 	accessMatrix: (onProgress: Channel<MatrixProgress>) => typedError<AccessMatrix, CommandError>(__TAURI_INVOKE("access_matrix", { onProgress })),
 	exportAccessMatrix: (format: ExportFormat) => typedError<ExportedFile, CommandError>(__TAURI_INVOKE("export_access_matrix", { format })),
+	exportLeastPrivilege: (format: ExportFormat) => typedError<ExportedFile, CommandError>(__TAURI_INVOKE("export_least_privilege", { format })),
 	agencyConsole: () => typedError<ConsoleRow[], CommandError>(__TAURI_INVOKE("agency_console")),
 	checkDrift: (id: string, onProgress: Channel<MatrixProgress>) => typedError<DriftReport, CommandError>(__TAURI_INVOKE("check_drift", { id, onProgress })),
 	refreshKeptToken: (hash: string) => typedError<IssuedToken, CommandError>(__TAURI_INVOKE("refresh_kept_token", { hash })),
@@ -600,6 +601,11 @@ export type ConsoleRow = {
 	tokens_working: number,
 	tokens_expiring_soon: number,
 	tokens_expired: number,
+	/**
+	 *  Client businesses it linked through Gatehouse (On Behalf Of), named when Gatehouse knows
+	 *  them.
+	 */
+	clients: ClientBusiness[],
 };
 
 /**  What [`SecretClipboard::copy`] did: when the clipboard will be cleared. */

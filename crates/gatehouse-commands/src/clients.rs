@@ -23,6 +23,19 @@ pub struct ClientBusiness {
     pub name: Option<String>,
 }
 
+/// `ids` named by the portfolios Gatehouse knows (a client may be one of them).
+pub(crate) fn named_clients(
+    ids: &[String],
+    known: &[crate::portfolios::PortfolioEntry],
+) -> Vec<ClientBusiness> {
+    ids.iter()
+        .map(|id| ClientBusiness {
+            id: id.clone(),
+            name: known.iter().find(|p| &p.business_id == id).map(|p| p.label.clone()),
+        })
+        .collect()
+}
+
 /// What the wizard starts from.
 #[derive(Debug, Clone, Serialize, Type)]
 pub struct ClientLinks {
@@ -62,10 +75,7 @@ pub async fn client_links(state: &AppState) -> Result<ClientLinks, CommandError>
     let portfolio = state.portfolio().await?;
     let linked_ids = portfolio.linked_clients()?;
     let known = crate::portfolios::list_portfolios(state).await?;
-    let name_of =
-        |id: &str| known.portfolios.iter().find(|p| p.business_id == id).map(|p| p.label.clone());
-    let linked: Vec<ClientBusiness> =
-        linked_ids.iter().map(|id| ClientBusiness { id: id.clone(), name: name_of(id) }).collect();
+    let linked = named_clients(&linked_ids, &known.portfolios);
     let mut suggestions: Vec<ClientBusiness> = Vec::new();
     for p in &known.portfolios {
         let taken = p.business_id == portfolio.business_id()

@@ -196,6 +196,36 @@ pub fn find_by_fingerprint<'a>(
     }
 }
 
+/// A working, never-expiring system-user token of the inventory, for tests.
+#[cfg(test)]
+pub(crate) fn sample_token(user_id: &str, scopes: &[&str]) -> InventoryToken {
+    InventoryToken {
+        fingerprint: Fingerprint { last: "abc123".into(), hash: "0123456789abcdef".into() },
+        portfolio_id: "p".into(),
+        business_id: "b".into(),
+        kind: TokenKind::SystemUser,
+        kind_label: "System user".into(),
+        user_id: Some(user_id.into()),
+        app_id: Some("55".into()),
+        scopes: scopes.iter().map(|s| (*s).to_owned()).collect(),
+        asset_ids: vec![],
+        issued_at_unix: None,
+        expires_at_unix: None,
+        never_expires: true,
+        source: TokenSource::Generated,
+        source_label: "Generated here".into(),
+        replaces: None,
+        state: TokenState::Active,
+        working: true,
+        refreshable: false,
+        state_label: "Never expires".into(),
+        days_left: None,
+        last_check_at_unix: 0.0,
+        last_check: String::new(),
+        first_seen_at_unix: 0.0,
+    }
+}
+
 /// Days before expiry a token counts as expiring soon, unless the person chose otherwise.
 pub const DEFAULT_WARN_DAYS: u32 = 7;
 

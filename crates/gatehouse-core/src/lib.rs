@@ -16,6 +16,7 @@ pub mod drift;
 mod error;
 pub mod inventory;
 pub mod jobs;
+pub mod least_privilege;
 pub mod login;
 pub mod matrix;
 pub mod obo;

@@ -326,29 +326,36 @@ impl Portfolio {
     /// (from the audit log), oldest link first.
     pub fn linked_clients(&self) -> Result<Vec<String>> {
         let Some(trail) = self.audit_trail() else { return Ok(Vec::new()) };
-        // Only the link entries, however long the log is.
-        let mut entries = Vec::new();
-        for action in [AuditAction::ClientLinked, AuditAction::ClientRemoved] {
-            entries.extend(trail.store().audit_entries(&AuditFilter {
-                portfolio_id: Some(trail.portfolio_id().to_owned()),
-                action: Some(action),
-                outcome: Some(crate::audit::AuditOutcome::Succeeded),
-                limit: Some(u32::MAX),
-                ..AuditFilter::default()
-            })?);
-        }
-        entries.sort_by_key(|e| e.seq);
-        let mut linked: Vec<String> = Vec::new();
-        for e in &entries {
-            let Some(client) = &e.target_id else { continue };
-            match e.action {
-                AuditAction::ClientLinked if !linked.contains(client) => {
-                    linked.push(client.clone())
-                }
-                AuditAction::ClientRemoved => linked.retain(|c| c != client),
-                _ => {}
-            }
-        }
-        Ok(linked)
+        Ok(linked_clients(trail.store(), trail.portfolio_id())?)
     }
+}
+
+/// Client businesses portfolio `portfolio_id` linked through Gatehouse and has not removed since,
+/// read from its audit log's link entries alone (however long the log is), oldest link first.
+/// Meta's SDK has no "clients of a partner" read, so this record is the list.
+pub fn linked_clients(
+    store: &crate::store::Store,
+    portfolio_id: &str,
+) -> crate::store::StoreResult<Vec<String>> {
+    let mut entries = Vec::new();
+    for action in [AuditAction::ClientLinked, AuditAction::ClientRemoved] {
+        entries.extend(store.audit_entries(&AuditFilter {
+            portfolio_id: Some(portfolio_id.to_owned()),
+            action: Some(action),
+            outcome: Some(crate::audit::AuditOutcome::Succeeded),
+            limit: Some(u32::MAX),
+            ..AuditFilter::default()
+        })?);
+    }
+    entries.sort_by_key(|e| e.seq);
+    let mut linked: Vec<String> = Vec::new();
+    for e in &entries {
+        let Some(client) = &e.target_id else { continue };
+        match e.action {
+            AuditAction::ClientLinked if !linked.contains(client) => linked.push(client.clone()),
+            AuditAction::ClientRemoved => linked.retain(|c| c != client),
+            _ => {}
+        }
+    }
+    Ok(linked)
 }

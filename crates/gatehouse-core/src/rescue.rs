@@ -210,36 +210,9 @@ pub fn rescue_guide(case: RescueCase, token: &InventoryToken, facts: &RescueFact
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::audit::Fingerprint;
-    use crate::inventory::{TokenSource, TokenState};
-    use crate::TokenKind;
 
     fn token() -> InventoryToken {
-        InventoryToken {
-            fingerprint: Fingerprint { last: "abc123".into(), hash: "0123456789abcdef".into() },
-            portfolio_id: "p".into(),
-            business_id: "b".into(),
-            kind: TokenKind::SystemUser,
-            kind_label: "System user".into(),
-            user_id: Some("61".into()),
-            app_id: Some("55".into()),
-            scopes: vec!["ads_read".into()],
-            asset_ids: vec![],
-            issued_at_unix: None,
-            expires_at_unix: None,
-            never_expires: true,
-            source: TokenSource::Generated,
-            source_label: "Generated here".into(),
-            replaces: None,
-            state: TokenState::Active,
-            working: true,
-            refreshable: false,
-            state_label: "Never expires".into(),
-            days_left: None,
-            last_check_at_unix: 0.0,
-            last_check: String::new(),
-            first_seen_at_unix: 0.0,
-        }
+        crate::inventory::sample_token("61", &["ads_read"])
     }
 
     fn actions(g: &RescueGuide) -> Vec<RescueAction> {

@@ -352,7 +352,7 @@ pub fn parse_scopes<S: AsRef<str>>(names: &[S]) -> Result<Vec<Scope>> {
 // WABAs for whatsapp_*, Instagram accounts for instagram_*. business_management, commerce_*,
 // attribution_read, publish_video, private_computation_access and
 // read_audience_network_insights are not tied to an assignable asset kind here.
-fn asset_kind_for(scope: Scope) -> Option<AssetKind> {
+pub(crate) fn asset_kind_for(scope: Scope) -> Option<AssetKind> {
     let name = scope.as_str();
     if name.starts_with("ads_") {
         Some(AssetKind::AdAccount)

@@ -162,6 +162,9 @@ pub async fn invoke(
         "export_access_matrix" => {
             answer(matrix::export_access_matrix(s, args.get("format")?).await)
         }
+        "export_least_privilege" => {
+            answer(matrix::export_least_privilege(s, args.get("format")?).await)
+        }
         "token_inventory" => answer(inventory::token_inventory(s, args.get("all")?).await),
         "export_token_calendar" => {
             answer(inventory::export_token_calendar(s, args.get("all")?).await)

@@ -59,6 +59,7 @@ export const tauriBackend: Backend = {
   unlinkClient: (clientBusinessId) => settle(commands.unlinkClient(clientBusinessId)),
   accessMatrix: (onProgress) => settle(commands.accessMatrix(channel(onProgress))),
   exportAccessMatrix: (format) => settle(commands.exportAccessMatrix(format)),
+  exportLeastPrivilege: (format) => settle(commands.exportLeastPrivilege(format)),
   agencyConsole: () => settle(commands.agencyConsole()),
   notifyTokenExpiry: (withinDays) => settle(commands.notifyTokenExpiry(withinDays)),
   tokenExpiryNotice: (withinDays) => settle(commands.tokenExpiryNotice(withinDays)),

@@ -71,6 +71,20 @@ export function ConsoleScreen() {
         </div>
       ),
     },
+    {
+      id: "clients",
+      name: "Clients",
+      render: (r) =>
+        r.clients.length === 0 ? (
+          <span className="muted">None linked</span>
+        ) : (
+          <div className="stack-xs">
+            {r.clients.map((c) => (
+              <span key={c.id}>{c.name ?? `Business ${c.id}`}</span>
+            ))}
+          </div>
+        ),
+    },
     { id: "drift", name: "Drift", render: driftCell },
     {
       id: "actions",

@@ -49,5 +49,9 @@ describe("the access matrix", () => {
 
     await user.click(screen.getByRole("button", { name: "Export CSV" }));
     expect(await screen.findByText(/gatehouse-access-\d{4}-\d{2}-\d{2}\.csv/)).toBeTruthy();
+    // The least-privilege report of the agency's admin (the engine's, from the matrix just read).
+    await user.click(screen.getByRole("button", { name: "Report as JSON" }));
+    expect(await screen.findByText("Exported the least-privilege report of 1 admin system user")).toBeTruthy();
+    expect(screen.getByText(/gatehouse-least-privilege-\d{4}-\d{2}-\d{2}\.json/)).toBeTruthy();
   });
 });

@@ -48,6 +48,7 @@ export function AccessMatrixScreen() {
   const [onlyUnassigned, setOnlyUnassigned] = useState(false);
   const [words, setWords] = useState("");
   const exporting = useExport();
+  const reporting = useExport();
 
   const data: AccessMatrix | undefined = matrix.data;
   const cells: CellMap = useMemo(() => {
@@ -104,6 +105,7 @@ export function AccessMatrixScreen() {
   const kindLabel = useCallback((a: MatrixAsset) => kinds?.find((i) => i.kind === a.kind)?.singular ?? a.kind, [kinds]);
   const accessLabel = useCallback((level: AccessLevel) => data?.levels.find((l) => l.level === level)?.label ?? level, [data]);
   const exportAs = (format: ExportFormat) => exporting.run(format, () => backend.exportAccessMatrix(format));
+  const exportReport = (format: ExportFormat) => reporting.run(format, () => backend.exportLeastPrivilege(format));
 
   return (
     <Page
@@ -130,6 +132,12 @@ export function AccessMatrixScreen() {
             title={(n) => `Exported the access of ${n.toLocaleString()} assets`}
             errorTitle="The matrix was not exported"
           />
+          <ExportOutcome
+            exported={reporting.exported}
+            error={reporting.error}
+            title={(n) => `Exported the least-privilege report of ${n.toLocaleString()} admin system ${n === 1 ? "user" : "users"}`}
+            errorTitle="The report was not exported"
+          />
           {matrix.isPending && (
             <Callout tone="info" title="Reading every asset and each system user's access…" role="none">
               {progress && progress.total > 0 && (
@@ -145,6 +153,17 @@ export function AccessMatrixScreen() {
               {data.admin_notes.map((note) => (
                 <span key={note}>{note}</span>
               ))}
+              {data.admin_notes.length > 0 && (
+                <div className="row">
+                  <span>The least-privilege report proposes, for each admin, a regular system user with the exact tasks its tokens need:</span>
+                  <Button variant="secondary" onPress={() => void exportReport("csv")} isDisabled={reporting.running !== null}>
+                    Report as CSV
+                  </Button>
+                  <Button variant="secondary" onPress={() => void exportReport("json")} isDisabled={reporting.running !== null}>
+                    Report as JSON
+                  </Button>
+                </div>
+              )}
             </Callout>
             <div className="audit__filters" role="group" aria-label="Filters">
               <Select
