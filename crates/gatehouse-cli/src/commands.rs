@@ -101,7 +101,7 @@ pub enum Connection {
     /// `app_secret`: the profile's, for token refresh and revoke.
     Profile {
         profile: Box<Profile>,
-        portfolio: Portfolio,
+        portfolio: Box<Portfolio>,
         app_secret: Secret,
     },
 }
@@ -196,7 +196,7 @@ async fn open_connection(g: &Global) -> Result<Connection, CliError> {
     let portfolio = profile.open(&secrets, g.base_url.as_deref())?;
     Ok(Connection::Profile {
         profile: Box::new(profile),
-        portfolio,
+        portfolio: Box::new(portfolio),
         app_secret: secrets.app_secret,
     })
 }

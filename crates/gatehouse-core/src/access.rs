@@ -707,6 +707,7 @@ impl Portfolio {
         let user = self.session().system_user(system_user_id);
         let (user, holdings) = futures::join!(user, self.holdings(system_user_id));
         let user = user.map_err(|e| crate::Error::for_system_user(e, system_user_id))?;
+        self.remember_names([(user.id.as_str(), crate::portfolio::summary_name(&user))]);
         let (assets, apps) = holdings?;
         let system_user = summary(&user);
         let no_assets_note = assets.is_empty().then(|| match system_user.role {
@@ -767,6 +768,9 @@ impl Portfolio {
     /// Assets and apps per system user, for the list's columns (all fetched concurrently).
     pub async fn access_counts(&self) -> Result<Vec<AccessCount>> {
         let (users, _) = self.session().system_users(self.business_id()).collect_all().await?;
+        self.remember_names(
+            users.iter().map(|u| (u.id.as_str(), crate::portfolio::summary_name(u))),
+        );
         try_join_all(users.iter().map(|u| async move {
             let (assets, apps) = self.holdings(&u.id).await?;
             Ok::<_, crate::Error>(AccessCount {

@@ -53,6 +53,9 @@ pub struct Portfolio {
     app_id: Option<String>,
     /// Where its changes are recorded (the audit log), once a surface has said.
     audit: std::sync::OnceLock<crate::audit::AuditTrail>,
+    /// System users' names as last read or set here, by ID, so the audit log's sentences name
+    /// them ("“Reporting Server” (6100…)") without another call to Meta.
+    names: std::sync::Mutex<std::collections::HashMap<String, String>>,
 }
 
 /// The Marketing API access tier a business's system-user allowance follows (spec §7.1):
@@ -306,6 +309,29 @@ impl Portfolio {
             allowed: None,
             app_id: None,
             audit: std::sync::OnceLock::new(),
+            names: std::sync::Mutex::default(),
+        }
+    }
+
+    /// Remembers system users' names (`(id, name)`) for the audit log's sentences.
+    pub(crate) fn remember_names<'a>(&self, users: impl IntoIterator<Item = (&'a str, &'a str)>) {
+        let mut names = self.names.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        for (id, name) in users {
+            names.insert(id.to_owned(), name.to_owned());
+        }
+    }
+
+    /// A system user's name, when read or set here.
+    pub(crate) fn system_user_name(&self, id: &str) -> Option<String> {
+        self.names.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(id).cloned()
+    }
+
+    /// A system user in a sentence: "“Reporting Server” (6100…)" when its name is known, else
+    /// "system user 6100…".
+    pub(crate) fn system_user_words(&self, id: &str) -> String {
+        match self.system_user_name(id) {
+            Some(name) => format!("“{name}” ({id})"),
+            None => format!("system user {id}"),
         }
     }
 
@@ -432,6 +458,7 @@ impl Portfolio {
             }
         };
         let (business, (users, _progress), apps) = futures::try_join!(business, users, apps)?;
+        self.remember_names(users.iter().map(|u| (u.id.as_str(), summary_name(u))));
         let system_users: Vec<SystemUserSummary> = users.iter().map(summary).collect();
         let count = |role: Role| {
             u32::try_from(system_users.iter().filter(|u| u.role == role).count())
@@ -468,6 +495,15 @@ impl Portfolio {
             app_id: self.app_id.clone(),
             new_roles: crate::system_users::role_choices(),
         })
+    }
+}
+
+/// The name a system user is shown by (its ID when Meta sent none).
+pub(crate) fn summary_name(user: &SystemUser) -> &str {
+    if user.name.is_empty() {
+        &user.id
+    } else {
+        &user.name
     }
 }
 

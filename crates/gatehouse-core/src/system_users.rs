@@ -88,6 +88,9 @@ impl Portfolio {
         )
         .target(result.as_ref().map(|c| c.id.clone()).unwrap_or_default(), Some(name.to_owned()))
         .detail("role", role_word);
+        if let Ok(created) = &result {
+            self.remember_names([(created.id.as_str(), name)]);
+        }
         self.record(event, &result);
         result
     }
@@ -105,10 +108,13 @@ impl Portfolio {
         };
         let event = AuditEvent::new(
             AuditAction::SystemUserRenamed,
-            format!("Renamed system user {id} to “{name}”"),
+            format!("Renamed {} to “{name}”", self.system_user_words(id)),
         )
         .target(id, Some(name.to_owned()));
         self.record(event, &result);
+        if result.is_ok() {
+            self.remember_names([(id, name)]);
+        }
         result
     }
 
@@ -122,6 +128,9 @@ impl Portfolio {
         // The list before the create is the baseline for reconciling a lost answer, and gives
         // a limit error its numbers.
         let (before, _) = session.system_users(business).collect_all().await?;
+        self.remember_names(
+            before.iter().map(|u| (u.id.as_str(), crate::portfolio::summary_name(u))),
+        );
         let known: Vec<String> = before.iter().map(|u| u.id.clone()).collect();
         let graph_role = match role {
             NewRole::Regular => NewSystemUserRole::Employee,

@@ -809,9 +809,9 @@ impl Portfolio {
         let result = self.install_app_at_meta(system_user_id, app_id).await;
         let event = AuditEvent::new(
             AuditAction::AppInstalled,
-            format!("Installed app {app_id} for system user {system_user_id}"),
+            format!("Installed app {app_id} for {}", self.system_user_words(system_user_id)),
         )
-        .target(system_user_id, None)
+        .target(system_user_id, self.system_user_name(system_user_id))
         .detail("app_id", app_id);
         self.record(event, &result);
         result
@@ -855,13 +855,16 @@ impl Portfolio {
             AuditAction::TokenGenerated,
             match &result {
                 Ok(t) => format!(
-                    "Generated token {} for system user {system_user_id}",
-                    Fingerprint::of(&t.token).display()
+                    "Generated token {} for {}",
+                    Fingerprint::of(&t.token).display(),
+                    self.system_user_words(system_user_id)
                 ),
-                Err(_) => format!("Generating a token for system user {system_user_id}"),
+                Err(_) => {
+                    format!("Generating a token for {}", self.system_user_words(system_user_id))
+                }
             },
         )
-        .target(system_user_id, None)
+        .target(system_user_id, self.system_user_name(system_user_id))
         .detail("app_id", app_id)
         .detail("scopes", names.join(","))
         .detail("expiry", expiry.as_str());
@@ -1122,9 +1125,9 @@ impl Portfolio {
             .map_err(|e| Error::for_system_user(e, system_user_id));
         let event = AuditEvent::new(
             AuditAction::TokensInvalidated,
-            format!("Invalidated every token of system user {system_user_id}"),
+            format!("Invalidated every token of {}", self.system_user_words(system_user_id)),
         )
-        .target(system_user_id, None);
+        .target(system_user_id, self.system_user_name(system_user_id));
         self.record(event, &result);
         if result.is_ok() {
             self.note_in_inventory(|store, _, business| {

@@ -110,6 +110,15 @@ async fn every_change_is_recorded_with_its_outcome_and_a_token_only_by_fingerpri
         assert_eq!(e.business_id, agency.id);
         assert!(!e.summary.is_empty() && !e.action_label.is_empty());
     }
+    // System users are named in the sentences (as created and renamed here), with their ID.
+    let named = format!("“Audit Server 2” ({})", su.id);
+    for action in [AuditAction::TokenGenerated, AuditAction::TokensInvalidated] {
+        let e = entries.iter().find(|e| e.action == action).unwrap();
+        assert!(e.summary.contains(&named), "{}", e.summary);
+        assert_eq!(e.target_name.as_deref(), Some("Audit Server 2"));
+    }
+    let renamed = entries.iter().find(|e| e.action == AuditAction::SystemUserRenamed).unwrap();
+    assert_eq!(renamed.summary, format!("Renamed “Audit Server” ({}) to “Audit Server 2”", su.id));
     let created = entries.iter().find(|e| e.action == AuditAction::SystemUserCreated).unwrap();
     assert_eq!(created.target_id.as_deref(), Some(su.id.as_str()));
     assert_eq!(created.details["role"], "regular");

@@ -39,7 +39,8 @@ describe("the audit log", () => {
     // Newest first, each with the engine's words and outcome.
     const [refused, renamed, created] = rows(table);
     expect(refused?.textContent).toMatch(/System user created.*Refused.*system_user_limit.*Adding admin system user “Second Admin”/);
-    expect(renamed?.textContent).toMatch(new RegExp(`System user renamed.*Done.*Renamed system user ${id} to “Orders Server \\(EU\\)”`));
+    // Named by its name before the rename, and its ID.
+    expect(renamed?.textContent).toMatch(new RegExp(`System user renamed.*Done.*Renamed “Orders Server” \\(${id}\\) to “Orders Server \\(EU\\)”`));
     expect(created?.textContent).toMatch(/System user created.*Done.*Added regular system user “Orders Server”.*role: regular.*Desktop app/);
     expect(await screen.findByText("The log is intact")).toBeTruthy();
     expect(screen.getByText(/All 3 entries are as Gatehouse wrote them/)).toBeTruthy();
