@@ -19,6 +19,7 @@ const COMMANDS: &[&str] = &[
     "export_token_calendar",
     "client_links",
     "link_client",
+    "link_demo_client",
     "client_token",
     "client_assets",
     "assign_client_assets",

@@ -26,6 +26,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::export_token_calendar,
             commands::client_links,
             commands::link_client,
+            commands::link_demo_client,
             commands::client_token,
             commands::client_assets,
             commands::assign_client_assets,

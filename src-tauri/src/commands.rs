@@ -4,7 +4,7 @@
 
 use gatehouse_commands::app::{AppInfo, CompatibilityCheck, KeyringReport};
 use gatehouse_commands::audit::{AuditPage, ExportedFile};
-use gatehouse_commands::clients::{self, ClientAsset, ClientLinks, ClientTokenIssued};
+use gatehouse_commands::clients::{self, ClientLinks, ClientTokenIssued};
 use gatehouse_commands::console::{self, ConsoleRow, DriftReport};
 use gatehouse_commands::inventory::{self, TokenInventory};
 use gatehouse_commands::login::{GatehouseSetUp, SignInForm, SignedInPerson};
@@ -199,6 +199,15 @@ pub async fn link_client(
 
 #[tauri::command]
 #[specta::specta]
+pub async fn link_demo_client(
+    state: State<'_, AppState>,
+    client_business_id: String,
+) -> Answer<()> {
+    clients::link_demo_client(&state, client_business_id).await
+}
+
+#[tauri::command]
+#[specta::specta]
 pub async fn client_token(
     state: State<'_, AppState>,
     client_business_id: String,
@@ -214,7 +223,7 @@ pub async fn client_assets(
     state: State<'_, AppState>,
     client_business_id: String,
     kind: AssetKind,
-) -> Answer<Vec<ClientAsset>> {
+) -> Answer<Vec<AssetRow>> {
     clients::client_assets(&state, client_business_id, kind).await
 }
 

@@ -27,8 +27,9 @@ export const commands = {
 	exportTokenCalendar: (all: boolean) => typedError<ExportedFile, CommandError>(__TAURI_INVOKE("export_token_calendar", { all })),
 	clientLinks: () => typedError<ClientLinks, CommandError>(__TAURI_INVOKE("client_links")),
 	linkClient: (clientBusinessId: string, clientAdminToken: string) => typedError<null, CommandError>(__TAURI_INVOKE("link_client", { clientBusinessId, clientAdminToken })),
+	linkDemoClient: (clientBusinessId: string) => typedError<null, CommandError>(__TAURI_INVOKE("link_demo_client", { clientBusinessId })),
 	clientToken: (clientBusinessId: string, scopes: string[], systemUserName: string | null) => typedError<ClientTokenIssued, CommandError>(__TAURI_INVOKE("client_token", { clientBusinessId, scopes, systemUserName })),
-	clientAssets: (clientBusinessId: string, kind: AssetKind) => typedError<ClientAsset[], CommandError>(__TAURI_INVOKE("client_assets", { clientBusinessId, kind })),
+	clientAssets: (clientBusinessId: string, kind: AssetKind) => typedError<AssetRow[], CommandError>(__TAURI_INVOKE("client_assets", { clientBusinessId, kind })),
 	assignClientAssets: (clientBusinessId: string, systemUserId: string, assignments: ClientAssignment[]) => typedError<ClientAssignmentOutcome[], CommandError>(__TAURI_INVOKE("assign_client_assets", { clientBusinessId, systemUserId, assignments })),
 	forgetClientAdminToken: () => __TAURI_INVOKE<void>("forget_client_admin_token"),
 	unlinkClient: (clientBusinessId: string) => typedError<null, CommandError>(__TAURI_INVOKE("unlink_client", { clientBusinessId })),
@@ -439,12 +440,6 @@ export type ClearAfterSecs = {
 	default: number,
 	min: number,
 	max: number,
-};
-
-/**  One asset of the client. */
-export type ClientAsset = {
-	id: string,
-	name: string,
 };
 
 /**  One client asset to give the client's system user. */

@@ -4,6 +4,7 @@
 //! removing the link. The client admin's token crosses from the window once, at linking; it is
 //! then kept in memory for that client only while the wizard is open, never stored.
 
+use gatehouse_core::access::AssetRow;
 use gatehouse_core::obo::{ClientAssignment, ClientAssignmentOutcome, WHAT_THE_CLIENT_SEES};
 use gatehouse_core::{parse_scopes, GeneratedToken};
 use gatehouse_graph::{AssetKind, Secret};
@@ -57,13 +58,6 @@ pub struct ClientTokenIssued {
     pub token: IssuedToken,
 }
 
-/// One asset of the client.
-#[derive(Debug, Clone, Serialize, Type)]
-pub struct ClientAsset {
-    pub id: String,
-    pub name: String,
-}
-
 /// How the client's admin gets the token (the partner's app, `business_management`).
 const HOW_TO_GET_THE_TOKEN: &str = "The client's admin opens Graph API Explorer \
     (developers.facebook.com/tools/explorer), chooses your app under Meta App, adds the \
@@ -105,10 +99,38 @@ pub async fn link_client(
         let typed = Zeroizing::new(client_admin_token);
         Secret::new(typed.trim().to_owned())
     };
-    let client = client_business_id.trim().to_owned();
+    link_with(state, client_business_id.trim().to_owned(), token).await
+}
+
+async fn link_with(state: &AppState, client: String, token: Secret) -> Result<(), CommandError> {
     state.portfolio().await?.link_client(&client, &token).await.map_err(on_token_field)?;
     *lock(&state.client_admin) = Some((client, token));
     Ok(())
+}
+
+/// Demo only: links a demo client with its admin's token as the demo world holds it (in demo
+/// mode nobody has one to paste). The token stays on this side, as a pasted one would; Meta's
+/// answer is the demo's (a client admin whose token is for another app is refused).
+pub async fn link_demo_client(
+    state: &AppState,
+    client_business_id: String,
+) -> Result<(), CommandError> {
+    let id = state.active_id();
+    if !id.starts_with(crate::state::DEMO_PREFIX) {
+        return Err(crate::internal(format!("{id} is not a demo portfolio")));
+    }
+    let client = client_business_id.trim().to_owned();
+    let token = state
+        .demo()
+        .await?
+        .emulator()
+        .manifest()
+        .businesses
+        .iter()
+        .find(|b| b.id == client)
+        .and_then(|b| b.user_token.clone())
+        .ok_or_else(|| crate::internal(format!("the demo has no admin for business {client}")))?;
+    link_with(state, client, Secret::new(token)).await
 }
 
 /// Meta refusing the pasted client admin token is about that field.
@@ -166,13 +188,9 @@ pub async fn client_assets(
     state: &AppState,
     client_business_id: String,
     kind: AssetKind,
-) -> Result<Vec<ClientAsset>, CommandError> {
+) -> Result<Vec<AssetRow>, CommandError> {
     let token = held_token(state, &client_business_id)?;
-    let assets = state.portfolio().await?.client_assets(&client_business_id, &token, kind).await?;
-    Ok(assets
-        .into_iter()
-        .map(|a| ClientAsset { name: a.name.clone().unwrap_or_else(|| a.id.clone()), id: a.id })
-        .collect())
+    Ok(state.portfolio().await?.client_assets(&client_business_id, &token, kind).await?)
 }
 
 /// Gives the client's system user `assignments` (with the client admin's token held for it);

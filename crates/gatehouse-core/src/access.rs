@@ -663,6 +663,22 @@ impl Portfolio {
     }
 }
 
+/// A listed asset as a row of the lists (its name, its second line, where it comes from).
+pub(crate) fn asset_row(
+    kind: AssetKind,
+    relation: Relation,
+    asset: gatehouse_graph::Asset,
+) -> AssetRow {
+    AssetRow {
+        kind,
+        name: asset.label().to_owned(),
+        detail: detail(kind, &asset),
+        id: asset.id,
+        relation,
+        relation_note: relation_note(relation),
+    }
+}
+
 fn detail(kind: AssetKind, asset: &gatehouse_graph::Asset) -> Option<String> {
     match kind {
         AssetKind::AdAccount => asset.account_id.as_ref().map(|n| format!("Account {n}")),
@@ -684,16 +700,7 @@ impl Portfolio {
         let owned = session.assets(self.business_id(), kind, Relation::Owned, &options);
         let client = session.assets(self.business_id(), kind, Relation::Client, &options);
         let (owned, client) = futures::try_join!(owned.collect_all(), client.collect_all())?;
-        let row = |relation: Relation| {
-            move |asset: gatehouse_graph::Asset| AssetRow {
-                kind,
-                name: asset.label().to_owned(),
-                detail: detail(kind, &asset),
-                id: asset.id,
-                relation,
-                relation_note: relation_note(relation),
-            }
-        };
+        let row = |relation: Relation| move |asset| asset_row(kind, relation, asset);
         let mut rows: Vec<AssetRow> = owned.0.into_iter().map(row(Relation::Owned)).collect();
         let seen: std::collections::HashSet<String> = rows.iter().map(|r| r.id.clone()).collect();
         rows.extend(

@@ -243,7 +243,7 @@ impl Portfolio {
         client_business_id: &str,
         client_admin_token: &Secret,
         kind: AssetKind,
-    ) -> Result<Vec<gatehouse_graph::Asset>> {
+    ) -> Result<Vec<crate::access::AssetRow>> {
         let client = client_business_id.trim();
         crate::profiles::validate_numeric_id("client business id", client)?;
         let session = self.client_admin_session(client_admin_token)?;
@@ -251,7 +251,7 @@ impl Portfolio {
             .assets(client, kind, Relation::Owned, &ListOptions::default())
             .collect_all()
             .await?;
-        Ok(assets)
+        Ok(assets.into_iter().map(|a| crate::access::asset_row(kind, Relation::Owned, a)).collect())
     }
 
     /// Step 4: gives the client's system user `assignments` (the client admin's token; used
@@ -265,18 +265,20 @@ impl Portfolio {
     ) -> Result<Vec<ClientAssignmentOutcome>> {
         let client = client_business_id.trim();
         let session = self.client_admin_session(client_admin_token)?;
-        let mut outcomes = Vec::with_capacity(assignments.len());
+        let mut calls = Vec::with_capacity(assignments.len());
         for a in assignments {
             let names: Vec<&str> = a.tasks.iter().map(String::as_str).collect();
-            let tasks = TaskSet::parse(a.kind, &names).map_err(Error::from)?;
-            let result = session
-                .assign(&Assignment {
-                    asset_id: a.asset_id.clone(),
-                    user_id: system_user_id.to_owned(),
-                    tasks,
-                })
-                .await
-                .map_err(Error::from);
+            calls.push(Assignment {
+                asset_id: a.asset_id.clone(),
+                user_id: system_user_id.to_owned(),
+                tasks: TaskSet::parse(a.kind, &names).map_err(Error::from)?,
+            });
+        }
+        // Batched as the bulk jobs are (a client may give thousands), each asset's own outcome.
+        let results = session.assign_many(&calls).await;
+        let mut outcomes = Vec::with_capacity(assignments.len());
+        for (a, result) in assignments.iter().zip(results) {
+            let result = result.map_err(Error::from);
             let (kind, _) = crate::access::kind_words(a.kind);
             let event = AuditEvent::new(
                 AuditAction::AssetAssigned,

@@ -55,7 +55,7 @@ async fn link_a_client_get_its_system_user_token_give_it_assets_then_remove_the_
         ClientAssignment {
             kind: AssetKind::AdAccount,
             asset_id: accounts[0].id.clone(),
-            asset_name: accounts[0].name.clone().unwrap_or_default(),
+            asset_name: accounts[0].name.clone(),
             tasks: vec!["ANALYZE".into()],
         },
         ClientAssignment {

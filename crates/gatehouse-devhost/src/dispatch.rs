@@ -106,6 +106,9 @@ pub async fn invoke(
         "audit_log" => answer(audit::audit_log(s, args.get("filter")?).await),
         "verify_audit_log" => answer(audit::verify_audit_log(s).await),
         "client_links" => answer(clients::client_links(s).await),
+        "link_demo_client" => {
+            answer(clients::link_demo_client(s, args.get("clientBusinessId")?).await)
+        }
         "link_client" => answer(
             clients::link_client(s, args.get("clientBusinessId")?, args.get("clientAdminToken")?)
                 .await,

@@ -51,6 +51,7 @@ export const tauriBackend: Backend = {
   tokenInventory: (all) => settle(commands.tokenInventory(all)),
   clientLinks: () => settle(commands.clientLinks()),
   linkClient: (clientBusinessId, clientAdminToken) => settle(commands.linkClient(clientBusinessId, clientAdminToken)),
+  linkDemoClient: (clientBusinessId) => settle(commands.linkDemoClient(clientBusinessId)),
   clientToken: (clientBusinessId, scopes, systemUserName) => settle(commands.clientToken(clientBusinessId, scopes, systemUserName)),
   clientAssets: (clientBusinessId, kind) => settle(commands.clientAssets(clientBusinessId, kind)),
   assignClientAssets: (clientBusinessId, systemUserId, assignments) =>

@@ -48,8 +48,8 @@ describe("clients (On Behalf Of)", () => {
 
     // 4. The client's ad accounts: one given with full control.
     await user.click(screen.getByRole("button", { name: "Next: give it assets" }));
-    const list = await screen.findByRole("group", { name: "The client's ad accounts" });
-    const first = (await within(list).findAllByRole("checkbox"))[0];
+    const list = await screen.findByRole("listbox", { name: "The client's ad accounts" });
+    const first = (await within(list).findAllByRole("option"))[0];
     if (!first) throw new Error("the client has no ad account");
     await user.click(first);
     await user.click(screen.getByRole("button", { name: "Give 1 ad account" }));
@@ -88,5 +88,47 @@ describe("clients (On Behalf Of)", () => {
     const field = screen.getByLabelText("Client admin's token");
     await waitFor(() => expect(field.getAttribute("aria-invalid")).toBe("true"));
     expect(screen.queryByText(/is linked$/)).toBeNull();
+  });
+
+  it("in demo mode links with the demo client's admin (no token to paste), searches and picks the client's ad accounts in bulk, and gives other kinds", async () => {
+    const user = userEvent.setup();
+    const { backend, engine } = await freshEngine();
+    const client = (await demoBusinesses(engine)).find((b) => b.name === "Peak Trail Outfitters");
+    if (!client) throw new Error("the demo has no Peak Trail Outfitters");
+    window.location.hash = "#/clients";
+    renderWithBackend(<App />, backend);
+    await user.click(await screen.findByRole("button", { name: "Link a client" }));
+    await user.click(await screen.findByRole("radio", { name: /Another business/ }));
+    await user.type(screen.getByRole("textbox", { name: "Client business ID" }), client.id);
+    await user.click(screen.getByRole("button", { name: "Next" }));
+    await user.click(await screen.findByRole("button", { name: "Link with the demo client's admin" }));
+    expect(await screen.findByText(/is linked$/)).toBeTruthy();
+    await user.click(screen.getByRole("button", { name: "Make the system user and its token" }));
+    await screen.findByRole("dialog", {}, { timeout: 10_000 });
+    await user.click(within(screen.getByRole("dialog")).getByRole("button", { name: "Close" }));
+    await user.click(await screen.findByRole("button", { name: "Close without copying" }));
+    await user.click(await screen.findByRole("button", { name: "Next: give it assets" }));
+
+    // Ad accounts: narrowed by words, then every one shown chosen at once.
+    const list = await screen.findByRole("listbox", { name: "The client's ad accounts" });
+    const total = Number((await within(list).findAllByRole("option"))[0]?.getAttribute("aria-setsize"));
+    expect(total).toBeGreaterThan(100);
+    expect(within(list).getAllByRole("option").length).toBeLessThan(40);
+    await user.type(screen.getByRole("textbox", { name: "Search the client's assets" }), "Prospecting");
+    await waitFor(() => expect(Number(within(list).getAllByRole("option")[0]?.getAttribute("aria-setsize"))).toBeLessThan(total));
+    const narrowed = Number(within(list).getAllByRole("option")[0]?.getAttribute("aria-setsize"));
+    await user.click(screen.getByRole("button", { name: `Select the ${narrowed.toLocaleString()} shown` }));
+    expect(screen.getByText(`${narrowed.toLocaleString()} of ${total.toLocaleString()} chosen`)).toBeTruthy();
+    await user.click(screen.getByRole("button", { name: `Give ${narrowed.toLocaleString()} ad accounts` }));
+    expect(await screen.findByText(`${narrowed.toLocaleString()} of ${narrowed.toLocaleString()} given to “Peak Trail Outfitters SYSTEM USER”`, {}, { timeout: 10_000 })).toBeTruthy();
+
+    // Another kind: the client's pixel, view only.
+    await user.click(screen.getByRole("radio", { name: "Pixels and datasets" }));
+    const pixels = await screen.findByRole("listbox", { name: "The client's pixels" });
+    await user.click((await within(pixels).findAllByRole("option"))[0] as HTMLElement);
+    await user.click(screen.getByRole("radio", { name: "View only" }));
+    await user.click(screen.getByRole("button", { name: "Give 1 pixel" }));
+    expect(await screen.findByText(/^1 of 1 given to/)).toBeTruthy();
+    await expectNoSeriousA11yViolations();
   });
 });

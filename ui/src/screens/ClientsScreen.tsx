@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { Form } from "react-aria-components";
 import { useBackend } from "../backend/context";
 import { commandError, unwrap } from "../backend/query";
@@ -7,7 +7,6 @@ import type { AssetKind, ClientAssignmentOutcome, ClientBusiness, ClientTokenIss
 import { Button } from "../components/Button";
 import { Callout, ErrorCallout, fieldMessage } from "../components/Callout";
 import { Card } from "../components/Card";
-import { Checkbox } from "../components/Checkbox";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { DataTable, type DataColumn } from "../components/DataTable";
 import { Page } from "../components/Page";
@@ -15,14 +14,15 @@ import { Radio, RadioGroup } from "../components/Radio";
 import { SecretField } from "../components/SecretField";
 import { SegmentedControl } from "../components/SegmentedControl";
 import { TextField } from "../components/TextField";
-import { useAssetKinds, usePortfolioId, useScopeCatalog } from "../queries";
+import { useAssetKinds, usePortfolioId, usePortfolioOverview, useScopeCatalog } from "../queries";
+import { VirtualAssetList } from "./assign/VirtualAssetList";
 import { CopyOnceDialog } from "./token/CopyOnceDialog";
 
 /** The wizard's steps, in order. */
 type Step = "client" | "link" | "token" | "assets" | "done";
 const OTHER = "other";
-/** The client asset kinds the wizard offers (the ones agencies give most). */
-const KINDS: AssetKind[] = ["ad_account", "page"];
+/** The client asset kinds the wizard offers: every kind a system user is given with tasks. */
+const KINDS: AssetKind[] = ["ad_account", "page", "catalog", "pixel", "instagram", "whatsapp_business_account"];
 type Access = "full" | "read";
 
 function label(c: ClientBusiness): string {
@@ -153,6 +153,7 @@ function ClientWizard({ start, links, onClose }: WizardProps) {
   const backend = useBackend();
   const catalog = useScopeCatalog().data;
   const kinds = useAssetKinds().data;
+  const isDemo = usePortfolioOverview().data?.kind === "demo";
   const [step, setStep] = useState<Step>(start.step);
   const [choice, setChoice] = useState<string>(start.client ?? links.suggestions[0]?.id ?? OTHER);
   const [typedId, setTypedId] = useState("");
@@ -163,6 +164,7 @@ function ClientWizard({ start, links, onClose }: WizardProps) {
   const [showToken, setShowToken] = useState(false);
   const [kind, setKind] = useState<AssetKind>("ad_account");
   const [picked, setPicked] = useState<Set<string>>(new Set());
+  const [search, setSearch] = useState("");
   const [access, setAccess] = useState<Access>("full");
   const [outcomes, setOutcomes] = useState<ClientAssignmentOutcome[] | null>(null);
   const [busy, setBusy] = useState(false);
@@ -178,6 +180,11 @@ function ClientWizard({ start, links, onClose }: WizardProps) {
     enabled: step === "assets",
   });
   const info = kinds?.find((k) => k.kind === kind);
+  const words = search.trim().toLowerCase();
+  const shown = useMemo(
+    () => (assets.data ?? []).filter((a) => !words || a.name.toLowerCase().includes(words) || a.id.includes(words) || (a.detail ?? "").toLowerCase().includes(words)),
+    [assets.data, words],
+  );
   const readTasks = info?.tasks.filter((t) => !t.write).map((t) => t.name) ?? [];
 
   const run = async <T,>(call: () => Promise<{ status: "ok"; data: T } | { status: "error"; error: CommandError }>, next: (data: T) => void) => {
@@ -264,6 +271,20 @@ function ClientWizard({ start, links, onClose }: WizardProps) {
               <Button type="submit" variant="primary" isDisabled={busy || adminToken.trim() === ""}>
                 {busy ? "Linking…" : "Link client"}
               </Button>
+              {isDemo && (
+                <Button
+                  variant="secondary"
+                  isDisabled={busy}
+                  onPress={() =>
+                    void run(
+                      () => backend.linkDemoClient(client),
+                      () => setStep("token"),
+                    )
+                  }
+                >
+                  Link with the demo client&apos;s admin
+                </Button>
+              )}
               <span className="muted">The token is used for this client only and never saved.</span>
               <span className="spacer" />
               <Button variant="ghost" onPress={onClose}>
@@ -333,28 +354,40 @@ function ClientWizard({ start, links, onClose }: WizardProps) {
               onChange={(k) => {
                 setKind(k);
                 setPicked(new Set());
+                setSearch("");
                 setOutcomes(null);
               }}
             />
             {assets.isError && <ErrorCallout error={commandError(assets.error)} title="The client's assets could not be read" />}
             {assets.isPending && <Callout tone="info" title="Reading the client's assets…" role="none" />}
             {assets.data && (
-              <div className="stack-sm clients__assets" role="group" aria-label={`The client's ${info?.plural ?? "assets"}`}>
-                {assets.data.length === 0 && <p className="muted">The client owns none.</p>}
-                {assets.data.map((a) => (
-                  <Checkbox
-                    key={a.id}
-                    isSelected={picked.has(a.id)}
-                    onChange={(on) => {
+              <div className="stack-sm">
+                <div className="row">
+                  <TextField label="Search the client's assets" value={search} onChange={setSearch} placeholder="Name or ID" />
+                  <Button variant="secondary" isDisabled={shown.length === 0} onPress={() => setPicked(new Set([...picked, ...shown.map((a) => a.id)]))}>
+                    {`Select the ${shown.length.toLocaleString()} shown`}
+                  </Button>
+                  <Button variant="ghost" isDisabled={picked.size === 0} onPress={() => setPicked(new Set())}>
+                    Clear
+                  </Button>
+                </div>
+                {assets.data.length === 0 ? (
+                  <p className="muted">The client owns none.</p>
+                ) : (
+                  <VirtualAssetList
+                    label={`The client's ${info?.plural ?? "assets"}`}
+                    rows={shown}
+                    selected={picked}
+                    height={320}
+                    onToggle={(row) => {
                       const next = new Set(picked);
-                      if (on) next.add(a.id);
-                      else next.delete(a.id);
+                      if (next.has(row.id)) next.delete(row.id);
+                      else next.add(row.id);
                       setPicked(next);
                     }}
-                  >
-                    {a.name} <span className="muted mono">{a.id}</span>
-                  </Checkbox>
-                ))}
+                  />
+                )}
+                <p className="muted" aria-live="polite">{`${picked.size.toLocaleString()} of ${assets.data.length.toLocaleString()} chosen`}</p>
               </div>
             )}
             <SegmentedControl<Access>
