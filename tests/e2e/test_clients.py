@@ -46,10 +46,10 @@ def test_link_a_client_get_its_token_give_it_an_ad_account_and_remove_the_link(a
 
     # 4. One of the client's ad accounts, with full control.
     app.button("Next: give it assets").click()
-    group = app.wait.until(
-        lambda d: d.find_element(By.CSS_SELECTOR, "[role='group'][aria-label=\"The client's ad accounts\"]")
+    listbox = app.wait.until(
+        lambda d: d.find_element(By.CSS_SELECTOR, "[role='listbox'][aria-label=\"The client's ad accounts\"]")
     )
-    app.wait.until(lambda d: group.find_elements(By.CSS_SELECTOR, "label"))[0].click()
+    app.wait.until(lambda d: listbox.find_elements(By.CSS_SELECTOR, "[role='option']"))[0].click()
     app.button("Give 1 ad account").click()
     app.text("1 of 1 given to “Agency Reporting”")
     app.screenshot("3-assets")

@@ -123,7 +123,8 @@ describe("clients (On Behalf Of)", () => {
     expect(await screen.findByText(`${narrowed.toLocaleString()} of ${narrowed.toLocaleString()} given to “Peak Trail Outfitters SYSTEM USER”`, {}, { timeout: 10_000 })).toBeTruthy();
 
     // Another kind: the client's pixel, view only.
-    await user.click(screen.getByRole("radio", { name: "Pixels and datasets" }));
+    await user.click(screen.getByRole("button", { name: /Kind of asset/ }));
+    await user.click(await screen.findByRole("option", { name: "Pixels and datasets" }));
     const pixels = await screen.findByRole("listbox", { name: "The client's pixels" });
     await user.click((await within(pixels).findAllByRole("option"))[0] as HTMLElement);
     await user.click(screen.getByRole("radio", { name: "View only" }));

@@ -13,6 +13,7 @@ import { Page } from "../components/Page";
 import { Radio, RadioGroup } from "../components/Radio";
 import { SecretField } from "../components/SecretField";
 import { SegmentedControl } from "../components/SegmentedControl";
+import { Select } from "../components/Select";
 import { TextField } from "../components/TextField";
 import { useAssetKinds, usePortfolioId, usePortfolioOverview, useScopeCatalog } from "../queries";
 import { VirtualAssetList } from "./assign/VirtualAssetList";
@@ -347,8 +348,8 @@ function ClientWizard({ start, links, onClose }: WizardProps) {
 
         {step === "assets" && issued && (
           <div className="stack">
-            <SegmentedControl<AssetKind>
-              label="Kind"
+            <Select<AssetKind>
+              label="Kind of asset"
               value={kind}
               options={KINDS.map((k) => ({ value: k, label: kinds?.find((i) => i.kind === k)?.label ?? k }))}
               onChange={(k) => {
