@@ -123,7 +123,7 @@ export function TokensScreen() {
       render: (t) => {
         const kept = inventory.data?.kept.includes(t.fingerprint.hash) ?? false;
         return (
-          <div className="row">
+          <div className="stack-xs tokens__actions">
             {kept && t.refreshable && (
               <Button variant="secondary" isDisabled={busy !== null} onPress={() => void refresh(t)} aria-label={`Refresh token …${t.fingerprint.last}`}>
                 {busy === t.fingerprint.hash ? "Refreshing…" : "Refresh"}
