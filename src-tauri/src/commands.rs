@@ -309,11 +309,12 @@ pub async fn revoke_kept_token(state: State<'_, AppState>, hash: String) -> Answ
 #[specta::specta]
 pub async fn token_rescue_guide(
     state: State<'_, AppState>,
+    portfolio_id: String,
     hash: String,
     rescue_case: RescueCase,
     owner_name: Option<String>,
 ) -> Answer<RescueGuide> {
-    inventory::token_rescue_guide(&state, hash, rescue_case, owner_name).await
+    inventory::token_rescue_guide(&state, portfolio_id, hash, rescue_case, owner_name).await
 }
 
 #[tauri::command]

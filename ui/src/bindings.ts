@@ -40,7 +40,7 @@ export const commands = {
 	checkDrift: (id: string, onProgress: Channel<MatrixProgress>) => typedError<DriftReport, CommandError>(__TAURI_INVOKE("check_drift", { id, onProgress })),
 	refreshKeptToken: (hash: string) => typedError<IssuedToken, CommandError>(__TAURI_INVOKE("refresh_kept_token", { hash })),
 	revokeKeptToken: (hash: string) => typedError<Revoked, CommandError>(__TAURI_INVOKE("revoke_kept_token", { hash })),
-	tokenRescueGuide: (hash: string, rescueCase: RescueCase, ownerName: string | null) => typedError<RescueGuide, CommandError>(__TAURI_INVOKE("token_rescue_guide", { hash, rescueCase, ownerName })),
+	tokenRescueGuide: (portfolioId: string, hash: string, rescueCase: RescueCase, ownerName: string | null) => typedError<RescueGuide, CommandError>(__TAURI_INVOKE("token_rescue_guide", { portfolioId, hash, rescueCase, ownerName })),
 	invalidateSystemUserTokens: (systemUserId: string) => typedError<null, CommandError>(__TAURI_INVOKE("invalidate_system_user_tokens", { systemUserId })),
 	/**
 	 *  Shows a desktop notification when tokens expire within `within_days` (the window asks at
@@ -1150,6 +1150,8 @@ export type RescueAction =
 "replace" | 
 /**  Stop it where Gatehouse cannot: Inspect token with the token, or its own portfolio. */
 "stop_elsewhere" | 
+/**  Nothing to stop: it no longer works (expired, revoked, invalidated). */
+"already_stopped" | 
 /**  Put the replacement wherever the old token was used. */
 "update_where_used" | 
 /**  Look for changes nobody here made. */

@@ -620,17 +620,16 @@ async fn token_to_act_on(
     kept: &KeptArg,
 ) -> Result<(Secret, Option<gatehouse_secrets::SecretKey>), CliError> {
     let Some(named) = &kept.fingerprint else { return Ok((read_token()?, None)) };
+    if g.demo {
+        // The command line's demo keeps no copies (and its id must never reach a profile's).
+        return Err(gatehouse_core::Error::NoKeptCopy.into());
+    }
     let tokens = inventory(g, false)?;
     let token = gatehouse_core::inventory::find_by_fingerprint(&tokens, named)?;
     let secrets = crate::keyring::open_from_env()?;
-    let copy = gatehouse_core::inventory::kept_copy(&secrets, token)
-        .await
+    let (copy, key) = gatehouse_core::inventory::kept_copy(&secrets, token)
+        .await?
         .ok_or(gatehouse_core::Error::NoKeptCopy)?;
-    let key = gatehouse_core::inventory::kept_token_key(
-        &token.portfolio_id,
-        token.user_id.as_deref().unwrap_or_default(),
-    )
-    .map_err(|e| CliError::Input(e.to_string()))?;
     Ok((copy, Some(key)))
 }
 
@@ -645,12 +644,20 @@ async fn refresh(g: &Global, kept: KeptArg, args: DeliveryArgs) -> Result<u8, Cl
     let (token, key) = token_to_act_on(g, &kept).await?;
     eprintln!("Refreshing the token (the old one keeps working until it expires)…");
     let generated = conn.portfolio().refresh_token(&token, &app_secret).await?;
-    if let Some(key) = key {
+    let new_copy = key.as_ref().map(|_| generated.token.clone());
+    // Delivered first: a keychain that fails afterwards must not lose the new token.
+    let code = deliver(g, generated, None, delivery, clipboard, args.clear_after).await?;
+    if let (Some(key), Some(copy)) = (key, new_copy) {
         // The keychain keeps the newest token of the system user, as the app does.
-        crate::keyring::open_from_env()?.set(&key, &generated.token).await?;
-        eprintln!("The keychain's copy is now the new token.");
+        match crate::keyring::open_from_env()?.set(&key, &copy).await {
+            Ok(()) => eprintln!("The keychain's copy is now the new token."),
+            Err(e) => eprintln!(
+                "warning: the keychain's copy was not replaced ({e}); it still holds the old \
+                 token, which works until it expires"
+            ),
+        }
     }
-    deliver(g, generated, None, delivery, clipboard, args.clear_after).await
+    Ok(code)
 }
 
 async fn revoke(g: &Global, kept: KeptArg) -> Result<u8, CliError> {
@@ -691,37 +698,37 @@ async fn invalidate(g: &Global, system_user: &str) -> Result<u8, CliError> {
 async fn rescue(g: &Global, case: RescueCase, named: &str) -> Result<u8, CliError> {
     let all = inventory(g, true)?;
     let token = gatehouse_core::inventory::find_by_fingerprint(&all, named)?;
-    let portfolio = if g.demo {
-        "demo".to_owned()
+    let (portfolio, flag) = if g.demo {
+        ("demo".to_owned(), "--demo".to_owned())
     } else {
-        crate::commands::select_profile(g, &crate::profiles::ProfileStore::from_env()?)?.id
+        let id =
+            crate::commands::select_profile(g, &crate::profiles::ProfileStore::from_env()?)?.id;
+        (id.clone(), format!("--profile {id}"))
     };
-    let kept = match crate::keyring::open_from_env() {
-        Ok(secrets) => gatehouse_core::inventory::kept_copy(&secrets, token).await.is_some(),
-        Err(_) => false,
+    // Gatehouse acts with a copy only in the portfolio this command works in (never the demo's).
+    let kept = if g.demo || token.portfolio_id != portfolio {
+        Some(false)
+    } else {
+        match crate::keyring::open_from_env() {
+            Ok(secrets) => gatehouse_core::inventory::kept_copy(&secrets, token)
+                .await
+                .ok()
+                .map(|c| c.is_some()),
+            Err(_) => None,
+        }
     };
-    let others = all
-        .iter()
-        .filter(|t| t.working && t.fingerprint.hash != token.fingerprint.hash)
-        .filter(|t| t.user_id == token.user_id && t.portfolio_id == token.portfolio_id)
-        .count();
-    let facts = RescueFacts {
-        kept,
-        can_invalidate: token.user_id.is_some() && token.portfolio_id == portfolio,
-        others_working: u32::try_from(others).unwrap_or(u32::MAX),
-        owner_name: None,
-    };
+    let facts = RescueFacts::for_token(&all, token, &portfolio, kept, None);
     let guide = rescue_guide(case, token, &facts);
     let command = |action: RescueAction| match action {
         RescueAction::Revoke => {
-            Some(format!("gatehouse token revoke --kept {}", token.fingerprint.hash))
+            Some(format!("gatehouse {flag} token revoke --kept {}", token.fingerprint.hash))
         }
         RescueAction::InvalidateAll => Some(format!(
-            "gatehouse token invalidate --system-user {}",
+            "gatehouse {flag} token invalidate --system-user {}",
             token.user_id.as_deref().unwrap_or("ID")
         )),
         RescueAction::Replace => Some(format!(
-            "gatehouse token generate --system-user {} --scopes {} --expires 60d|never",
+            "gatehouse {flag} token generate --system-user {} --scopes {} --expires 60d|never",
             token.user_id.as_deref().unwrap_or("ID"),
             if token.scopes.is_empty() { "S1,S2".to_owned() } else { token.scopes.join(",") }
         )),

@@ -163,7 +163,10 @@ fn a_lost_or_leaked_token_is_guided_by_fingerprint_and_kept_verbs_say_what_is_mi
     let steps: Vec<&str> = text.lines().filter(|l| l.starts_with(char::is_numeric)).collect();
     assert!(steps[0].starts_with("1. Stop it now."), "{text}");
     assert!(steps[1].starts_with("2. Make a replacement."), "{text}");
-    assert!(text.contains(&format!("gatehouse token invalidate --system-user {id}")), "{text}");
+    assert!(
+        text.contains(&format!("gatehouse --demo token invalidate --system-user {id}")),
+        "{text}"
+    );
     assert!(!text.contains(&token), "never the token");
     // Lost, no copy: the old one is stopped before a replacement exists (invalidating after
     // would stop the replacement too).

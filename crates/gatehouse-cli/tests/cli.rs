@@ -676,7 +676,11 @@ fn real_keyring_kept_token_refreshed_and_revoked_by_fingerprint() {
     let guide = run(&["token", "rescue", "lost", &last]);
     ok(&guide);
     assert!(guide.stdout.contains("Revoke the old one"), "{}", guide.stdout);
-    assert!(guide.stdout.contains("gatehouse token revoke --kept"), "{}", guide.stdout);
+    assert!(
+        guide.stdout.contains(&format!("gatehouse --profile {id} token revoke --kept")),
+        "{}",
+        guide.stdout
+    );
 
     let refreshed = run(&["token", "refresh", "--kept", &last, "--show"]);
     ok(&refreshed);

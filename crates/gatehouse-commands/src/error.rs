@@ -28,8 +28,6 @@ pub enum CommandFailure {
     /// An On Behalf Of step needs the client admin's token, which Gatehouse keeps only while
     /// the client wizard is open (and for that client).
     NoClientAdminToken { client_business_id: String },
-    /// A token of the inventory has no copy in the keychain (it was not kept, or a later one
-    /// replaced it), so Gatehouse cannot act on it itself.
     /// Something inside Gatehouse failed (a task panicked, an answer did not serialize).
     Internal { detail: String },
 }

@@ -66,20 +66,30 @@ pub async fn export_token_calendar(
     Ok(ExportedFile { path: path.display().to_string(), entries: events })
 }
 
-/// Which of `tokens` (the open portfolio's) have their copy in the keychain.
+/// Which of `tokens` (the open portfolio's) have their copy in the keychain (one read per
+/// system user: the keychain keeps one copy each).
 async fn kept_copies(state: &AppState, tokens: &[InventoryToken]) -> Vec<String> {
     let (active, Ok(secrets)) = (state.active_id(), state.secrets()) else { return Vec::new() };
+    let mut seen = std::collections::HashSet::new();
     let mut kept = Vec::new();
     for t in tokens.iter().filter(|t| t.portfolio_id == active && !t.state.is_dead()) {
-        if inventory::kept_copy(secrets, t).await.is_some() {
-            kept.push(t.fingerprint.hash.clone());
+        if !seen.insert(t.user_id.clone()) {
+            continue;
+        }
+        // The copy kept for this system user, compared with each of its tokens.
+        let mine = tokens.iter().filter(|o| o.portfolio_id == active && o.user_id == t.user_id);
+        for o in mine {
+            if let Ok(Some(_)) = inventory::kept_copy(secrets, o).await {
+                kept.push(o.fingerprint.hash.clone());
+                break;
+            }
         }
     }
     kept
 }
 
-/// The keychain copy of the open portfolio's inventory token `hash`, and its system user, when
-/// the copy kept is that token.
+/// The keychain copy of the open portfolio's inventory token `hash`, and its entry, when the
+/// copy kept is that token.
 async fn copy_of(state: &AppState, hash: &str) -> Result<(Secret, SecretKey), CommandError> {
     let tokens = state
         .store()
@@ -90,13 +100,9 @@ async fn copy_of(state: &AppState, hash: &str) -> Result<(Secret, SecretKey), Co
         .iter()
         .find(|t| t.fingerprint.hash == hash)
         .ok_or(gatehouse_core::Error::NoKeptCopy)?;
-    let copy = inventory::kept_copy(state.secrets()?, token)
-        .await
-        .ok_or(gatehouse_core::Error::NoKeptCopy)?;
-    let key =
-        inventory::kept_token_key(&token.portfolio_id, token.user_id.as_deref().unwrap_or(""))
-            .map_err(|e| crate::internal(e.to_string()))?;
-    Ok((copy, key))
+    Ok(inventory::kept_copy(state.secrets()?, token)
+        .await?
+        .ok_or(gatehouse_core::Error::NoKeptCopy)?)
 }
 
 /// Refreshes a 60-day token of the inventory with its keychain copy; the new token goes through
@@ -108,8 +114,14 @@ pub async fn refresh_kept_token(
     let (copy, key) = copy_of(state, &hash).await?;
     let portfolio = state.portfolio().await?;
     let refreshed = portfolio.refresh_token(&copy, crate::tokens::app_secret(&portfolio)?).await?;
-    state.secrets()?.set(&key, &refreshed.token).await?;
-    Ok(crate::tokens::issue(state, refreshed))
+    let new_copy = refreshed.token.clone();
+    // Handed to the window first: a keychain that fails now must not lose the new token (the
+    // old copy stays, and works until it expires).
+    let issued = crate::tokens::issue(state, refreshed);
+    if let Err(e) = state.secrets()?.set(&key, &new_copy).await {
+        eprintln!("gatehouse: the keychain's copy was not replaced: {e}");
+    }
+    Ok(issued)
 }
 
 /// Revokes a token of the inventory with its keychain copy, and deletes the copy.
@@ -127,29 +139,36 @@ pub async fn revoke_kept_token(state: &AppState, hash: String) -> Result<Revoked
 /// shows it (the inventory keeps only its ID).
 pub async fn token_rescue_guide(
     state: &AppState,
+    portfolio_id: String,
     hash: String,
-    case: RescueCase,
+    rescue_case: RescueCase,
     owner_name: Option<String>,
 ) -> Result<RescueGuide, CommandError> {
-    let listed = token_inventory(state, true).await?;
-    let token = listed
-        .tokens
+    let all = state
+        .store()
+        .await?
+        .token_inventory(None, now(), DEFAULT_WARN_DAYS)
+        .map_err(gatehouse_core::Error::from)?;
+    let token = all
         .iter()
-        .find(|t| t.fingerprint.hash == hash)
-        .ok_or_else(|| crate::internal(format!("no token {hash} in the inventory")))?;
-    let others_working = listed
-        .tokens
-        .iter()
-        .filter(|t| t.working && t.fingerprint.hash != hash && t.user_id == token.user_id)
-        .filter(|t| t.portfolio_id == token.portfolio_id)
-        .count();
-    let facts = RescueFacts {
-        kept: listed.kept.contains(&hash),
-        can_invalidate: token.user_id.is_some() && token.portfolio_id == state.active_id(),
-        others_working: u32::try_from(others_working).unwrap_or(u32::MAX),
-        owner_name,
+        .find(|t| t.fingerprint.hash == hash && t.portfolio_id == portfolio_id)
+        .ok_or_else(|| {
+        gatehouse_core::Error::FingerprintUnknown(format!(
+            "no token with hash {hash} in portfolio {portfolio_id}"
+        ))
+    })?;
+    let active = state.active_id();
+    // Gatehouse acts with a copy only in the open portfolio.
+    let kept = if token.portfolio_id == active {
+        match state.secrets() {
+            Ok(secrets) => inventory::kept_copy(secrets, token).await.ok().map(|c| c.is_some()),
+            Err(_) => None,
+        }
+    } else {
+        Some(false)
     };
-    Ok(rescue_guide(case, token, &facts))
+    let facts = RescueFacts::for_token(&all, token, &active, kept, owner_name);
+    Ok(rescue_guide(rescue_case, token, &facts))
 }
 
 /// Invalidates every token of `system_user_id` (the way to stop a token Gatehouse has no copy

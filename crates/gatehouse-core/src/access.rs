@@ -775,9 +775,7 @@ impl Portfolio {
     /// Assets and apps per system user, for the list's columns (all fetched concurrently).
     pub async fn access_counts(&self) -> Result<Vec<AccessCount>> {
         let (users, _) = self.session().system_users(self.business_id()).collect_all().await?;
-        self.remember_names(
-            users.iter().map(|u| (u.id.as_str(), crate::portfolio::summary_name(u))),
-        );
+        self.remember_users(&users);
         try_join_all(users.iter().map(|u| async move {
             let (assets, apps) = self.holdings(&u.id).await?;
             Ok::<_, crate::Error>(AccessCount {

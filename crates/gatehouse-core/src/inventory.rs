@@ -154,15 +154,20 @@ pub fn kept_token_key(
     )
 }
 
-/// The keychain's copy of `token` (of the inventory), when the copy kept for its system user is
-/// this very token; none when no copy is kept, another token's is, or the keychain cannot say.
+/// The keychain's copy of `token` (of the inventory) and its entry, when the copy kept for its
+/// system user is this very token; `Ok(None)` when no copy is kept or another token's is; an
+/// error when the keychain did not answer (locked, no service), which is not "no copy".
 pub async fn kept_copy(
     secrets: &gatehouse_secrets::SecretStore,
     token: &InventoryToken,
-) -> Option<Secret> {
-    let key = kept_token_key(&token.portfolio_id, token.user_id.as_deref()?).ok()?;
-    let copy = secrets.get(&key).await.ok().flatten()?;
-    (Fingerprint::of(&copy).hash == token.fingerprint.hash).then_some(copy)
+) -> Result<Option<(Secret, gatehouse_secrets::SecretKey)>, gatehouse_secrets::SecretStoreError> {
+    let Some(user) = token.user_id.as_deref() else { return Ok(None) };
+    let Ok(key) = kept_token_key(&token.portfolio_id, user) else { return Ok(None) };
+    Ok(secrets
+        .get(&key)
+        .await?
+        .filter(|copy| Fingerprint::of(copy).hash == token.fingerprint.hash)
+        .map(|copy| (copy, key)))
 }
 
 /// The inventory token a person names by its fingerprint: the 16 hex digits of its hash, or its
@@ -175,6 +180,14 @@ pub fn find_by_fingerprint<'a>(
     let named = named.trim().trim_start_matches('…');
     if let Some(t) = tokens.iter().find(|t| t.fingerprint.hash == named) {
         return Ok(t);
+    }
+    // Longer than a hash and not one: it may be the token itself, which is never repeated.
+    if named.chars().count() > 16 {
+        return Err(unknown(
+            "that is not a fingerprint (the last 6 characters or the 16-digit hash), and a \
+             token itself is never put on a command line or repeated"
+                .to_owned(),
+        ));
     }
     if named.chars().count() < 4 {
         return Err(unknown(format!(
@@ -610,4 +623,36 @@ pub fn expiry_notice(
     }
     lines.push("Refresh them in Gatehouse (Tokens).".to_owned());
     Some(ExpiryNotice { count, title, body: lines.join("\n") })
+}
+
+#[cfg(test)]
+mod fingerprint_tests {
+    use super::*;
+
+    #[test]
+    fn a_token_is_found_by_its_hash_or_its_ending_and_never_echoed() {
+        let mut a = sample_token("1", &[]);
+        a.fingerprint = Fingerprint { last: "abc123".into(), hash: "00000000000000aa".into() };
+        let mut b = sample_token("2", &[]);
+        b.fingerprint = Fingerprint { last: "zzc123".into(), hash: "00000000000000bb".into() };
+        let tokens = [a, b];
+        let found = |s: &str| find_by_fingerprint(&tokens, s).map(|t| t.fingerprint.hash.clone());
+        assert_eq!(found("00000000000000bb").unwrap(), "00000000000000bb");
+        assert_eq!(found("…abc123").unwrap(), "00000000000000aa");
+        let why = |s: &str| match find_by_fingerprint(&tokens, s) {
+            Err(crate::Error::FingerprintUnknown(why)) => why,
+            other => panic!("{other:?}"),
+        };
+        assert!(why("c123").contains("2 tokens end with"), "ambiguous");
+        assert!(why("12").contains("too short"));
+        assert!(why("nothing").contains("no token Gatehouse knows of"));
+        let pasted = "EAAGsecretsecretsecretsecretabc123";
+        assert!(!why(pasted).contains("EAAG"), "a pasted token is not repeated");
+    }
+
+    #[test]
+    fn a_demo_portfolio_keeps_its_copies_apart_from_saved_ones() {
+        let key = kept_token_key("demo:agency", "61").unwrap();
+        assert_eq!(key.profile_id(), "demo.agency");
+    }
 }

@@ -53,34 +53,52 @@ pub struct LeastPrivilegeReport {
     pub admins: Vec<AdminReach>,
 }
 
-/// Whether a permission only reads (its tasks can be the kind's read-only ones).
-fn reads_only(scope: Scope) -> bool {
-    let name = scope.as_str();
-    name.contains("read")
-        || name.ends_with("insights")
-        || matches!(name, "pages_show_list" | "instagram_basic" | "page_events")
+/// The tasks a permission needs on its kind of asset, least first.
+///
+/// UNCONFIRMED: Meta publishes no table from permissions to tasks; these follow what each
+/// permission's reference says it allows and what each task allows (graph-api.md §5.2). A
+/// permission not listed gets its kind's least-privilege start ([`AssetKindInfo::default_tasks`]).
+///
+/// [`AssetKindInfo::default_tasks`]: crate::access::AssetKindInfo::default_tasks
+fn tasks_for_scope(scope: Scope) -> Option<(AssetKind, Vec<String>)> {
+    let kind = crate::tokens::asset_kind_for(scope)?;
+    let tasks: &[&str] = match scope.as_str() {
+        "ads_read" => &["ANALYZE"],
+        "ads_management" => &["ADVERTISE", "ANALYZE"],
+        "pages_show_list"
+        | "pages_read_engagement"
+        | "pages_read_user_content"
+        | "read_insights" => &["ANALYZE"],
+        "pages_manage_posts" | "pages_manage_instant_articles" => &["CREATE_CONTENT"],
+        "pages_manage_engagement" => &["MODERATE"],
+        "pages_manage_metadata" | "pages_manage_cta" => &["MANAGE"],
+        "pages_messaging" | "read_page_mailboxes" => &["MESSAGING"],
+        "pages_manage_ads" | "page_events" | "leads_retrieval" => &["ADVERTISE"],
+        "catalog_management" => &["MANAGE"],
+        "instagram_basic" | "instagram_manage_insights" => &["ANALYZE"],
+        "instagram_content_publish" | "instagram_shopping_tag_products" => &["CONTENT"],
+        "instagram_manage_comments" => &["COMMUNITY_ACTIVITY"],
+        "instagram_manage_messages" => &["MESSAGES"],
+        "instagram_branded_content_brand" | "instagram_branded_content_ads_brand" => &["ADVERTISE"],
+        "whatsapp_business_management" => &["MANAGE_TEMPLATES", "MANAGE_PHONE"],
+        "whatsapp_business_messaging" => &["MESSAGING"],
+        _ => &[],
+    };
+    let tasks: Vec<String> = if tasks.is_empty() {
+        asset_kinds().into_iter().find(|k| k.kind == kind)?.default_tasks
+    } else {
+        tasks.iter().map(|t| (*t).to_owned()).collect()
+    };
+    Some((kind, tasks))
 }
 
-/// The tasks for `level` on `kind`: the read-only tasks, or the smallest partial combination
-/// that changes things (ad accounts), or every task but full control's own.
-fn tasks_for(kind: AssetKind, level: AccessLevel) -> Vec<String> {
-    let Some(info) = asset_kinds().into_iter().find(|k| k.kind == kind) else { return Vec::new() };
-    let read: Vec<String> =
-        info.tasks.iter().filter(|t| !t.write).map(|t| t.name.clone()).collect();
-    if level == AccessLevel::Read && !read.is_empty() {
-        return read;
-    }
-    if let Some(combo) = info
-        .partial_combinations
-        .iter()
-        .find(|c| c.iter().any(|t| info.tasks.iter().any(|i| &i.name == t && i.write)))
-    {
-        return combo.clone();
-    }
-    // Full control's first task is the kind's "manage" (settings and who has access): a job that
-    // changes things rarely needs it.
-    let manage = info.full_control.first();
-    info.tasks.iter().map(|t| t.name.clone()).filter(|t| Some(t) != manage).collect()
+/// The kind's read-only tasks (none for kinds whose every task changes things, like catalogs).
+fn read_only_tasks(kind: AssetKind) -> Vec<String> {
+    asset_kinds()
+        .into_iter()
+        .find(|k| k.kind == kind)
+        .map(|k| k.tasks.iter().filter(|t| !t.write).map(|t| t.name.clone()).collect())
+        .unwrap_or_default()
 }
 
 /// The report of `matrix`'s admins, from `tokens` (the portfolio's inventory, without the token
@@ -105,113 +123,155 @@ pub fn least_privilege(matrix: &AccessMatrix, tokens: &[InventoryToken]) -> Leas
         .users
         .iter()
         .filter(|u| u.reaches_everything)
-        .map(|u| {
-            let mine: Vec<&InventoryToken> = tokens
-                .iter()
-                .filter(|t| t.user_id.as_deref() == Some(u.id.as_str()) && t.working)
-                .collect();
-            let mut scopes: Vec<String> = mine.iter().flat_map(|t| t.scopes.clone()).collect();
-            scopes.sort();
-            scopes.dedup();
-            let mut asset_ids: Vec<String> =
-                mine.iter().flat_map(|t| t.asset_ids.clone()).collect();
-            asset_ids.sort();
-            asset_ids.dedup();
-            let mut proposal: Vec<ProposedGrant> = Vec::new();
-            for scope in scopes.iter().filter_map(|s| s.parse::<Scope>().ok()) {
-                let Some(kind) = crate::tokens::asset_kind_for(scope) else { continue };
-                let level = if reads_only(scope) { AccessLevel::Read } else { AccessLevel::Write };
-                match proposal.iter_mut().find(|g| g.kind == kind) {
-                    Some(g) => {
-                        g.because.push_str(&format!(", {}", scope.as_str()));
-                        if level.rank() > g.level.rank() {
-                            g.level = level;
-                        }
-                    }
-                    None => proposal.push(ProposedGrant {
-                        kind,
-                        level,
-                        tasks: Vec::new(),
-                        asset_ids: Vec::new(),
-                        because: scope.as_str().to_owned(),
-                    }),
-                }
-            }
-            // With no token known: every kind it reaches, read only, as a start to narrow.
-            if mine.is_empty() {
-                proposal = by_kind
-                    .iter()
-                    .filter(|(k, _)| *k != AssetKind::App)
-                    .map(|(kind, _)| ProposedGrant {
-                        kind: *kind,
-                        level: AccessLevel::Read,
-                        tasks: Vec::new(),
-                        asset_ids: Vec::new(),
-                        because: "no token of it is known: a read-only start".to_owned(),
-                    })
-                    .collect();
-            }
-            for g in &mut proposal {
-                g.tasks = tasks_for(g.kind, g.level);
-                g.asset_ids = asset_ids
-                    .iter()
-                    .filter(|id| {
-                        matrix.assets.iter().any(|a| {
-                            a.kind == g.kind
-                                && crate::access::target_id(&a.id) == crate::access::target_id(id)
-                        })
-                    })
-                    .cloned()
-                    .collect();
-            }
-            let advice = if mine.is_empty() {
-                format!(
-                    "Gatehouse knows no working token of “{}”. If it is used for daily work, \
-                     make a regular system user with only the assets that work needs, read only \
-                     to start, and move the work to it.",
-                    u.name
-                )
-            } else if proposal.is_empty() {
-                format!(
-                    "The permissions of “{}”'s tokens ({}) act on no asset: a regular system \
-                     user with no assets would do its job.",
-                    u.name,
-                    scopes.join(", ")
-                )
-            } else {
-                let grants = proposal
-                    .iter()
-                    .map(|g| {
-                        let (_, many) = kind_words(g.kind);
-                        let which = if g.asset_ids.is_empty() {
-                            format!("the {many} its work uses")
-                        } else {
-                            format!("{} {many} its tokens name", g.asset_ids.len())
-                        };
-                        format!("{which} with {}", g.tasks.join("+"))
-                    })
-                    .collect::<Vec<_>>()
-                    .join("; ");
-                format!(
-                    "A regular system user holding {grants} would do what “{}”'s tokens do ({}), \
-                     without reaching the other assets.",
-                    u.name,
-                    scopes.join(", ")
-                )
-            };
-            AdminReach {
-                system_user_id: u.id.clone(),
-                name: u.name.clone(),
-                reaches: reaches.clone(),
-                reaches_count: u32::try_from(matrix.assets.len()).unwrap_or(u32::MAX),
-                tokens: u32::try_from(mine.len()).unwrap_or(u32::MAX),
-                scopes,
-                proposal,
-                advice,
-            }
-        })
+        .map(|u| admin_reach(matrix, tokens, u, &by_kind, &reaches))
         .collect();
     LeastPrivilegeReport { business_id: matrix.business_id.clone(), admins }
+}
+
+fn admin_reach(
+    matrix: &AccessMatrix,
+    tokens: &[InventoryToken],
+    u: &crate::matrix::MatrixUser,
+    by_kind: &[(AssetKind, u32)],
+    reaches: &str,
+) -> AdminReach {
+    let mine: Vec<&InventoryToken> = tokens
+        .iter()
+        .filter(|t| t.user_id.as_deref() == Some(u.id.as_str()) && t.working)
+        .collect();
+    let mut scopes: Vec<String> = mine.iter().flat_map(|t| t.scopes.clone()).collect();
+    scopes.sort();
+    scopes.dedup();
+    let mut proposal: Vec<ProposedGrant> = Vec::new();
+    for name in &scopes {
+        let Some((kind, tasks)) = name.parse::<Scope>().ok().and_then(tasks_for_scope) else {
+            continue;
+        };
+        match proposal.iter_mut().find(|g| g.kind == kind) {
+            Some(g) => {
+                g.because.push_str(&format!(", {name}"));
+                for t in tasks {
+                    if !g.tasks.contains(&t) {
+                        g.tasks.push(t);
+                    }
+                }
+            }
+            None => proposal.push(ProposedGrant {
+                kind,
+                level: AccessLevel::Read,
+                tasks,
+                asset_ids: Vec::new(),
+                because: name.clone(),
+            }),
+        }
+    }
+    // With no token known: every kind it reaches that has read-only tasks, as a start to narrow.
+    if mine.is_empty() {
+        proposal = by_kind
+            .iter()
+            .map(|(kind, _)| (*kind, read_only_tasks(*kind)))
+            .filter(|(_, tasks)| !tasks.is_empty())
+            .map(|(kind, tasks)| ProposedGrant {
+                kind,
+                level: AccessLevel::Read,
+                tasks,
+                asset_ids: Vec::new(),
+                because: "no token of it is known: a read-only start".to_owned(),
+            })
+            .collect();
+    }
+    let kinds = asset_kinds();
+    for g in &mut proposal {
+        // In the kind's own order (as Business Suite lists them).
+        if let Some(info) = kinds.iter().find(|k| k.kind == g.kind) {
+            g.tasks.sort_by_key(|t| info.tasks.iter().position(|i| &i.name == t));
+        }
+        g.level = crate::access::access_level(g.kind, &g.tasks);
+        g.asset_ids = named_assets(matrix, &mine, g.kind);
+    }
+    let acts_on_business = scopes.iter().any(|s| s == "business_management");
+    let advice = if mine.is_empty() {
+        format!(
+            "Gatehouse knows no working token of “{}”. If it is used for daily work, make a \
+             regular system user with only the assets that work needs, read only to start, and \
+             move the work to it.",
+            u.name
+        )
+    } else if proposal.is_empty() && acts_on_business {
+        format!(
+            "“{}”'s tokens manage the business itself (business_management): that work may need \
+             an admin. If they only read, a regular system user would do.",
+            u.name
+        )
+    } else if proposal.is_empty() {
+        format!(
+            "The permissions of “{}”'s tokens ({}) act on no asset: a regular system user with \
+             no assets would do its job.",
+            u.name,
+            scopes.join(", ")
+        )
+    } else {
+        let grants = proposal
+            .iter()
+            .map(|g| {
+                let (_, many) = kind_words(g.kind);
+                let which = if g.asset_ids.is_empty() {
+                    format!("the {many} its work uses")
+                } else {
+                    format!("{} {many} its tokens name", g.asset_ids.len())
+                };
+                format!("{which} with {}", g.tasks.join("+"))
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        let business = if acts_on_business {
+            " Its business_management work (the business itself) may still need an admin."
+        } else {
+            ""
+        };
+        format!(
+            "A regular system user holding {grants} would do what “{}”'s tokens do ({}), \
+             without reaching the other assets.{business}",
+            u.name,
+            scopes.join(", ")
+        )
+    };
+    AdminReach {
+        system_user_id: u.id.clone(),
+        name: u.name.clone(),
+        reaches: reaches.to_owned(),
+        reaches_count: u32::try_from(matrix.assets.len()).unwrap_or(u32::MAX),
+        tokens: u32::try_from(mine.len()).unwrap_or(u32::MAX),
+        scopes,
+        proposal,
+        advice,
+    }
+}
+
+/// The assets of `kind` the tokens are limited to, when every token acting on that kind names
+/// its assets (granular targets); otherwise none (a token without limits needs them all).
+fn named_assets(matrix: &AccessMatrix, tokens: &[&InventoryToken], kind: AssetKind) -> Vec<String> {
+    let of_kind = |id: &String| {
+        matrix.assets.iter().any(|a| {
+            a.kind == kind && crate::access::target_id(&a.id) == crate::access::target_id(id)
+        })
+    };
+    let acting: Vec<&&InventoryToken> = tokens
+        .iter()
+        .filter(|t| {
+            t.scopes.iter().any(|s| {
+                s.parse::<Scope>().ok().and_then(crate::tokens::asset_kind_for) == Some(kind)
+            })
+        })
+        .collect();
+    if acting.is_empty() || acting.iter().any(|t| !t.asset_ids.iter().any(of_kind)) {
+        return Vec::new();
+    }
+    let mut ids: Vec<String> =
+        acting.iter().flat_map(|t| t.asset_ids.iter().filter(|id| of_kind(id)).cloned()).collect();
+    ids.sort();
+    ids.dedup();
+    ids
 }
 
 /// The report as CSV: one row per admin system user and kind it would hold.
@@ -329,20 +389,61 @@ mod tests {
         assert_eq!(ads.asset_ids, ["10"], "the asset its token is limited to");
         let pages = a.proposal.iter().find(|g| g.kind == AssetKind::Page).unwrap();
         assert_eq!(pages.level, AccessLevel::Write, "posting changes things");
-        assert!(!pages.tasks.contains(&"MANAGE".to_owned()), "{:?}", pages.tasks);
-        assert!(pages.tasks.contains(&"CREATE_CONTENT".to_owned()), "{:?}", pages.tasks);
+        assert_eq!(pages.tasks, ["CREATE_CONTENT", "ANALYZE"], "exactly what the two need");
+        assert!(pages.asset_ids.is_empty(), "the Page tokens name no Page");
         assert!(pages.because.contains("pages_manage_posts"));
         assert!(a.proposal.iter().all(|g| g.kind != AssetKind::Catalog), "a dead token's scope");
         assert!(a.advice.starts_with("A regular system user holding "), "{}", a.advice);
 
-        // No token known: a read-only start over what it reaches.
+        // No token known: a read-only start over what it reaches (catalogs have no read-only
+        // task, so none).
         let b = &report.admins[1];
         assert_eq!(b.tokens, 0);
         assert!(b.proposal.iter().all(|g| g.level == AccessLevel::Read));
+        assert!(b.proposal.iter().all(|g| g.kind != AssetKind::Catalog), "{:?}", b.proposal);
         assert!(b.advice.contains("knows no working token"), "{}", b.advice);
 
         let csv = least_privilege_csv(&report);
         assert!(csv.starts_with("admin system user,admin id,reaches,"));
         assert_eq!(csv.lines().filter(|l| l.starts_with("User 1,")).count(), 2, "{csv}");
+    }
+
+    #[test]
+    fn every_permission_maps_to_tasks_its_kind_has() {
+        let kinds = asset_kinds();
+        for scope in Scope::ALL {
+            let Some((kind, tasks)) = tasks_for_scope(*scope) else { continue };
+            let known = &kinds.iter().find(|k| k.kind == kind).unwrap().tasks;
+            assert!(!tasks.is_empty(), "{scope:?}");
+            for t in &tasks {
+                assert!(
+                    known.iter().any(|k| &k.name == t),
+                    "{scope:?}: {t} is not a {kind:?} task"
+                );
+            }
+        }
+        let tasks = |s: Scope| tasks_for_scope(s).unwrap().1;
+        assert_eq!(tasks(Scope::InstagramContentPublish), ["CONTENT"]);
+        assert_eq!(tasks(Scope::CatalogManagement), ["MANAGE"]);
+        assert_eq!(tasks(Scope::ReadPageMailboxes), ["MESSAGING"]);
+    }
+
+    #[test]
+    fn assets_are_narrowed_only_when_every_token_on_the_kind_names_them() {
+        let mut limited = sample_token("1", &["ads_read"]);
+        limited.asset_ids = vec!["10".into()];
+        let mut open = sample_token("1", &["ads_management"]);
+        open.fingerprint.hash = "fedcba9876543210".into();
+        let report = least_privilege(&matrix(), &[limited, open]);
+        let ads = &report.admins[0].proposal[0];
+        assert_eq!(ads.tasks, ["ADVERTISE", "ANALYZE"]);
+        assert!(ads.asset_ids.is_empty(), "the unlimited token needs every ad account");
+        let manager = sample_token("1", &["business_management"]);
+        let report = least_privilege(&matrix(), &[manager]);
+        assert!(
+            report.admins[0].advice.contains("may need an admin"),
+            "{}",
+            report.admins[0].advice
+        );
     }
 }

@@ -112,9 +112,7 @@ impl Portfolio {
         let kinds: Vec<AssetKind> =
             AssetKind::ALL.into_iter().filter(|k| *k != AssetKind::App).collect();
         let (users, _) = session.system_users(business).collect_all().await?;
-        self.remember_names(
-            users.iter().map(|u| (u.id.as_str(), crate::portfolio::summary_name(u))),
-        );
+        self.remember_users(&users);
         let total = u32::try_from(kinds.len() * 2 + users.len() * kinds.len()).unwrap_or(u32::MAX);
         let done = std::sync::atomic::AtomicU32::new(0);
         let tick = || progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, total);

@@ -321,6 +321,11 @@ impl Portfolio {
         }
     }
 
+    /// Remembers the names of system users just listed.
+    pub(crate) fn remember_users(&self, users: &[SystemUser]) {
+        self.remember_names(users.iter().map(|u| (u.id.as_str(), summary_name(u))));
+    }
+
     /// A system user's name, when read or set here.
     pub(crate) fn system_user_name(&self, id: &str) -> Option<String> {
         self.names.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(id).cloned()
@@ -458,7 +463,7 @@ impl Portfolio {
             }
         };
         let (business, (users, _progress), apps) = futures::try_join!(business, users, apps)?;
-        self.remember_names(users.iter().map(|u| (u.id.as_str(), summary_name(u))));
+        self.remember_users(&users);
         let system_users: Vec<SystemUserSummary> = users.iter().map(summary).collect();
         let count = |role: Role| {
             u32::try_from(system_users.iter().filter(|u| u.role == role).count())

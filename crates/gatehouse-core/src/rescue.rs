@@ -36,6 +36,8 @@ pub enum RescueAction {
     Replace,
     /// Stop it where Gatehouse cannot: Inspect token with the token, or its own portfolio.
     StopElsewhere,
+    /// Nothing to stop: it no longer works (expired, revoked, invalidated).
+    AlreadyStopped,
     /// Put the replacement wherever the old token was used.
     UpdateWhereUsed,
     /// Look for changes nobody here made.
@@ -68,12 +70,42 @@ pub struct RescueGuide {
 pub struct RescueFacts {
     /// Its copy is in the keychain (Gatehouse can revoke it by its fingerprint).
     pub kept: bool,
-    /// Its system user belongs to the open portfolio (Gatehouse can invalidate its tokens).
+    /// The keychain did not answer (locked, no service): whether a copy is kept is unknown.
+    pub keychain_unanswered: bool,
+    /// It is a system user's token of the open portfolio (Gatehouse can invalidate its tokens).
     pub can_invalidate: bool,
     /// Other working tokens of the same system user that invalidating would stop too.
     pub others_working: u32,
     /// The system user's name, when known.
     pub owner_name: Option<String>,
+}
+
+impl RescueFacts {
+    /// The facts for `token` among `all` (the inventory), with `open_portfolio` the one open
+    /// and `kept` what the keychain said (`None`: it did not answer).
+    pub fn for_token(
+        all: &[InventoryToken],
+        token: &InventoryToken,
+        open_portfolio: &str,
+        kept: Option<bool>,
+        owner_name: Option<String>,
+    ) -> Self {
+        let others = all
+            .iter()
+            .filter(|t| t.working && t.fingerprint.hash != token.fingerprint.hash)
+            .filter(|t| t.user_id == token.user_id && t.portfolio_id == token.portfolio_id)
+            .count();
+        RescueFacts {
+            kept: kept == Some(true),
+            keychain_unanswered: kept.is_none(),
+            // Invalidating all tokens is a system user's (a person's token has no such call).
+            can_invalidate: token.kind == crate::TokenKind::SystemUser
+                && token.user_id.is_some()
+                && token.portfolio_id == open_portfolio,
+            others_working: u32::try_from(others).unwrap_or(u32::MAX),
+            owner_name,
+        }
+    }
 }
 
 fn step(action: RescueAction, title: &str, text: String, button: Option<String>) -> RescueStep {
@@ -93,6 +125,12 @@ pub fn rescue_guide(case: RescueCase, token: &InventoryToken, facts: &RescueFact
         1 => " The 1 other working token Gatehouse knows of for it stops too.".to_owned(),
         n => format!(" The {n} other working tokens Gatehouse knows of for it stop too."),
     };
+    let unanswered = if facts.keychain_unanswered {
+        "The keychain did not answer, so Gatehouse cannot tell whether it kept a copy: unlock it \
+         and open this guide again to revoke this token alone. "
+    } else {
+        ""
+    };
     let revoke = |title: &str, then: &str| {
         step(
             RescueAction::Revoke,
@@ -109,8 +147,8 @@ pub fn rescue_guide(case: RescueCase, token: &InventoryToken, facts: &RescueFact
             RescueAction::InvalidateAll,
             title,
             format!(
-                "Gatehouse keeps no copy of it, and Meta revokes a token only when given the \
-                 token. {why}Invalidating every token of {owner} stops it.{others}"
+                "{unanswered}Gatehouse keeps no copy of it, and Meta revokes a token only when \
+                 given the token. {why}Invalidating every token of {owner} stops it.{others}"
             ),
             Some(format!("Invalidate every token of {owner_plain}")),
         )
@@ -119,23 +157,38 @@ pub fn rescue_guide(case: RescueCase, token: &InventoryToken, facts: &RescueFact
         step(
             RescueAction::StopElsewhere,
             title,
-            "Gatehouse keeps no copy of it, and its system user is not in the open portfolio: \
-             revoke it in Inspect token if you still have it, or open its portfolio and \
-             invalidate its system user's tokens there."
-                .to_owned(),
+            format!(
+                "{unanswered}Gatehouse keeps no copy of it, and it is not a system user's token \
+                 of the open portfolio: revoke it in Inspect token if you still have it, or open \
+                 its portfolio and invalidate its system user's tokens there."
+            ),
             None,
         )
     };
+    let stop_by_invalidating = !token.working || (!facts.kept && facts.can_invalidate);
     let replace = step(
         RescueAction::Replace,
         "Make a replacement",
         format!(
-            "Generate a new token for {owner} with the same app and permissions{}; it shows \
-             once.",
+            "Generate a new token for {owner} with the same app and permissions{}{}; it shows \
+             once.{}",
             if token.scopes.is_empty() {
                 String::new()
             } else {
                 format!(" ({})", token.scopes.join(", "))
+            },
+            match facts.others_working {
+                n if n > 0 && stop_by_invalidating && token.working => {
+                    format!(", and one for each of the {n} other tokens the invalidation stops")
+                }
+                _ => String::new(),
+            },
+            if case == RescueCase::Lost && facts.kept && token.working {
+                " Do not keep it in the keychain until the old one is revoked (the last step): \
+                 the keychain holds one token per system user, and its copy of the old token is \
+                 how Gatehouse revokes it."
+            } else {
+                ""
             }
         ),
         None,
@@ -148,6 +201,35 @@ pub fn rescue_guide(case: RescueCase, token: &InventoryToken, facts: &RescueFact
             .to_owned(),
         None,
     );
+    let review = step(
+        RescueAction::ReviewActivity,
+        "Check what it did",
+        "Look in the audit log and the ad accounts' activity (Business Suite) for changes you \
+         did not make."
+            .to_owned(),
+        None,
+    );
+    if !token.working {
+        let stopped = step(
+            RescueAction::AlreadyStopped,
+            "Nothing to stop",
+            format!(
+                "It no longer works ({}): nobody can use it.",
+                token.state_label.to_lowercase()
+            ),
+            None,
+        );
+        let (title, steps) = match case {
+            RescueCase::Leaked => (format!("Leaked: token …{last}"), vec![stopped, review]),
+            RescueCase::Lost => (format!("Lost: token …{last}"), vec![stopped, replace, update]),
+        };
+        return RescueGuide {
+            case,
+            title,
+            lede: "It no longer works, so there is nothing to stop.".to_owned(),
+            steps,
+        };
+    }
     let (title, lede, steps) = match case {
         RescueCase::Leaked => {
             let stop = if facts.kept {
@@ -157,14 +239,6 @@ pub fn rescue_guide(case: RescueCase, token: &InventoryToken, facts: &RescueFact
             } else {
                 elsewhere("Stop it now")
             };
-            let review = step(
-                RescueAction::ReviewActivity,
-                "Check what it did",
-                "Look in the audit log and the ad accounts' activity (Business Suite) for changes \
-                 you did not make."
-                    .to_owned(),
-                None,
-            );
             (
                 format!("Leaked: token …{last}"),
                 "Someone else may have it: stop it first, then replace it.".to_owned(),
@@ -176,15 +250,7 @@ pub fn rescue_guide(case: RescueCase, token: &InventoryToken, facts: &RescueFact
             "Make the replacement first, so whatever still uses the old token keeps working until \
              the new one is in place; then Gatehouse revokes the old one by its keychain copy."
                 .to_owned(),
-            vec![
-                replace,
-                update,
-                revoke(
-                    "Revoke the old one",
-                    " Do it before keeping the new token in the keychain: the keychain holds one \
-                     token per system user.",
-                ),
-            ],
+            vec![replace, update, revoke("Revoke the old one", "")],
         ),
         RescueCase::Lost => {
             let stop = if facts.can_invalidate {
@@ -248,7 +314,8 @@ mod tests {
         let g = rescue_guide(RescueCase::Lost, &token(), &kept);
         assert_eq!(actions(&g), [Replace, UpdateWhereUsed, Revoke]);
         assert!(g.steps[0].text.contains("(ads_read)"));
-        assert!(g.steps[2].text.contains("one token per system user"));
+        // Said where the replacement is made, before keeping it could overwrite the old copy.
+        assert!(g.steps[0].text.contains("one token per system user"), "{}", g.steps[0].text);
         // Invalidating after a replacement would stop the replacement too.
         let facts = RescueFacts { can_invalidate: true, ..RescueFacts::default() };
         let g = rescue_guide(RescueCase::Lost, &token(), &facts);
@@ -257,5 +324,44 @@ mod tests {
         let g = rescue_guide(RescueCase::Lost, &token(), &RescueFacts::default());
         assert_eq!(actions(&g), [StopElsewhere, Replace, UpdateWhereUsed]);
         assert_eq!(g.title, "Lost: token …abc123");
+    }
+
+    #[test]
+    fn a_dead_token_has_nothing_to_stop_and_invalidating_says_what_else_to_replace() {
+        use RescueAction::*;
+        let mut dead = token();
+        dead.working = false;
+        dead.state_label = "Expired 3 days ago".into();
+        let facts = RescueFacts { can_invalidate: true, ..RescueFacts::default() };
+        let g = rescue_guide(RescueCase::Leaked, &dead, &facts);
+        assert_eq!(actions(&g), [AlreadyStopped, ReviewActivity]);
+        assert!(g.steps[0].text.contains("expired 3 days ago"));
+        let g = rescue_guide(RescueCase::Lost, &dead, &facts);
+        assert_eq!(actions(&g), [AlreadyStopped, Replace, UpdateWhereUsed]);
+
+        let facts =
+            RescueFacts { can_invalidate: true, others_working: 2, ..RescueFacts::default() };
+        let g = rescue_guide(RescueCase::Leaked, &token(), &facts);
+        assert!(g.steps[1].text.contains("each of the 2 other tokens"), "{}", g.steps[1].text);
+        let unanswered = RescueFacts { keychain_unanswered: true, can_invalidate: true, ..facts };
+        let g = rescue_guide(RescueCase::Leaked, &token(), &unanswered);
+        assert!(g.steps[0].text.starts_with("The keychain did not answer"));
+    }
+
+    #[test]
+    fn only_a_system_user_token_of_the_open_portfolio_can_be_invalidated_from_here() {
+        let mut other = token();
+        other.fingerprint.hash = "1111111111111111".into();
+        let all = [token(), other];
+        let facts = RescueFacts::for_token(&all, &all[0], "p", Some(false), None);
+        assert!(facts.can_invalidate && !facts.kept && !facts.keychain_unanswered);
+        assert_eq!(facts.others_working, 1);
+        assert!(
+            !RescueFacts::for_token(&all, &all[0], "elsewhere", Some(false), None).can_invalidate
+        );
+        let mut person = token();
+        person.kind = crate::TokenKind::User;
+        assert!(!RescueFacts::for_token(&all, &person, "p", Some(true), None).can_invalidate);
+        assert!(RescueFacts::for_token(&all, &all[0], "p", None, None).keychain_unanswered);
     }
 }

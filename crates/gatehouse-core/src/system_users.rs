@@ -128,9 +128,7 @@ impl Portfolio {
         // The list before the create is the baseline for reconciling a lost answer, and gives
         // a limit error its numbers.
         let (before, _) = session.system_users(business).collect_all().await?;
-        self.remember_names(
-            before.iter().map(|u| (u.id.as_str(), crate::portfolio::summary_name(u))),
-        );
+        self.remember_users(&before);
         let known: Vec<String> = before.iter().map(|u| u.id.clone()).collect();
         let graph_role = match role {
             NewRole::Regular => NewSystemUserRole::Employee,

@@ -72,7 +72,10 @@ async fn every_asset_against_every_system_user_with_the_tasks_held() {
             (Relation::Owned, _) => assert!(client.is_none(), "{a:?}"),
             // Meta's InstagramBusinessAsset has no owner_business.
             (Relation::Client, AssetKind::Instagram) => assert!(client.is_none()),
-            (Relation::Client, _) => assert!(client.is_some(), "{a:?}"),
+            (Relation::Client, _) => {
+                let c = client.unwrap_or_else(|| panic!("{a:?}"));
+                assert_eq!(a.relation_label, format!("Shared by {}", c.name), "after the sort");
+            }
         }
     }
     let shared_ad_accounts = m

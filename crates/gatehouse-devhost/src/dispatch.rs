@@ -144,6 +144,7 @@ pub async fn invoke(
         "token_rescue_guide" => answer(
             inventory::token_rescue_guide(
                 s,
+                args.get("portfolioId")?,
                 args.get("hash")?,
                 args.get("rescueCase")?,
                 args.get("ownerName")?,

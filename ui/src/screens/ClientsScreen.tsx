@@ -357,6 +357,8 @@ function ClientWizard({ start, links, onClose }: WizardProps) {
                 setPicked(new Set());
                 setSearch("");
                 setOutcomes(null);
+                // A kind with no read-only task (catalogs) offers full control only.
+                if (!kinds?.find((i) => i.kind === k)?.tasks.some((t) => !t.write)) setAccess("full");
               }}
             />
             {assets.isError && <ErrorCallout error={commandError(assets.error)} title="The client's assets could not be read" />}

@@ -93,6 +93,14 @@ describe("the token inventory", () => {
     await user.click(within(lost).getByRole("button", { name: "Revoke it now" }));
     expect(await within(lost).findByText(`Token …${renewed} is revoked.`)).toBeTruthy();
     await user.click(within(lost).getByRole("button", { name: "Close" }));
+    // Asked again, the engine's guide follows: it no longer works, nothing to stop.
+    await waitFor(() => expect(within(table).getAllByText("Revoked").length).toBeGreaterThan(0));
+    await user.click(within(table).getByRole("button", { name: `I lost it… token …${renewed}` }));
+    const again = await screen.findByRole("dialog", { name: `Lost: token …${renewed}` });
+    expect((await within(again).findAllByText(/It no longer works/)).length).toBeGreaterThan(0);
+    expect(within(again).getByText(/^Nothing to stop/)).toBeTruthy();
+    expect(within(again).queryByRole("button", { name: "Revoke it now" })).toBeNull();
+    await user.click(within(again).getByRole("button", { name: "Close" }));
 
     // The never-expiring one leaked: no copy, so it is stopped first by invalidating every token
     // of Reporting Server, which the guide says stops the other working one too.
@@ -104,7 +112,6 @@ describe("the token inventory", () => {
     expect(await within(rescue).findByText("Every token of Reporting Server is invalidated.")).toBeTruthy();
     await user.click(within(rescue).getByRole("button", { name: "Close" }));
     await waitFor(() => expect(within(table).getAllByText("Invalidated with all its system user's tokens").length).toBe(2));
-    expect(within(table).getAllByText("Revoked").length).toBeGreaterThan(0);
     await expectNoSeriousA11yViolations();
   });
 

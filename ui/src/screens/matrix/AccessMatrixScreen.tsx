@@ -16,8 +16,6 @@ import { glyph, MatrixGrid, type CellMap } from "./MatrixGrid";
 
 const ANY = "any";
 type Relation = "any" | "owned" | "client";
-/** Client filter: every asset, the portfolio's own, or one client's (by its index). */
-const OWN = "own";
 /**
  * Rows grouped as Meta suggests for many ad accounts: by client, or by the widest access anyone
  * regular has (read versus write).
@@ -67,15 +65,15 @@ export function AccessMatrixScreen() {
   const userIndex = user === ANY ? -1 : (data?.users.findIndex((u) => u.id === user) ?? -1);
   // Lower-cased once per load, not on every keystroke (10,000 names).
   const searchable = useMemo(() => data?.assets.map((a) => `${a.name.toLowerCase()}\u0000${a.id}`) ?? [], [data]);
-  const clientIndex = client === ANY || client === OWN ? -1 : Number(client);
+  // The client is kept by its ID: another read (or portfolio) may list clients differently.
+  const clientIndex = client === ANY ? -1 : (data?.clients.findIndex((c) => c.id === client) ?? -1);
   const rows = useMemo(() => {
     if (!data) return [];
     const out: number[] = [];
     data.assets.forEach((a, i) => {
       if (kind !== ANY && a.kind !== kind) return;
       if (relation !== "any" && a.relation !== relation) return;
-      if (client === OWN && a.relation !== "owned") return;
-      if (clientIndex >= 0 && a.client !== clientIndex) return;
+      if (client !== ANY && a.client !== clientIndex) return;
       if (onlyUnassigned && a.holders > 0) return;
       if (userIndex >= 0 && !cells.get(i)?.has(userIndex)) return;
       if (words && !searchable[i]?.includes(words)) return;
@@ -194,8 +192,7 @@ export function AccessMatrixScreen() {
                   value={client}
                   options={[
                     { value: ANY, label: "Every client" },
-                    { value: OWN, label: "Own assets only" },
-                    ...data.clients.map((c, i) => ({ value: String(i), label: `${c.name} (${c.assets.toLocaleString()})` })),
+                    ...data.clients.map((c) => ({ value: c.id, label: `${c.name} (${c.assets.toLocaleString()})` })),
                   ]}
                   onChange={setClient}
                 />

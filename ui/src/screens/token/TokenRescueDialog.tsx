@@ -32,11 +32,13 @@ export interface TokenRescueDialogProps {
 export function TokenRescueDialog({ rescue, ownerName, inOpenPortfolio, onClose, onChanged }: TokenRescueDialogProps) {
   const backend = useBackend();
   const token = rescue?.token ?? null;
+  // Asked afresh each time the dialog opens: a revoke, an invalidation or a refresh since
+  // changes what Gatehouse holds, and so the steps.
   const guide = useQuery({
-    queryKey: ["token-rescue", token?.fingerprint.hash, rescue?.rescueCase, ownerName],
-    queryFn: () => unwrap(backend.tokenRescueGuide(token?.fingerprint.hash ?? "", rescue?.rescueCase ?? "lost", ownerName)),
+    queryKey: ["token-rescue", token?.portfolio_id, token?.fingerprint.hash, rescue?.rescueCase, ownerName],
+    queryFn: () => unwrap(backend.tokenRescueGuide(token?.portfolio_id ?? "", token?.fingerprint.hash ?? "", rescue?.rescueCase ?? "lost", ownerName)),
     enabled: rescue !== null,
-    staleTime: Infinity,
+    gcTime: 0,
   });
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<CommandError | null>(null);
