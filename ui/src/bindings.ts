@@ -469,7 +469,10 @@ export type ClientBusiness = {
 export type ClientLinks = {
 	/**  Linked through Gatehouse from this portfolio and not removed since. */
 	linked: ClientBusiness[],
-	/**  Other businesses Gatehouse knows (saved or demo portfolios), to pick from. */
+	/**
+	 *  The business's clients as Meta lists them (they share assets with it), then other
+	 *  businesses Gatehouse knows (saved or demo portfolios), to pick from.
+	 */
 	suggestions: ClientBusiness[],
 	what_the_client_sees: string[],
 	/**  How the client's admin gets the token the link needs. */

@@ -81,14 +81,37 @@ pub async fn run_clients(g: &Global, cmd: ClientsCommand) -> Result<u8, CliError
         ClientsCommand::List => {
             let conn = connect(g).await?;
             let clients = conn.portfolio().linked_clients()?;
+            // The relationships Meta lists (businesses sharing assets with this one), for names
+            // and for the ones not linked On Behalf Of yet.
+            let relations = conn.portfolio().business_clients().await?;
+            let name =
+                |id: &str| relations.iter().find(|r| r.id == id).and_then(|r| r.name.clone());
             if g.json {
-                println!("{}", json!({ "clients": clients }));
-            } else if clients.is_empty() {
+                let linked: Vec<_> =
+                    clients.iter().map(|c| json!({ "id": c, "name": name(c) })).collect();
+                let others: Vec<_> = relations
+                    .iter()
+                    .filter(|r| !clients.contains(&r.id))
+                    .map(|r| json!({ "id": r.id, "name": r.name }))
+                    .collect();
+                println!(
+                    "{}",
+                    json!({ "clients": clients, "linked": linked, "not_linked": others })
+                );
+                return Ok(exit::OK);
+            }
+            if clients.is_empty() {
                 eprintln!("No client business linked through Gatehouse yet.");
-            } else {
-                for c in &clients {
-                    println!("{c}");
-                }
+            }
+            for c in &clients {
+                println!("{c}  {}  linked", name(c).unwrap_or_default());
+            }
+            for r in relations.iter().filter(|r| !clients.contains(&r.id)) {
+                println!(
+                    "{}  {}  shares assets, not linked",
+                    r.id,
+                    r.name.as_deref().unwrap_or("")
+                );
             }
             Ok(exit::OK)
         }

@@ -41,7 +41,13 @@ fn link_token_assign_list_and_remove_a_client() {
 
     p.run(&["clients", "remove", "--client", &client.id], None).ok();
     let listed = p.run(&["--json", "clients", "list"], None);
-    assert_eq!(listed.ok().json()["clients"], serde_json::json!([]));
+    let listed = listed.ok().json();
+    assert_eq!(listed["clients"], serde_json::json!([]));
+    // Meta's client relationships (it shares assets with the agency), named, not linked.
+    let others = listed["not_linked"].as_array().unwrap();
+    assert!(others
+        .iter()
+        .any(|c| c["id"] == client.id.as_str() && c["name"] == client.name.as_str()));
 
     let linked = p.run(&["clients", "link", "--client", &client.id], Some(&client_admin));
     let linked = linked.ok();
@@ -52,7 +58,9 @@ fn link_token_assign_list_and_remove_a_client() {
     );
     assert!(!linked.stderr.contains(&client_admin) && !linked.stdout.contains(&client_admin));
     let listed = p.run(&["--json", "clients", "list"], None);
-    assert_eq!(listed.ok().json()["clients"][0], client.id.as_str());
+    let listed = listed.ok().json();
+    assert_eq!(listed["clients"][0], client.id.as_str());
+    assert_eq!(listed["linked"][0]["name"], client.name.as_str());
 
     let token = p.run(
         &[
@@ -95,7 +103,13 @@ fn link_token_assign_list_and_remove_a_client() {
 
     p.run(&["clients", "remove", "--client", &client.id], None).ok();
     let listed = p.run(&["--json", "clients", "list"], None);
-    assert_eq!(listed.ok().json()["clients"], serde_json::json!([]));
+    let listed = listed.ok().json();
+    assert_eq!(listed["clients"], serde_json::json!([]));
+    // Meta's client relationships (it shares assets with the agency), named, not linked.
+    let others = listed["not_linked"].as_array().unwrap();
+    assert!(others
+        .iter()
+        .any(|c| c["id"] == client.id.as_str() && c["name"] == client.name.as_str()));
     let log = p.run(&["--json", "audit", "list", "--search", &client.id], None);
     let actions: Vec<String> = log
         .ok()

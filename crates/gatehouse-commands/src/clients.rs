@@ -42,7 +42,8 @@ pub(crate) fn named_clients(
 pub struct ClientLinks {
     /// Linked through Gatehouse from this portfolio and not removed since.
     pub linked: Vec<ClientBusiness>,
-    /// Other businesses Gatehouse knows (saved or demo portfolios), to pick from.
+    /// The business's clients as Meta lists them (they share assets with it), then other
+    /// businesses Gatehouse knows (saved or demo portfolios), to pick from.
     pub suggestions: Vec<ClientBusiness>,
     pub what_the_client_sees: Vec<String>,
     /// How the client's admin gets the token the link needs.
@@ -69,8 +70,22 @@ pub async fn client_links(state: &AppState) -> Result<ClientLinks, CommandError>
     let portfolio = state.portfolio().await?;
     let linked_ids = portfolio.linked_clients()?;
     let known = crate::portfolios::list_portfolios(state).await?;
-    let linked = named_clients(&linked_ids, &known.portfolios);
-    let mut suggestions: Vec<ClientBusiness> = Vec::new();
+    // The client relationships Meta lists first (they are the likely clients), by Meta's name.
+    let relations = portfolio.business_clients().await.unwrap_or_else(|e| {
+        eprintln!("gatehouse: the business's clients could not be read: {e}");
+        Vec::new()
+    });
+    let mut linked = named_clients(&linked_ids, &known.portfolios);
+    for c in &mut linked {
+        if let Some(named) = relations.iter().find(|r| r.id == c.id).and_then(|r| r.name.clone()) {
+            c.name = Some(named);
+        }
+    }
+    let mut suggestions: Vec<ClientBusiness> = relations
+        .iter()
+        .filter(|r| !linked_ids.contains(&r.id))
+        .map(|r| ClientBusiness { id: r.id.clone(), name: r.name.clone() })
+        .collect();
     for p in &known.portfolios {
         let taken = p.business_id == portfolio.business_id()
             || linked_ids.contains(&p.business_id)

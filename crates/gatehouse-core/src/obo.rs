@@ -324,6 +324,17 @@ impl Portfolio {
         result
     }
 
+    /// The businesses that added this one as their partner and share assets with it (Meta's
+    /// `GET /{business}/clients`), by name: the client relationships that exist. A token that may
+    /// not read them gives none; the wizard takes a business ID either way.
+    pub async fn business_clients(&self) -> Result<Vec<gatehouse_graph::Business>> {
+        match self.session().clients(self.business_id()).collect_all().await {
+            Ok((clients, _)) => Ok(clients),
+            Err(e) if crate::connect::is_refusal(&e) => Ok(Vec::new()),
+            Err(e) => Err(e.into()),
+        }
+    }
+
     /// Client businesses this portfolio linked through Gatehouse and has not removed since
     /// (from the audit log), oldest link first.
     pub fn linked_clients(&self) -> Result<Vec<String>> {

@@ -102,3 +102,25 @@ async fn link_a_client_get_its_system_user_token_give_it_assets_then_remove_the_
     assert_eq!(inventory.len(), 1);
     assert_eq!(inventory[0].business_id, client.id, "filed under the client business");
 }
+
+#[tokio::test]
+async fn the_client_relationships_meta_lists_are_named() {
+    let kit = TestEmulator::start(Fixture::demo()).await;
+    let agency = kit.agency().clone();
+    let p = Portfolio::new(PortfolioKind::Demo, agency.id.clone(), kit.admin_session());
+    let clients = p.business_clients().await.unwrap();
+    let names: Vec<&str> = clients.iter().filter_map(|c| c.name.as_deref()).collect();
+    // The three demo clients share assets with the agency: its clients, by Meta's name.
+    assert_eq!(
+        names,
+        ["Lucky Shrub Garden Supply", "Harbor & Vine Coffee Roasters", "Peak Trail Outfitters"]
+    );
+    assert!(clients.iter().all(|c| c.id != agency.id));
+    // A client lists no clients of its own.
+    let lucky = kit.emulator().manifest().businesses[1].clone();
+    let session = kit.client().session(Credentials::token(Secret::new(
+        lucky.admin_token.clone().unwrap_or_else(|| lucky.user_token.clone().unwrap()),
+    )));
+    let own = Portfolio::new(PortfolioKind::Demo, lucky.id, session);
+    assert!(own.business_clients().await.unwrap().is_empty());
+}

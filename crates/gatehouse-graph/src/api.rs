@@ -363,6 +363,12 @@ impl Session {
         )
     }
 
+    /// `GET /{business-id}/clients`: the businesses that share assets with this one as its
+    /// partner (an agency's clients).
+    pub fn clients(&self, business_id: &str) -> Paged<Business> {
+        self.list(Endpoint::CLIENTS.get(business_id), 100)
+    }
+
     // ----- system users ---------------------------------------------------------------------
 
     /// `GET /{business-id}/system_users` (admins included).

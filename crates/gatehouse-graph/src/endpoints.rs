@@ -232,6 +232,10 @@ impl Endpoint {
             "role",
             "created_time",
         ]);
+    /// The business's clients: the businesses that added it as a partner and share assets with
+    /// it (Meta's SDK: `Business.get_clients`, listing `Business`).
+    pub const CLIENTS: Endpoint =
+        Self::read("clients", NodeType::Business, Some("clients")).fields(&["id", "name"]);
     /// `role` is a field of the SDK's `SystemUser` (facebook_business 26.0.3), though the
     /// reference page of the node does not list it; the listing above is where the product reads
     /// roles from.
@@ -421,6 +425,7 @@ impl Endpoint {
             Self::DEBUG_TOKEN_BATCHED,
             Self::BUSINESS_USERS,
             Self::SYSTEM_USERS,
+            Self::CLIENTS,
             Self::SYSTEM_USER,
             Self::CREATE_SYSTEM_USER,
             Self::RENAME_SYSTEM_USER,

@@ -98,8 +98,9 @@ describe("clients (On Behalf Of)", () => {
     window.location.hash = "#/clients";
     renderWithBackend(<App />, backend);
     await user.click(await screen.findByRole("button", { name: "Link a client" }));
-    await user.click(await screen.findByRole("radio", { name: /Another business/ }));
-    await user.type(screen.getByRole("textbox", { name: "Client business ID" }), client.id);
+    // The agency's client relationships, as Meta lists them, by name.
+    await user.click(await screen.findByRole("radio", { name: /^Peak Trail Outfitters/ }));
+    expect(screen.getByRole("radio", { name: /^Lucky Shrub Garden Supply/ })).toBeTruthy();
     await user.click(screen.getByRole("button", { name: "Next" }));
     await user.click(await screen.findByRole("button", { name: "Link with the demo client's admin" }));
     expect(await screen.findByText(/is linked$/)).toBeTruthy();

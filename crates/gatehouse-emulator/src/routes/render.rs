@@ -461,6 +461,27 @@ impl View<'_> {
                     .collect::<GraphResult<Vec<_>>>()?;
                 Ok(envelope(data, &page, pp, links))
             }
+            // The businesses that share assets with this one (it is their partner), in the
+            // order they first shared.
+            "clients" => {
+                let mut list: Vec<BizIx> = Vec::new();
+                for kind in &biz.client {
+                    for &x in kind {
+                        let owner = st.assets[x].owner;
+                        if owner != b && !list.contains(&owner) {
+                            list.push(owner);
+                        }
+                    }
+                }
+                let id_at = |i: usize| st.businesses[list[i]].id.clone();
+                let page = paginate(list.len(), &id_at, &|_| true, pp)?;
+                let data = page
+                    .positions
+                    .iter()
+                    .map(|&p| self.render_business(list[p], fields))
+                    .collect::<GraphResult<Vec<_>>>()?;
+                Ok(envelope(data, &page, pp, links))
+            }
             _ => Err(GraphError::nonexisting_field(edge, "Business")),
         }
     }
@@ -514,7 +535,7 @@ impl View<'_> {
 /// Whether `edge` is a listing edge of Business (assets, people, clients).
 pub fn is_business_list_edge(edge: &str) -> bool {
     business_edge(edge).is_some()
-        || matches!(edge, "system_users" | "business_users" | "managed_businesses")
+        || matches!(edge, "system_users" | "business_users" | "managed_businesses" | "clients")
 }
 
 /// `(kind, is_client)` for a Business asset edge.
