@@ -6,7 +6,8 @@ check_toolchains
 install_debian_packages "${BUILD_PACKAGES[@]}"
 install_ui_dependencies
 build_ui
-build_app
+build_release_app
+APP_BIN="$RELEASE_BIN"
 
 step "Opening Gatehouse"
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then

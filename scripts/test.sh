@@ -76,3 +76,7 @@ xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp -noreset" dbus-run-session -
 
 step "Conformance: every call of the client, and every call the CLI and end-to-end walks made, against Meta's official SDK"
 GATEHOUSE_CONFORMANCE_CALLS="$CALL_LOG" "$VENV/bin/pytest" -q -p no:cacheprovider tests/conformance
+
+# Last: the release build takes the longest, and everything above tests the same code.
+build_package
+xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp -noreset" dbus-run-session -- "$ROOT/scripts/lib/package-test.sh"

@@ -107,3 +107,22 @@ build_app() {
   step "Building the app (first build takes several minutes)"
   (cd "$ROOT" && cargo build --locked "${CARGO_FEATURES[@]}" --bin gatehouse-desktop)
 }
+
+# What a person runs: optimised, stripped, no web inspector (the UI must be built first).
+build_release_app() {
+  step "Building the release app (a first release build takes about 10 minutes)"
+  (cd "$ROOT" && cargo build --release --locked "${CARGO_FEATURES[@]}" --bin gatehouse-desktop)
+}
+
+# The release build and its Debian package, made by the Tauri CLI (from npm) with the UI built
+# fresh. The AppImage is not built: Tauri's AppImage bundler downloads linuxdeploy from GitHub,
+# which these machines cannot reach (only the package registries).
+DEB_DIR="$CARGO_TARGET_DIR/release/bundle/deb"
+RELEASE_BIN="$CARGO_TARGET_DIR/release/gatehouse-desktop"
+build_package() {
+  step "Building the release app and its .deb (a first release build takes about 10 minutes)"
+  rm -rf "$DEB_DIR"
+  (cd "$ROOT" && "$ROOT/ui/node_modules/.bin/tauri" build --ci --bundles deb -- --locked)
+  DEB="$(ls "$DEB_DIR"/*.deb)"
+  export DEB
+}
