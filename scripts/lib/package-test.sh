@@ -30,6 +30,8 @@ dpkg-deb --fsys-tarfile "$DEB" | tar -xO usr/share/applications/Gatehouse.deskto
 grep -qx 'Name=Gatehouse' "$out/Gatehouse.desktop" || die "the desktop entry is not named Gatehouse"
 grep -qx 'Exec=gatehouse-desktop' "$out/Gatehouse.desktop" || die "the desktop entry does not start gatehouse-desktop"
 grep -qx 'Icon=gatehouse-desktop' "$out/Gatehouse.desktop" || die "the desktop entry has no icon"
+grep -qx 'Categories=Office;' "$out/Gatehouse.desktop" || die "the desktop entry is not in Office (tauri.conf.json: Business)"
+[ "$(field Maintainer)" = "The Gatehouse developers" ] || die "the package has no maintainer"
 
 step "Package: no web inspector in the release build"
 # Tauri turns the inspector on in debug builds or with its `devtools` feature; release builds

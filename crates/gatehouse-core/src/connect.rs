@@ -257,6 +257,16 @@ pub async fn check_with_session(
     req: &ConnectRequest,
     token: &Secret,
 ) -> Result<ConnectionReport> {
+    Ok(check_and_list(session, req, token).await?.0)
+}
+
+/// [`check_with_session`], with the business's system users it listed (none when the token may
+/// not list them), so a caller that needs them does not read them twice.
+pub(crate) async fn check_and_list(
+    session: &Session,
+    req: &ConnectRequest,
+    token: &Secret,
+) -> Result<(ConnectionReport, Option<Vec<gatehouse_graph::SystemUser>>)> {
     let me = session.me().await?;
     let business = session.business(&req.business_id).await?;
     let debug = session.debug_token(token).await;
@@ -293,6 +303,7 @@ pub async fn check_with_session(
         Err(e) => return Err(e.into()),
     }
     let (mut regular, mut admin) = (0u32, 0u32);
+    let mut listed = None;
     match session.system_users(&req.business_id).collect_all().await {
         Ok((users, _)) => {
             for user in &users {
@@ -306,13 +317,14 @@ pub async fn check_with_session(
                     facts.token_owner_role = Some(is_admin);
                 }
             }
+            listed = Some(users);
         }
         Err(e) if refused(&e) => facts.listing_refused = true,
         Err(e) => return Err(e.into()),
     }
 
     let problems = facts.problems();
-    Ok(ConnectionReport {
+    let report = ConnectionReport {
         business_name: business.name.unwrap_or_else(|| format!("Business {}", business.id)),
         business_id: business.id,
         verification: facts.verification,
@@ -330,7 +342,8 @@ pub async fn check_with_session(
         problems,
         graph_destination: GraphDestination::of(req.base_url.as_deref()),
         graph_note: GraphDestination::of(req.base_url.as_deref()).note(req.base_url.as_deref()),
-    })
+    };
+    Ok((report, listed))
 }
 
 /// What the checks found, before it is put into words.

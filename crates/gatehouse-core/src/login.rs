@@ -312,8 +312,8 @@ pub async fn check_business(
         base_url: base_url.map(str::to_owned),
         api_version: api_version.to_owned(),
     };
-    let report =
-        crate::connect::check_with_session(&signed_in.session, &request, &signed_in.token).await?;
+    let (report, listed) =
+        crate::connect::check_and_list(&signed_in.session, &request, &signed_in.token).await?;
     let (mut adds_app_id, mut blocking, mut warnings, mut own_sign_in_warning) =
         (None, Vec::new(), Vec::new(), None);
     for problem in &report.problems {
@@ -329,11 +329,11 @@ pub async fn check_business(
             _ => warnings.push(problem.clone()),
         }
     }
-    // A person who cannot read the business's system users cannot set one up either.
-    let admins = if blocking.is_empty() {
-        admin_system_users(signed_in, business_id).await?
-    } else {
-        Vec::new()
+    // A person who cannot read the business's system users cannot set one up either; the
+    // check's own listing gives the admins (no second read).
+    let admins = match listed {
+        Some(users) if blocking.is_empty() => admins_of(users),
+        _ => Vec::new(),
     };
     let suggested = AdminChoice::default_for(&admins);
     Ok(BusinessCheck {
@@ -355,11 +355,15 @@ pub async fn admin_system_users(
 ) -> Result<Vec<AdminSystemUser>> {
     crate::profiles::validate_numeric_id("business id", business_id)?;
     let (users, _) = signed_in.session.system_users(business_id).collect_all().await?;
-    Ok(users
+    Ok(admins_of(users))
+}
+
+fn admins_of(users: Vec<gatehouse_graph::SystemUser>) -> Vec<AdminSystemUser> {
+    users
         .into_iter()
         .filter(|u| matches!(u.role, Some(gatehouse_graph::SystemUserRole::Admin)))
         .map(|u| AdminSystemUser { name: u.name.clone(), id: u.id })
-        .collect())
+        .collect()
 }
 
 /// What the setup did.
