@@ -184,6 +184,25 @@ def test_full_flow_from_a_new_system_user_to_an_inspected_token(app):
     app.driver.execute_script("document.documentElement.dataset.theme = 'dark'")
     app.screenshot("11-tokens-dark")
     app.driver.execute_script("document.documentElement.dataset.theme = 'light'")
+    # "I leaked it…": the engine's steps, stop first (Gatehouse kept no copy: invalidate).
+    grid.find_element(By.XPATH, f".//button[@aria-label='I leaked it… token …{token[-6:]}']").click()
+    rescue = app.wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "[role='dialog']"))
+    app.wait.until(lambda d: "Stop it now" in rescue.text)
+    steps = [li.text for li in rescue.find_elements(By.CSS_SELECTOR, "li")]
+    # Numbered: "1", then the step's words.
+    assert steps[0].lstrip("1 \n").startswith("Stop it now"), steps
+    assert steps[1].lstrip("2 \n").startswith("Make a replacement"), steps
+    assert token not in rescue.text
+    app.screenshot("11-leaked")
+    # Dark, and two frames for the dialog's layer to repaint before the screenshot.
+    app.driver.execute_async_script(
+        "const done = arguments[0]; document.documentElement.dataset.theme = 'dark';"
+        "requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 200)));"
+    )
+    app.screenshot("11-leaked-dark")
+    app.driver.execute_script("document.documentElement.dataset.theme = 'light'")
+    rescue.find_element(By.XPATH, ".//button[normalize-space()='Close']").click()
+    app.wait.until(lambda d: not d.find_elements(By.CSS_SELECTOR, "[role='dialog']"))
     app.link("Audit log").click()
     app.heading("Audit log")
     log = app.wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "[role='grid'][aria-label='Audit log entries']"))

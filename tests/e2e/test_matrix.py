@@ -80,6 +80,15 @@ def test_the_access_matrix_shows_who_can_touch_what(app):
     assert "· Owned" not in grid.text
     app.screenshot("2-matrix-by-client")
 
+    # The least-privilege report of the agency's admin, exported for a review.
+    app.button("Report as CSV").click()
+    app.wait.until(lambda d: "Exported the least-privilege report of 1 admin system user" in main_text(app))
+    path = app.driver.find_element(By.XPATH, "//*[contains(@class, 'mono') and contains(., 'gatehouse-least-privilege-')]").text
+    with open(path, encoding="utf-8") as report:
+        rows = report.read().splitlines()
+    assert rows[0].startswith("admin system user,admin id,reaches,"), rows[0]
+    assert any(r.startswith("Gatehouse Admin,") for r in rows[1:]), rows
+
 
 @pytest.mark.parametrize("graph_api", ["matrix:10000"], indirect=True)
 def test_the_matrix_stays_responsive_at_10000_assets_and_20_system_users(app, graph_api):

@@ -87,8 +87,9 @@ describe("the token inventory", () => {
     await user.click(within(table).getByRole("button", { name: `I lost it… token …${renewed}` }));
     const lost = await screen.findByRole("dialog", { name: `Lost: token …${renewed}` });
     const steps = within(lost).getAllByRole("listitem").map((li) => li.textContent);
-    expect(steps[0]).toMatch(/^Make a replacement/);
-    expect(steps[steps.length - 1]).toMatch(/^Revoke the old one/);
+    // Each step numbered, then its words.
+    expect(steps[0]).toMatch(/^1Make a replacement/);
+    expect(steps[steps.length - 1]).toMatch(new RegExp(`^${String(steps.length)}Revoke the old one`));
     expect(within(lost).getByRole("link", { name: "Open the system user" })).toBeTruthy();
     await user.click(within(lost).getByRole("button", { name: "Revoke it now" }));
     expect(await within(lost).findByText(`Token …${renewed} is revoked.`)).toBeTruthy();
@@ -106,7 +107,7 @@ describe("the token inventory", () => {
     // of Reporting Server, which the guide says stops the other working one too.
     await user.click(within(table).getByRole("button", { name: `I leaked it… token …${loose}` }));
     const rescue = await screen.findByRole("dialog", { name: `Leaked: token …${loose}` });
-    expect(within(rescue).getAllByRole("listitem")[0]?.textContent).toMatch(/^Stop it now\. Gatehouse keeps no copy of it/);
+    expect(within(rescue).getAllByRole("listitem")[0]?.textContent).toMatch(/^1Stop it now\. Gatehouse keeps no copy of it/);
     expect(within(rescue).getByText(/The 1 other working token Gatehouse knows of for it stops too/)).toBeTruthy();
     await user.click(within(rescue).getByRole("button", { name: "Invalidate every token of Reporting Server" }));
     expect(await within(rescue).findByText("Every token of Reporting Server is invalidated.")).toBeTruthy();

@@ -76,29 +76,34 @@ export function TokenRescueDialog({ rescue, ownerName, inOpenPortfolio, onClose,
         {data && (
           <>
             <p>{data.lede}</p>
-            <ol className="stack-sm rescue__steps">
-              {data.steps.map((step) => (
-                <li key={step.action} className="stack-xs">
-                  <span>
-                    <strong>{step.title}.</strong> {step.text}
+            <ol className="stack-sm plain-list">
+              {data.steps.map((step, i) => (
+                <li key={step.action} className="step">
+                  <span className="step__number" aria-hidden="true">
+                    {i + 1}
                   </span>
-                  {step.action === "replace" && token?.user_id && inOpenPortfolio && (
+                  <div className="stack-xs">
                     <span>
-                      <Link href={hrefFor({ name: "system-user", id: token.user_id })}>Open the system user</Link>, then Generate token.
+                      <strong>{step.title}.</strong> {step.text}
                     </span>
-                  )}
-                  {step.action === "review_activity" && (
-                    <span>
-                      <Link href={hrefFor({ name: "audit-log" })}>Open the audit log</Link>
-                    </span>
-                  )}
-                  {step.button && !stopped && (
-                    <span>
-                      <Button variant="danger" isDisabled={pending} onPress={() => void act(step)}>
-                        {pending ? "Stopping…" : step.button}
-                      </Button>
-                    </span>
-                  )}
+                    {step.action === "replace" && token?.user_id && inOpenPortfolio && (
+                      <span>
+                        <Link href={hrefFor({ name: "system-user", id: token.user_id })}>Open the system user</Link>, then Generate token.
+                      </span>
+                    )}
+                    {step.action === "review_activity" && (
+                      <span>
+                        <Link href={hrefFor({ name: "audit-log" })}>Open the audit log</Link>
+                      </span>
+                    )}
+                    {step.button && !stopped && (
+                      <span>
+                        <Button variant="danger" isDisabled={pending} onPress={() => void act(step)}>
+                          {pending ? "Stopping…" : step.button}
+                        </Button>
+                      </span>
+                    )}
+                  </div>
                 </li>
               ))}
             </ol>
