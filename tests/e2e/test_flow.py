@@ -63,6 +63,33 @@ def next_step(app) -> None:
     app.button("Next").click()
 
 
+def scope_check(scope: str) -> str:
+    """A permission's tick box in the generate dialog, by the permission's name."""
+    return (
+        "//*[contains(@class, 'check__button')]"
+        f"[../*[.//*[@class='scope-name' and normalize-space()='{scope}']]"
+        f" or .//*[@class='scope-name' and normalize-space()='{scope}']]"
+    )
+
+
+def generate_token(app, scope: str, expiry: str | None = None) -> None:
+    """Generates a token for the open system user through the dialog, up to the copy-once dialog:
+    the demo agency's app, `expiry` when given (else the dialog's default) and `scope`."""
+    dialog = open_generate_dialog(app)
+    # The dialog loads the apps after it opens.
+    app.wait.until(lambda d: dialog.find_element(By.XPATH, choice("Brightline Ads Manager"))).click()
+    next_step(app)
+    if expiry:
+        app.wait.until(lambda d: d.find_element(By.XPATH, choice(expiry))).click()
+    next_step(app)
+    app.wait.until(lambda d: d.find_element(By.XPATH, scope_check(scope))).click()
+    next_step(app)
+    app.wait.until(
+        lambda d: d.find_element(By.XPATH, "//*[@role='dialog']//button[normalize-space()='Generate token' and not(@disabled)]")
+    ).click()
+    app.wait.until(lambda d: d.find_element(By.XPATH, "//button[normalize-space()='Copy']"))
+
+
 @pytest.mark.skipif(shutil.which("xclip") is None, reason="xclip reads the clipboard")
 def test_full_flow_from_a_new_system_user_to_an_inspected_token(app):
     app.driver.execute_script(
@@ -125,14 +152,7 @@ def test_full_flow_from_a_new_system_user_to_an_inspected_token(app):
     next_step(app)
     app.wait.until(lambda d: d.find_element(By.XPATH, choice("60 days (recommended)"))).click()
     next_step(app)
-    app.wait.until(
-        lambda d: d.find_element(
-            By.XPATH,
-            "//*[contains(@class, 'check__button')]"
-            "[../*[.//*[@class='scope-name' and normalize-space()='ads_management']]"
-            " or .//*[@class='scope-name' and normalize-space()='ads_management']]",
-        )
-    ).click()
+    app.wait.until(lambda d: d.find_element(By.XPATH, scope_check("ads_management"))).click()
     app.wait.until(lambda d: "added because ads_management needs it" in dialog.text)
     app.screenshot("7-permissions")
     next_step(app)

@@ -8,37 +8,17 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from fake_notifications import FakeNotifications
-from test_flow import choice, next_step, open_generate_dialog
+from test_flow import generate_token
 
 
 def generate_sixty_day_token(app) -> str:
-    """A 60-day ads_read token for Reporting Server, closed without copying; its last 6 characters
-    as the copy-once dialog's mask shows them (•••…abcd shows 4, the inventory 6)."""
+    """A 60-day ads_read token for Reporting Server, closed without copying; its last 4 characters
+    as the copy-once dialog's mask shows them."""
     app.link("System users").click()
     app.heading("System users")
     app.wait.until(lambda d: d.find_element(By.XPATH, "//a[normalize-space()='Reporting Server']")).click()
     app.heading("Reporting Server")
-    dialog = open_generate_dialog(app)
-    app.wait.until(lambda d: dialog.find_element(By.XPATH, choice("Brightline Ads Manager"))).click()
-    install = dialog.find_elements(By.XPATH, "//button[starts-with(normalize-space(), 'Install Brightline Ads Manager')]")
-    if install:
-        install[0].click()
-        app.wait.until(lambda d: "is installed on Reporting Server" in dialog.text)
-    next_step(app)
-    app.wait.until(lambda d: d.find_element(By.XPATH, choice("60 days (recommended)"))).click()
-    next_step(app)
-    app.wait.until(
-        lambda d: d.find_element(
-            By.XPATH,
-            "//*[contains(@class, 'check__button')]"
-            "[../*[.//*[@class='scope-name' and normalize-space()='ads_read']]"
-            " or .//*[@class='scope-name' and normalize-space()='ads_read']]",
-        )
-    ).click()
-    next_step(app)
-    app.wait.until(
-        lambda d: d.find_element(By.XPATH, "//*[@role='dialog']//button[normalize-space()='Generate token' and not(@disabled)]")
-    ).click()
+    generate_token(app, "ads_read", "60 days (recommended)")
     mask = app.wait.until(lambda d: d.find_element(By.CSS_SELECTOR, ".token-mask")).text
     app.button("Close").click()
     app.button("Close without copying").click()

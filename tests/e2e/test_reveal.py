@@ -6,7 +6,7 @@ script here digs the handle out of the page's memory, as an injected one could."
 from selenium.webdriver.common.by import By
 
 from conftest import remember_secret
-from test_flow import choice, next_step, open_generate_dialog
+from test_flow import generate_token
 
 # Tries to replace the IPC entry point to record every answer (what an injected script would
 # try first). Tauri's is read-only: the assignment does nothing.
@@ -59,23 +59,7 @@ def refused_with(answer: dict) -> str:
 
 
 def generate(app):
-    dialog = open_generate_dialog(app)
-    app.wait.until(lambda d: dialog.find_element(By.XPATH, choice("Brightline Ads Manager"))).click()
-    next_step(app)
-    next_step(app)
-    app.wait.until(
-        lambda d: d.find_element(
-            By.XPATH,
-            "//*[contains(@class, 'check__button')]"
-            "[../*[.//*[@class='scope-name' and normalize-space()='ads_read']]"
-            " or .//*[@class='scope-name' and normalize-space()='ads_read']]",
-        )
-    ).click()
-    next_step(app)
-    app.wait.until(
-        lambda d: d.find_element(By.XPATH, "//*[@role='dialog']//button[normalize-space()='Generate token' and not(@disabled)]")
-    ).click()
-    app.wait.until(lambda d: d.find_element(By.XPATH, "//button[normalize-space()='Copy']"))
+    generate_token(app, "ads_read")
     handle = app.driver.execute_script(DIG)
     assert handle, "the handle is in the page's memory (the test's stand-in for a script that found it)"
     return handle

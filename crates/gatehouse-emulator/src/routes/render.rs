@@ -450,17 +450,7 @@ impl View<'_> {
                 Ok(envelope(data, &page, pp, links))
             }
             // UNCONFIRMED: a GET form of managed_businesses; we list the current OBO clients.
-            "managed_businesses" => {
-                let list = &biz.clients;
-                let id_at = |i: usize| st.businesses[list[i]].id.clone();
-                let page = paginate(list.len(), &id_at, &|_| true, pp)?;
-                let data = page
-                    .positions
-                    .iter()
-                    .map(|&p| self.render_business(list[p], fields))
-                    .collect::<GraphResult<Vec<_>>>()?;
-                Ok(envelope(data, &page, pp, links))
-            }
+            "managed_businesses" => self.businesses_page(&biz.clients, fields, pp, links),
             // The businesses that share assets with this one (it is their partner), in the
             // order they first shared.
             "clients" => {
@@ -473,17 +463,28 @@ impl View<'_> {
                         }
                     }
                 }
-                let id_at = |i: usize| st.businesses[list[i]].id.clone();
-                let page = paginate(list.len(), &id_at, &|_| true, pp)?;
-                let data = page
-                    .positions
-                    .iter()
-                    .map(|&p| self.render_business(list[p], fields))
-                    .collect::<GraphResult<Vec<_>>>()?;
-                Ok(envelope(data, &page, pp, links))
+                self.businesses_page(&list, fields, pp, links)
             }
             _ => Err(GraphError::nonexisting_field(edge, "Business")),
         }
+    }
+
+    /// One page of `list` (businesses) as Business nodes.
+    fn businesses_page(
+        &self,
+        list: &[BizIx],
+        fields: &[Field],
+        pp: &PageParams,
+        links: &LinkBase,
+    ) -> GraphResult<Value> {
+        let id_at = |i: usize| self.st.businesses[list[i]].id.clone();
+        let page = paginate(list.len(), &id_at, &|_| true, pp)?;
+        let data = page
+            .positions
+            .iter()
+            .map(|&p| self.render_business(list[p], fields))
+            .collect::<GraphResult<Vec<_>>>()?;
+        Ok(envelope(data, &page, pp, links))
     }
 
     /// `GET /{asset}/assigned_users?business=B`: users of B assigned to the asset.
