@@ -77,11 +77,33 @@ pub fn drift(matrix: &AccessMatrix, tokens: &[InventoryToken]) -> Vec<DriftFindi
         .filter(|a| a.holders == 0 && a.relation == gatehouse_graph::Relation::Client)
         .count();
     if shared_unheld > 0 {
+        // Which clients, most first: the agency works client by client.
+        let mut by_client: Vec<(String, usize)> = Vec::new();
+        for a in matrix
+            .assets
+            .iter()
+            .filter(|a| a.holders == 0 && a.relation == gatehouse_graph::Relation::Client)
+        {
+            let name = a
+                .client
+                .and_then(|c| matrix.clients.get(c as usize))
+                .map_or_else(|| "a client Meta does not name".to_owned(), |c| c.name.clone());
+            match by_client.iter_mut().find(|(n, _)| *n == name) {
+                Some((_, count)) => *count += 1,
+                None => by_client.push((name, 1)),
+            }
+        }
+        by_client.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let which = by_client
+            .iter()
+            .map(|(name, count)| format!("{name} {}", crate::jobs::thousands(n(*count))))
+            .collect::<Vec<_>>()
+            .join(", ");
         out.push(DriftFinding {
             code: DriftCode::SharedAssetsGrantedToNobody,
             count: n(shared_unheld),
             message: format!(
-                "{} shared by clients {} given to no system user.",
+                "{} shared by clients {} given to no system user ({which}).",
                 plural(shared_unheld, "asset", "assets"),
                 if shared_unheld == 1 { "is" } else { "are" }
             ),

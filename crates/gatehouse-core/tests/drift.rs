@@ -33,6 +33,14 @@ async fn what_drifted_is_found_and_worded() {
     let findings = drift(&matrix, &tokens);
     let codes: Vec<DriftCode> = findings.iter().map(|f| f.code).collect();
     assert!(codes.contains(&DriftCode::AssetsHeldByNoOne), "{findings:#?}");
+    // Shared assets nobody holds, by client (most first), so an agency knows whose to sort out.
+    let shared =
+        findings.iter().find(|f| f.code == DriftCode::SharedAssetsGrantedToNobody).unwrap();
+    for client in
+        ["Lucky Shrub Garden Supply ", "Harbor & Vine Coffee Roasters ", "Peak Trail Outfitters "]
+    {
+        assert!(shared.message.contains(client), "{}", shared.message);
+    }
     let idle = findings.iter().find(|f| f.code == DriftCode::SystemUserWithoutAssets).unwrap();
     assert!(idle.message.contains("“Idle Server”"), "{}", idle.message);
     let admin_use = findings.iter().find(|f| f.code == DriftCode::AdminForDailyWork).unwrap();
