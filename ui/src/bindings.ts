@@ -671,6 +671,8 @@ export type ErrorCode = "token_expired" | "token_invalid" | "missing_permission"
 "no_sign_in_under_way" | 
 /**  An On Behalf Of step ran without the client admin's token in memory. */
 "no_client_admin_token" | 
+/**  Demo mode's "link with the demo client's admin" for a business the demo has none of. */
+"no_demo_client_admin" | 
 /**  The inventory's token has no keychain copy to act with. */
 "no_kept_copy" | 
 /**  No token (or more than one) of the inventory has the fingerprint given. */

@@ -73,14 +73,11 @@ fn changes_made_from_the_command_line_are_listed_verified_and_exported() {
     assert_ne!(again.code, 0, "an existing file is not replaced");
 }
 
-#[test]
-fn generated_tokens_are_in_the_inventory_by_fingerprint_and_in_the_calendar() {
-    let dir = tempfile::tempdir().unwrap();
-    let config = dir.path();
-    // Each --demo command starts the demo afresh: a system user it has from the start.
+/// The demo agency's Reporting Server (each --demo command starts the demo afresh, with it).
+fn reporting_server(config: &std::path::Path) -> String {
     let listed = gatehouse(config, &["--demo", "--json", "system-users", "list"], None, &[]);
     let users = listed.ok().json();
-    let id = users["system_users"]
+    users["system_users"]
         .as_array()
         .unwrap_or_else(|| panic!("{users}"))
         .iter()
@@ -88,7 +85,14 @@ fn generated_tokens_are_in_the_inventory_by_fingerprint_and_in_the_calendar() {
         .unwrap_or_else(|| panic!("{users}"))["id"]
         .as_str()
         .unwrap()
-        .to_owned();
+        .to_owned()
+}
+
+#[test]
+fn generated_tokens_are_in_the_inventory_by_fingerprint_and_in_the_calendar() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path();
+    let id = reporting_server(config);
     let generated = gatehouse(
         config,
         &[
@@ -130,17 +134,7 @@ fn generated_tokens_are_in_the_inventory_by_fingerprint_and_in_the_calendar() {
 fn a_lost_or_leaked_token_is_guided_by_fingerprint_and_kept_verbs_say_what_is_missing() {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path();
-    let users = gatehouse(config, &["--demo", "--json", "system-users", "list"], None, &[]);
-    let users = users.ok().json();
-    let id = users["system_users"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|u| u["name"] == "Reporting Server")
-        .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = reporting_server(config);
     let args = [
         "--demo",
         "token",

@@ -130,11 +130,11 @@ pub async fn link_demo_client(
     state: &AppState,
     client_business_id: String,
 ) -> Result<(), CommandError> {
-    let id = state.active_id();
-    if !id.starts_with(crate::state::DEMO_PREFIX) {
-        return Err(crate::internal(format!("{id} is not a demo portfolio")));
-    }
     let client = client_business_id.trim().to_owned();
+    let no_admin = || CommandFailure::NoDemoClientAdmin { client_business_id: client.clone() };
+    if !state.active_id().starts_with(crate::state::DEMO_PREFIX) {
+        return Err(no_admin().into());
+    }
     let token = state
         .demo()
         .await?
@@ -144,7 +144,7 @@ pub async fn link_demo_client(
         .iter()
         .find(|b| b.id == client)
         .and_then(|b| b.user_token.clone())
-        .ok_or_else(|| crate::internal(format!("the demo has no admin for business {client}")))?;
+        .ok_or_else(no_admin)?;
     link_with(state, client, Secret::new(token)).await
 }
 

@@ -28,6 +28,9 @@ pub enum CommandFailure {
     /// An On Behalf Of step needs the client admin's token, which Gatehouse keeps only while
     /// the client wizard is open (and for that client).
     NoClientAdminToken { client_business_id: String },
+    /// "Link with the demo client's admin" for a business the demo has no admin of (another
+    /// business's ID was typed, or a saved portfolio is open).
+    NoDemoClientAdmin { client_business_id: String },
     /// Something inside Gatehouse failed (a task panicked, an answer did not serialize).
     Internal { detail: String },
 }
@@ -42,6 +45,7 @@ impl Explain for CommandFailure {
             Self::PortfolioNotFound { .. } => ErrorCode::PortfolioNotFound,
             Self::NoSignInUnderWay => ErrorCode::NoSignInUnderWay,
             Self::NoClientAdminToken { .. } => ErrorCode::NoClientAdminToken,
+            Self::NoDemoClientAdmin { .. } => ErrorCode::NoDemoClientAdmin,
             Self::JobOfAnotherPortfolio { .. } => ErrorCode::JobOtherPortfolio,
             Self::Internal { .. } => ErrorCode::Internal,
         }
@@ -71,6 +75,10 @@ impl Explain for CommandFailure {
             Self::JobOfAnotherPortfolio { portfolio_id, .. } => format!(
                 "This change belongs to another portfolio ({portfolio_id}), not to the open one."
             ),
+            Self::NoDemoClientAdmin { client_business_id } => format!(
+                "The demo has no admin of business {client_business_id} to link it with: only \
+                 the demo's own client businesses have one, and only in a demo portfolio."
+            ),
             Self::NoClientAdminToken { client_business_id } => format!(
                 "Gatehouse no longer holds the admin token of client business \
                  {client_business_id}: it keeps it only while you work on that client, and never \
@@ -97,6 +105,9 @@ impl Explain for CommandFailure {
             }
             Self::PortfolioNotFound { .. } => "Choose a portfolio from the list.".to_owned(),
             Self::NoSignInUnderWay => "Sign in with Meta again.".to_owned(),
+            Self::NoDemoClientAdmin { .. } => {
+                "Choose one of the demo's clients, or paste the client admin's token.".to_owned()
+            }
             Self::NoClientAdminToken { .. } => match surface {
                 Surface::Desktop => "Paste the client admin's token again (step 2).".to_owned(),
                 Surface::Cli => "Give the client admin's token again on stdin.".to_owned(),

@@ -66,23 +66,24 @@ pub async fn export_token_calendar(
     Ok(ExportedFile { path: path.display().to_string(), entries: events })
 }
 
-/// Which of `tokens` (the open portfolio's) have their copy in the keychain (one read per
-/// system user: the keychain keeps one copy each).
+/// Which of `tokens` (the open portfolio's) have their copy in the keychain: one keychain read
+/// per system user (it keeps one copy each), compared with each of its tokens.
 async fn kept_copies(state: &AppState, tokens: &[InventoryToken]) -> Vec<String> {
     let (active, Ok(secrets)) = (state.active_id(), state.secrets()) else { return Vec::new() };
-    let mut seen = std::collections::HashSet::new();
+    let mut users: Vec<&str> = tokens
+        .iter()
+        .filter(|t| t.portfolio_id == active && !t.state.is_dead())
+        .filter_map(|t| t.user_id.as_deref())
+        .collect();
+    users.sort_unstable();
+    users.dedup();
     let mut kept = Vec::new();
-    for t in tokens.iter().filter(|t| t.portfolio_id == active && !t.state.is_dead()) {
-        if !seen.insert(t.user_id.clone()) {
-            continue;
-        }
-        // The copy kept for this system user, compared with each of its tokens.
-        let mine = tokens.iter().filter(|o| o.portfolio_id == active && o.user_id == t.user_id);
-        for o in mine {
-            if let Ok(Some(_)) = inventory::kept_copy(secrets, o).await {
-                kept.push(o.fingerprint.hash.clone());
-                break;
-            }
+    for user in users {
+        let Ok(key) = inventory::kept_token_key(&active, user) else { continue };
+        let Ok(Some(copy)) = secrets.get(&key).await else { continue };
+        let hash = gatehouse_core::audit::Fingerprint::of(&copy).hash;
+        if tokens.iter().any(|t| t.portfolio_id == active && t.fingerprint.hash == hash) {
+            kept.push(hash);
         }
     }
     kept

@@ -129,6 +129,7 @@ fn engine_errors() -> Vec<Box<dyn Explain>> {
         CommandFailure::TokenAlreadyRevealed,
         CommandFailure::NoSignInUnderWay,
         CommandFailure::NoClientAdminToken { client_business_id: "200".into() },
+        CommandFailure::NoDemoClientAdmin { client_business_id: "200".into() },
         CommandFailure::KeychainOwnerUnknown,
         CommandFailure::AppSecretMissing,
         CommandFailure::PortfolioNotFound { id: "demo:nope".into() },

@@ -86,6 +86,20 @@ async fn fields_nested_unknown_and_defaults() {
         env.get(&format!("/v26.0/{}/owned_pages?fields=id,colour&access_token={t}", a.id)).await;
     r.err(100, None);
     assert!(r.json["error"]["message"].as_str().unwrap().contains("nonexisting field (colour)"));
+    // `owner_business` only where Meta's SDK has it: a client's pixel names its owner, an
+    // InstagramBusinessAsset has no such field.
+    let r = env
+        .get(&format!("/v26.0/{}/client_pixels?fields=id,owner_business&access_token={t}", a.id))
+        .await;
+    let owner = &r.ok()["data"][0]["owner_business"];
+    assert!(owner["id"].is_string() && owner["id"] != a.id.as_str(), "{owner}");
+    let r = env
+        .get(&format!(
+            "/v26.0/{}/client_instagram_assets?fields=id,owner_business&access_token={t}",
+            a.id
+        ))
+        .await;
+    r.err(100, None);
     // Nested edges in fields on a node, with a limit.
     let r = env
         .get(&format!("/v26.0/{}?fields=id,name,owned_pages.limit(2){{id,name,category}},owned_apps&access_token={t}", a.id))

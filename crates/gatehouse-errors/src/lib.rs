@@ -112,6 +112,8 @@ pub enum ErrorCode {
     NoSignInUnderWay,
     /// An On Behalf Of step ran without the client admin's token in memory.
     NoClientAdminToken,
+    /// Demo mode's "link with the demo client's admin" for a business the demo has none of.
+    NoDemoClientAdmin,
     /// The inventory's token has no keychain copy to act with.
     NoKeptCopy,
     /// No token (or more than one) of the inventory has the fingerprint given.

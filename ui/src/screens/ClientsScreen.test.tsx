@@ -88,6 +88,15 @@ describe("clients (On Behalf Of)", () => {
     const field = screen.getByLabelText("Client admin's token");
     await waitFor(() => expect(field.getAttribute("aria-invalid")).toBe("true"));
     expect(screen.queryByText(/is linked$/)).toBeNull();
+    // The demo's admins exist only for the demo's own clients: another ID is said in words.
+    await user.click(screen.getByRole("button", { name: "Cancel" }));
+    await user.click(await screen.findByRole("button", { name: "Link a client" }));
+    await user.click(await screen.findByRole("radio", { name: /Another business/ }));
+    await user.type(screen.getByRole("textbox", { name: "Client business ID" }), "123456789");
+    await user.click(screen.getByRole("button", { name: "Next" }));
+    await user.click(await screen.findByRole("button", { name: "Link with the demo client's admin" }));
+    expect(await screen.findByText(/The demo has no admin of business 123456789/)).toBeTruthy();
+    expect(screen.getByText(/Choose one of the demo's clients/)).toBeTruthy();
   });
 
   it("in demo mode links with the demo client's admin (no token to paste), searches and picks the client's ad accounts in bulk, and gives other kinds", async () => {

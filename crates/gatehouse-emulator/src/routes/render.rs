@@ -93,6 +93,23 @@ fn select(
     Ok(Value::Object(out))
 }
 
+/// Whether a node type of Meta's SDK has the `business` or `owner_business` field.
+fn has_business_field(node_type: &str, field: &str) -> bool {
+    match field {
+        "business" => matches!(node_type, "AdAccount" | "Page" | "ProductCatalog" | "Application"),
+        "owner_business" => matches!(
+            node_type,
+            "AdAccount"
+                | "Page"
+                | "ProductCatalog"
+                | "AdsPixel"
+                | "WhatsAppBusinessAccount"
+                | "IGUser"
+        ),
+        _ => false,
+    }
+}
+
 fn business_ref(st: &State, b: BizIx, f: &Field) -> GraphResult<Value> {
     let biz = &st.businesses[b];
     let fields = f.children.as_deref().unwrap_or(&[]);
@@ -126,7 +143,14 @@ impl View<'_> {
             let common = match name {
                 "id" => Some(json!(asset.id)),
                 "name" => Some(json!(asset.name)),
-                "business" | "owner_business" => Some(business_ref(st, asset.owner, f)?),
+                // Only where Meta's SDK has the field (facebook_business 26.0.3 `Field`
+                // classes): an InstagramBusinessAsset has neither, so asking is refused.
+                "business" if has_business_field(node_type, name) => {
+                    Some(business_ref(st, asset.owner, f)?)
+                }
+                "owner_business" if has_business_field(node_type, name) => {
+                    Some(business_ref(st, asset.owner, f)?)
+                }
                 // UNCONFIRMED: what `permitted_roles` holds on `assigned_instagram_accounts`;
                 // the Instagram task names the account was given are the most plausible.
                 "tasks" | "permitted_roles" if edge_field => {
