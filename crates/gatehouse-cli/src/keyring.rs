@@ -17,7 +17,7 @@ pub const KEYRING_ENV: &str = "GATEHOUSE_KEYRING";
 pub fn open_from_env() -> Result<SecretStore, CliError> {
     let choice = std::env::var(KEYRING_ENV).unwrap_or_default();
     match choice.as_str() {
-        "" | "secret-service" => Ok(SecretStore::secret_service()?),
+        "" | "secret-service" => Ok(SecretStore::native()?),
         "mock" => {
             eprintln!(
                 "warning: {KEYRING_ENV}=mock: secrets are kept in memory only and are lost when \

@@ -612,7 +612,7 @@ fn real_keyring_profile_round_trip() {
     let out = gatehouse(cfg, &["--profile", id, "system-users", "list", "--json"], None, false);
     ok(&out);
     assert!(!out.json()["system_users"].as_array().unwrap().is_empty());
-    let store = SecretStore::secret_service().unwrap();
+    let store = SecretStore::native().unwrap();
     let key = SecretKey::admin_token(id).unwrap();
     assert!(store.get_blocking(&key).unwrap().is_some());
     let out = gatehouse(cfg, &["profile", "remove", id, "--json"], None, false);
@@ -668,7 +668,7 @@ fn real_keyring_kept_token_refreshed_and_revoked_by_fingerprint() {
     let first = run(&generate);
     ok(&first);
     let first = Secret::new(first.stdout.trim().to_owned());
-    let store = SecretStore::secret_service().unwrap();
+    let store = SecretStore::native().unwrap();
     let key = kept_token_key(id, &su).unwrap();
     store.set_blocking(&key, &first).unwrap();
     let last = Fingerprint::of(&first).last;
@@ -768,7 +768,7 @@ fn real_keyring_demo_save_profile() {
     ok(&out2);
     assert!(out2.stdout.contains("From Demo"));
     let file = std::fs::read_to_string(cfg.join("profiles.json")).unwrap();
-    let store = SecretStore::secret_service().unwrap();
+    let store = SecretStore::native().unwrap();
     for key in [SecretKey::admin_token(id).unwrap(), SecretKey::app_secret(id).unwrap()] {
         let secret = store.get_blocking(&key).unwrap().expect("saved in the keyring");
         assert!(!file.contains(secret.expose()), "profiles.json holds a secret");

@@ -56,7 +56,7 @@ pub async fn keyring_status(state: &AppState) -> Result<KeyringReport, CommandEr
     let store = state.secrets()?;
     let elapsed = store.self_check().await?;
     let name = match store.backend() {
-        gatehouse_secrets::Backend::SecretService => "Secret Service",
+        gatehouse_secrets::Backend::Native => "Secret Service",
         gatehouse_secrets::Backend::Mock => "In-memory test store",
     };
     Ok(KeyringReport {

@@ -71,7 +71,7 @@ impl Environment {
     pub fn desktop() -> Self {
         let graph = GraphTarget::from_override(std::env::var("GATEHOUSE_GRAPH_URL").ok());
         Self {
-            secrets: SecretStore::secret_service(),
+            secrets: SecretStore::native(),
             profiles: ProfileStore::from_env(),
             database: None,
             exports: None,

@@ -21,7 +21,7 @@ fn report<T: std::fmt::Debug>(step: &str, started: Instant, result: &Result<T, S
 fn main() -> Result<(), SecretStoreError> {
     let seconds = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(20);
     let store = SecretStore::new(
-        StoreConfig::new(Backend::SecretService)
+        StoreConfig::new(Backend::Native)
             .with_service("dev.gatehouse.keyring-check")
             .with_timeout(Duration::from_secs(seconds)),
     )?;

@@ -5,7 +5,7 @@
 //!   [`Secret::expose`] is the only way out.
 //! - [`SecretKey`]: which secret of which portfolio profile, rendered to the keyring's "user"
 //!   attribute; never secret material.
-//! - [`SecretStore`]: the keyring ([`Backend::SecretService`] on Linux, or [`Backend::Mock`] for
+//! - [`SecretStore`]: the keyring ([`Backend::Native`]: the desktop's own keyring, or [`Backend::Mock`] for
 //!   tests, chosen explicitly: never a silent fallback). Every call goes through one serialized
 //!   worker thread with a timeout; failures are a typed [`SecretStoreError`] with a stable
 //!   [`code`](SecretStoreError::code) and a plain-language
@@ -52,7 +52,10 @@
 mod error;
 mod key;
 mod map;
+mod native;
 mod secret;
+#[cfg(target_os = "linux")]
+mod secret_service;
 mod store;
 
 pub use error::SecretStoreError;

@@ -35,9 +35,10 @@ pub const MAX_SECRET_BYTES: usize = 1280;
 /// other.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Backend {
-    /// The freedesktop Secret Service over D-Bus (GNOME Keyring, KWallet, KeePassXC), through
-    /// `zbus-secret-service-keyring-store`.
-    SecretService,
+    /// The desktop's own keyring ([`crate::native`]): the freedesktop Secret Service over D-Bus
+    /// on Linux (GNOME Keyring, KWallet, KeePassXC), the login keychain on macOS, the Credential
+    /// Manager on Windows.
+    Native,
     /// `keyring_core::mock::Store`: in memory, per [`SecretStore`], lost when the store is
     /// dropped. For tests and demos only.
     Mock,
@@ -157,7 +158,7 @@ pub enum MockFault {
 /// threads (the CLI); never a `*_blocking` method on an async runtime thread. The keyring itself
 /// never runs on the caller's thread or runtime: zbus drives D-Bus on its own executor thread.
 ///
-/// The Secret Service connection is opened on the first call (or [`probe`](Self::probe)), not
+/// The keyring connection is opened on the first call (or [`probe`](Self::probe)), not
 /// when the store is created, and opened again after a connection failure, so a keyring
 /// started later is picked up.
 #[derive(Clone)]
@@ -193,9 +194,9 @@ impl SecretStore {
         Ok(Self { inner: Arc::new(Inner { config, jobs }) })
     }
 
-    /// The Secret Service store with the default service name and timeout.
-    pub fn secret_service() -> Result<Self, SecretStoreError> {
-        Self::new(StoreConfig::new(Backend::SecretService))
+    /// The desktop's own keyring with the default service name and timeout.
+    pub fn native() -> Result<Self, SecretStoreError> {
+        Self::new(StoreConfig::new(Backend::Native))
     }
 
     /// An in-memory mock store under `service` (tests, demos).
@@ -420,7 +421,7 @@ impl Reply {
 
 enum Connection {
     /// Opened lazily; dropped after a connection-level failure so the next call reconnects.
-    SecretService(Option<Arc<CredentialStore>>),
+    Native(Option<Arc<CredentialStore>>),
     Mock(Arc<mock::Store>),
 }
 
@@ -433,7 +434,7 @@ struct Worker {
 impl Worker {
     fn new(config: &StoreConfig) -> Result<Self, SecretStoreError> {
         let connection = match config.backend {
-            Backend::SecretService => Connection::SecretService(None),
+            Backend::Native => Connection::Native(None),
             Backend::Mock => {
                 Connection::Mock(mock::Store::new().map_err(|e| map_keyring_error(e, ""))?)
             }
@@ -455,7 +456,7 @@ impl Worker {
                 catch_unwind(AssertUnwindSafe(|| self.execute(job.op))).unwrap_or_else(|_| {
                     Err(SecretStoreError::Platform("the keyring library panicked".into()))
                 });
-            if let (Err(err), Connection::SecretService(store)) = (&result, &mut self.connection) {
+            if let (Err(err), Connection::Native(store)) = (&result, &mut self.connection) {
                 if matches!(
                     err,
                     SecretStoreError::NoSecretService { .. } | SecretStoreError::Platform(_)
@@ -525,10 +526,9 @@ impl Worker {
                 let store: Arc<CredentialStore> = store.clone();
                 Ok(store)
             }
-            Connection::SecretService(Some(store)) => Ok(store.clone()),
-            Connection::SecretService(slot) => {
-                let store: Arc<CredentialStore> =
-                    zbus_secret_service_keyring_store::Store::new().map_err(map_connect_error)?;
+            Connection::Native(Some(store)) => Ok(store.clone()),
+            Connection::Native(slot) => {
+                let store = crate::native::open().map_err(map_connect_error)?;
                 *slot = Some(store.clone());
                 Ok(store)
             }
@@ -543,19 +543,19 @@ impl Worker {
         fault: Option<MockFault>,
     ) -> Result<Entry, SecretStoreError> {
         if let Some(MockFault::NoSecretService) = fault {
-            return Err(map_connect_error(fault_error(&MockFault::NoSecretService)));
+            return Err(map_connect_error(crate::native::imitate(&MockFault::NoSecretService)));
         }
         let store = self.store()?;
-        let mut modifiers = HashMap::new();
-        if matches!(self.connection, Connection::SecretService(_)) && !label.is_empty() {
-            modifiers.insert("label", label);
-        }
+        let modifiers = match self.connection {
+            Connection::Native(_) => crate::native::modifiers(label),
+            Connection::Mock(_) => HashMap::new(),
+        };
         let entry = store
             .build(&self.service, user, Some(&modifiers))
             .map_err(|e| map_keyring_error(e, user))?;
         if let Some(fault) = fault {
             if let Some(cred) = entry.as_any().downcast_ref::<mock::Cred>() {
-                cred.set_error(fault_error(&fault));
+                cred.set_error(crate::native::imitate(&fault));
             }
         }
         Ok(entry)
@@ -566,9 +566,11 @@ impl Worker {
             return Ok(Outcome::Status(match fault {
                 MockFault::Locked => StoreStatus::Locked,
                 MockFault::NoSecretService => {
-                    StoreStatus::Unavailable(map_connect_error(fault_error(&fault)))
+                    StoreStatus::Unavailable(map_connect_error(crate::native::imitate(&fault)))
                 }
-                other => StoreStatus::Unavailable(map_keyring_error(fault_error(&other), "")),
+                other => {
+                    StoreStatus::Unavailable(map_keyring_error(crate::native::imitate(&other), ""))
+                }
             }));
         }
         if let Connection::Mock(_) = self.connection {
@@ -577,23 +579,6 @@ impl Worker {
         if let Err(err) = self.store() {
             return Ok(Outcome::Status(StoreStatus::Unavailable(err)));
         }
-        Ok(Outcome::Status(crate::map::probe_default_collection()))
-    }
-}
-
-/// The error the zbus Secret Service store reports for the situation `fault` imitates.
-fn fault_error(fault: &MockFault) -> keyring_core::Error {
-    use keyring_core::Error as K;
-    use secret_service::Error as Ss;
-    match fault {
-        MockFault::NoSecretService => K::PlatformFailure(Box::new(Ss::Unavailable)),
-        MockFault::Locked => K::NoStorageAccess(Box::new(Ss::Locked)),
-        MockFault::PromptDismissed => K::NoStorageAccess(Box::new(Ss::Prompt)),
-        MockFault::NoDefaultCollection => K::NoStorageAccess(Box::new(Ss::NoResult)),
-        MockFault::AccessDenied => K::PlatformFailure(Box::new(Ss::ZbusFdo(
-            zbus::fdo::Error::AccessDenied("mock: access denied".into()),
-        ))),
-        MockFault::Platform(message) => K::PlatformFailure(message.clone().into()),
-        MockFault::Stall(_) => K::PlatformFailure("mock: stall".into()),
+        Ok(Outcome::Status(crate::native::probe()))
     }
 }

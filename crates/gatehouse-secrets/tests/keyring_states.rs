@@ -11,6 +11,7 @@
 //!   write of an existing entry asks for the unlock prompt, which fails at once without a
 //!   display (gcr-prompter cannot open it), and the call fails with `keyring_locked`. With a
 //!   display the dialog stays open and the call fails with `keyring_timeout`.
+#![cfg(target_os = "linux")]
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -25,7 +26,7 @@ const SERVICE: &str = "dev.gatehouse.test.states";
 
 fn store() -> SecretStore {
     SecretStore::new(
-        StoreConfig::new(Backend::SecretService)
+        StoreConfig::new(Backend::Native)
             .with_service(SERVICE)
             .with_timeout(Duration::from_secs(10)),
     )

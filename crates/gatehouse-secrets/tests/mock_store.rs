@@ -162,7 +162,7 @@ fn probe_reports_status() {
 #[test]
 fn faults_cannot_be_injected_into_the_real_keyring() {
     // Creating the store does not connect, so this runs anywhere.
-    let store = SecretStore::new(StoreConfig::new(Backend::SecretService)).unwrap();
+    let store = SecretStore::new(StoreConfig::new(Backend::Native)).unwrap();
     assert!(store.inject_mock_fault(MockFault::Locked).is_err());
 }
 

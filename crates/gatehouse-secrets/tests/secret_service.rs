@@ -13,6 +13,7 @@
 //! - `no_session_bus_*` tests run everywhere: they start this test binary again in a child
 //!   process whose environment points D-Bus at nowhere (so no test mutates its own process
 //!   environment), and check the error is `NoSecretService`, not a panic and not a fallback.
+#![cfg(target_os = "linux")]
 
 use std::process::Command;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -33,7 +34,7 @@ fn unique_service() -> String {
 
 fn real_store() -> SecretStore {
     SecretStore::new(
-        StoreConfig::new(Backend::SecretService)
+        StoreConfig::new(Backend::Native)
             .with_service(unique_service())
             .with_timeout(Duration::from_secs(20)),
     )
