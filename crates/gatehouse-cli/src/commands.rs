@@ -193,7 +193,7 @@ async fn open_connection(g: &Global) -> Result<Connection, CliError> {
         let store = keyring::open_from_env()?;
         keyring::load_secrets(&store, &profile.id).await?
     };
-    let portfolio = profile.open(&secrets, g.base_url.as_deref())?;
+    let portfolio = profiles.open(&profile, &secrets, g.base_url.as_deref())?;
     Ok(Connection::Profile {
         profile: Box::new(profile),
         portfolio: Box::new(portfolio),
@@ -597,6 +597,14 @@ async fn doctor(g: &Global, args: crate::cli::DoctorArgs) -> Result<u8, CliError
     let conn = connect(g).await?;
     eprintln!("Checking what the portfolio answers (read-only)…");
     let report = gatehouse_demo::compatibility_check(conn.portfolio()).await?;
+    if let Connection::Profile { profile, .. } = &conn {
+        // The profile's listings chain their pages only if this check saw Meta accept it.
+        let remembered = ProfileStore::from_env()
+            .and_then(|profiles| profiles.remember_check(profile, g.base_url.as_deref(), &report));
+        if let Err(e) = remembered {
+            eprintln!("warning: the result for chained paging could not be saved: {e}");
+        }
+    }
     let rendered = if g.json {
         serde_json::to_string_pretty(&report).map_err(|e| CliError::Input(e.to_string()))?
     } else {

@@ -51,3 +51,36 @@ fn doctor_reports_compatibility_without_identifying_anything() {
         assert!(!printed.contains(s.as_str()), "{s:?} is in what doctor printed");
     }
 }
+
+/// The profile's listings chain their pages only after `doctor` saw the server accept it, and
+/// page plainly again after a check that saw it refused.
+#[test]
+fn doctor_decides_whether_the_profile_chains_its_listings() {
+    use gatehouse_emulator::{ChainedCursors, FaultConfig};
+    let p = Portfolio::start();
+    let batches_listing = |p: &Portfolio| {
+        p.emulator.control("DELETE", "/requests", "", b"");
+        p.run(&["assets", "list", "ad-accounts", "--json"], None).ok();
+        p.emulator
+            .request_log()
+            .iter()
+            .filter(|l| l.method == "POST" && l.path == "/v26.0/")
+            .count()
+    };
+    assert_eq!(batches_listing(&p), 0, "plain paging before any check");
+
+    let out = p.run(&["doctor"], None);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("Chained paging: accepted."), "{}", out.stdout);
+    assert!(batches_listing(&p) > 0, "chained once the check accepted it");
+
+    p.emulator.set_faults(FaultConfig {
+        chained_cursors: ChainedCursors::Refused,
+        ..FaultConfig::default()
+    });
+    let out = p.run(&["doctor"], None);
+    assert_eq!(out.code, 0, "informational: {}\n{}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("Chained paging: refused (the second page"), "{}", out.stdout);
+    p.emulator.set_faults(FaultConfig::default());
+    assert_eq!(batches_listing(&p), 0, "plain again after a refusing check");
+}

@@ -38,8 +38,36 @@ pub struct CompatibilityCheck {
 
 /// Read-only probes of every read Gatehouse relies on, compared with the emulator's answers.
 pub async fn check_compatibility(state: &AppState) -> Result<CompatibilityCheck, CommandError> {
-    let report = gatehouse_demo::compatibility_check(&*state.portfolio().await?).await?;
+    let id = state.active_id();
+    let portfolio = state.portfolio().await?;
+    let report = gatehouse_demo::compatibility_check(&portfolio).await?;
+    if !id.starts_with(crate::state::DEMO_PREFIX) {
+        remember_check(state, &id, portfolio.chains_pages(), &report);
+    }
     Ok(CompatibilityCheck { text: report.to_text(), report })
+}
+
+/// Remembers for saved portfolio `id` what the check found about chained paging; when that
+/// changes how its listings page, the portfolio is opened again for the next command. A
+/// failure is said on stderr: the listings keep paging as they did.
+fn remember_check(
+    state: &AppState,
+    id: &str,
+    chained_now: bool,
+    report: &gatehouse_core::CompatReport,
+) {
+    let remembered = state.profiles().ok().map(|profiles| {
+        let profile = profiles.get(id)?;
+        // The URL the portfolio was opened with (see `portfolios::open`).
+        let confirmed =
+            state.confirmed_graph_url(id).filter(|url| profile.base_url.as_ref() == Some(url));
+        profiles.remember_check(&profile, confirmed.as_deref(), report)
+    });
+    match remembered {
+        Some(Ok(chained)) if chained != chained_now => state.reopen(id),
+        Some(Err(e)) => eprintln!("gatehouse: could not remember the chained paging check: {e}"),
+        _ => {}
+    }
 }
 
 /// The result of a keychain round trip.

@@ -152,7 +152,7 @@ pub async fn open(state: &AppState, id: &str) -> Result<Arc<Portfolio>, CommandE
         profiles::load_secrets(state.secrets()?, id).await.map_err(gatehouse_core::Error::from)?;
     let confirmed =
         state.confirmed_graph_url(id).filter(|url| profile.base_url.as_ref() == Some(url));
-    let portfolio = Arc::new(profile.open(&secrets, confirmed.as_deref())?);
+    let portfolio = Arc::new(state.profiles()?.open(&profile, &secrets, confirmed.as_deref())?);
     state.remember(id, portfolio.clone());
     Ok(portfolio)
 }

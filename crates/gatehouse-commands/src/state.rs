@@ -237,6 +237,12 @@ impl AppState {
         lock(&self.opened).insert(id.to_owned(), portfolio);
     }
 
+    /// Drops the opened portfolio `id` (not its confirmed URL): the next command opens it
+    /// again, with what changed in its profile.
+    pub fn reopen(&self, id: &str) {
+        lock(&self.opened).remove(id);
+    }
+
     pub fn forget(&self, id: &str) {
         lock(&self.opened).remove(id);
         lock(&self.confirmed_graph_urls).remove(id);

@@ -10,7 +10,8 @@
 use std::collections::BTreeMap;
 
 use gatehouse_graph::{
-    AssetKind, Assignment, Endpoint, GraphError, Relation, SecretParams, Session, TaskSet, Usage,
+    AssetKind, Assignment, ChainedPagingProbe, Endpoint, GraphError, Relation, SecretParams,
+    Session, TaskSet, Usage,
 };
 use serde::Serialize;
 use serde_json::Value;
@@ -93,6 +94,58 @@ impl CompatReport {
     pub fn compatible(&self) -> bool {
         self.differs == 0 && self.refused == 0
     }
+
+    /// What the check learnt about chained paging (the probe [`CHAINED_PAGING_PROBE`]).
+    pub fn chained_paging(&self) -> ChainedPaging {
+        let Some(p) = self.probes.iter().find(|p| p.probe == CHAINED_PAGING_PROBE) else {
+            return ChainedPaging::NotTried("this check did not try it".to_owned());
+        };
+        let mut parts = p.differences.clone();
+        match (p.graph_code, p.graph_subcode, &p.error_code) {
+            (Some(code), Some(sub), _) => parts.push(format!("Meta code {code}/{sub}")),
+            (Some(code), None, _) => parts.push(format!("Meta code {code}")),
+            (None, _, Some(code)) => parts.push(code.to_string()),
+            (None, _, None) => {}
+        }
+        let why = parts.join(", ");
+        match p.status {
+            ProbeStatus::Ok => ChainedPaging::Accepted,
+            ProbeStatus::Skipped => ChainedPaging::NotTried(why),
+            ProbeStatus::Refused | ProbeStatus::Differs => ChainedPaging::Refused(why),
+        }
+    }
+}
+
+/// The compatibility check's probe of chained paging: one batch whose second operation takes
+/// its cursor from the first's answer, compared with plain paging.
+pub const CHAINED_PAGING_PROBE: &str = "paging.chained";
+
+/// Whether a portfolio's server answered chained paging as plain paging (the product uses it
+/// only then: [`crate::profiles::ProfileStore::open`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChainedPaging {
+    Accepted,
+    /// Why not, in words that name nothing of the portfolio.
+    Refused(String),
+    /// Not tried (why): nothing to compare.
+    NotTried(String),
+}
+
+impl ChainedPaging {
+    /// The report's closing line.
+    pub fn line(&self) -> String {
+        match self {
+            ChainedPaging::Accepted => "Chained paging: accepted. A saved portfolio lists its \
+                assets several pages per request after this check."
+                .to_owned(),
+            ChainedPaging::Refused(why) => {
+                format!("Chained paging: refused ({why}). Listings ask for one page per request.")
+            }
+            ChainedPaging::NotTried(why) => {
+                format!("Chained paging: not tried ({why}). Listings ask for one page per request.")
+            }
+        }
+    }
 }
 
 impl CompatReport {
@@ -135,6 +188,9 @@ impl CompatReport {
                 out.push_str(&format!("         - {d}\n"));
             }
         }
+        out.push('\n');
+        out.push_str(&self.chained_paging().line());
+        out.push('\n');
         out
     }
 }
@@ -243,6 +299,71 @@ async fn run_probes(session: &Session, business_id: &str) -> Vec<Probed> {
         Some(batched),
     ));
     answers
+}
+
+/// Chained paging against plain paging on the first listing here with two pages of one item
+/// (ad accounts, Pages, system users): read-only, four calls. Informational: the product
+/// remembers the verdict for the profile and chains only where it was accepted.
+async fn probe_chained_paging(session: &Session, business_id: &str) -> ProbeResult {
+    let candidates = [
+        Endpoint::assets(AssetKind::AdAccount, Relation::Owned),
+        Endpoint::assets(AssetKind::AdAccount, Relation::Client),
+        Endpoint::assets(AssetKind::Page, Relation::Owned),
+        Endpoint::assets(AssetKind::Page, Relation::Client),
+        Endpoint::SYSTEM_USERS,
+    ];
+    let params = [("summary", "total_count".to_owned())];
+    let mut result = ProbeResult {
+        probe: CHAINED_PAGING_PROBE.to_owned(),
+        call: "POST / (batch): two pages of a listing, the second's cursor a {result=…} \
+               reference"
+            .to_owned(),
+        status: ProbeStatus::Skipped,
+        status_label: String::new(),
+        graph_code: None,
+        graph_subcode: None,
+        error_code: None,
+        differences: vec!["no listing here has two items to page through".to_owned()],
+        usage_headers: Vec::new(),
+        required: false,
+    };
+    for endpoint in &candidates {
+        let edge = endpoint.edge.unwrap_or_default();
+        let found = session.probe_chained_paging(endpoint, business_id, &params, 1).await;
+        let (status, reason, error) = match found {
+            Ok(ChainedPagingProbe::NotEnoughItems) => continue,
+            Err(e) => {
+                // Plain paging failed here (the other probes report it): try the next listing.
+                if result.error_code.is_none() {
+                    result.differences = vec![format!("plain paging of {edge} failed")];
+                    set_error(&mut result, &e);
+                }
+                continue;
+            }
+            Ok(ChainedPagingProbe::Accepted) => (ProbeStatus::Ok, None, None),
+            Ok(ChainedPagingProbe::Refused { reason, error }) => {
+                (ProbeStatus::Refused, Some(reason), error)
+            }
+        };
+        result.call = format!(
+            "POST / (batch): GET /{{business}}/{edge} twice, the second after={{result=…}}"
+        );
+        result.status = status;
+        result.differences = reason.into_iter().collect();
+        (result.graph_code, result.graph_subcode, result.error_code) = (None, None, None);
+        if let Some(e) = &error {
+            set_error(&mut result, e);
+        }
+        break;
+    }
+    result.status_label = result.status.label().to_owned();
+    result
+}
+
+fn set_error(result: &mut ProbeResult, e: &GraphError) {
+    result.graph_code = e.graph_code().and_then(|c| i32::try_from(c).ok());
+    result.graph_subcode = e.graph_subcode().and_then(|c| i32::try_from(c).ok());
+    result.error_code = Some(e.code());
 }
 
 /// `path → JSON type` of every field in `v`; list items are merged under `[]`.
@@ -421,6 +542,7 @@ pub async fn check(portfolio: &Portfolio, model: &Portfolio) -> Result<CompatRep
     for p in probes.iter_mut().filter(|p| informational.contains(&p.probe.as_str())) {
         p.required = false;
     }
+    probes.push(probe_chained_paging(portfolio.session(), portfolio.business_id()).await);
     let count = |s: ProbeStatus| {
         let n = probes.iter().filter(|p| p.required && p.status == s).count();
         u32::try_from(n).unwrap_or(u32::MAX)

@@ -6,7 +6,7 @@
 
 use gatehouse_graph::{
     ApiVersion, AssetKind, ClientConfig, Credentials, GraphClient, GraphError, ListOptions,
-    Relation, Secret, Session, SystemUserRole,
+    PagingMode, Relation, Secret, Session, SystemUserRole,
 };
 use serde::{Deserialize, Serialize};
 
@@ -204,11 +204,22 @@ pub fn session_for(
     api_version: &str,
     secrets: &ProfileSecrets,
 ) -> Result<Session> {
+    session_with_paging(base_url, api_version, secrets, PagingMode::Plain)
+}
+
+/// [`session_for`] with listings paged as `paging` says.
+pub(crate) fn session_with_paging(
+    base_url: Option<&str>,
+    api_version: &str,
+    secrets: &ProfileSecrets,
+    paging: PagingMode,
+) -> Result<Session> {
     let mut config = match base_url {
         Some(url) => ClientConfig::with_base_url(url),
         None => ClientConfig::default(),
     };
     config.api_version = ApiVersion::parse(api_version)?;
+    config.paging = paging;
     let client = GraphClient::new(config)?;
     let credentials = Credentials::with_app_secret(
         Secret::new(secrets.admin_token.expose().to_owned()),

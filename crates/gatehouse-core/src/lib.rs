@@ -34,7 +34,7 @@ pub use access::{
 };
 pub use business::{TwoFactor, Verification};
 pub use clipboard::{ClearAfterSecs, CopyReceipt, SecretClipboard, CLEAR_AFTER};
-pub use compat::{CompatReport, ProbeResult, ProbeStatus};
+pub use compat::{ChainedPaging, CompatReport, ProbeResult, ProbeStatus};
 pub use error::{Error, Result};
 pub use permissions::{scope_catalog, AppChoice, ScopeCatalog, ScopeGroup, ScopeInfo, ScopePreset};
 pub use portfolio::{

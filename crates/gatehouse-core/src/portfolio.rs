@@ -426,6 +426,13 @@ impl Portfolio {
         &self.session
     }
 
+    /// Whether its asset listings chain their pages in batch requests: only for a saved
+    /// portfolio whose last compatibility check saw Meta accept it
+    /// ([`crate::profiles::ProfileStore::open`]).
+    pub fn chains_pages(&self) -> bool {
+        self.session.client().config().paging != gatehouse_graph::PagingMode::Plain
+    }
+
     /// System users allowed as (regular, admin): as given, or from the access tier Meta's usage
     /// headers reported on an ads_management call, when either is known.
     fn allowance(&self) -> Option<(u32, u32)> {

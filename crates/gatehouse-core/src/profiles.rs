@@ -4,6 +4,7 @@
 //! [`SecretKey::admin_token`] and [`SecretKey::app_secret`] of the profile's id
 //! ([`ProfileSecrets`]). [`add_profile`] checks the connection before anything is saved.
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -11,8 +12,10 @@ use std::path::{Path, PathBuf};
 use gatehouse_secrets::{Secret, SecretKey, SecretStore, SecretStoreError};
 use serde::{Deserialize, Serialize};
 
+use crate::compat::{ChainedPaging, CompatReport};
 use crate::connect::{check_connection, ConnectRequest, ConnectionProblem, ConnectionReport};
 use gatehouse_errors::{ErrorCode, Explain, Surface};
+use gatehouse_graph::PagingMode;
 
 /// Environment variable overriding the config directory (tests, portable setups).
 pub const CONFIG_DIR_ENV: &str = "GATEHOUSE_CONFIG_DIR";
@@ -54,11 +57,42 @@ struct ProfilesFile {
     /// there again and the demo is not started for someone who works in a real portfolio.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     last_opened: Option<String>,
+    /// By profile id: what its last compatibility check found about chained paging.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    chained_paging: BTreeMap<String, ChainedPagingCheck>,
 }
 
 impl Default for ProfilesFile {
     fn default() -> Self {
-        Self { version: FILE_VERSION, profiles: Vec::new(), last_opened: None }
+        Self {
+            version: FILE_VERSION,
+            profiles: Vec::new(),
+            last_opened: None,
+            chained_paging: BTreeMap::new(),
+        }
+    }
+}
+
+/// What a profile's last compatibility check (`gatehouse doctor`, Settings → Check
+/// compatibility) found about chained paging, and where it ran: it holds only for that Graph
+/// API URL and version. Not a secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChainedPagingCheck {
+    /// Meta answered a chained batch of pages exactly as plain paging.
+    pub accepted: bool,
+    /// The Graph API URL the check ran against (`None`: Meta's).
+    #[serde(default)]
+    pub graph_url: Option<String>,
+    pub api_version: String,
+}
+
+impl ChainedPagingCheck {
+    /// Whether `profile`, opened with `base_url` ([`Profile::open`]), may chain its pages: the
+    /// check accepted it at the same URL and API version.
+    pub fn confirms(&self, profile: &Profile, base_url: Option<&str>) -> bool {
+        self.accepted
+            && self.graph_url.as_deref() == base_url.or(profile.base_url.as_deref())
+            && self.api_version == profile.api_version
     }
 }
 
@@ -302,11 +336,63 @@ impl ProfileStore {
             .position(|p| p.id == id)
             .ok_or_else(|| ProfileError::NotFound(id.to_owned()))?;
         let removed = file.profiles.remove(pos);
+        file.chained_paging.remove(id);
         if file.last_opened.as_deref() == Some(id) {
             file.last_opened = None;
         }
         self.write(file)?;
         Ok(removed)
+    }
+
+    /// What the last compatibility check of profile `id` found about chained paging, if one
+    /// ran.
+    pub fn chained_paging(&self, id: &str) -> Result<Option<ChainedPagingCheck>, ProfileError> {
+        Ok(self.read()?.chained_paging.get(id).cloned())
+    }
+
+    /// Remembers what a compatibility check of `profile`, opened with `base_url` (as for
+    /// [`Self::open`]), found about chained paging. Returns whether the profile's listings
+    /// chain their pages from now on. A check that refused it or could not try it replaces an
+    /// earlier acceptance.
+    pub fn remember_check(
+        &self,
+        profile: &Profile,
+        base_url: Option<&str>,
+        report: &CompatReport,
+    ) -> Result<bool, ProfileError> {
+        let _lock = self.lock()?;
+        let mut file = self.read()?;
+        if !file.profiles.iter().any(|p| p.id == profile.id) {
+            return Err(ProfileError::NotFound(profile.id.clone()));
+        }
+        let check = ChainedPagingCheck {
+            accepted: report.chained_paging() == ChainedPaging::Accepted,
+            graph_url: base_url.or(profile.base_url.as_deref()).map(str::to_owned),
+            api_version: profile.api_version.clone(),
+        };
+        let chained = check.confirms(profile, base_url);
+        if file.chained_paging.get(&profile.id) != Some(&check) {
+            file.chained_paging.insert(profile.id.clone(), check);
+            self.write(file)?;
+        }
+        Ok(chained)
+    }
+
+    /// Opens a saved portfolio as [`Profile::open`] does, with chained paging
+    /// ([`PagingMode::chained`]) only when the profile's last compatibility check confirmed it
+    /// at the same Graph API URL and version; plain paging otherwise. How the app and the CLI
+    /// open a profile.
+    pub fn open(
+        &self,
+        profile: &Profile,
+        secrets: &ProfileSecrets,
+        base_url: Option<&str>,
+    ) -> crate::Result<crate::Portfolio> {
+        let paging = match self.chained_paging(&profile.id)? {
+            Some(check) if check.confirms(profile, base_url) => PagingMode::chained(),
+            _ => PagingMode::Plain,
+        };
+        profile.open_with(secrets, base_url, paging)
     }
 
     /// Writes the whole file atomically: a temp file in the same directory, fsync, rename over
@@ -440,10 +526,21 @@ impl Profile {
     /// `--base-url`, or the desktop's confirmation): a saved URL that is neither Meta's nor on
     /// this computer is used only when passed here again, so an edited file alone cannot send
     /// the tokens elsewhere.
+    ///
+    /// Listings page plainly; [`ProfileStore::open`] chains them where a check confirmed it.
     pub fn open(
         &self,
         secrets: &ProfileSecrets,
         base_url: Option<&str>,
+    ) -> crate::Result<crate::Portfolio> {
+        self.open_with(secrets, base_url, PagingMode::Plain)
+    }
+
+    fn open_with(
+        &self,
+        secrets: &ProfileSecrets,
+        base_url: Option<&str>,
+        paging: PagingMode,
     ) -> crate::Result<crate::Portfolio> {
         if base_url.is_none() && self.graph_destination().needs_confirmation() {
             return Err(ProfileError::GraphUrlUnconfirmed {
@@ -453,7 +550,8 @@ impl Profile {
             .into());
         }
         let base_url = base_url.or(self.base_url.as_deref());
-        let session = crate::connect::session_for(base_url, &self.api_version, secrets)?;
+        let session =
+            crate::connect::session_with_paging(base_url, &self.api_version, secrets, paging)?;
         Ok(crate::Portfolio::new(crate::PortfolioKind::Meta, self.business_id.clone(), session)
             .with_app(self.app_id.clone()))
     }

@@ -2,11 +2,12 @@
 //! for an operation that did not complete (a failed dependency or an injected fault); JSONPath
 //! references to earlier named results.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::{json, Value};
 
 use crate::errors::{GraphError, GraphResult};
+use crate::faults::ChainedCursors;
 use crate::params::Params;
 use crate::routes::{Ctx, Request};
 
@@ -45,8 +46,27 @@ fn json_path(v: &Value, path: &str) -> Option<String> {
     )
 }
 
+/// Where substituted text goes: a path keeps a value as it is (an ID), a query string or a
+/// form body gets it URL-encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    RelativeUrl,
+    FormBody,
+}
+
 /// Replaces `{result=name:$.path}` with values from earlier operations.
-fn substitute(text: &str, results: &HashMap<String, Value>) -> Result<String, String> {
+///
+/// UNCONFIRMED: whether Meta URL-encodes what it substitutes. Its documented uses substitute IDs
+/// (`?ids={result=get-friends:$.data.*.id}`), which read the same either way; a value in a
+/// query string or form body is encoded here, as a careful server would, so a base64 cursor's
+/// `=` or `+` arrives intact. `cursors` breaks references substituted into `after=`/`before=`
+/// on purpose ([`ChainedCursors`]).
+fn substitute(
+    text: &str,
+    results: &HashMap<String, Value>,
+    place: Place,
+    cursors: ChainedCursors,
+) -> Result<String, String> {
     let mut out = String::new();
     let mut rest = text;
     while let Some(start) = rest.find("{result=") {
@@ -55,17 +75,48 @@ fn substitute(text: &str, results: &HashMap<String, Value>) -> Result<String, St
         let end = after.find('}').ok_or("unterminated {result=...}")?;
         let (name, path) = after[..end].split_once(':').ok_or("missing JSONPath")?;
         let body = results.get(name).ok_or_else(|| format!("no result named {name}"))?;
-        out.push_str(&json_path(body, path).ok_or_else(|| format!("no value at {path}"))?);
+        let value = json_path(body, path).ok_or_else(|| format!("no value at {path}"))?;
+        let in_query = place == Place::FormBody || out.contains('?');
+        let param = out.rsplit(['?', '&']).next().unwrap_or("");
+        let cursor = in_query && (param == "after=" || param == "before=");
+        let value = match (cursor, cursors) {
+            (true, ChainedCursors::Refused) => Value::String(value).to_string(),
+            (true, ChainedCursors::Ignored) => String::new(),
+            _ => value,
+        };
+        if in_query {
+            out.extend(form_urlencoded::byte_serialize(value.as_bytes()));
+        } else {
+            out.push_str(&value);
+        }
         rest = &after[end + 1..];
     }
     out.push_str(rest);
     Ok(out)
 }
 
+/// The names later operations reference (`{result=name:…}`).
+fn referenced_names(ops: &[Value]) -> HashSet<String> {
+    let mut names = HashSet::new();
+    for op in ops {
+        for key in ["relative_url", "body"] {
+            let mut rest = op.get(key).and_then(Value::as_str).unwrap_or("");
+            while let Some(start) = rest.find("{result=") {
+                rest = &rest[start + 8..];
+                if let Some((name, _)) = rest.split_once(':') {
+                    names.insert(name.to_owned());
+                }
+            }
+        }
+    }
+    names
+}
+
 /// Runs a batch; `drop_op(path)` says whether an operation is lost before it runs (faults).
 pub fn run(
     ctx: &mut Ctx<'_>,
     outer: &Request,
+    cursors: ChainedCursors,
     drop_op: &mut dyn FnMut(&str) -> bool,
 ) -> GraphResult<Value> {
     let raw = outer.params.required("batch")?;
@@ -82,6 +133,7 @@ pub fn run(
         outer.params.get("include_headers").is_none_or(|v| v != "false" && v != "0");
     let outer_token =
         outer.params.get("access_token").map(str::to_string).or_else(|| outer.bearer.clone());
+    let referenced = referenced_names(&ops);
     let mut results: HashMap<String, Value> = HashMap::new();
     let mut outcomes: HashMap<String, bool> = HashMap::new();
     let mut out = Vec::with_capacity(ops.len());
@@ -95,7 +147,8 @@ pub fn run(
             out.push(Value::Null);
             continue;
         }
-        let element = run_op(ctx, &op, outer_token.as_deref(), &results, include_headers, drop_op);
+        let element =
+            run_op(ctx, &op, outer_token.as_deref(), &results, include_headers, cursors, drop_op);
         let ok = element.as_ref().is_some_and(|(code, _, _)| *code == 200);
         if let Some(n) = &name {
             outcomes.insert(n.clone(), ok);
@@ -112,8 +165,14 @@ pub fn run(
                         headers.into_iter().map(|(k, v)| json!({"name": k, "value": v})).collect(),
                     );
                 }
-                let omit =
-                    op.get("omit_response_on_success").and_then(Value::as_bool) == Some(true);
+                // A referenced operation's body is left out unless asked for (Koala's spec:
+                // the parent's result is nil without `omit_response_on_success: false`).
+                // UNCONFIRMED: whether Meta then sends `{"code": 200}` without a body, as
+                // here, or `null`.
+                let omit = op
+                    .get("omit_response_on_success")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(name.as_ref().is_some_and(|n| referenced.contains(n)));
                 if !(omit && code == 200) {
                     e["body"] = json!(body.to_string());
                 }
@@ -132,6 +191,7 @@ fn run_op(
     outer_token: Option<&str>,
     results: &HashMap<String, Value>,
     include_headers: bool,
+    cursors: ChainedCursors,
     drop_op: &mut dyn FnMut(&str) -> bool,
 ) -> OpResult {
     let fail = |ctx: &mut Ctx<'_>, e: GraphError| {
@@ -142,15 +202,19 @@ fn run_op(
     let Some(url) = op.get("relative_url").and_then(Value::as_str) else {
         return fail(ctx, GraphError::missing_param("relative_url"));
     };
-    let url = match substitute(url, results) {
+    let url = match substitute(url, results, Place::RelativeUrl, cursors) {
         Ok(u) => u,
         Err(e) => return fail(ctx, GraphError::param(e)),
     };
-    let body =
-        match op.get("body").and_then(Value::as_str).map(|b| substitute(b, results)).transpose() {
-            Ok(b) => b,
-            Err(e) => return fail(ctx, GraphError::param(e)),
-        };
+    let body = match op
+        .get("body")
+        .and_then(Value::as_str)
+        .map(|b| substitute(b, results, Place::FormBody, cursors))
+        .transpose()
+    {
+        Ok(b) => b,
+        Err(e) => return fail(ctx, GraphError::param(e)),
+    };
     let (path, query) = url.split_once('?').unwrap_or((url.as_str(), ""));
     let path = format!("/{}", path.trim_start_matches('/'));
     if drop_op(&path) {
@@ -199,7 +263,48 @@ mod tests {
         assert_eq!(json_path(&v, "$.data.*.id").as_deref(), Some("a,b"));
         let mut r = HashMap::new();
         r.insert("su".to_string(), v);
-        assert_eq!(substitute("{result=su:$.id}/applications", &r).unwrap(), "42/applications");
-        assert!(substitute("{result=nope:$.id}", &r).is_err());
+        r.insert("p0".to_string(), json!({"paging": {"cursors": {"after": "MTox+w=="}}}));
+        let sub = |text: &str, place, cursors| substitute(text, &r, place, cursors);
+        let accepted = ChainedCursors::Accepted;
+        assert_eq!(
+            sub("{result=su:$.id}/applications", Place::RelativeUrl, accepted).unwrap(),
+            "42/applications"
+        );
+        assert!(sub("{result=nope:$.id}", Place::RelativeUrl, accepted).is_err());
+        // Query values and form bodies are encoded; a list stays comma-joined once decoded.
+        assert_eq!(
+            sub("x?ids={result=su:$.data.*.id}", Place::RelativeUrl, accepted).unwrap(),
+            "x?ids=a%2Cb"
+        );
+        assert_eq!(sub("user={result=su:$.id}", Place::FormBody, accepted).unwrap(), "user=42");
+        let chained = "v26.0/1/owned_pages?limit=2&after={result=p0:$.paging.cursors.after}";
+        assert_eq!(
+            sub(chained, Place::RelativeUrl, accepted).unwrap(),
+            "v26.0/1/owned_pages?limit=2&after=MTox%2Bw%3D%3D"
+        );
+        assert_eq!(
+            sub(chained, Place::RelativeUrl, ChainedCursors::Refused).unwrap(),
+            "v26.0/1/owned_pages?limit=2&after=%22MTox%2Bw%3D%3D%22"
+        );
+        assert_eq!(
+            sub(chained, Place::RelativeUrl, ChainedCursors::Ignored).unwrap(),
+            "v26.0/1/owned_pages?limit=2&after="
+        );
+        // Only cursors are broken on purpose.
+        assert_eq!(
+            sub("x?ids={result=su:$.id}", Place::RelativeUrl, ChainedCursors::Refused).unwrap(),
+            "x?ids=42"
+        );
+    }
+
+    #[test]
+    fn referenced_operations_are_found() {
+        let ops = vec![
+            json!({"name": "a", "relative_url": "me"}),
+            json!({"relative_url": "x?after={result=a:$.paging.cursors.after}"}),
+            json!({"relative_url": "y", "body": "user={result=b:$.id}"}),
+        ];
+        let names = referenced_names(&ops);
+        assert!(names.contains("a") && names.contains("b") && names.len() == 2);
     }
 }

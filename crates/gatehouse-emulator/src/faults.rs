@@ -41,7 +41,27 @@ pub struct FaultConfig {
     /// throttle code of their rate-limit bucket (80004, 80001, 17, 4, ...).
     pub throttle_for_secs: u64,
     /// Only requests whose path contains this string are affected (all when absent).
+    /// `chained_cursors` ignores it.
     pub path_contains: Option<String>,
+    /// How a batch substitutes a `{result=…}` reference into a paging cursor (`after=`,
+    /// `before=`): the way most plausible for Meta, or broken, so a client's fallback to plain
+    /// paging can be tested.
+    pub chained_cursors: ChainedCursors,
+}
+
+/// What a batch does with a reference substituted into `after=` or `before=`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChainedCursors {
+    /// URL-encoded like any substituted query value: the edge gets the cursor intact.
+    #[default]
+    Accepted,
+    /// The cursor arrives mangled (here: as its JSON text, quotes included), so the edge
+    /// refuses it: code 100 "The cursor specified is invalid or has expired".
+    Refused,
+    /// The reference is replaced by nothing: `after=` is empty and the edge answers its first
+    /// page again.
+    Ignored,
 }
 
 /// Meta's unknown-error answers (meta-fidelity §1 item 3b): code 2 `is_transient: true` with

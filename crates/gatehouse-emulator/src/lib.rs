@@ -37,7 +37,7 @@ use tokio::net::TcpListener;
 
 pub use auth::hmac_hex as appsecret_proof_hex;
 pub use errors::{EmulatorError, GraphError};
-pub use faults::FaultConfig;
+pub use faults::{ChainedCursors, FaultConfig};
 pub use fixture::{
     AppSpec, AssetSpec, AssignmentSpec, BusinessSpec, Fixture, PersonSpec, Role, ShareSpec,
     SystemUserSpec, Tier,

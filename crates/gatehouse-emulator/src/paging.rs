@@ -1,8 +1,10 @@
 //! Cursor pagination (spec §10.1). A cursor is the opaque base64 of `position:id`; the position
 //! makes every page O(limit) to produce, the ID validates it (and relocates it when the list has
-//! shifted, e.g. after an unassignment).
+//! shifted, e.g. after an unassignment). Cursors keep base64's `=` padding, as the cursors in
+//! Meta's paging guide do (`"after": "MTAxNTExOTQ1MjAwNzI5NDE="`), so a client that pastes one
+//! into a URL unencoded is tested against it.
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::engine::general_purpose::{URL_SAFE, URL_SAFE_NO_PAD};
 use base64::Engine;
 use serde_json::{json, Map, Value};
 
@@ -63,7 +65,7 @@ pub struct Page {
 }
 
 pub fn encode_cursor(pos: usize, id: &str) -> String {
-    URL_SAFE_NO_PAD.encode(format!("{pos}:{id}"))
+    URL_SAFE.encode(format!("{pos}:{id}"))
 }
 
 fn decode_cursor(cursor: &str, len: usize, id_at: &dyn Fn(usize) -> String) -> GraphResult<usize> {

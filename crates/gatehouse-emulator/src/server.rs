@@ -547,12 +547,13 @@ async fn handle(
                 params: request.params.pairs().iter().map(|(k, _)| k.clone()).collect(),
                 in_batch: false,
             });
+            let cursors = faults.config.chained_cursors;
             // An operation hit by a transient or reset fault does not complete: `null`.
             let mut drop_op = |p: &str| {
                 let d = faults.before(p, now);
                 d.reset || d.transient_status.is_some()
             };
-            match batch::run(&mut ctx, &request, &mut drop_op) {
+            match batch::run(&mut ctx, &request, cursors, &mut drop_op) {
                 Ok(v) => Response { status: 200, body: v, headers: Vec::new() },
                 Err(e) => {
                     let trace = ctx.st.trace_rng.fbtrace_id();

@@ -18,7 +18,7 @@ async fn batch_in_order_with_references_and_nulls() {
     let a = env.agency();
     let t = a.admin_token.clone().unwrap();
     let ops = json!([
-        {"method": "POST", "relative_url": format!("v26.0/{}/system_users", a.id), "body": "name=Batch%20SU", "name": "create"},
+        {"method": "POST", "relative_url": format!("v26.0/{}/system_users", a.id), "body": "name=Batch%20SU", "name": "create", "omit_response_on_success": false},
         {"method": "POST", "relative_url": "{result=create:$.id}/applications", "body": format!("business_app={}", a.apps[0].id), "depends_on": "create"},
         {"method": "GET", "relative_url": "v26.0/{result=create:$.id}?fields=id,name"},
         {"method": "GET", "relative_url": "v26.0/999999?fields=id"},
@@ -73,6 +73,84 @@ async fn batch_in_order_with_references_and_nulls() {
     assert_eq!(out[0]["code"], 200);
     assert!(out[1].is_null());
     assert_eq!(out[2]["code"], 200);
+}
+
+/// Pages chained through `after={result=…:$.paging.cursors.after}`: the cursor (padded base64)
+/// is substituted URL-encoded, a referenced page's body is left out unless asked for, the page
+/// past the last one is empty without `paging`, so the next reference fails; and the fault
+/// switch breaks the substitution both ways a client must survive.
+#[tokio::test]
+async fn chained_cursors_in_a_batch() {
+    let env = Env::demo().await;
+    let a = env.agency();
+    let t = a.admin_token.clone().unwrap();
+    let page = |i: usize, keep: Option<bool>| {
+        let mut url = format!("v26.0/{}/owned_pages?fields=id&limit=7", a.id);
+        if i > 0 {
+            url.push_str(&format!("&after={{result=p{}:$.paging.cursors.after}}", i - 1));
+        }
+        let mut op = json!({"method": "GET", "relative_url": url, "name": format!("p{i}")});
+        if let Some(keep) = keep {
+            op["omit_response_on_success"] = json!(!keep);
+        }
+        op
+    };
+    let chain = |keep: Option<bool>| Value::Array((0..5).map(|i| page(i, keep)).collect());
+    let plain =
+        env.get(&format!("/v26.0/{}/owned_pages?fields=id&limit=100&access_token={t}", a.id)).await;
+    let all: Vec<Value> = plain.ok()["data"].as_array().unwrap().clone();
+    assert_eq!(all.len(), 20, "the demo agency owns 20 Pages");
+    let body = |e: &Value| -> Value { serde_json::from_str(e["body"].as_str().unwrap()).unwrap() };
+
+    let run = |ops: Value| {
+        let env = &env;
+        let t = t.clone();
+        async move {
+            let r = env
+                .post(
+                    "/v26.0/",
+                    &[
+                        ("access_token", &t),
+                        ("batch", &ops.to_string()),
+                        ("include_headers", "false"),
+                    ],
+                )
+                .await;
+            r.ok().as_array().unwrap().clone()
+        }
+    };
+    let out = run(chain(Some(true))).await;
+    let cursor = body(&out[0])["paging"]["cursors"]["after"].as_str().unwrap().to_owned();
+    assert!(cursor.ends_with('='), "cursors keep their padding: {cursor}");
+    let mut chained = Vec::new();
+    for e in &out[..3] {
+        chained.extend(body(e)["data"].as_array().unwrap().clone());
+    }
+    assert_eq!(chained, all, "three chained pages of 7 list the 20 Pages in order");
+    assert!(body(&out[2])["paging"].get("next").is_none(), "the last page has no next");
+    assert_eq!(body(&out[3]), json!({"data": []}), "past the end: empty, without paging");
+    assert_eq!(
+        (out[4]["code"].as_u64(), body(&out[4])["error"]["code"].as_u64()),
+        (Some(400), Some(100))
+    );
+
+    // Meta's default: a referenced operation's body is left out; the last one is not referenced.
+    let out = run(chain(None)).await;
+    for e in &out[..4] {
+        assert_eq!(e, &json!({"code": 200}), "body left out");
+    }
+    assert_eq!(out[4]["code"], 400);
+
+    // Refused: the second page's cursor is mangled and refused; ignored: the first page again.
+    env.control("PUT", "/faults", json!({"chained_cursors": "refused"})).await;
+    let out = run(chain(Some(true))).await;
+    assert_eq!(out[0]["code"], 200);
+    let err = body(&out[1]);
+    assert_eq!((out[1]["code"].as_u64(), err["error"]["code"].as_u64()), (Some(400), Some(100)));
+    assert!(err["error"]["message"].as_str().unwrap().contains("cursor"), "{err}");
+    env.control("PUT", "/faults", json!({"chained_cursors": "ignored"})).await;
+    let out = run(chain(Some(true))).await;
+    assert_eq!(body(&out[1])["data"], body(&out[0])["data"], "the first page again");
 }
 
 #[tokio::test]

@@ -15,7 +15,7 @@ use crate::models::{
     Asset, AssignedUser, Business, BusinessUser, ClaimStatus, IssuedToken, Me, PageAccount,
     SystemUser, TokenInfo,
 };
-use crate::paging::{paged, Paged};
+use crate::paging::{item_ids, paged, Paged};
 use crate::scopes::Scope;
 use crate::tasks::{AssetKind, Relation, TaskSet};
 use crate::transport::{segment, Call, GraphClient, Safety};
@@ -84,6 +84,18 @@ pub struct TokenRequest {
     pub scopes: Vec<Scope>,
     /// `set_token_expires_in_60_days` (Meta recommends expiring tokens).
     pub expires_in_60_days: bool,
+}
+
+/// What [`Session::probe_chained_paging`] found.
+#[derive(Debug, Clone)]
+pub enum ChainedPagingProbe {
+    /// The chained batch listed exactly what plain paging did.
+    Accepted,
+    /// Chaining did not work there. `reason` names no object (it goes into a report meant for
+    /// a bug tracker); `error` is Meta's, when Meta refused something.
+    Refused { reason: String, error: Option<GraphError> },
+    /// The listing has fewer than two pages: nothing to chain.
+    NotEnoughItems,
 }
 
 /// What listing the system users says about a create whose outcome was unknown.
@@ -210,8 +222,19 @@ impl Session {
         call: Result<Call, GraphError>,
         limit: u32,
     ) -> Paged<T> {
+        self.list_as(call, limit, false)
+    }
+
+    /// `chainable`: pages may be chained in batches when the client's [`crate::PagingMode`]
+    /// says so.
+    fn list_as<T: serde::de::DeserializeOwned + Send + 'static>(
+        &self,
+        call: Result<Call, GraphError>,
+        limit: u32,
+        chainable: bool,
+    ) -> Paged<T> {
         match call {
-            Ok(c) => paged(self.client.clone(), self.creds.clone(), c, limit),
+            Ok(c) => paged(self.client.clone(), self.creds.clone(), c, limit, chainable),
             Err(e) => Paged::failed(e),
         }
     }
@@ -271,6 +294,76 @@ impl Session {
         self.secret_get_via(call, via).await
     }
 
+    /// Whether chained paging lists what plain paging lists, on `endpoint` of `node_id` (a
+    /// listing with at least two pages of `limit`): the first two pages fetched plain, then the
+    /// same two in one batch whose second operation takes its cursor from the first's
+    /// ([`crate::PagingMode::Chained`]). Read-only. `Err` when plain paging itself fails.
+    pub async fn probe_chained_paging(
+        &self,
+        endpoint: &Endpoint,
+        node_id: &str,
+        params: &[(&str, String)],
+        limit: u32,
+    ) -> Result<ChainedPagingProbe, GraphError> {
+        if endpoint.method != crate::HttpMethod::Get || endpoint.node == crate::NodeType::Root {
+            return Err(GraphError::invalid_input("endpoint", "a probe only reads Graph nodes"));
+        }
+        let mut base = endpoint.get(node_id)?;
+        for (k, v) in params {
+            if !endpoint.params.contains(k) && !crate::GENERIC_PARAMS.contains(k) {
+                return Err(GraphError::invalid_input(k, "not a parameter of this endpoint"));
+            }
+            base = base.param(k, v.clone());
+        }
+        let first = self.call(&base.clone().param("limit", limit.to_string())).await?;
+        let Some(next) = first.pointer("/paging/next").and_then(Value::as_str) else {
+            return Ok(ChainedPagingProbe::NotEnoughItems);
+        };
+        let next = Call::follow(self.client.same_origin_url(next)?);
+        let second = self.call(&next).await?;
+        let plain: Vec<String> =
+            [&first, &second].into_iter().flat_map(item_ids).map(str::to_owned).collect();
+
+        let refused = |reason: &str, error: Option<GraphError>| ChainedPagingProbe::Refused {
+            reason: reason.to_owned(),
+            error,
+        };
+        let call = self.client.chained_pages_request(&self.creds, &base, limit, None, 2)?;
+        let answers = match self.client.run_chained(&self.creds, &call).await {
+            Ok(a) => a,
+            Err(e) => return Ok(refused("the batch request was refused", Some(e))),
+        };
+        let mut chained: Vec<String> = Vec::new();
+        for (i, which) in ["first", "second"].into_iter().enumerate() {
+            let answer = answers.get(i).cloned().unwrap_or(Value::Null);
+            if answer.is_null() {
+                return Ok(refused(&format!("the {which} page came back null"), None));
+            }
+            let body = match crate::batch::item_result(&answer) {
+                Ok(body) => body,
+                Err((e, _)) => {
+                    return Ok(refused(&format!("the {which} page was refused"), Some(e)));
+                }
+            };
+            if !body.get("data").is_some_and(Value::is_array) {
+                return Ok(refused(&format!("the {which} page came back without its list"), None));
+            }
+            let ids = item_ids(&body);
+            if i > 0 && ids.iter().any(|id| chained.iter().any(|c| c == id)) {
+                return Ok(refused(
+                    "the second page repeats the first: the cursor was not carried over",
+                    None,
+                ));
+            }
+            chained.extend(ids.into_iter().map(str::to_owned));
+        }
+        Ok(if chained == plain {
+            ChainedPagingProbe::Accepted
+        } else {
+            refused("the chained pages list other items than plain paging", None)
+        })
+    }
+
     // ----- identity -------------------------------------------------------------------------
 
     /// `GET /me`: who the token belongs to (a system user, for a system-user token).
@@ -307,7 +400,8 @@ impl Session {
     // ----- assets ---------------------------------------------------------------------------
 
     /// A Business asset edge: `owned_*` or `client_*` for one of the seven kinds (spec §4.2),
-    /// at the edge's maximum page size, with `summary=total_count` for progress.
+    /// at the edge's maximum page size, with `summary=total_count` for progress. Its pages are
+    /// chained in batches when the client's [`crate::PagingMode`] is `Chained`.
     pub fn assets(
         &self,
         business_id: &str,
@@ -328,7 +422,7 @@ impl Session {
                 c
             }
         });
-        self.list(call, options.page_size.unwrap_or(kind.max_page_size()))
+        self.list_as(call, options.page_size.unwrap_or(kind.max_page_size()), true)
     }
 
     /// `summary.total_count` of an asset edge, fetching a single item.

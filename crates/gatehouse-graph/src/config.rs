@@ -169,6 +169,46 @@ pub enum SecretParams {
     Batch,
 }
 
+/// How a business asset listing ([`crate::Session::assets`]) fetches its pages.
+///
+/// UNCONFIRMED: whether Meta accepts a paging cursor chained through a batch reference
+/// (`after={result=p0:$.paging.cursors.after}`); nobody is known to do it (meta-login.md §6).
+/// So chaining is off unless chosen for a client, which Gatehouse does only for a portfolio whose
+/// compatibility check (`gatehouse doctor`) saw Meta answer it as plain paging does; and a
+/// chained listing falls back to plain paging, from the last page it trusts, at any sign of
+/// trouble.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PagingMode {
+    /// One request per page, following `paging.next` (Meta's documented way).
+    #[default]
+    Plain,
+    /// Up to `pages_per_batch` pages (at most 50) per batch request, each operation asking for
+    /// the page after its predecessor's last cursor: one round trip instead of
+    /// `pages_per_batch`.
+    Chained { pages_per_batch: usize },
+}
+
+impl PagingMode {
+    /// 10 pages a batch: 5,000 ad accounts in one round trip. Meta runs dependent operations
+    /// one after another, so a longer chain risks the batch timing out (meta-login.md §6).
+    pub const DEFAULT_PAGES_PER_BATCH: usize = 10;
+
+    /// Chained with [`Self::DEFAULT_PAGES_PER_BATCH`].
+    pub fn chained() -> Self {
+        Self::Chained { pages_per_batch: Self::DEFAULT_PAGES_PER_BATCH }
+    }
+
+    /// Pages per batch when chained (clamped to 1..=50), `None` when plain.
+    pub fn pages_per_batch(self) -> Option<usize> {
+        match self {
+            Self::Plain => None,
+            Self::Chained { pages_per_batch } => {
+                Some(pages_per_batch.clamp(1, crate::batch::MAX_BATCH))
+            }
+        }
+    }
+}
+
 /// Everything the client needs besides credentials.
 #[derive(Debug, Clone)]
 pub struct ClientConfig {
@@ -186,6 +226,8 @@ pub struct ClientConfig {
     pub pacing: PacingPolicy,
     pub batch: BatchPolicy,
     pub secret_params: SecretParams,
+    /// Plain unless a compatibility check confirmed chained paging for this portfolio.
+    pub paging: PagingMode,
     pub user_agent: String,
     /// The time the client's waits and `until`s use ([`crate::SystemClock`] but in tests).
     pub clock: std::sync::Arc<dyn crate::Clock>,
@@ -203,6 +245,7 @@ impl Default for ClientConfig {
             pacing: PacingPolicy::default(),
             batch: BatchPolicy::default(),
             secret_params: SecretParams::default(),
+            paging: PagingMode::default(),
             user_agent: concat!("gatehouse/", env!("CARGO_PKG_VERSION")).to_owned(),
             clock: std::sync::Arc::new(crate::SystemClock),
         }

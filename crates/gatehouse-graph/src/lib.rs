@@ -39,15 +39,15 @@ mod usage;
 mod properties;
 
 pub use api::{
-    Assignment, CreateReconciliation, ListOptions, NewSystemUserRole, Session, TokenRequest,
-    Unassignment,
+    Assignment, ChainedPagingProbe, CreateReconciliation, ListOptions, NewSystemUserRole, Session,
+    TokenRequest, Unassignment,
 };
 pub use auth::{appsecret_proof, Credentials};
 pub use batch::{BatchItemResult, MAX_BATCH};
 pub use clock::{Clock, Sleep, SystemClock, VirtualClock};
 pub use config::{
     is_loopback_base_url, is_meta_base_url, ApiVersion, BatchPolicy, ClientConfig, PacingPolicy,
-    RetryPolicy, SecretParams,
+    PagingMode, RetryPolicy, SecretParams,
 };
 pub use endpoints::{Endpoint, HttpMethod, NodeType, GENERIC_PARAMS};
 pub use error::{

@@ -3,9 +3,13 @@
 //! The end of a list is the absence of `paging.next` (a page may be short or empty and still have
 //! one). `next` is followed only on the base origin, with any `access_token` in it stripped; a
 //! `next` elsewhere falls back to the `after` cursor on the original request.
+//!
+//! With [`crate::PagingMode::Chained`], an asset listing asks for several pages per batch
+//! request, each chained to the previous one's cursor, and goes back to plain paging at the
+//! first page it cannot trust ([`fetch_chained`]).
 
+use std::collections::{HashSet, VecDeque};
 use std::fmt;
-use std::marker::PhantomData;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
@@ -18,7 +22,7 @@ use url::Url;
 
 use crate::auth::Credentials;
 use crate::error::GraphError;
-use crate::transport::{Call, GraphClient, Target};
+use crate::transport::{Call, GraphClient};
 
 /// How far a listing got.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -122,18 +126,29 @@ struct State<T> {
     next: Next,
     progress: Progress,
     last_url: Option<Url>,
-    _t: PhantomData<fn() -> T>,
+    /// `paging.cursors.after` of the last page: where a chained batch continues from.
+    after: Option<String>,
+    /// Pages per chained batch while chaining; `None` once plain (from the start, or after a
+    /// fallback, for the rest of the listing).
+    chain: Option<usize>,
+    /// Pages a chained batch brought that the stream has not yielded yet.
+    ready: VecDeque<Page<T>>,
 }
 
 /// The smallest `limit` the pager falls back to when a server rejects a larger one.
 const MIN_LIMIT: u32 = 25;
 
+/// A listing of `base`'s pages. `chainable`: the listing may chain its pages through batch
+/// requests when the client's [`crate::PagingMode`] says so (the asset edges, which run to many
+/// pages; a short listing would only pay for the chain's operations past its end).
 pub(crate) fn paged<T: DeserializeOwned + Send + 'static>(
     client: GraphClient,
     creds: Credentials,
     base: Call,
     limit: u32,
+    chainable: bool,
 ) -> Paged<T> {
+    let chain = if chainable { client.config().paging.pages_per_batch() } else { None };
     let state = State::<T> {
         client,
         creds,
@@ -142,7 +157,9 @@ pub(crate) fn paged<T: DeserializeOwned + Send + 'static>(
         next: Next::First,
         progress: Progress::default(),
         last_url: None,
-        _t: PhantomData,
+        after: None,
+        chain,
+        ready: VecDeque::new(),
     };
     let s = stream::try_unfold(state, |mut st| async move {
         match fetch_page(&mut st).await? {
@@ -155,20 +172,29 @@ pub(crate) fn paged<T: DeserializeOwned + Send + 'static>(
 
 async fn fetch_page<T: DeserializeOwned>(st: &mut State<T>) -> Result<Option<Page<T>>, GraphError> {
     loop {
+        if let Some(page) = st.ready.pop_front() {
+            return Ok(Some(page));
+        }
+        if let Some(per_batch) = st.chain {
+            let from = match &st.next {
+                Next::First => Some(None),
+                Next::Done => None,
+                _ => st.after.clone().map(Some),
+            };
+            match from {
+                // Either queues pages or turns chaining off: the loop always moves on.
+                Some(after) => fetch_chained(st, after, per_batch).await,
+                None => st.chain = None,
+            }
+            continue;
+        }
         let call = match &st.next {
             Next::Done => return Ok(None),
             Next::First => st.base.clone().param("limit", st.limit.to_string()),
             Next::Cursor(after) => {
                 st.base.clone().param("limit", st.limit.to_string()).param("after", after.clone())
             }
-            Next::Url(u) => Call {
-                method: reqwest::Method::GET,
-                target: Target::Url(u.clone()),
-                params: Vec::new(),
-                safety: st.base.safety.clone(),
-                extra_objects: Vec::new(),
-                declared: None,
-            },
+            Next::Url(u) => Call::follow(u.clone()),
         };
         let raw = match st.client.execute(Some(&st.creds), &call).await {
             Ok(raw) => raw,
@@ -185,14 +211,99 @@ async fn fetch_page<T: DeserializeOwned>(st: &mut State<T>) -> Result<Option<Pag
             }
             Err(e) => return Err(e),
         };
-        return parse_page(st, raw.body).map(Some);
+        let parsed = read_page(st, raw.body)?;
+        return Ok(Some(accept(st, parsed)));
     }
 }
 
-fn parse_page<T: DeserializeOwned>(
+/// One chained batch: queues the pages it can trust, in order, and stops at the first page
+/// without `next` (the operations after it read past the end: an empty page, then a reference
+/// that cannot resolve). Anything else that is not a good page (the batch refused, an operation
+/// `null` or failed, a body left out, a page repeating items already seen in the batch, a
+/// cursor missing) turns chaining off; plain paging then goes on from the last trusted page's
+/// `next`, or from the start, so nothing is lost or listed twice.
+async fn fetch_chained<T: DeserializeOwned>(
     st: &mut State<T>,
-    mut body: Value,
-) -> Result<Page<T>, GraphError> {
+    after: Option<String>,
+    per_batch: usize,
+) {
+    let pages = match (&after, st.progress.total) {
+        // Later batches ask for no more pages than `total_count` says are left.
+        (Some(_), Some(total)) => {
+            let left = total.saturating_sub(st.progress.fetched);
+            usize::try_from(left.div_ceil(u64::from(st.limit))).unwrap_or(per_batch)
+        }
+        _ => per_batch,
+    }
+    .clamp(1, per_batch);
+    let answers = match st.client.chained_pages_request(
+        &st.creds,
+        &st.base,
+        st.limit,
+        after.as_deref(),
+        pages,
+    ) {
+        Ok(call) => st.client.run_chained(&st.creds, &call).await,
+        Err(e) => Err(e),
+    };
+    let Ok(answers) = answers else {
+        st.chain = None;
+        return;
+    };
+    let mut seen: HashSet<String> = HashSet::new();
+    for i in 0..pages {
+        let Some(body) = answers.get(i).and_then(chained_page_body) else { break };
+        let ids = item_ids(&body);
+        if i > 0 && ids.iter().any(|id| seen.contains(*id)) {
+            break;
+        }
+        seen.extend(ids.into_iter().map(str::to_owned));
+        let Ok(parsed) = read_page(st, body) else { break };
+        let page = accept(st, parsed);
+        st.ready.push_back(page);
+        if matches!(st.next, Next::Done) {
+            return;
+        }
+        if st.after.is_none() {
+            break;
+        }
+        if i + 1 == pages {
+            // Every page good and more to come: the next batch chains on from `after`.
+            return;
+        }
+    }
+    st.chain = None;
+}
+
+/// A chained operation's page: its body when it answered 2xx with a `data` array.
+fn chained_page_body(answer: &Value) -> Option<Value> {
+    match crate::batch::item_result(answer) {
+        Ok(body) if body.get("data").is_some_and(Value::is_array) => Some(body),
+        _ => None,
+    }
+}
+
+/// The `id`s of a page's items (items without one are not compared).
+pub(crate) fn item_ids(body: &Value) -> Vec<&str> {
+    body.get("data")
+        .and_then(Value::as_array)
+        .map(|items| items.iter().filter_map(|i| i.get("id").and_then(Value::as_str)).collect())
+        .unwrap_or_default()
+}
+
+/// A page read but not yet taken into the listing's state.
+struct Parsed<T> {
+    items: Vec<T>,
+    total: Option<u64>,
+    next: Next,
+    /// The `next` URL followed, for the repeat check.
+    next_url: Option<Url>,
+    after: Option<String>,
+}
+
+/// Reads a page without changing the listing (a chained page that fails here is fetched again
+/// by plain paging).
+fn read_page<T: DeserializeOwned>(st: &State<T>, mut body: Value) -> Result<Parsed<T>, GraphError> {
     let data = match body.get_mut("data").map(Value::take) {
         Some(Value::Array(items)) => items,
         Some(Value::Null) | None => {
@@ -206,16 +317,18 @@ fn parse_page<T: DeserializeOwned>(
             GraphError::unexpected(Some(200), format!("a list item could not be read: {e}"))
         })?);
     }
-    if let Some(total) = body.pointer("/summary/total_count").and_then(crate::error::as_i64) {
-        st.progress.total = u64::try_from(total).ok();
-    }
-    st.progress.fetched += items.len() as u64;
-    st.progress.pages += 1;
-
+    let total = body
+        .pointer("/summary/total_count")
+        .and_then(crate::error::as_i64)
+        .and_then(|t| u64::try_from(t).ok());
     let next_raw = body.pointer("/paging/next").and_then(Value::as_str);
-    let after = body.pointer("/paging/cursors/after").and_then(Value::as_str).map(str::to_owned);
-    st.next = match next_raw {
-        None => Next::Done,
+    let after = body
+        .pointer("/paging/cursors/after")
+        .and_then(Value::as_str)
+        .filter(|a| !a.is_empty())
+        .map(str::to_owned);
+    let (next, next_url) = match next_raw {
+        None => (Next::Done, None),
         Some(raw) => match st.client.same_origin_url(raw) {
             Ok(url) => {
                 if st.last_url.as_ref() == Some(&url) {
@@ -224,17 +337,31 @@ fn parse_page<T: DeserializeOwned>(
                         "paging.next repeats the previous page",
                     ));
                 }
-                st.last_url = Some(url.clone());
-                Next::Url(url)
+                (Next::Url(url.clone()), Some(url))
             }
             // A `next` on another host is never followed; the cursor on our own host is.
-            Err(e) => match after {
-                Some(a) if !a.is_empty() => Next::Cursor(a),
-                _ => return Err(e),
+            Err(e) => match &after {
+                Some(a) => (Next::Cursor(a.clone()), None),
+                None => return Err(e),
             },
         },
     };
-    Ok(Page { items, progress: st.progress })
+    Ok(Parsed { items, total, next, next_url, after })
+}
+
+/// Takes a read page into the listing: progress, where the next page comes from.
+fn accept<T>(st: &mut State<T>, parsed: Parsed<T>) -> Page<T> {
+    if parsed.total.is_some() {
+        st.progress.total = parsed.total;
+    }
+    st.progress.fetched += parsed.items.len() as u64;
+    st.progress.pages += 1;
+    if parsed.next_url.is_some() {
+        st.last_url = parsed.next_url;
+    }
+    st.next = parsed.next;
+    st.after = parsed.after;
+    Page { items: parsed.items, progress: st.progress }
 }
 
 #[cfg(test)]

@@ -113,6 +113,18 @@ impl Call {
         })
     }
 
+    /// A GET of a `paging.next` URL (already checked by [`GraphClient::same_origin_url`]).
+    pub(crate) fn follow(url: Url) -> Self {
+        Self {
+            method: Method::GET,
+            target: Target::Url(url),
+            params: Vec::new(),
+            safety: Safety::Idempotent,
+            extra_objects: Vec::new(),
+            declared: None,
+        }
+    }
+
     pub(crate) fn declared(mut self, params: &'static [&'static str]) -> Self {
         self.declared = Some(params);
         self
@@ -538,6 +550,25 @@ impl GraphClient {
         auth: Option<&Credentials>,
         call: &Call,
     ) -> Result<RawResponse, GraphError> {
+        self.execute_attempts(auth, call, self.shared.config.retry.max_attempts).await
+    }
+
+    /// [`Self::execute`] without retries, for a request whose caller has a fallback of its own
+    /// (a chained listing goes back to plain paging).
+    pub(crate) async fn execute_once(
+        &self,
+        auth: Option<&Credentials>,
+        call: &Call,
+    ) -> Result<RawResponse, GraphError> {
+        self.execute_attempts(auth, call, 1).await
+    }
+
+    async fn execute_attempts(
+        &self,
+        auth: Option<&Credentials>,
+        call: &Call,
+        max_attempts: u32,
+    ) -> Result<RawResponse, GraphError> {
         let policy = &self.shared.config.retry;
         let mut waited = Duration::ZERO;
         let mut attempt: u32 = 0;
@@ -555,7 +586,8 @@ impl GraphClient {
                 }
                 Err(failure) => lost(call, failure)?,
             };
-            let Some(wait) = retry_wait(policy, call, attempt, waited, &failed) else {
+            let Some(wait) = retry_wait(policy, max_attempts, call, attempt, waited, &failed)
+            else {
                 return Err(failed.err);
             };
             self.events.emit(GraphEvent::WaitingUntil {
@@ -687,6 +719,7 @@ fn backoff(p: &crate::config::RetryPolicy, retry: u32) -> Duration {
 /// Throttles are waited out up to `max_throttle_wait`; everything within the policy's budget.
 fn retry_wait(
     policy: &crate::config::RetryPolicy,
+    max_attempts: u32,
     call: &Call,
     attempt: u32,
     waited: Duration,
@@ -696,7 +729,7 @@ fn retry_wait(
     let retryable = failed.not_sent
         || (call.safety == Safety::Idempotent && err.is_transient())
         || (err.is_throttle() && policy.retry_rejected_writes);
-    if !retryable || attempt >= policy.max_attempts {
+    if !retryable || attempt >= max_attempts {
         return None;
     }
     let wait = match failed.eta {

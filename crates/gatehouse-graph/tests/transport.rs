@@ -485,6 +485,79 @@ async fn paging_streams_pages_with_progress_and_strips_tokens_from_next() {
     assert_eq!(reqs[1].param("after").as_deref(), Some("100"));
 }
 
+/// A batch answered with `elements`; GETs answered by `page_reply`.
+fn chained_server_reply(req: &support::Req, total: usize, elements: &[Value]) -> Reply {
+    if req.method == "POST" {
+        return Reply::Json(200, Value::Array(elements.to_vec()));
+    }
+    page_reply("", req, total, None)
+}
+
+/// A page of 10 from `after` as a batch element, `next` (relative) while more are left.
+fn chained_element(after: usize, total: usize) -> Value {
+    let end = (after + 10).min(total);
+    let data: Vec<Value> = (after..end).map(|i| json!({"id": format!("{}", 1000 + i)})).collect();
+    let mut body = json!({"data": data, "paging": {"cursors": {"after": end.to_string()}}, "summary": {"total_count": total}});
+    if end < total {
+        body["paging"]["next"] = json!(format!("/v26.0/1/owned_pages?limit=10&after={end}"));
+    }
+    json!({"code": 200, "body": body.to_string()})
+}
+
+/// What the scripted server cannot get wrong in the emulator: a `null` or a body left out after
+/// a page with `next` falls back to plain paging from that page's `next`; a `null` after the
+/// last page is the end. The batch itself: named operations, bodies asked for, the cursor a raw
+/// reference, the proof in each.
+#[tokio::test]
+async fn chained_batches_fall_back_on_null_or_omitted_pages() {
+    let chained = PagingMode::Chained { pages_per_batch: 3 };
+    let opts = ListOptions { page_size: Some(10), ..ListOptions::default() };
+    let ids = |items: Vec<Asset>| items.into_iter().map(|a| a.id).collect::<Vec<_>>();
+    let expected = |n: usize| (0..n).map(|i| format!("{}", 1000 + i)).collect::<Vec<_>>();
+
+    for second in [Value::Null, json!({"code": 200})] {
+        let elements = vec![chained_element(0, 30), second.clone(), chained_element(20, 30)];
+        let server =
+            TestServer::start(move |req, _| chained_server_reply(req, 30, &elements)).await;
+        let mut c = config(&server.url());
+        c.paging = chained;
+        let s = session_with(c, true);
+        let (items, progress) =
+            s.assets("1", AssetKind::Page, Relation::Owned, &opts).collect_all().await.unwrap();
+        assert_eq!(ids(items), expected(30), "{second}");
+        assert_eq!(progress.pages, 3);
+        let reqs = server.requests();
+        assert_eq!(reqs.len(), 3, "{second}: the batch, then pages 2 and 3 plainly");
+        assert_eq!(reqs[1].param("after").as_deref(), Some("10"), "from the first page's next");
+        assert_eq!(reqs[0].param("include_headers").as_deref(), Some("false"));
+        let ops: Value = serde_json::from_str(&reqs[0].param("batch").unwrap()).unwrap();
+        for (i, op) in ops.as_array().unwrap().iter().enumerate() {
+            assert_eq!(op["name"], format!("p{i}"));
+            assert_eq!(op["omit_response_on_success"], false);
+            let url = op["relative_url"].as_str().unwrap();
+            assert!(url.starts_with("v26.0/1/owned_pages?"), "{url}");
+            assert!(url.contains(&format!("appsecret_proof={}", proof())), "{url}");
+            if i > 0 {
+                let reference = format!("&after={{result=p{}:$.paging.cursors.after}}", i - 1);
+                assert!(url.ends_with(&reference), "{url}");
+            }
+        }
+    }
+
+    // 12 items: the second page is the last; the third operation's null is the end.
+    let elements = vec![chained_element(0, 12), chained_element(10, 12), Value::Null];
+    let server = TestServer::start(move |req, _| chained_server_reply(req, 12, &elements)).await;
+    let mut c = config(&server.url());
+    c.paging = chained;
+    let (items, _) = session_with(c, true)
+        .assets("1", AssetKind::Page, Relation::Owned, &opts)
+        .collect_all()
+        .await
+        .unwrap();
+    assert_eq!(ids(items), expected(12));
+    assert_eq!(server.count(), 1, "one batch, nothing after");
+}
+
 #[tokio::test]
 async fn a_foreign_next_is_not_followed_the_cursor_is() {
     let server =
