@@ -5,7 +5,7 @@ import tseslint from "typescript-eslint";
 
 export default tseslint.config(
   // bindings.ts is generated from Rust by tests/bindings.rs.
-  { ignores: ["dist/", "node_modules/", "src/bindings.ts"] },
+  { ignores: ["dist/", "dist-preview/", "node_modules/", "src/bindings.ts"] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

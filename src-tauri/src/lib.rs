@@ -8,6 +8,8 @@ pub use bindings::specta_builder;
 
 /// Starts the desktop app. Returns only when the last window has closed.
 pub fn run() {
+    #[cfg(target_os = "linux")]
+    webkit_renderer_for_this_machine();
     let builder = specta_builder();
     let app = tauri::Builder::default()
         .manage(gatehouse_commands::AppState::new(gatehouse_commands::Environment::desktop()))
@@ -128,5 +130,42 @@ mod tests {
         ] {
             assert!(!is_own_page(&url(elsewhere), None), "{elsewhere}");
         }
+    }
+}
+
+/// WebKitGTK's DMA-BUF renderer (its default since 2.42) composites on the GPU. On a machine
+/// without one (no DRM render node: virtual machines, remote desktops, Xvfb) Mesa emulates the
+/// GPU in software: measured here (scripts/bench.sh), the first frame came 3x later (about
+/// 750 ms against 250 ms after the page loaded) and the window took 90 MiB more; on some such
+/// setups the window stays blank (tauri-apps/tauri#9304, t8y2/dbx#5255). WebKit's older renderer
+/// is used there instead; a GPU keeps the new one, and a person's own setting always wins.
+/// Called before any thread starts, as setting the environment requires.
+#[cfg(target_os = "linux")]
+fn webkit_renderer_for_this_machine() {
+    let set_by_person = std::env::var_os(DISABLE_DMABUF).is_some();
+    let render_node = std::fs::read_dir("/dev/dri").is_ok_and(|dir| {
+        dir.flatten().any(|entry| entry.file_name().to_string_lossy().starts_with("renderD"))
+    });
+    if use_older_renderer(set_by_person, render_node) {
+        std::env::set_var(DISABLE_DMABUF, "1");
+    }
+}
+
+#[cfg(target_os = "linux")]
+const DISABLE_DMABUF: &str = "WEBKIT_DISABLE_DMABUF_RENDERER";
+
+#[cfg(target_os = "linux")]
+fn use_older_renderer(set_by_person: bool, render_node: bool) -> bool {
+    !set_by_person && !render_node
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod renderer_tests {
+    #[test]
+    fn the_older_renderer_only_without_a_gpu_and_never_over_a_persons_setting() {
+        assert!(super::use_older_renderer(false, false));
+        assert!(!super::use_older_renderer(false, true));
+        assert!(!super::use_older_renderer(true, false));
+        assert!(!super::use_older_renderer(true, true));
     }
 }

@@ -2,6 +2,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { App } from "./App";
+import { FIRST_INTERACTIVE } from "./firstInteractive";
 import { expectNoSeriousA11yViolations } from "./test/axe";
 import { requestLog } from "./test/demoWorld";
 import { freshEngine } from "./test/engine";
@@ -25,6 +26,17 @@ describe("app shell", () => {
     expect(await screen.findByText(`Version ${info.data.version}`)).toBeTruthy();
     expect(screen.getByRole("link", { name: "Connect your business portfolio" }).getAttribute("href")).toBe("#/connect");
     await expectNoSeriousA11yViolations();
+  });
+
+  it("marks the first frame with the open portfolio on screen (the start-up benchmark reads it)", async () => {
+    performance.clearMarks(FIRST_INTERACTIVE);
+    const { backend } = await freshEngine();
+    renderWithBackend(<App />, backend);
+    expect(performance.getEntriesByName(FIRST_INTERACTIVE)).toHaveLength(0);
+    await screen.findByText("Brightline Digital Partners");
+    await waitFor(() => expect(performance.getEntriesByName(FIRST_INTERACTIVE)).toHaveLength(1));
+    const [mark] = performance.getEntriesByName(FIRST_INTERACTIVE);
+    expect(mark?.startTime).toBeGreaterThan(0);
   });
 
   it("opens a system user from the list by keyboard (Enter on its row)", async () => {

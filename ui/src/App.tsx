@@ -36,6 +36,7 @@ import { SystemUserScreen } from "./screens/SystemUserScreen";
 import { SystemUsersScreen } from "./screens/SystemUsersScreen";
 import { TokensScreen } from "./screens/TokensScreen";
 import { useExpiryReminderNotice } from "./expiryReminder";
+import { useFirstInteractiveMark } from "./firstInteractive";
 import { useTheme } from "./theme";
 
 const navIcons: Record<NavRoute, string> = {
@@ -96,6 +97,7 @@ export function App() {
   const list = usePortfolioList();
   const overview = usePortfolioOverview();
   const reloadOverview = useReloadOverview();
+  useFirstInteractiveMark(overview.isSuccess);
   // Bumped when another portfolio is opened: every screen below remounts, so nothing typed or
   // shown for the previous one stays (their reads are keyed by the portfolio, so they load afresh).
   const [screensKey, setScreensKey] = useState(0);

@@ -19,8 +19,14 @@ const theme = new URLSearchParams(window.location.search).get("theme");
 if (theme === "dark" || theme === "light") localStorage.setItem("gatehouse.theme", theme);
 
 const root = document.getElementById("root");
-const url = import.meta.env.VITE_GATEHOUSE_DEVHOST_URL;
-const secret = import.meta.env.VITE_GATEHOUSE_DEVHOST_SECRET;
+// The dev host's address and secret: from Vite's environment (scripts/preview.sh), or, in a
+// built copy (`vite build --config vite.preview.config.ts`, the benchmark's browser baseline,
+// which starts a new host each run), from the page's fragment: `#devhost=<url>&secret=<secret>`.
+// The fragment never leaves the browser.
+const fromFragment = new URLSearchParams(window.location.hash.slice(1));
+const url = import.meta.env.VITE_GATEHOUSE_DEVHOST_URL ?? fromFragment.get("devhost") ?? undefined;
+const secret = import.meta.env.VITE_GATEHOUSE_DEVHOST_SECRET ?? fromFragment.get("secret") ?? undefined;
+if (fromFragment.has("secret")) history.replaceState(null, "", window.location.pathname + window.location.search);
 
 async function start(container: HTMLElement) {
   if (!url || !secret) {

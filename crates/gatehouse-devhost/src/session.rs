@@ -35,10 +35,36 @@ impl Session {
             database: Some(dir.path().join("gatehouse.sqlite3")),
             exports: Some(dir.path().join("exports")),
             clipboard: clipboard.clone(),
-            // "Connecting" a portfolio talks to this session's demo emulator: a test never
-            // reaches Meta, and the demo's businesses are real answers to connect to.
-            graph: GraphTarget::Demo,
+            graph: graph_target(std::env::var("GATEHOUSE_GRAPH_URL").ok()),
         };
         Ok(Self { state: AppState::new(environment), clipboard, _dir: dir })
+    }
+}
+
+/// "Connecting" a portfolio talks to this session's demo emulator, so a test never reaches Meta
+/// and the demo's businesses are real answers to connect to; or, when `GATEHOUSE_GRAPH_URL`
+/// names an emulator on this computer, to that one (the benchmark's browser baseline connects to
+/// the same large fixture the app does). Never to Meta.
+fn graph_target(url: Option<String>) -> GraphTarget {
+    match GraphTarget::from_override(url) {
+        GraphTarget::Url(url) => GraphTarget::Url(url),
+        GraphTarget::Meta | GraphTarget::Demo => GraphTarget::Demo,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn connects_to_a_local_emulator_or_the_demo_never_to_meta() {
+        let local = "http://127.0.0.1:4000".to_owned();
+        assert!(matches!(graph_target(Some(local.clone())), GraphTarget::Url(u) if u == local));
+        assert!(matches!(graph_target(None), GraphTarget::Demo));
+        assert!(matches!(graph_target(Some(String::new())), GraphTarget::Demo));
+        assert!(matches!(
+            graph_target(Some("https://graph.facebook.com".into())),
+            GraphTarget::Demo
+        ));
     }
 }
