@@ -357,6 +357,15 @@ def open_assign(window: Window, emulator: Emulator) -> dict:
     return window.script(OPEN_ASSIGN, hash_)
 
 
+def connected_assign_screen(window: Window, emulator: Emulator) -> tuple[dict, str]:
+    """From start: the emulator's agency connected, its assign screen open on ad accounts with
+    every one listed. Returns the in-page timing of the first rows and the list's count."""
+    window.interactive_at()
+    connect(window, emulator)
+    opened = open_assign(window, emulator)
+    return opened, list_status(window)
+
+
 def list_status(window: Window) -> str:
     return window.wait(180).until(
         lambda d: next((s.text for s in d.find_elements(By.CSS_SELECTOR, "[role='status']") if "ad accounts" in s.text), None)
@@ -425,10 +434,7 @@ def loaded_10000(args, work: Path) -> dict:
         log("10,000 ad accounts: the app")
         app = Desktop(args.app, work / "app-10k", emulator.url)
         try:
-            app.interactive_at()
-            connect(app, emulator)
-            out["app_open"] = open_assign(app, emulator)
-            out["app_status"] = list_status(app)
+            out["app_open"], out["app_status"] = connected_assign_screen(app, emulator)
             time.sleep(SETTLE_SECS)
             out["app_pss_mib"] = app.pss_mib()["window"]
             out["app_keystrokes"] = keystrokes(app)
@@ -437,10 +443,7 @@ def loaded_10000(args, work: Path) -> dict:
         log("10,000 ad accounts: Chromium")
         chrome = Browser(site.url, args.devhost, work / "chrome-10k", emulator.url)
         try:
-            chrome.interactive_at()
-            connect(chrome, emulator)
-            out["chromium_open"] = open_assign(chrome, emulator)
-            list_status(chrome)
+            out["chromium_open"], _ = connected_assign_screen(chrome, emulator)
             time.sleep(SETTLE_SECS)
             pss = chrome.pss_mib()
             out["chromium_pss_mib"], out["chromium_with_engine_pss_mib"] = pss["window"], pss["with_engine"]
@@ -462,10 +465,7 @@ def big_list(args, work: Path) -> dict:
         log("100,000 ad accounts: the app")
         app = Desktop(args.app, work / "app-100k", emulator.url)
         try:
-            app.interactive_at()
-            connect(app, emulator)
-            out["open"] = open_assign(app, emulator)
-            out["status"] = list_status(app)
+            out["open"], out["status"] = connected_assign_screen(app, emulator)
             time.sleep(1)
             out["keystrokes"] = keystrokes(app)
             app.driver.set_script_timeout(60)
@@ -486,10 +486,7 @@ def bulk(args, work: Path) -> dict:
         log("1,000 assignments through the UI")
         app = Desktop(args.app, work / "app-bulk", emulator.url)
         try:
-            app.interactive_at()
-            connect(app, emulator)
-            open_assign(app, emulator)
-            list_status(app)
+            connected_assign_screen(app, emulator)
             # The agency's own 1,000 (the fixture's clients share theirs too).
             click_text(app, "label", "Owned")
             click_text(app, "button", "Select all 1,000 matching")
