@@ -46,7 +46,7 @@ const COMMANDS: &[&str] = &[
     "access_counts",
     "system_user_access",
     "asset_kinds",
-    "list_assets",
+    "stream_assets",
     "review_changes",
     "create_job",
     "run_job",

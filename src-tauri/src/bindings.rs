@@ -53,7 +53,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             commands::access_counts,
             commands::system_user_access,
             commands::asset_kinds,
-            commands::list_assets,
+            commands::stream_assets,
             commands::review_changes,
             commands::create_job,
             commands::run_job,

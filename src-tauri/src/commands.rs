@@ -418,8 +418,13 @@ pub fn asset_kinds() -> Vec<AssetKindInfo> {
 
 #[tauri::command]
 #[specta::specta]
-pub async fn list_assets(state: State<'_, AppState>, kind: AssetKind) -> Answer<Vec<AssetRow>> {
-    portfolio::list_assets(&state, kind).await
+pub async fn stream_assets(
+    state: State<'_, AppState>,
+    kind: AssetKind,
+    on_rows: Channel<Vec<AssetRow>>,
+) -> Answer<u32> {
+    // A closed window drops the channel; the listing ends with nobody to show it to.
+    portfolio::stream_assets(&state, kind, move |rows| drop(on_rows.send(rows))).await
 }
 
 #[tauri::command]

@@ -260,24 +260,31 @@ def connect(window: Window, emulator: Emulator) -> None:
 OPEN_ASSIGN = """
 const [hash, done] = arguments;
 // Opens the assign screen and its Ad accounts tab as soon as the tab exists, then times until the
-// first ad account row is in the page (and the frame after, painted).
+// first ad account row is in the page (first) and until the count no longer says "so far"
+// (full), each with the frame after (painted).
 const start = performance.now();
-let first = null, clicked = false;
+let first = null, firstPainted = null, clicked = false;
+const painted = (then) => requestAnimationFrame(() => setTimeout(() => then(performance.now() - start), 0));
 const step = (observer) => {
   if (!clicked) {
     const tab = [...document.querySelectorAll("[role='tab']")].find((t) => t.textContent.trim().startsWith('Ad accounts'));
     if (tab) { tab.click(); clicked = true; }
   }
-  const options = document.querySelectorAll("[role='listbox'][aria-label='Ad accounts'] [role='option']");
-  if (options.length === 0 || first !== null) return;
-  first = performance.now() - start;
-  observer.disconnect();
-  requestAnimationFrame(() => setTimeout(() => done({ first, painted: performance.now() - start }), 0));
+  if (first === null && document.querySelector("[role='listbox'][aria-label='Ad accounts'] [role='option']")) {
+    first = performance.now() - start;
+    painted((t) => { firstPainted = t; });
+  }
+  const status = [...document.querySelectorAll("[role='status']")].find((el) => /ad accounts/.test(el.textContent));
+  if (first !== null && status && !/so far/.test(status.textContent)) {
+    const full = performance.now() - start;
+    observer.disconnect();
+    painted((t) => done({ first, firstPainted, full, fullPainted: t }));
+  }
 };
 const observer = new MutationObserver(() => step(observer));
-observer.observe(document.body, { childList: true, subtree: true, attributes: true });
+observer.observe(document.body, { childList: true, subtree: true, attributes: true, characterData: true });
 location.hash = hash;
-setTimeout(() => done({ first: -1, painted: -1 }), 170000);
+setTimeout(() => done({ first: -1, firstPainted: -1, full: -1, fullPainted: -1 }), 170000);
 """
 
 KEYSTROKE = """
@@ -368,7 +375,9 @@ def connected_assign_screen(window: Window, emulator: Emulator) -> tuple[dict, s
 
 def list_status(window: Window) -> str:
     return window.wait(180).until(
-        lambda d: next((s.text for s in d.find_elements(By.CSS_SELECTOR, "[role='status']") if "ad accounts" in s.text), None)
+        # The whole list: its count no longer says "so far".
+        lambda d: next((s.text for s in d.find_elements(By.CSS_SELECTOR, "[role='status']")
+                        if "ad accounts" in s.text and "so far" not in s.text), None)
     )
 
 

@@ -82,8 +82,8 @@ def desktop_rows(d: dict) -> list[Row]:
         first = big["open"]["first"]
         rows.append(Row("Assign screen at 100,000: first rows on screen", ms(first),
                         f"one round trip ({ms(trip)}) + 100 ms", first / (trip + 100), "<= 1", first <= trip + 100))
-        rows.append(Row("Assign screen at 100,000: the full list", ms(big["open"]["painted"]),
-                        "(listed whole before it shows)", None, "", None))
+        rows.append(Row("Assign screen at 100,000: the full list", ms(big["open"]["full"]),
+                        "a round trip per page of 500, in sequence", None, "", None))
         k = median_key(big["keystrokes"], "committed")
         rows.append(Row("Filter keystroke at 100,000 rows (committed, in the page)", ms(k), "target 50 ms",
                         k / 50, "<= 50 ms", k <= 50))

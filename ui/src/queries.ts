@@ -2,13 +2,13 @@
 // portfolio is keyed by the portfolio's id, so another portfolio's data is never shown (or
 // refreshed into the wrong place) after a switch. Tokens and secrets are never read through a
 // query: revealing, generating and inspecting tokens stay direct calls.
-import { useQueries, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
+import { experimental_streamedQuery, useQueries, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { useCallback } from "react";
 import type { Backend } from "./backend/backend";
 import { useBackend } from "./backend/context";
-import { unwrap } from "./backend/query";
+import { CommandFailure, unwrap } from "./backend/query";
 import type { Result } from "./backend/result";
-import type { AssetChange, AssetKind } from "./backend/types";
+import type { AssetChange, AssetKind, AssetRow } from "./backend/types";
 import type { CommandError } from "./bindings";
 
 export const queryKeys = {
@@ -174,10 +174,43 @@ export function useAssetLists(kinds: readonly AssetKind[]) {
   return useQueries({
     queries: kinds.map((kind) => ({
       queryKey: ["portfolio", portfolioId, "assets", kind],
-      queryFn: () => unwrap(backend.listAssets(kind)),
+      // Rows show from the first page on (success after it); `isFetching` until the last.
+      queryFn: experimental_streamedQuery<AssetRow[], AssetRow[]>({
+        streamFn: () => assetPages(backend, kind),
+        reducer: (rows, page) => rows.concat(page),
+        initialValue: [],
+      }),
       enabled: portfolioId !== undefined,
     })),
   });
+}
+
+/** The engine's pages of `kind` as they arrive. Pages that came while the screen was busy are
+ * handed over together, so a fast listing re-renders the list less often. */
+async function* assetPages(backend: Backend, kind: AssetKind): AsyncGenerator<AssetRow[]> {
+  const stream: { arrived: AssetRow[][]; ended: Result<number, CommandError> | null; wake: () => void } = {
+    arrived: [],
+    ended: null,
+    wake: () => undefined,
+  };
+  void backend
+    .streamAssets(kind, (rows) => {
+      stream.arrived.push(rows);
+      stream.wake();
+    })
+    .then((answer) => {
+      stream.ended = answer;
+      stream.wake();
+    });
+  for (;;) {
+    if (stream.arrived.length > 0) {
+      yield stream.arrived.splice(0).flat();
+      continue;
+    }
+    if (stream.ended?.status === "error") throw new CommandFailure(stream.ended.error);
+    if (stream.ended) return;
+    await new Promise<void>((resolve) => (stream.wake = resolve));
+  }
 }
 
 /**

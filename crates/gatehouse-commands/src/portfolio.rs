@@ -54,7 +54,12 @@ pub fn asset_kinds() -> Vec<AssetKindInfo> {
     gatehouse_core::asset_kinds()
 }
 
-/// Every asset of one kind the business owns or is shared.
-pub async fn list_assets(state: &AppState, kind: AssetKind) -> Result<Vec<AssetRow>, CommandError> {
-    Ok(state.portfolio().await?.list_assets(kind).await?)
+/// Every asset of one kind the business owns or is shared, page by page to `on_rows` as it
+/// arrives; answers how many rows were sent.
+pub async fn stream_assets(
+    state: &AppState,
+    kind: AssetKind,
+    on_rows: impl Fn(Vec<AssetRow>) + Send + Sync,
+) -> Result<u32, CommandError> {
+    Ok(state.portfolio().await?.stream_assets(kind, on_rows).await?)
 }

@@ -2,6 +2,7 @@
 //! can hand out, and what one system user holds. Shared by the app's screens and the CLI.
 
 use futures::future::try_join_all;
+use futures::StreamExt;
 use gatehouse_graph::{AssetKind, ListOptions, Relation};
 use serde::Serialize;
 
@@ -695,18 +696,52 @@ impl Portfolio {
     /// Every asset of `kind` the business owns or is shared, all pages fetched at the edge's
     /// maximum page size. Owned first, then shared, each in Meta's order.
     pub async fn list_assets(&self, kind: AssetKind) -> Result<Vec<AssetRow>> {
+        let mut rows = Vec::new();
+        self.stream_assets(kind, |page| rows.extend(page)).await?;
+        Ok(rows)
+    }
+
+    /// [`Self::list_assets`] as it arrives: `each` gets the rows of every page in order, so a
+    /// screen shows the first rows after one round trip rather than after the whole listing
+    /// (100,000 ad accounts are 200 pages). The assets clients share are read alongside and
+    /// come last, without those already listed as owned. Returns how many rows were sent.
+    pub async fn stream_assets(
+        &self,
+        kind: AssetKind,
+        mut each: impl FnMut(Vec<AssetRow>),
+    ) -> Result<u32> {
         let session = self.session();
         let options = ListOptions::default();
-        let owned = session.assets(self.business_id(), kind, Relation::Owned, &options);
+        let mut owned = session.assets(self.business_id(), kind, Relation::Owned, &options);
         let client = session.assets(self.business_id(), kind, Relation::Client, &options);
-        let (owned, client) = futures::try_join!(owned.collect_all(), client.collect_all())?;
-        let row = |relation: Relation| move |asset| asset_row(kind, relation, asset);
-        let mut rows: Vec<AssetRow> = owned.0.into_iter().map(row(Relation::Owned)).collect();
-        let seen: std::collections::HashSet<String> = rows.iter().map(|r| r.id.clone()).collect();
-        rows.extend(
-            client.0.into_iter().filter(|a| !seen.contains(&a.id)).map(row(Relation::Client)),
-        );
-        Ok(rows)
+        let mut seen = std::collections::HashSet::new();
+        let mut sent = 0;
+        let owned_pages = async {
+            while let Some(page) = owned.next().await {
+                let rows: Vec<AssetRow> = page?
+                    .items
+                    .into_iter()
+                    .map(|asset| asset_row(kind, Relation::Owned, asset))
+                    .collect();
+                seen.extend(rows.iter().map(|r| r.id.clone()));
+                sent += rows.len();
+                if !rows.is_empty() {
+                    each(rows);
+                }
+            }
+            Ok::<_, gatehouse_graph::GraphError>(())
+        };
+        let ((), (client, _)) = futures::try_join!(owned_pages, client.collect_all())?;
+        let shared: Vec<AssetRow> = client
+            .into_iter()
+            .filter(|asset| !seen.contains(&asset.id))
+            .map(|asset| asset_row(kind, Relation::Client, asset))
+            .collect();
+        sent += shared.len();
+        if !shared.is_empty() {
+            each(shared);
+        }
+        Ok(clamp(sent))
     }
 
     /// A system user's assets of every kind, with tasks, and its installed apps.

@@ -189,7 +189,9 @@ pub async fn invoke(
             answer(portfolio::system_user_access(s, args.get("systemUserId")?).await)
         }
         "asset_kinds" => answer(Ok(portfolio::asset_kinds())),
-        "list_assets" => answer(portfolio::list_assets(s, args.get("kind")?).await),
+        "stream_assets" => {
+            answer(portfolio::stream_assets(s, args.get("kind")?, channel(emit, "onRows")).await)
+        }
         "review_changes" => {
             answer(jobs::review_changes(s, args.get("systemUserId")?, args.get("changes")?).await)
         }

@@ -82,11 +82,17 @@ impl DevHost {
         regular: &Value,
         count: usize,
     ) -> (Vec<Value>, Value) {
-        let assets = self.invoke(session, "list_assets", json!({ "kind": "ad_account" })).await;
-        let changes: Vec<Value> = assets
-            .as_array()
-            .expect("ad accounts")
+        let lines =
+            self.invoke_lines(session, "stream_assets", json!({ "kind": "ad_account" })).await;
+        let (pages, answer) = lines.split_at(lines.len() - 1);
+        let rows: Vec<&Value> = pages
             .iter()
+            .inspect(|p| assert_eq!(p["channel"], "onRows"))
+            .flat_map(|p| p["message"].as_array().expect("a page of rows"))
+            .collect();
+        assert_eq!(answer[0]["data"], rows.len(), "the answer counts the rows sent");
+        let changes: Vec<Value> = rows
+            .into_iter()
             .take(count)
             .map(|a| {
                 json!({ "kind": "ad_account", "asset_id": a["id"], "asset_name": a["name"],
@@ -176,7 +182,7 @@ async fn commands_answer_as_the_app_does_and_sessions_are_apart() {
     assert!(last["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
 
     // A request the app could never send is refused as such, not as an engine error.
-    let bad = host.invoke_lines(&first, "list_assets", json!({ "kind": "AD_ACCOUNT" })).await;
+    let bad = host.invoke_lines(&first, "stream_assets", json!({ "kind": "AD_ACCOUNT" })).await;
     assert_eq!(bad.last().expect("answer")["status"], "bad_request");
     let unknown = host.invoke_lines(&first, "drop_tables", json!({})).await;
     let last = unknown.last().expect("answer");

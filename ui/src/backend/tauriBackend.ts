@@ -2,7 +2,7 @@ import { Channel } from "@tauri-apps/api/core";
 import { commands, type CommandError } from "../bindings";
 import type { Backend } from "./backend";
 import { unexpectedError, type Result } from "./result";
-import type { JobEvent, TokenStep } from "./types";
+import type { AssetRow, JobEvent, TokenStep } from "./types";
 
 function isCommandError(value: unknown): value is CommandError {
   return typeof value === "object" && value !== null && "code" in value && "message" in value;
@@ -82,7 +82,7 @@ export const tauriBackend: Backend = {
   systemUserAccess: (systemUserId) => settle(commands.systemUserAccess(systemUserId)),
 
   assetKinds: () => infallible(commands.assetKinds()),
-  listAssets: (kind) => settle(commands.listAssets(kind)),
+  streamAssets: (kind, onRows) => settle(commands.streamAssets(kind, channel<AssetRow[]>(onRows))),
   reviewChanges: (systemUserId, changes) => settle(commands.reviewChanges(systemUserId, changes)),
   createJob: (systemUserId, systemUserName, changes) =>
     settle(commands.createJob(systemUserId, systemUserName, changes)),

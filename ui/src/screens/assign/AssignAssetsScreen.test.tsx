@@ -3,7 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import type { Backend } from "../../backend/backend";
 import type { EngineSession } from "../../backend/devhostIpc";
-import type { JobSummary } from "../../backend/types";
+import type { AssetRow, JobSummary } from "../../backend/types";
 import { expectNoSeriousA11yViolations } from "../../test/axe";
 import { freshEngine } from "../../test/engine";
 import { renderWithBackend } from "../../test/render";
@@ -56,9 +56,10 @@ async function assignmentsOf(engine: EngineSession, systemUserId: string) {
 /** A job recorded and run by the engine before the screen opens, cancelled after its first
  * chunk of 200 (Meta slowed down so the cancel lands mid-run): 600 ad accounts, some done. */
 async function stoppedJob(backend: Backend, engine: EngineSession, systemUserId: string): Promise<JobSummary> {
-  const accounts = await backend.listAssets("ad_account");
-  if (accounts.status !== "ok") throw new Error(accounts.error.message);
-  const changes = accounts.data.slice(0, 600).map((a) => ({
+  const accounts: AssetRow[] = [];
+  const listed = await backend.streamAssets("ad_account", (rows) => accounts.push(...rows));
+  if (listed.status !== "ok") throw new Error(listed.error.message);
+  const changes = accounts.slice(0, 600).map((a) => ({
     kind: "ad_account" as const,
     asset_id: a.id,
     asset_name: a.name,
@@ -114,6 +115,20 @@ describe("assign assets", () => {
     );
     expect(within(list).getAllByRole("option").length).toBeLessThan(100);
     expect(await screen.findByRole("tab", { name: /Ad accounts.*2 selected/ })).toBeTruthy();
+  });
+
+  it("shows the first ad accounts while the rest are on their way, and offers Select all only for the whole list", async () => {
+    const { engine, user } = await setup();
+    // Every page of the listing takes 400 ms: 2,400 ad accounts arrive over a few seconds.
+    await engine.emulator("PUT", "faults", { latency_ms: 400 });
+    const list = await openTab(user, "Ad accounts");
+    expect(within(list).getAllByRole("option").length).toBeGreaterThan(0);
+    expect(screen.getByText(/ad accounts so far, still listing…$/)).toBeTruthy();
+    expect(screen.queryByRole("button", { name: /^Select all/ })).toBeNull();
+    expect(await screen.findByText("2,400 ad accounts", {}, { timeout: 20_000 })).toBeTruthy();
+    await engine.emulator("DELETE", "faults");
+    expect(screen.getByRole("button", { name: "Select all 2,400" })).toBeTruthy();
+    expect(within(list).getAllByRole("option")[0]?.getAttribute("aria-setsize")).toBe("2400");
   });
 
   it("says in the review which assets lose access they have now, before anything is sent", async () => {

@@ -43,6 +43,9 @@ export function KindPanel(props: KindPanelProps) {
     );
   }, [rows, deferredQuery, relation]);
   const matchingSelected = useMemo(() => matching.filter((r) => selected.has(r.id)).length, [matching, selected]);
+  // The first pages are on screen while the rest still arrive: counts say "so far", and
+  // "Select all" waits for the whole list so it never means "all of what came yet".
+  const listing = loaded?.isFetching === true;
   const plural = info.plural;
 
   const toggle = (row: AssetRow) => {
@@ -91,10 +94,11 @@ export function KindPanel(props: KindPanelProps) {
                 {deferredQuery.trim() || relation !== "all"
                   ? `${n(matching.length)} of ${n(rows.length)} ${plural} match`
                   : `${n(rows.length)} ${plural}`}
+                {listing && " so far, still listing…"}
                 {selected.size > 0 && ` · ${n(selected.size)} selected`}
               </span>
               <span className="spacer" />
-              {matching.length > 0 && matchingSelected < matching.length && (
+              {!listing && matching.length > 0 && matchingSelected < matching.length && (
                 <Button variant="ghost" onPress={selectAllMatching}>
                   {deferredQuery.trim() || relation !== "all"
                     ? `Select all ${n(matching.length)} matching`
