@@ -50,11 +50,14 @@ export interface JobPanelProps {
 
 /** A running or finished job: progress with cancel, then per-item results with retry. */
 export function JobPanel({ state, kinds, onCancel, onRetryFailed, onResume, onAssignMore, backHref, systemUserName }: JobPanelProps) {
-  const { progress, report, running } = state;
+  const { progress, report, running, job } = state;
   const kindLabel = (item: JobItem) => kinds.find((k) => k.kind === item.kind)?.singular ?? item.kind;
   const failed = report?.items.filter((i) => i.status === "failed") ?? [];
   const succeeded = report?.items.filter((i) => i.status === "succeeded") ?? [];
-  const pending = report ? report.summary.pending : progress.total - progress.done;
+  const pending = running ? progress.total - progress.done : job.pending;
+  // A finished run shows its outcome as soon as the engine says it ended (the summary carries its
+  // words); the items fill in when the report arrives.
+  const finished = !running && job.outcome !== "";
   const [showAllFailed, setShowAllFailed] = useState(false);
 
   return (
@@ -87,22 +90,20 @@ export function JobPanel({ state, kinds, onCancel, onRetryFailed, onResume, onAs
 
       {state.error && <ErrorCallout error={state.error} title="The changes could not be applied" />}
 
-      {!running && report && (
+      {finished && (
         <>
-          {report.summary.outcome && (
-            <Callout tone={outcomeTone[report.summary.status]} title={report.summary.outcome}>
-              <span>{report.summary.next_step}</span>
-            </Callout>
-          )}
+          <Callout tone={outcomeTone[job.status]} title={job.outcome}>
+            <span>{job.next_step}</span>
+          </Callout>
           <div className="row">
             {pending > 0 && (
               <Button variant="primary" onPress={onResume}>
                 Resume the remaining {n(pending)}
               </Button>
             )}
-            {failed.length > 0 && (
+            {job.failed > 0 && (
               <Button variant={pending > 0 ? "secondary" : "primary"} onPress={onRetryFailed}>
-                Retry {n(failed.length)} failed
+                Retry {n(job.failed)} failed
               </Button>
             )}
             <Button onPress={onAssignMore}>Assign more assets</Button>

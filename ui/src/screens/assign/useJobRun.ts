@@ -36,7 +36,8 @@ function withEvent(run: RunState, event: JobEvent): RunState {
     case "waiting":
       return { ...run, waitingUntil: event.until_unix, waitingReason: event.reason };
     case "finished":
-      return { ...run, job: event.summary };
+      // The outcome shows from here; the per-item report follows with the command's answer.
+      return { ...run, job: event.summary, running: false, cancelling: false, waitingUntil: null, progress: progressOf(event.summary) };
   }
 }
 
@@ -77,6 +78,7 @@ function runReducer(run: RunState | null, action: RunAction): RunState | null {
         cancelling: false,
         waitingUntil: null,
         error: action.error,
+        job: action.report?.summary ?? run.job,
         report: action.report ?? run.report,
       };
     case "cancelling":
