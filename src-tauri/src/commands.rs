@@ -424,7 +424,35 @@ pub async fn stream_assets(
     on_rows: Channel<Vec<AssetRow>>,
 ) -> Answer<u32> {
     // A closed window drops the channel; the listing ends with nobody to show it to.
-    portfolio::stream_assets(&state, kind, move |rows| drop(on_rows.send(rows))).await
+    portfolio::stream_assets(&state, kind, move |rows| {
+        for part in in_channel_parts(rows) {
+            drop(on_rows.send(part));
+        }
+    })
+    .await
+}
+
+/// Tauri hands a channel message of 8 KiB or more to the page through a fetch the page makes,
+/// and in the app (WebKitGTK) those arrived only after the command's own answer: none of a
+/// listing's pages (500 rows, about 70 KiB) showed before the listing ended. Smaller messages are
+/// evaluated in the page as they are sent, so a page of rows goes out in parts below that size.
+fn in_channel_parts(rows: Vec<AssetRow>) -> Vec<Vec<AssetRow>> {
+    const PART_BYTES: usize = 6 * 1024;
+    let mut parts = Vec::new();
+    let (mut part, mut bytes) = (Vec::new(), 0);
+    for row in rows {
+        let size = serde_json::to_string(&row).map_or(PART_BYTES, |json| json.len() + 1);
+        if !part.is_empty() && bytes + size > PART_BYTES {
+            parts.push(std::mem::take(&mut part));
+            bytes = 0;
+        }
+        bytes += size;
+        part.push(row);
+    }
+    if !part.is_empty() {
+        parts.push(part);
+    }
+    parts
 }
 
 #[tauri::command]
@@ -577,4 +605,31 @@ pub async fn generate_token(
     on_step: Channel<TokenStep>,
 ) -> Answer<IssuedToken> {
     tokens::generate_token(&state, request, move |step| drop(on_step.send(step))).await
+}
+
+#[cfg(test)]
+mod tests {
+    use gatehouse_core::access::AssetRow;
+    use gatehouse_graph::{AssetKind, Relation};
+
+    #[test]
+    fn a_page_of_rows_goes_out_in_parts_the_page_evaluates_at_once_in_order() {
+        let rows: Vec<AssetRow> = (0..500)
+            .map(|i| AssetRow {
+                kind: AssetKind::AdAccount,
+                name: format!("Aurora Skincare – US – Prospecting {i:04}"),
+                detail: Some(format!("Account {i}")),
+                id: format!("act_{i}"),
+                relation: Relation::Owned,
+                relation_note: None,
+            })
+            .collect();
+        let parts = super::in_channel_parts(rows.clone());
+        assert!(parts.len() > 1);
+        for part in &parts {
+            assert!(serde_json::to_string(part).unwrap().len() < 8192);
+        }
+        assert_eq!(parts.concat(), rows, "every row, once, in order");
+        assert!(super::in_channel_parts(Vec::new()).is_empty());
+    }
 }

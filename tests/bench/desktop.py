@@ -13,7 +13,7 @@ inside Xvfb and a D-Bus session with an unlocked keyring, with tauri-driver on 1
   engine's own time for the same job (its row in the app's database), with the window's
   responsiveness measured during the run.
 
-Figures are medians over the runs. Prints JSON on stdout (scripts/bench.sh merges and prints).
+Figures are medians over the runs, written as JSON to --out (scripts/bench.sh merges and prints).
 """
 
 from __future__ import annotations
@@ -542,16 +542,25 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--latency-ms", type=int, default=50)
     parser.add_argument("--only", default="start,loaded,big,bulk")
+    parser.add_argument("--out", required=True, help="the JSON file, rewritten after each step")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="gatehouse-bench-"))
     results: dict = {}
+    failed = []
     try:
         steps = {"start": start_and_idle, "loaded": loaded_10000, "big": big_list, "bulk": bulk}
         for name in args.only.split(","):
-            results[name] = steps[name](args, work)
+            # A step that fails is reported and the others still run.
+            try:
+                results[name] = steps[name](args, work)
+            except Exception as e:
+                log(f"{name} failed: {e!r}")
+                failed.append(name)
+            Path(args.out).write_text(json.dumps(results, indent=1))
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    json.dump(results, sys.stdout, indent=1)
+    if failed:
+        sys.exit(f"failed: {', '.join(failed)}")
 
 
 if __name__ == "__main__":

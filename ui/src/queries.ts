@@ -186,16 +186,20 @@ export function useAssetLists(kinds: readonly AssetKind[]) {
 }
 
 /** The engine's pages of `kind` as they arrive. Pages that came while the screen was busy are
- * handed over together, so a fast listing re-renders the list less often. */
+ * handed over together, so a fast listing re-renders the list less often. The listing ends when
+ * the command has answered and as many rows as it says it sent have come (a channel message may
+ * arrive after the answer). */
 async function* assetPages(backend: Backend, kind: AssetKind): AsyncGenerator<AssetRow[]> {
-  const stream: { arrived: AssetRow[][]; ended: Result<number, CommandError> | null; wake: () => void } = {
-    arrived: [],
-    ended: null,
-    wake: () => undefined,
-  };
+  const stream: {
+    arrived: AssetRow[][];
+    received: number;
+    ended: Result<number, CommandError> | null;
+    wake: () => void;
+  } = { arrived: [], received: 0, ended: null, wake: () => undefined };
   void backend
     .streamAssets(kind, (rows) => {
       stream.arrived.push(rows);
+      stream.received += rows.length;
       stream.wake();
     })
     .then((answer) => {
@@ -208,7 +212,7 @@ async function* assetPages(backend: Backend, kind: AssetKind): AsyncGenerator<As
       continue;
     }
     if (stream.ended?.status === "error") throw new CommandFailure(stream.ended.error);
-    if (stream.ended) return;
+    if (stream.ended && stream.received >= stream.ended.data) return;
     await new Promise<void>((resolve) => (stream.wake = resolve));
   }
 }
