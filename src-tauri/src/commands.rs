@@ -423,19 +423,27 @@ pub async fn stream_assets(
     kind: AssetKind,
     on_rows: Channel<Vec<AssetRow>>,
 ) -> Answer<u32> {
+    // The first page in small parts, so it shows at once; the rest whole (see in_channel_parts).
+    let first = std::sync::atomic::AtomicBool::new(true);
     // A closed window drops the channel; the listing ends with nobody to show it to.
     portfolio::stream_assets(&state, kind, move |rows| {
-        for part in in_channel_parts(rows) {
-            drop(on_rows.send(part));
+        if first.swap(false, std::sync::atomic::Ordering::Relaxed) {
+            for part in in_channel_parts(rows) {
+                drop(on_rows.send(part));
+            }
+        } else {
+            drop(on_rows.send(rows));
         }
     })
     .await
 }
 
 /// Tauri hands a channel message of 8 KiB or more to the page through a fetch the page makes,
-/// and in the app (WebKitGTK) those arrived only after the command's own answer: none of a
-/// listing's pages (500 rows, about 70 KiB) showed before the listing ended. Smaller messages are
-/// evaluated in the page as they are sent, so a page of rows goes out in parts below that size.
+/// and in the app (WebKitGTK) those arrived only after the command's own answer: no page of a
+/// listing (500 rows, about 70 KiB) showed before the listing ended. Smaller messages are
+/// evaluated in the page as they are sent, but each costs the page a script run: 100,000 rows in
+/// such parts kept the window busy for 47 s (scripts/bench.sh). So the first page goes out in
+/// parts below that size and the others whole.
 fn in_channel_parts(rows: Vec<AssetRow>) -> Vec<Vec<AssetRow>> {
     const PART_BYTES: usize = 6 * 1024;
     let mut parts = Vec::new();

@@ -206,8 +206,13 @@ async function* assetPages(backend: Backend, kind: AssetKind): AsyncGenerator<As
       stream.ended = answer;
       stream.wake();
     });
+  let yielded = false;
   for (;;) {
     if (stream.arrived.length > 0) {
+      // The first rows at once; then what came in the meantime, at most five times a second, so
+      // a long listing does not re-render (and re-filter) the list for every part.
+      if (yielded && !stream.ended) await new Promise((resolve) => setTimeout(resolve, 200));
+      yielded = true;
       yield stream.arrived.splice(0).flat();
       continue;
     }
