@@ -294,11 +294,14 @@ const status = [...document.querySelectorAll("[role='status']")].find((s) => /ad
 const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
 const before = status.textContent;
 const start = performance.now();
+// When the first frame after the keystroke began: before `committed`, the list changed a frame late.
+let frame = -1;
+requestAnimationFrame(() => { frame = performance.now() - start; });
 new MutationObserver((_, observer) => {
   if (status.textContent === before) return;
   const committed = performance.now() - start;
   observer.disconnect();
-  requestAnimationFrame(() => setTimeout(() => done({ committed, painted: performance.now() - start }), 0));
+  requestAnimationFrame(() => setTimeout(() => done({ committed, frame, painted: performance.now() - start }), 0));
 }).observe(status, { childList: true, characterData: true, subtree: true });
 setter.call(input, text);
 input.dispatchEvent(new Event('input', { bubbles: true }));
