@@ -6,8 +6,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 cd "$ROOT"
 
 check_toolchains
-# chromium-driver: the browser baseline is driven through Debian's ChromeDriver.
-install_debian_packages "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}" chromium-driver
+# chromium-driver: the browser baseline is driven through Debian's ChromeDriver; at-spi2-core: the
+# accessibility bus a desktop session runs (scripts/lib/bench-session.sh).
+install_debian_packages "${BUILD_PACKAGES[@]}" "${TEST_PACKAGES[@]}" chromium-driver at-spi2-core
 install_ui_dependencies
 install_tauri_driver
 install_python_env
