@@ -87,8 +87,9 @@ pub struct AppState {
     database: Option<PathBuf>,
     exports: Option<PathBuf>,
     graph: GraphTarget,
-    /// The demo portfolios, started when one is opened, on Tauri's async runtime.
-    demo: OnceCell<DemoPortfolio>,
+    /// The demo portfolios, started when one is opened, on Tauri's async runtime, and stopped
+    /// when the person switches to a portfolio that does not need them ([`AppState::set_active`]).
+    demo: tokio::sync::Mutex<Option<Arc<DemoPortfolio>>>,
     /// The demo's businesses for the portfolio menu, worked out without starting it.
     demo_listings: OnceCell<Vec<DemoListing>>,
     /// Which portfolio the window works in: a demo id or a saved profile's id.
@@ -165,7 +166,7 @@ impl AppState {
             database,
             exports,
             graph,
-            demo: OnceCell::new(),
+            demo: tokio::sync::Mutex::new(None),
             demo_listings: OnceCell::new(),
             active: Mutex::new(active),
             keep_tokens_for: KEEP_TOKENS_FOR,
@@ -200,14 +201,35 @@ impl AppState {
     }
 
     /// The demo, started now if it is not running (only when a demo portfolio is opened).
-    pub async fn demo(&self) -> Result<&DemoPortfolio, CommandError> {
-        Ok(self.demo.get_or_try_init(gatehouse_demo::start).await?)
+    pub async fn demo(&self) -> Result<Arc<DemoPortfolio>, CommandError> {
+        let mut demo = self.demo.lock().await;
+        if let Some(running) = demo.as_ref() {
+            return Ok(running.clone());
+        }
+        let started = Arc::new(gatehouse_demo::start().await?);
+        *demo = Some(started.clone());
+        Ok(started)
     }
 
     /// Whether the demo's emulator runs (it costs memory and a port; only a demo opened starts
-    /// it).
+    /// it, and switching away stops it). Being started or read counts as running.
     pub fn demo_started(&self) -> bool {
-        self.demo.initialized()
+        self.demo.try_lock().map_or(true, |demo| demo.is_some())
+    }
+
+    /// Stops the demo's emulator once nothing needs it: not while a job runs (it may be the
+    /// demo's) and never where the demo stands in for Meta ([`GraphTarget::Demo`], where saved
+    /// portfolios talk to it). Commands already holding it finish first: the emulator stops
+    /// when the last one lets go. Opening a demo portfolio again starts it afresh, as a new start
+    /// of the app does.
+    fn stop_demo_if_unneeded(&self) {
+        if self.graph == GraphTarget::Demo || !lock(&self.jobs).is_empty() {
+            return;
+        }
+        // Being started or read right now: it stops at the next switch instead.
+        if let Ok(mut demo) = self.demo.try_lock() {
+            demo.take();
+        }
     }
 
     /// The demo's businesses, for the portfolio menu, without starting the demo.
@@ -225,6 +247,9 @@ impl AppState {
     /// said on stderr: the next start opens the demo, nothing is lost).
     pub fn set_active(&self, id: &str) {
         *lock(&self.active) = id.to_owned();
+        if !id.starts_with(DEMO_PREFIX) {
+            self.stop_demo_if_unneeded();
+        }
         if let Ok(profiles) = &self.profiles {
             if let Err(e) = profiles.set_last_opened(id) {
                 eprintln!("gatehouse: could not remember the open portfolio: {e}");

@@ -1,6 +1,6 @@
-//! The demo's emulator runs only when a demo portfolio is opened: someone who works in a saved
-//! portfolio gets it back at the next start, and the portfolio menu lists the demo without
-//! starting it.
+//! The demo's emulator runs only while a demo portfolio is open: someone who works in a saved
+//! portfolio gets it back at the next start, the portfolio menu lists the demo without starting
+//! it, and switching from the demo to a saved portfolio stops it.
 
 use std::sync::Arc;
 
@@ -46,6 +46,8 @@ async fn the_demo_starts_only_when_a_demo_portfolio_is_opened() {
         app_secret: agency.apps[0].secret.clone(),
     };
     let saved = portfolios::save_portfolio(&first, form).await.expect("connected");
+    assert_eq!(first.active_id(), saved.id);
+    assert!(first.demo_started(), "where the demo stands in for Meta, the saved portfolio uses it");
 
     // The next start opens that portfolio, and the demo stays off until it is picked.
     let next = state(dir.path(), &keyring, GraphTarget::Meta);
@@ -59,6 +61,37 @@ async fn the_demo_starts_only_when_a_demo_portfolio_is_opened() {
 
     portfolios::switch_portfolio(&next, "demo:agency".into()).await.unwrap();
     assert!(next.demo_started(), "picking the demo starts it");
+    let demo_url = next.demo().await.unwrap().url().to_owned();
+
+    // Switching to the saved portfolio stops the demo's emulator: its port closes.
+    portfolios::switch_portfolio(&next, saved.id.clone()).await.unwrap();
+    assert!(!next.demo_started(), "switching away stops the demo");
+    let address = demo_url.trim_start_matches("http://").to_owned();
+    let mut closed = false;
+    for _ in 0..100 {
+        if tokio::net::TcpStream::connect(&address).await.is_err() {
+            closed = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(closed, "the demo's emulator at {demo_url} still answers");
+
+    // Picking it again starts it afresh, and it works.
+    portfolios::switch_portfolio(&next, "demo:agency".into()).await.unwrap();
+    let overview = portfolio::portfolio_overview(&next).await.expect("the demo opens again");
+    assert_eq!(overview.business_id, agency.id);
+    assert!(next.demo_started());
+
+    // Not while a change runs (it may be the demo's): it stops at a later switch.
+    let running = gatehouse_core::jobs::CancellationToken::new();
+    next.jobs.lock().unwrap().insert("job-1".into(), running);
+    portfolios::switch_portfolio(&next, saved.id.clone()).await.unwrap();
+    assert!(next.demo_started(), "a running change keeps the demo");
+    next.jobs.lock().unwrap().remove("job-1");
+    portfolios::switch_portfolio(&next, "demo:agency".into()).await.unwrap();
+    portfolios::switch_portfolio(&next, saved.id.clone()).await.unwrap();
+    assert!(!next.demo_started());
 
     // And a removed portfolio is not opened again: the demo is.
     portfolios::switch_portfolio(&next, saved.id.clone()).await.unwrap();
