@@ -217,17 +217,22 @@ impl AppState {
         self.demo.try_lock().map_or(true, |demo| demo.is_some())
     }
 
-    /// Stops the demo's emulator once nothing needs it: not while a job runs (it may be the
-    /// demo's) and never where the demo stands in for Meta ([`GraphTarget::Demo`], where saved
-    /// portfolios talk to it). Commands already holding it finish first: the emulator stops
-    /// when the last one lets go. Opening a demo portfolio again starts it afresh, as a new start
-    /// of the app does.
+    /// Stops the demo's emulator when a saved portfolio is open and nothing uses the demo: never
+    /// where the demo stands in for Meta ([`GraphTarget::Demo`], where saved portfolios talk to
+    /// it), and not while a command or a change still holds one of its portfolios (dropping the
+    /// emulator would cut their requests off mid-way): then it stops at a later command. Opening
+    /// a demo portfolio again starts it afresh, as a new start of the app does.
     fn stop_demo_if_unneeded(&self) {
-        if self.graph == GraphTarget::Demo || !lock(&self.jobs).is_empty() {
+        if self.graph == GraphTarget::Demo || self.active_id().starts_with(DEMO_PREFIX) {
             return;
         }
-        // Being started or read right now: it stops at the next switch instead.
-        if let Ok(mut demo) = self.demo.try_lock() {
+        // Being started or read right now: a later command stops it.
+        let Ok(mut demo) = self.demo.try_lock() else { return };
+        let unused = demo.as_ref().is_some_and(|running| {
+            Arc::strong_count(running) == 1
+                && running.portfolios().iter().all(|e| Arc::strong_count(&e.portfolio) == 1)
+        });
+        if unused {
             demo.take();
         }
     }
@@ -247,9 +252,7 @@ impl AppState {
     /// said on stderr: the next start opens the demo, nothing is lost).
     pub fn set_active(&self, id: &str) {
         *lock(&self.active) = id.to_owned();
-        if !id.starts_with(DEMO_PREFIX) {
-            self.stop_demo_if_unneeded();
-        }
+        self.stop_demo_if_unneeded();
         if let Ok(profiles) = &self.profiles {
             if let Err(e) = profiles.set_last_opened(id) {
                 eprintln!("gatehouse: could not remember the open portfolio: {e}");
@@ -294,6 +297,8 @@ impl AppState {
     /// The portfolio the user works in now (the demo agency on a first run), recording its
     /// changes in the audit log as the app's.
     pub async fn portfolio(&self) -> Result<Arc<Portfolio>, CommandError> {
+        // A demo still in use when the person switched away stops at the first command after.
+        self.stop_demo_if_unneeded();
         let id = self.active_id();
         let portfolio = crate::portfolios::open(self, &id).await?;
         if portfolio.audit_trail().is_none() {

@@ -83,15 +83,15 @@ async fn the_demo_starts_only_when_a_demo_portfolio_is_opened() {
     assert_eq!(overview.business_id, agency.id);
     assert!(next.demo_started());
 
-    // Not while a change runs (it may be the demo's): it stops at a later switch.
-    let running = gatehouse_core::jobs::CancellationToken::new();
-    next.jobs.lock().unwrap().insert("job-1".into(), running);
+    // Not while a command or a change still holds one of its portfolios (its requests would be
+    // cut off): it stops at the first command after that one let go.
+    let in_flight = next.known("demo:agency").await.unwrap().expect("the demo agency");
     portfolios::switch_portfolio(&next, saved.id.clone()).await.unwrap();
-    assert!(next.demo_started(), "a running change keeps the demo");
-    next.jobs.lock().unwrap().remove("job-1");
-    portfolios::switch_portfolio(&next, "demo:agency".into()).await.unwrap();
-    portfolios::switch_portfolio(&next, saved.id.clone()).await.unwrap();
-    assert!(!next.demo_started());
+    assert!(next.demo_started(), "a demo portfolio in use keeps the demo");
+    in_flight.overview().await.expect("the demo still answers the command under way");
+    drop(in_flight);
+    portfolio::portfolio_overview(&next).await.expect("the saved one opens");
+    assert!(!next.demo_started(), "the next command stops it");
 
     // And a removed portfolio is not opened again: the demo is.
     portfolios::switch_portfolio(&next, saved.id.clone()).await.unwrap();
